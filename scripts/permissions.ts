@@ -1,0 +1,21 @@
+/**
+ * The one source of truth for what each binary may do. `deno task compile`
+ * passes these flags to `deno compile`; the tests spawn the CLIs through
+ * `deno run` with exactly the same flags, so a test passing proves the
+ * binaries need no more. (`deno.json`'s `inbox`/`orch` tasks repeat them;
+ * tests/permissions_test.ts checks they agree.)
+ */
+export const PERMISSIONS = {
+  /** Files only: no subprocesses, no network, no FFI, no environment. */
+  inbox: ["--allow-read", "--allow-write"],
+  /** inbox's rights plus running `git`, and nothing else. */
+  orch: ["--allow-read", "--allow-write", "--allow-run=git"],
+} as const;
+
+export type Program = keyof typeof PERMISSIONS;
+
+/** Entry point of each program. */
+export const ENTRY_POINTS: Record<Program, string> = {
+  inbox: "src/inbox.ts",
+  orch: "src/orch.ts",
+};

@@ -1,0 +1,43 @@
+import { AppError } from "../protocol/errors.ts";
+
+/** The global flags, taken out of argv wherever they stand. */
+export interface GlobalFlags {
+  db: string | undefined;
+  json: boolean;
+}
+
+/**
+ * Pulls `--db PATH` / `--db=PATH` and `--json` out of argv, before or after
+ * the command path (`orch --db x.db --json run init ...` and `orch run init
+ * ... --db x.db` both work), and returns the rest for stricli. Anything after
+ * a bare `--` is left alone.
+ */
+export function normalizeArgv(argv: readonly string[]): { global: GlobalFlags; rest: string[] } {
+  const global: GlobalFlags = { db: undefined, json: false };
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--") {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (a === "--json") {
+      global.json = true;
+    } else if (a === "--db") {
+      const v = argv[i + 1];
+      if (v === undefined || v === "") {
+        throw new AppError("USAGE", "Flag --db needs a value: the path of the shared database");
+      }
+      global.db = v;
+      i++;
+    } else if (a.startsWith("--db=")) {
+      global.db = a.slice("--db=".length);
+      if (!global.db) {
+        throw new AppError("USAGE", "Flag --db needs a value: the path of the shared database");
+      }
+    } else {
+      rest.push(a);
+    }
+  }
+  return { global, rest };
+}

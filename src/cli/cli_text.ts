@@ -1,0 +1,17 @@
+import { ArgumentScannerError, formatMessageForArgumentScannerError, text_en } from "@stricli/core";
+
+/** Stricli's own error texts, kept plain so they can be wrapped in our envelope. */
+export const CLI_TEXT = {
+  ...text_en,
+  exceptionWhileParsingArguments: (exc: unknown) =>
+    exc instanceof ArgumentScannerError
+      ? formatMessageForArgumentScannerError(exc, {})
+      : String((exc as Error)?.message ?? exc),
+  noCommandRegisteredForInput: ({ input, corrections }: {
+    input: string;
+    corrections: readonly string[];
+  }) =>
+    `Unknown command "${input}"${
+      corrections.length ? `: did you mean ${corrections.join(", ")}?` : ""
+    }`,
+};

@@ -1,0 +1,27 @@
+import type { CommandContext } from "@stricli/core";
+import type { Db } from "../db/db.ts";
+import type { Clock } from "../store/clock.ts";
+import type { GlobalFlags } from "./argv.ts";
+
+/** A place to write text. */
+export interface Out {
+  write(text: string): void;
+}
+
+/**
+ * What every command implementation receives as `this`: the global flags,
+ * output streams, the clock, stdin, and a lazily opened database. Tests may
+ * build one directly.
+ */
+export interface CliContext extends CommandContext {
+  readonly process: { stdout: Out; stderr: Out };
+  readonly program: "inbox" | "orch";
+  readonly global: GlobalFlags;
+  readonly clock: Clock;
+  /** Opens (once) the database named by --db. */
+  openDb(options?: { init?: boolean }): Db;
+  /** Reads all of stdin. */
+  readStdin(): Promise<Uint8Array>;
+  /** Exit status the program ends with. */
+  exitCode: number;
+}

@@ -1,0 +1,298 @@
+import { buildApplication, buildCommand, buildRouteMap } from "@stricli/core";
+import { THREAD_KINDS, THREAD_STATUSES, UPDATE_STATUSES } from "../../store/inbox_types.ts";
+import type { CliContext } from "../context.ts";
+import { CLI_TEXT } from "../cli_text.ts";
+import { agentParser, choiceParser, intParser, secondsParser, textParser } from "../parsers.ts";
+
+/**
+ * The whole `inbox` command surface. Global flags `--db PATH` and `--json`
+ * go anywhere on the line (see argv.ts). Implementations live in impl.ts and
+ * load only when a command runs.
+ */
+
+const impl = () => import("./impl.ts");
+
+const agent = { kind: "parsed", parse: agentParser, brief: "Acting agent name" } as const;
+const thread = { kind: "parsed", parse: intParser(1), brief: "Thread id" } as const;
+const body = { kind: "parsed", parse: String, brief: "Message text", optional: true } as const;
+const bodyFile = {
+  kind: "parsed",
+  parse: textParser,
+  brief: "Read the message text from a file (- for stdin)",
+  optional: true,
+} as const;
+const payloadJson = {
+  kind: "parsed",
+  parse: String,
+  brief: "Structured payload, a JSON object",
+  optional: true,
+} as const;
+const artifact = {
+  kind: "parsed",
+  parse: textParser,
+  brief: "Attach a file (repeatable)",
+  optional: true,
+  variadic: true,
+} as const;
+const leaseEpoch = {
+  kind: "parsed",
+  parse: intParser(1),
+  brief: "Also require this lease epoch (strict fencing; from the claim)",
+  optional: true,
+} as const;
+const leaseSeconds = {
+  kind: "parsed",
+  parse: intParser(1, 86400),
+  brief: "Lease length in seconds (default 900)",
+  optional: true,
+} as const;
+const timeoutSeconds = {
+  kind: "parsed",
+  parse: secondsParser,
+  brief: "Give up after this many seconds (default 60)",
+  optional: true,
+} as const;
+
+const init = buildCommand({
+  loader: async () => (await impl()).init,
+  parameters: {},
+  docs: { brief: "Create the database (or upgrade it) and apply migrations" },
+});
+
+const send = buildCommand({
+  loader: async () => (await impl()).send,
+  parameters: {
+    flags: {
+      from: { ...agent, brief: "Sending agent" },
+      to: { ...agent, brief: "Receiving agent" },
+      subject: { kind: "parsed", parse: textParser, brief: "Thread subject" },
+      body,
+      bodyFile,
+      kind: {
+        kind: "parsed",
+        parse: choiceParser(THREAD_KINDS),
+        brief: "task | question | review | note (default task)",
+        optional: true,
+      },
+      payloadJson,
+      artifact,
+      idempotencyKey: {
+        kind: "parsed",
+        parse: textParser,
+        brief: "A repeat with the same key returns the first thread",
+        optional: true,
+      },
+    },
+  },
+  docs: { brief: "Start a thread with its first message" },
+});
+
+const fetch = buildCommand({
+  loader: async () => (await impl()).fetch,
+  parameters: {
+    flags: {
+      agent,
+      limit: {
+        kind: "parsed",
+        parse: intParser(1, 1000),
+        brief: "At most N messages (default 50)",
+        optional: true,
+      },
+      peek: { kind: "boolean", brief: "Do not advance the read cursor", optional: true },
+    },
+  },
+  docs: { brief: "Unread messages addressed to the agent (advances its cursor)" },
+});
+
+const claim = buildCommand({
+  loader: async () => (await impl()).claim,
+  parameters: {
+    flags: {
+      agent,
+      thread: { ...thread, optional: true, brief: "Thread id (default: oldest claimable)" },
+      leaseSeconds,
+    },
+  },
+  docs: { brief: "Claim a thread under a lease (fenced by a new lease epoch)" },
+});
+
+const renew = buildCommand({
+  loader: async () => (await impl()).renew,
+  parameters: { flags: { agent, thread, leaseSeconds, leaseEpoch } },
+  docs: { brief: "Extend the lease you hold" },
+});
+
+const update = buildCommand({
+  loader: async () => (await impl()).update,
+  parameters: {
+    flags: {
+      agent,
+      thread,
+      body,
+      bodyFile,
+      progress: {
+        kind: "parsed",
+        parse: intParser(0, 100),
+        brief: "Percent done, 0-100",
+        optional: true,
+      },
+      status: {
+        kind: "parsed",
+        parse: choiceParser(UPDATE_STATUSES),
+        brief: "in_progress | blocked (asks the body as a question) | verifying",
+        optional: true,
+      },
+      payloadJson,
+      leaseEpoch,
+    },
+  },
+  docs: { brief: "Report progress, ask a blocked question, or enter verifying" },
+});
+
+const reply = buildCommand({
+  loader: async () => (await impl()).reply,
+  parameters: { flags: { agent, thread, body, bodyFile, payloadJson } },
+  docs: { brief: "Reply in a thread (a reply to a blocked thread unblocks it)" },
+});
+
+const done = buildCommand({
+  loader: async () => (await impl()).done,
+  parameters: { flags: { agent, thread, body, bodyFile, payloadJson, artifact, leaseEpoch } },
+  docs: { brief: "Finish the thread you hold as done, with an optional result" },
+});
+
+const fail = buildCommand({
+  loader: async () => (await impl()).fail,
+  parameters: {
+    flags: {
+      agent,
+      thread,
+      body,
+      bodyFile,
+      reason: { kind: "parsed", parse: textParser, brief: "Why it failed", optional: true },
+      payloadJson,
+      artifact,
+      leaseEpoch,
+    },
+  },
+  docs: { brief: "Finish the thread you hold as failed, with the reason" },
+});
+
+const cancel = buildCommand({
+  loader: async () => (await impl()).cancel,
+  parameters: { flags: { agent, thread, body, bodyFile } },
+  docs: { brief: "Cancel a thread you take part in" },
+});
+
+const list = buildCommand({
+  loader: async () => (await impl()).list,
+  parameters: {
+    flags: {
+      agent: { ...agent, optional: true, brief: "Only threads this agent takes part in" },
+      status: {
+        kind: "parsed",
+        parse: choiceParser(THREAD_STATUSES),
+        brief: "Only threads with this status",
+        optional: true,
+      },
+      limit: {
+        kind: "parsed",
+        parse: intParser(1, 10000),
+        brief: "At most N threads (default 50)",
+        optional: true,
+      },
+    },
+  },
+  docs: { brief: "List threads, newest first" },
+});
+
+const show = buildCommand({
+  loader: async () => (await impl()).show,
+  parameters: { flags: { thread } },
+  docs: { brief: "A thread with all its messages and artifacts" },
+});
+
+const watch = buildCommand({
+  loader: async () => (await impl()).watch,
+  parameters: {
+    flags: {
+      agent,
+      timeoutSeconds,
+      max: { kind: "parsed", parse: intParser(1), brief: "Stop after N messages", optional: true },
+      afterMessage: {
+        kind: "parsed",
+        parse: intParser(0),
+        brief: "Start after this message id (default: now)",
+        optional: true,
+      },
+    },
+  },
+  docs: { brief: "Stream new messages to the agent as they arrive (NDJSON with --json)" },
+});
+
+const waitReply = buildCommand({
+  loader: async () => (await impl()).waitReply,
+  parameters: {
+    flags: {
+      agent,
+      thread,
+      afterMessage: {
+        kind: "parsed",
+        parse: intParser(0),
+        brief: "Wait for a reply after this message id (default: your last message)",
+        optional: true,
+      },
+      timeoutSeconds,
+    },
+  },
+  docs: { brief: "Block until someone replies in the thread (keeps your lease alive)" },
+});
+
+const artifactGet = buildCommand({
+  loader: async () => (await impl()).artifactGet,
+  parameters: {
+    flags: {
+      artifact: { kind: "parsed", parse: intParser(1), brief: "Artifact id" },
+      out: {
+        kind: "parsed",
+        parse: textParser,
+        brief: "Write the bytes to this file",
+        optional: true,
+      },
+    },
+  },
+  docs: { brief: "Read an artifact back, verified against its sha256" },
+});
+
+const routes = buildRouteMap({
+  routes: {
+    init,
+    send,
+    fetch,
+    claim,
+    renew,
+    update,
+    reply,
+    done,
+    fail,
+    cancel,
+    list,
+    show,
+    watch,
+    "wait-reply": waitReply,
+    artifact: buildRouteMap({
+      routes: { get: artifactGet },
+      docs: { brief: "Artifacts stored with messages" },
+    }),
+  },
+  docs: {
+    brief: "inbox: the worker side of the coordination stack (global flags: --db PATH, --json)",
+  },
+});
+
+export const inboxApp = buildApplication<CliContext>(routes, {
+  name: "inbox",
+  scanner: { caseStyle: "allow-kebab-for-camel" },
+  documentation: { caseStyle: "convert-camel-to-kebab" },
+  localization: { loadText: () => CLI_TEXT },
+});

@@ -1,0 +1,443 @@
+import { waitUntil } from "../../db/wait_until.ts";
+import { LATEST_SCHEMA_VERSION } from "../../db/migrations.ts";
+import { AppError } from "../../protocol/errors.ts";
+import { InboxStore } from "../../store/inbox_store.ts";
+import type {
+  Message,
+  Thread,
+  ThreadKind,
+  ThreadStatus,
+  UpdateStatus,
+} from "../../store/inbox_types.ts";
+import type { CliContext } from "../context.ts";
+import { parseJsonObject, readArtifacts, readBody } from "../input.ts";
+import { messageBlock, table, threadLine } from "../render.ts";
+import { respond } from "../respond.ts";
+
+/** Contract name a thread carries when its `done` payload must be a council reviewer result. */
+export const COUNCIL_RESULT_CONTRACT = "council-review/v1";
+
+function _store(ctx: CliContext): InboxStore {
+  return new InboxStore(ctx.openDb(), ctx.clock);
+}
+
+interface BodyFlags {
+  body?: string;
+  bodyFile?: string;
+}
+
+export function init(this: CliContext): Promise<void> {
+  return respond(this, () => {
+    const db = this.openDb({ init: true });
+    const version = Number(db.get("PRAGMA user_version")?.["user_version"] ?? 0);
+    return {
+      json: { db: db.path, schema_version: version, latest_schema_version: LATEST_SCHEMA_VERSION },
+      text: `Initialised ${db.path} (schema version ${version})`,
+    };
+  });
+}
+
+export function send(
+  this: CliContext,
+  flags: BodyFlags & {
+    from: string;
+    to: string;
+    subject: string;
+    kind?: ThreadKind;
+    payloadJson?: string;
+    artifact?: readonly string[];
+    idempotencyKey?: string;
+  },
+): Promise<void> {
+  return respond(this, async () => {
+    const body = await readBody(this, flags, { required: true });
+    const payload = await parseJsonObject(flags.payloadJson, "--payload-json");
+    const artifacts = await readArtifacts(this, flags.artifact);
+    const r = _store(this).sendThread({
+      from: flags.from,
+      to: flags.to,
+      subject: flags.subject,
+      body: body!,
+      ...(flags.kind ? { kind: flags.kind } : {}),
+      ...(payload ? { payload } : {}),
+      artifacts,
+      ...(flags.idempotencyKey !== undefined ? { idempotencyKey: flags.idempotencyKey } : {}),
+    });
+    return {
+      json: { thread: r.thread, message: r.message, artifacts: r.artifacts, replayed: r.replayed },
+      text: `${r.replayed ? "Already sent (same idempotency key): " : "Sent "}${
+        threadLine(r.thread)
+      }`,
+    };
+  });
+}
+
+export function fetch(
+  this: CliContext,
+  flags: { agent: string; limit?: number; peek?: boolean },
+): Promise<void> {
+  return respond(this, () => {
+    const r = _store(this).fetchMessages(flags.agent, {
+      ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
+      peek: flags.peek ?? false,
+    });
+    return {
+      json: {
+        agent: flags.agent,
+        messages: r.messages,
+        cursor: r.cursor,
+        peek: flags.peek ?? false,
+      },
+      text: r.messages.length
+        ? r.messages.map(messageBlock).join("\n")
+        : `No unread messages for ${flags.agent}`,
+    };
+  });
+}
+
+export function claim(
+  this: CliContext,
+  flags: { agent: string; thread?: number; leaseSeconds?: number },
+): Promise<void> {
+  return respond(this, () => {
+    const r = _store(this).claimThread(flags.agent, {
+      ...(flags.thread !== undefined ? { threadId: flags.thread } : {}),
+      ...(flags.leaseSeconds !== undefined ? { leaseSeconds: flags.leaseSeconds } : {}),
+    });
+    return {
+      json: { thread: r.thread, previous_holder: r.previous_holder, reclaimed: r.reclaimed },
+      text: `Claimed ${threadLine(r.thread)}`,
+    };
+  });
+}
+
+export function renew(
+  this: CliContext,
+  flags: { agent: string; thread: number; leaseSeconds?: number; leaseEpoch?: number },
+): Promise<void> {
+  return respond(this, () => {
+    const r = _store(this).renewLease(_ref(flags), flags.leaseSeconds);
+    return { json: { thread: r.thread }, text: `Renewed ${threadLine(r.thread)}` };
+  });
+}
+
+function _ref(flags: { agent: string; thread: number; leaseEpoch?: number }) {
+  return {
+    agent: flags.agent,
+    threadId: flags.thread,
+    ...(flags.leaseEpoch !== undefined ? { leaseEpoch: flags.leaseEpoch } : {}),
+  };
+}
+
+export function update(
+  this: CliContext,
+  flags: BodyFlags & {
+    agent: string;
+    thread: number;
+    progress?: number;
+    status?: UpdateStatus;
+    payloadJson?: string;
+    leaseEpoch?: number;
+  },
+): Promise<void> {
+  return respond(this, async () => {
+    const body = await readBody(this, flags);
+    const payload = await parseJsonObject(flags.payloadJson, "--payload-json");
+    const r = _store(this).updateThread(_ref(flags), {
+      ...(body !== undefined ? { body } : {}),
+      ...(flags.progress !== undefined ? { progress: flags.progress } : {}),
+      ...(flags.status !== undefined ? { status: flags.status } : {}),
+      ...(payload !== undefined ? { payload } : {}),
+    });
+    return {
+      json: { thread: r.thread, message: r.message },
+      text: `Updated ${threadLine(r.thread)}`,
+    };
+  });
+}
+
+export function reply(
+  this: CliContext,
+  flags: BodyFlags & { agent: string; thread: number; payloadJson?: string },
+): Promise<void> {
+  return respond(this, async () => {
+    const body = await readBody(this, flags, { required: true });
+    const payload = await parseJsonObject(flags.payloadJson, "--payload-json");
+    const r = _store(this).replyThread(flags.agent, flags.thread, {
+      body: body!,
+      ...(payload !== undefined ? { payload } : {}),
+    });
+    return {
+      json: { thread: r.thread, message: r.message },
+      text: `Replied (message ${r.message?.id}) in ${threadLine(r.thread)}`,
+    };
+  });
+}
+
+/** Rejects a result that does not match the thread's declared contract; the thread stays open. */
+async function _checkContract(thread: Thread, payload: unknown): Promise<void> {
+  if (thread.result_contract !== COUNCIL_RESULT_CONTRACT) return;
+  const { validateReviewerResult } = await import("../../council/contract.ts");
+  const v = validateReviewerResult(payload ?? null);
+  if (!v.ok) {
+    throw new AppError(
+      "INVALID_RESULT",
+      `The result does not match the council reviewer contract; fix it and run done again (the thread is still yours): ${
+        v.problems.join("; ")
+      }`,
+      { thread_id: thread.id, contract: COUNCIL_RESULT_CONTRACT, problems: v.problems },
+    );
+  }
+}
+
+export function done(
+  this: CliContext,
+  flags: BodyFlags & {
+    agent: string;
+    thread: number;
+    payloadJson?: string;
+    artifact?: readonly string[];
+    leaseEpoch?: number;
+  },
+): Promise<void> {
+  return respond(this, async () => {
+    const body = await readBody(this, flags);
+    const payload = await parseJsonObject(flags.payloadJson, "--payload-json");
+    const artifacts = await readArtifacts(this, flags.artifact);
+    const store = _store(this);
+    await _checkContract(store.getThread(flags.thread), payload);
+    const r = store.completeThread({
+      ..._ref(flags),
+      ...(body !== undefined ? { body } : {}),
+      ...(payload !== undefined ? { payload } : {}),
+      artifacts,
+    });
+    return {
+      json: { thread: r.thread, message: r.message, artifacts: r.artifacts ?? [] },
+      text: `Done: ${threadLine(r.thread)}`,
+    };
+  });
+}
+
+export function fail(
+  this: CliContext,
+  flags: BodyFlags & {
+    agent: string;
+    thread: number;
+    reason?: string;
+    payloadJson?: string;
+    artifact?: readonly string[];
+    leaseEpoch?: number;
+  },
+): Promise<void> {
+  return respond(this, async () => {
+    if (flags.reason !== undefined && (flags.body !== undefined || flags.bodyFile !== undefined)) {
+      throw new AppError("USAGE", "Pass the reason once: --reason, --body or --body-file");
+    }
+    const body = flags.reason ??
+      await readBody(this, flags, {
+        required: true,
+        what: "reason (--reason, --body or --body-file)",
+      });
+    const payload = await parseJsonObject(flags.payloadJson, "--payload-json");
+    const artifacts = await readArtifacts(this, flags.artifact);
+    const r = _store(this).failThread({
+      ..._ref(flags),
+      body: body!,
+      ...(payload !== undefined ? { payload } : {}),
+      artifacts,
+    });
+    return {
+      json: { thread: r.thread, message: r.message, artifacts: r.artifacts ?? [] },
+      text: `Failed: ${threadLine(r.thread)}`,
+    };
+  });
+}
+
+export function cancel(
+  this: CliContext,
+  flags: BodyFlags & { agent: string; thread: number },
+): Promise<void> {
+  return respond(this, async () => {
+    const body = await readBody(this, flags);
+    const r = _store(this).cancelThread(flags.agent, flags.thread, body);
+    return {
+      json: { thread: r.thread, message: r.message },
+      text: `Cancelled ${threadLine(r.thread)}`,
+    };
+  });
+}
+
+export function list(
+  this: CliContext,
+  flags: { agent?: string; status?: ThreadStatus; limit?: number },
+): Promise<void> {
+  return respond(this, () => {
+    const threads = _store(this).listThreads({
+      ...(flags.agent !== undefined ? { agent: flags.agent } : {}),
+      ...(flags.status !== undefined ? { status: flags.status } : {}),
+      ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
+    });
+    return {
+      json: { threads },
+      text: threads.length
+        ? table(
+          ["ID", "STATUS", "FROM", "TO", "HOLDER", "PROGRESS", "SUBJECT"],
+          threads.map((
+            t,
+          ) => [t.id, t.status, t.from_agent, t.to_agent, t.claimed_by, t.progress, t.subject]),
+        )
+        : "No threads",
+    };
+  });
+}
+
+export function show(this: CliContext, flags: { thread: number }): Promise<void> {
+  return respond(this, () => {
+    const r = _store(this).showThread(flags.thread);
+    return {
+      json: { thread: r.thread, messages: r.messages },
+      text: [threadLine(r.thread), ...r.messages.map(messageBlock)].join("\n"),
+    };
+  });
+}
+
+const _DEFAULT_TIMEOUT_SECONDS = 60;
+
+export async function watch(
+  this: CliContext,
+  flags: { agent: string; timeoutSeconds?: number; max?: number; afterMessage?: number },
+): Promise<void> {
+  let store: InboxStore;
+  let cursor: number;
+  try {
+    store = _store(this);
+    cursor = flags.afterMessage ?? store.latestMessageId();
+  } catch (err) {
+    return respond(this, () => {
+      throw err;
+    });
+  }
+  const max = flags.max ?? Number.MAX_SAFE_INTEGER;
+  const deadline = performance.now() + (flags.timeoutSeconds ?? _DEFAULT_TIMEOUT_SECONDS) * 1000;
+  let count = 0;
+  let timedOut = false;
+  while (count < max) {
+    const left = deadline - performance.now();
+    if (left <= 0) {
+      timedOut = true;
+      break;
+    }
+    const batch: Message[] | undefined = await waitUntil(store.db, () => {
+      const ms = store.messagesFor(flags.agent, cursor, Math.min(100, max - count));
+      return ms.length ? ms : undefined;
+    }, { timeoutMs: left });
+    if (!batch) {
+      timedOut = true;
+      break;
+    }
+    for (const m of batch) {
+      this.process.stdout.write(
+        this.global.json
+          ? JSON.stringify({ type: "message", message: m }) + "\n"
+          : messageBlock(m) + "\n",
+      );
+      cursor = m.id;
+      count++;
+    }
+  }
+  const end = { ok: true, type: "end", count, timed_out: timedOut, cursor };
+  this.process.stdout.write(
+    this.global.json
+      ? JSON.stringify(end) + "\n"
+      : `-- ${count} message(s)${timedOut ? ", timed out" : ""}; cursor ${cursor}\n`,
+  );
+}
+
+export function waitReply(
+  this: CliContext,
+  flags: { agent: string; thread: number; afterMessage?: number; timeoutSeconds?: number },
+): Promise<void> {
+  return respond(this, async () => {
+    const store = _store(this);
+    const thread = store.getThread(flags.thread);
+    if (
+      flags.agent !== thread.from_agent && flags.agent !== thread.to_agent &&
+      flags.agent !== thread.claimed_by
+    ) {
+      throw new AppError(
+        "NOT_PARTICIPANT",
+        `Agent "${flags.agent}" is not a participant of thread ${thread.id}`,
+        { thread_id: thread.id, agent: flags.agent },
+      );
+    }
+    const after = flags.afterMessage ?? store.lastMessageIdFrom(flags.thread, flags.agent);
+    const timeoutMs = (flags.timeoutSeconds ?? _DEFAULT_TIMEOUT_SECONDS) * 1000;
+    // A worker blocked on a question is alive: keep its lease from running out.
+    let lastRenew = performance.now();
+    const keepAlive = () => {
+      if (performance.now() - lastRenew < 30_000) return;
+      lastRenew = performance.now();
+      try {
+        const t = store.getThread(flags.thread);
+        if (
+          t.claimed_by === flags.agent && t.lease_expires_at &&
+          t.lease_expires_at > new Date().toISOString()
+        ) {
+          store.renewLease({ agent: flags.agent, threadId: flags.thread });
+        }
+      } catch {
+        // Best effort: a lost lease shows up on the worker's next write.
+      }
+    };
+    const message = await waitUntil(
+      store.db,
+      () => store.findReply(flags.thread, flags.agent, after),
+      { timeoutMs, onTick: keepAlive },
+    );
+    const current = store.getThread(flags.thread);
+    if (!message) {
+      return {
+        json: { timed_out: true, thread: current, message: null, after_message: after },
+        text: `No reply in thread ${flags.thread} after message ${after} (timed out)`,
+      };
+    }
+    return {
+      json: { timed_out: false, thread: current, message, after_message: after },
+      text: messageBlock(message),
+    };
+  });
+}
+
+export function artifactGet(
+  this: CliContext,
+  flags: { artifact: number; out?: string },
+): Promise<void> {
+  return respond(this, async () => {
+    const { artifact, content } = _store(this).getArtifact(flags.artifact);
+    if (flags.out !== undefined) {
+      await Deno.writeFile(flags.out, content);
+      return {
+        json: { artifact, out: flags.out },
+        text:
+          `Wrote artifact ${artifact.id} (${artifact.size} bytes, sha256 ${artifact.sha256}) to ${flags.out}`,
+      };
+    }
+    if (!this.global.json) {
+      await Deno.stdout.write(content);
+      return { json: {}, text: "" };
+    }
+    return {
+      json: { artifact, content_base64: _base64(content) },
+      text: "",
+    };
+  });
+}
+
+function _base64(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(s);
+}

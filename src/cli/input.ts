@@ -1,0 +1,120 @@
+import { basename } from "node:path";
+import { AppError } from "../protocol/errors.ts";
+import type { ArtifactInput } from "../store/inbox_types.ts";
+import type { CliContext } from "./context.ts";
+
+const _decoder = new TextDecoder("utf-8", { fatal: true });
+
+async function _readFile(ctx: CliContext, path: string, flag: string): Promise<Uint8Array> {
+  if (path === "-") return await ctx.readStdin();
+  try {
+    return await Deno.readFile(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) {
+      throw new AppError("INPUT_FILE_NOT_FOUND", `File "${path}" given to ${flag} does not exist`, {
+        path,
+        flag,
+      });
+    }
+    if (err instanceof Deno.errors.IsADirectory) {
+      throw new AppError("INVALID_INPUT", `"${path}" given to ${flag} is a directory`, { path });
+    }
+    throw new AppError(
+      "INVALID_INPUT",
+      `Cannot read "${path}" given to ${flag}: ${(err as Error).message}`,
+      {
+        path,
+        flag,
+      },
+    );
+  }
+}
+
+/**
+ * The body from `--body` or `--body-file` (`-` is stdin). Both at once is a
+ * usage error; neither gives `undefined`, or a usage error when `required`.
+ */
+export async function readBody(
+  ctx: CliContext,
+  flags: { body?: string | undefined; bodyFile?: string | undefined },
+  options: { required?: boolean; what?: string } = {},
+): Promise<string | undefined> {
+  if (flags.body !== undefined && flags.bodyFile !== undefined) {
+    throw new AppError("USAGE", "Pass either --body or --body-file, not both");
+  }
+  if (flags.body !== undefined) return flags.body;
+  if (flags.bodyFile !== undefined) {
+    const bytes = await _readFile(ctx, flags.bodyFile, "--body-file");
+    try {
+      return _decoder.decode(bytes);
+    } catch {
+      throw new AppError("INVALID_INPUT", `File "${flags.bodyFile}" is not UTF-8 text`, {
+        path: flags.bodyFile,
+      });
+    }
+  }
+  if (options.required) {
+    throw new AppError(
+      "USAGE",
+      `Missing ${options.what ?? "body"}: pass --body TEXT or --body-file PATH (- for stdin)`,
+    );
+  }
+  return undefined;
+}
+
+/**
+ * Parses a JSON flag value (`--payload-json`, `--acceptance-json`) and checks
+ * it is a JSON object. zod is loaded only here, on the paths that take JSON.
+ */
+export async function parseJsonObject(
+  text: string | undefined,
+  flag: string,
+): Promise<Record<string, unknown> | undefined> {
+  if (text === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new AppError("INVALID_JSON", `${flag} is not valid JSON: ${(err as Error).message}`, {
+      flag,
+    });
+  }
+  const { JsonObjectSchema } = await import("../protocol/schemas.ts");
+  const parsed = JsonObjectSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new AppError("INVALID_INPUT", `${flag} must be a JSON object, like '{"key": "value"}'`, {
+      flag,
+    });
+  }
+  return parsed.data;
+}
+
+const _MEDIA_TYPES: Record<string, string> = {
+  ".txt": "text/plain",
+  ".md": "text/markdown",
+  ".json": "application/json",
+  ".html": "text/html",
+  ".csv": "text/csv",
+  ".log": "text/plain",
+  ".diff": "text/x-diff",
+  ".patch": "text/x-diff",
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".svg": "image/svg+xml",
+  ".pdf": "application/pdf",
+};
+
+/** Reads `--artifact` files into artifact inputs (name = file name, media type by extension). */
+export async function readArtifacts(
+  ctx: CliContext,
+  paths: readonly string[] | undefined,
+): Promise<ArtifactInput[]> {
+  const out: ArtifactInput[] = [];
+  for (const p of paths ?? []) {
+    const bytes = await _readFile(ctx, p, "--artifact");
+    const name = basename(p);
+    const ext = name.includes(".") ? name.slice(name.lastIndexOf(".")).toLowerCase() : "";
+    out.push({ name, mediaType: _MEDIA_TYPES[ext] ?? "application/octet-stream", bytes });
+  }
+  return out;
+}

@@ -1,0 +1,63 @@
+/**
+ * Flag parsers. A parser throws a plain Error; stricli reports it as an
+ * argument error, which runCli turns into `USAGE` (exit 2).
+ */
+
+/** A whole number within [min, max]. */
+export function intParser(min: number, max = Number.MAX_SAFE_INTEGER): (s: string) => number {
+  return (s: string) => {
+    if (!/^-?\d+$/.test(s.trim())) throw new Error(`expected a whole number, got "${s}"`);
+    const n = Number(s);
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      throw new Error(`expected a number from ${min} to ${max}, got "${s}"`);
+    }
+    return n;
+  };
+}
+
+/** A non-negative number of seconds (fractions allowed), at most a day. */
+export function secondsParser(s: string): number {
+  const n = Number(s);
+  if (s.trim() === "" || !Number.isFinite(n) || n < 0 || n > 86400) {
+    throw new Error(`expected seconds from 0 to 86400, got "${s}"`);
+  }
+  return n;
+}
+
+const _NAME = /^[A-Za-z0-9][A-Za-z0-9._@:+-]{0,127}$/;
+
+/** An agent name: letters, digits and `._@:+-`, at most 128 characters. */
+export function agentParser(s: string): string {
+  if (!_NAME.test(s)) {
+    throw new Error(
+      `invalid agent name "${s}": use letters, digits and ._@:+- (start with a letter or digit)`,
+    );
+  }
+  return s;
+}
+
+/** A run or task id: same alphabet as agent names. */
+export function idParser(s: string): string {
+  if (!_NAME.test(s)) {
+    throw new Error(
+      `invalid id "${s}": use letters, digits and ._@:+- (start with a letter or digit)`,
+    );
+  }
+  return s;
+}
+
+/** Any text that is not empty. */
+export function textParser(s: string): string {
+  if (s.trim() === "") throw new Error("expected a non-empty value");
+  return s;
+}
+
+/** One of a fixed list of values. */
+export function choiceParser<T extends string>(values: readonly T[]): (s: string) => T {
+  return (s: string) => {
+    if (!(values as readonly string[]).includes(s)) {
+      throw new Error(`expected one of ${values.join(", ")}, got "${s}"`);
+    }
+    return s as T;
+  };
+}

@@ -1,0 +1,113 @@
+import { type Application, run } from "@stricli/core";
+import type { Db } from "../db/db.ts";
+import { openDb } from "../db/open_db.ts";
+import { AppError, toAppError } from "../protocol/errors.ts";
+import { systemClock } from "../store/clock.ts";
+import { normalizeArgv } from "./argv.ts";
+import type { CliContext, Out } from "./context.ts";
+import { printError } from "./respond.ts";
+
+const _encoder = new TextEncoder();
+
+function _writer(stream: { writeSync(p: Uint8Array): number }): Out {
+  return {
+    write(text: string) {
+      let bytes = _encoder.encode(text);
+      while (bytes.length > 0) bytes = bytes.subarray(stream.writeSync(bytes));
+    },
+  };
+}
+
+/**
+ * Runs a stricli application with our conventions: global flags pulled out
+ * of argv first, parse errors turned into the JSON error envelope with exit
+ * status 2, and the database closed at the end. Returns the exit status.
+ */
+export async function runCli(
+  app: Application<CliContext>,
+  program: "inbox" | "orch",
+  argv: readonly string[],
+): Promise<number> {
+  const stdout = _writer(Deno.stdout);
+  const stderr = _writer(Deno.stderr);
+  let db: Db | undefined;
+  let json = argv.includes("--json");
+  const fail = (err: AppError) => {
+    const ctx = {
+      process: { stdout, stderr },
+      program,
+      global: { db: undefined, json },
+      exitCode: 0,
+    };
+    printError(ctx as unknown as CliContext, err);
+    return ctx.exitCode;
+  };
+  let normalized;
+  try {
+    normalized = normalizeArgv(argv);
+  } catch (err) {
+    return fail(toAppError(err));
+  }
+  json = normalized.global.json;
+  // Stricli reports parse errors on the command's stderr: capture all of
+  // stderr, then either wrap a parse error in the envelope or pass it through.
+  let captured = "";
+  const capturing: Out = { write: (t: string) => void (captured += t) };
+  const ctx: CliContext = {
+    process: { stdout, stderr: capturing },
+    program,
+    global: normalized.global,
+    clock: systemClock,
+    exitCode: 0,
+    openDb(options = {}) {
+      if (!db) {
+        if (!normalized.global.db) {
+          throw new AppError("USAGE", "Missing --db: pass the path of the shared database");
+        }
+        db = openDb(normalized.global.db, options);
+      }
+      return db;
+    },
+    async readStdin() {
+      return new Uint8Array(await new Response(Deno.stdin.readable).arrayBuffer());
+    },
+  };
+  const stricliProcess = {
+    stdout,
+    stderr: capturing,
+    exitCode: undefined as number | string | null | undefined,
+  };
+  try {
+    await run(app, normalized.rest, {
+      process: stricliProcess,
+      locale: "en",
+      forCommand: () => ctx,
+    } as never);
+  } catch (err) {
+    db?.close();
+    return fail(toAppError(err));
+  }
+  db?.close();
+  if (ctx.exitCode !== 0) {
+    stderr.write(captured);
+    return ctx.exitCode;
+  }
+  const code = Number(stricliProcess.exitCode ?? 0);
+  if (code !== 0) {
+    const message = _kebab(captured.trim().split("\n")[0] || "Invalid command line");
+    if (code === -4 || code === -5) {
+      return fail(new AppError("USAGE", message, { argv: normalized.rest }));
+    }
+    return fail(new AppError("INTERNAL", message));
+  }
+  stderr.write(captured);
+  return 0;
+}
+
+/** Stricli names flags in camelCase in its messages; users type kebab-case. */
+function _kebab(message: string): string {
+  return message.replace(
+    /--([a-z][A-Za-z0-9]*)/g,
+    (_, name: string) => "--" + name.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase()),
+  );
+}

@@ -1,0 +1,16 @@
+import initial from "../../schema/001_initial.sql" with { type: "text" };
+
+/** One numbered migration: plain SQL, embedded in the program as text. */
+export interface Migration {
+  readonly id: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** Every migration, in order. Only ever append to this list. */
+export const MIGRATIONS: readonly Migration[] = [
+  { id: 1, name: "001_initial", sql: initial },
+];
+
+/** The schema version this program writes. */
+export const LATEST_SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.id ?? 0;

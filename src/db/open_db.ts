@@ -1,0 +1,145 @@
+import { DatabaseSync } from "node:sqlite";
+import { AppError } from "../protocol/errors.ts";
+import { Db } from "./db.ts";
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from "./migrations.ts";
+
+/** SQLite older than this has the WAL-reset corruption bug with several writers. */
+export const MIN_SQLITE_VERSION = "3.51.3";
+
+/** How long a connection waits for another writer before SQLite reports busy. */
+export const BUSY_TIMEOUT_MS = 5000;
+
+export interface OpenDbOptions {
+  /** Create the file and apply migrations (`inbox init`). Default: false. */
+  init?: boolean;
+}
+
+/** Compares dotted version strings numerically. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(".").map(Number);
+  const pb = b.split(".").map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return 0;
+}
+
+function _fileExists(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return false;
+    throw err;
+  }
+}
+
+/**
+ * Opens the shared database. Refuses a missing file (unless `init`), an old
+ * SQLite, a schema newer than this program, and an uninitialised file.
+ * Pending migrations are applied here, each in its own `BEGIN IMMEDIATE`
+ * transaction, so an older database is upgraded by whichever process opens
+ * it first.
+ *
+ * Pragmas: WAL (readers never block the writer), `synchronous = FULL` (a
+ * commit is on disk before the command reports it: survives power loss, not
+ * only a killed process), foreign keys on, and a busy timeout (node:sqlite
+ * defaults to 0).
+ */
+export function openDb(path: string, options: OpenDbOptions = {}): Db {
+  if (!path) throw new AppError("USAGE", "Missing --db: pass the path of the shared database");
+  if (!options.init && !_fileExists(path)) {
+    throw new AppError(
+      "DB_NOT_FOUND",
+      `Database "${path}" does not exist: create it with "inbox --db ${path} init"`,
+      { db: path },
+    );
+  }
+  let raw: DatabaseSync;
+  try {
+    raw = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
+  } catch (err) {
+    throw new AppError(
+      "STORAGE_ERROR",
+      `Cannot open database "${path}": ${(err as Error).message}`,
+      {
+        db: path,
+      },
+    );
+  }
+  const db = new Db(raw, path);
+  try {
+    const version = String((db.get("SELECT sqlite_version() AS v") ?? {})["v"]);
+    if (compareVersions(version, MIN_SQLITE_VERSION) < 0) {
+      throw new AppError(
+        "SQLITE_TOO_OLD",
+        `SQLite ${version} is too old: ${MIN_SQLITE_VERSION} or newer is required`,
+        { sqlite_version: version, required: MIN_SQLITE_VERSION },
+      );
+    }
+    let userVersion: number;
+    try {
+      userVersion = Number((db.get("PRAGMA user_version") ?? {})["user_version"]);
+    } catch (err) {
+      throw new AppError(
+        "STORAGE_ERROR",
+        `"${path}" is not a usable SQLite database: ${(err as Error).message}`,
+        { db: path },
+      );
+    }
+    if (userVersion > LATEST_SCHEMA_VERSION) {
+      throw new AppError(
+        "SCHEMA_TOO_NEW",
+        `Database "${path}" has schema version ${userVersion}, newer than this program's ${LATEST_SCHEMA_VERSION}: upgrade inbox/orch`,
+        { db: path, db_version: userVersion, program_version: LATEST_SCHEMA_VERSION },
+      );
+    }
+    if (userVersion === 0 && !options.init) {
+      throw new AppError(
+        "DB_NOT_INITIALIZED",
+        `Database "${path}" is not initialised: run "inbox --db ${path} init"`,
+        { db: path },
+      );
+    }
+    const mode = String((db.get("PRAGMA journal_mode") ?? {})["journal_mode"]);
+    if (mode !== "wal") db.raw.exec("PRAGMA journal_mode = WAL");
+    db.raw.exec("PRAGMA synchronous = FULL");
+    if (userVersion < LATEST_SCHEMA_VERSION) migrate(db);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+/** Applies every pending migration, each in its own transaction. Returns the ids applied. */
+export function migrate(db: Db): number[] {
+  const applied: number[] = [];
+  db.raw.exec(
+    "CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+  );
+  for (const m of MIGRATIONS) {
+    db.write(() => {
+      // Re-read inside the write lock: another process may have just applied it.
+      const current = Number((db.get("PRAGMA user_version") ?? {})["user_version"]);
+      if (current > LATEST_SCHEMA_VERSION) {
+        throw new AppError(
+          "SCHEMA_TOO_NEW",
+          `Database "${db.path}" has schema version ${current}, newer than this program's ${LATEST_SCHEMA_VERSION}`,
+          { db: db.path, db_version: current, program_version: LATEST_SCHEMA_VERSION },
+        );
+      }
+      if (current >= m.id) return;
+      db.raw.exec(m.sql);
+      db.run(
+        "INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)",
+        m.id,
+        m.name,
+        new Date().toISOString(),
+      );
+      db.raw.exec(`PRAGMA user_version = ${m.id}`);
+      applied.push(m.id);
+    });
+  }
+  return applied;
+}

@@ -1,0 +1,64 @@
+/**
+ * Test helpers: real git repositories in temp dirs. Not exported by mod.ts.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { runGit } from "./run_git.ts";
+
+/** A temp dir holding a fresh repository at `<dir>/repo`. */
+export interface TempRepo extends Disposable {
+  /** The temp dir (removed on dispose). */
+  dir: string;
+  /** The repository top level, canonical (symlinks resolved). */
+  repo: string;
+  /** Runs git in the repository and returns trimmed stdout. */
+  git(...args: string[]): string;
+  /** Writes a file relative to the repository. */
+  write(rel: string, text: string): void;
+}
+
+/** Makes a repository on branch `main`, with one commit unless `empty`. */
+export function makeTempRepo(options: { empty?: boolean } = {}): TempRepo {
+  const dir = Deno.realPathSync(Deno.makeTempDirSync({ prefix: "orch_git_test_" }));
+  const repo = join(dir, "repo");
+  try {
+    Deno.mkdirSync(repo);
+    const git = (...args: string[]) => runGit(args, { cwd: repo }).stdout.trim();
+    git("-c", "init.defaultBranch=main", "init", "--quiet");
+    git("config", "user.name", "Test");
+    git("config", "user.email", "test@example.com");
+    git("config", "commit.gpgsign", "false");
+    const write = (rel: string, text: string) => {
+      const path = join(repo, rel);
+      Deno.mkdirSync(join(path, ".."), { recursive: true });
+      Deno.writeTextFileSync(path, text);
+    };
+    if (!options.empty) {
+      write("README.md", "hello\n");
+      git("add", "README.md");
+      git("commit", "--quiet", "-m", "initial");
+    }
+    return {
+      dir,
+      repo,
+      git,
+      write,
+      [Symbol.dispose]: () => Deno.removeSync(dir, { recursive: true }),
+    };
+  } catch (err) {
+    Deno.removeSync(dir, { recursive: true });
+    throw err;
+  }
+}
+
+/** Whether anything exists at `path` (symlinks not followed). */
+export function exists(path: string): boolean {
+  try {
+    Deno.lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

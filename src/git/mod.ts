@@ -1,0 +1,30 @@
+/**
+ * Git helpers for code-mode dispatch and cleanup: repository discovery, base
+ * resolution, attempt branch and worktree naming, worktree lifecycle.
+ *
+ * Everything is synchronous: callers run git inside an open SQLite write
+ * transaction.
+ *
+ * @module
+ */
+
+export { type GitResult, runGit, type RunGitOptions } from "./run_git.ts";
+export {
+  type CleanOptions,
+  discoverRepo,
+  isRepoClean,
+  resolveBase,
+  type ResolveBaseOptions,
+  type ResolvedBase,
+} from "./repo.ts";
+export { type AttemptIds, branchNameFor, sanitizeSegment, worktreePathFor } from "./names.ts";
+export {
+  createWorktree,
+  type CreateWorktreeOptions,
+  parseWorktreeList,
+  removeWorktree,
+  type RemoveWorktreeOptions,
+  type WorktreeEntry,
+  type WorktreeState,
+  worktreeState,
+} from "./worktree.ts";

@@ -1,0 +1,99 @@
+/**
+ * Pure naming rules for attempt branches and worktree directories.
+ *
+ * @module
+ */
+
+import { isAbsolute, relative, resolve, sep } from "node:path";
+import { AppError } from "../protocol/errors.ts";
+
+/** The ids that name one attempt. */
+export interface AttemptIds {
+  runId: string;
+  taskId: string;
+  /** A non-negative integer. */
+  attemptNumber: number;
+}
+
+/** Longest kept prefix of an id that had to be rewritten. */
+const _MAX_KEPT = 48;
+/** Longest id used verbatim. */
+const _MAX_VERBATIM = 64;
+
+const _SAFE = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
+
+/**
+ * Turns any string into one path segment / ref component made only of
+ * `[A-Za-z0-9._-]`: non-empty, no leading `-` or `.`, no `..`, no trailing
+ * `.` or `.lock`, at most 64 characters.
+ *
+ * An id that already follows these rules (and is at most 64 characters) is
+ * kept as is. Any other id is rewritten (unsafe runs become `-`, then cut to
+ * 48 characters) and gets `-` plus an 8-hex-digit hash of the original
+ * appended, so two different ids that rewrite alike still give different
+ * names (`"a b"` -> `a-b-<hash>`, distinct from the verbatim `"a-b"`).
+ */
+export function sanitizeSegment(s: string): string {
+  if (
+    s.length <= _MAX_VERBATIM && _SAFE.test(s) && !s.includes("..") && !s.endsWith(".") &&
+    !s.endsWith(".lock")
+  ) {
+    return s;
+  }
+  const kept = s
+    .replace(/[^A-Za-z0-9._-]+/g, "-")
+    .replace(/\.{2,}/g, ".")
+    .slice(0, _MAX_KEPT)
+    .replace(/^[.-]+/, "")
+    .replace(/[.-]+$/, "");
+  const hash = _fnv1a32(s);
+  return kept === "" ? hash : `${kept}-${hash}`;
+}
+
+/** The branch for an attempt: `orch/<run>/<task>/attempt-<n>`, each id sanitised. */
+export function branchNameFor(ids: AttemptIds): string {
+  const [run, task, attempt] = _segments(ids);
+  return `orch/${run}/${task}/${attempt}`;
+}
+
+/**
+ * The worktree directory for an attempt: `<root>/<run>/<task>/attempt-<n>`,
+ * absolute, each id sanitised. Throws `WORKSPACE_ERROR` if the result would
+ * not lie strictly inside `workspaceRoot` (it cannot, given the sanitising;
+ * the check guards against future changes).
+ */
+export function worktreePathFor(workspaceRoot: string, ids: AttemptIds): string {
+  const root = resolve(workspaceRoot);
+  const path = resolve(root, ..._segments(ids));
+  const rel = relative(root, path);
+  if (rel === "" || isAbsolute(rel) || rel === ".." || rel.startsWith(`..${sep}`)) {
+    throw new AppError(
+      "WORKSPACE_ERROR",
+      `Worktree path "${path}" is outside the workspace root "${root}"`,
+      { workspace_root: root, path },
+    );
+  }
+  return path;
+}
+
+function _segments(ids: AttemptIds): [string, string, string] {
+  const n = ids.attemptNumber;
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new AppError(
+      "WORKSPACE_ERROR",
+      `Attempt number "${n}" is not a non-negative integer`,
+      { attempt_number: n },
+    );
+  }
+  return [sanitizeSegment(ids.runId), sanitizeSegment(ids.taskId), `attempt-${n}`];
+}
+
+/** FNV-1a over the UTF-8 bytes, as 8 lowercase hex digits. */
+function _fnv1a32(s: string): string {
+  let h = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(s)) {
+    h ^= byte;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, "0");
+}

@@ -1,0 +1,873 @@
+import { createHash } from "node:crypto";
+import type { Db, Row } from "../db/db.ts";
+import { AppError } from "../protocol/errors.ts";
+import { appendEvent } from "./append_event.ts";
+import { type Clock, iso, isoPlusSeconds, systemClock } from "./clock.ts";
+import {
+  type ArtifactInput,
+  type ArtifactMeta,
+  DEFAULT_LEASE_SECONDS,
+  FINAL_STATUSES,
+  LEASED_STATUSES,
+  MAX_ARTIFACT_BYTES,
+  type Message,
+  type MessageType,
+  type Thread,
+  type ThreadKind,
+  type ThreadStatus,
+  type UpdateStatus,
+} from "./inbox_types.ts";
+
+export interface SendInput {
+  from: string;
+  to: string;
+  subject: string;
+  body: string;
+  kind?: ThreadKind;
+  payload?: unknown;
+  artifacts?: ArtifactInput[];
+  idempotencyKey?: string;
+  resultContract?: string;
+  runId?: string;
+  taskId?: string;
+  attemptId?: number;
+}
+
+export interface SendResult {
+  thread: Thread;
+  message: Message;
+  artifacts: ArtifactMeta[];
+  /** True when an earlier send with the same idempotency key was returned. */
+  replayed: boolean;
+}
+
+export interface LeaseRef {
+  agent: string;
+  threadId: number;
+  /** When given, the write also requires this exact epoch (strict fencing). */
+  leaseEpoch?: number;
+}
+
+export interface FinishInput extends LeaseRef {
+  body?: string;
+  payload?: unknown;
+  artifacts?: ArtifactInput[];
+}
+
+export interface ThreadChange {
+  thread: Thread;
+  message: Message | null;
+  artifacts?: ArtifactMeta[];
+}
+
+/** Hex sha256 of `bytes`. */
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+function _toJsonText(value: unknown): string | null {
+  return value === undefined ? null : JSON.stringify(value);
+}
+
+export function threadFromRow(r: Row): Thread {
+  return {
+    id: Number(r["id"]),
+    kind: r["kind"] as ThreadKind,
+    from_agent: String(r["from_agent"]),
+    to_agent: String(r["to_agent"]),
+    subject: String(r["subject"]),
+    status: r["status"] as ThreadStatus,
+    claimed_by: (r["claimed_by"] as string | null) ?? null,
+    lease_expires_at: (r["lease_expires_at"] as string | null) ?? null,
+    lease_epoch: Number(r["lease_epoch"]),
+    progress: r["progress"] == null ? null : Number(r["progress"]),
+    result_contract: (r["result_contract"] as string | null) ?? null,
+    run_id: (r["run_id"] as string | null) ?? null,
+    task_id: (r["task_id"] as string | null) ?? null,
+    attempt_id: r["attempt_id"] == null ? null : Number(r["attempt_id"]),
+    created_at: String(r["created_at"]),
+    updated_at: String(r["updated_at"]),
+  };
+}
+
+export function messageFromRow(r: Row): Message {
+  const m: Message = {
+    id: Number(r["id"]),
+    thread_id: Number(r["thread_id"]),
+    from_agent: String(r["from_agent"]),
+    to_agent: String(r["to_agent"]),
+    type: r["type"] as MessageType,
+    body: String(r["body"] ?? ""),
+    payload: r["payload"] == null ? null : JSON.parse(String(r["payload"])),
+    ts: String(r["ts"]),
+  };
+  if (r["thread_subject"] != null) m.thread_subject = String(r["thread_subject"]);
+  if (r["thread_status"] != null) m.thread_status = r["thread_status"] as ThreadStatus;
+  return m;
+}
+
+function _artifactFromRow(r: Row): ArtifactMeta {
+  return {
+    id: Number(r["id"]),
+    thread_id: Number(r["thread_id"]),
+    message_id: Number(r["message_id"]),
+    name: String(r["name"]),
+    media_type: String(r["media_type"]),
+    size: Number(r["size"]),
+    sha256: String(r["sha256"]),
+    created_at: String(r["created_at"]),
+  };
+}
+
+const _ARTIFACT_META_COLUMNS =
+  "id, thread_id, message_id, name, media_type, size, sha256, created_at";
+
+/**
+ * The inbox: threads, messages, leases, read cursors and artifacts. Every
+ * method that changes state runs in one write transaction together with the
+ * events it appends, and returns the rows it changed. Methods nest: called
+ * inside another store's transaction they join it.
+ */
+export class InboxStore {
+  readonly db: Db;
+  readonly clock: Clock;
+
+  constructor(db: Db, clock: Clock = systemClock) {
+    this.db = db;
+    this.clock = clock;
+  }
+
+  // ---- reads -------------------------------------------------------------
+
+  /** The thread, or `THREAD_NOT_FOUND`. */
+  getThread(threadId: number): Thread {
+    const row = this.db.get("SELECT * FROM threads WHERE id = ?", threadId);
+    if (!row) {
+      throw new AppError("THREAD_NOT_FOUND", `Thread ${threadId} does not exist`, {
+        thread_id: threadId,
+      });
+    }
+    return threadFromRow(row);
+  }
+
+  /** A thread with its messages (each with artifact metadata). */
+  showThread(threadId: number): { thread: Thread; messages: Message[] } {
+    return this.db.read(() => {
+      const thread = this.getThread(threadId);
+      const messages = this.db.all(
+        "SELECT * FROM messages WHERE thread_id = ? ORDER BY id",
+        threadId,
+      )
+        .map(messageFromRow);
+      const arts = this.db.all(
+        `SELECT ${_ARTIFACT_META_COLUMNS} FROM artifacts WHERE thread_id = ? ORDER BY id`,
+        threadId,
+      ).map(_artifactFromRow);
+      for (const m of messages) {
+        const mine = arts.filter((a) => a.message_id === m.id);
+        if (mine.length > 0) m.artifacts = mine;
+      }
+      return { thread, messages };
+    });
+  }
+
+  /** Threads, newest first, optionally where `agent` is a participant and/or with a status. */
+  listThreads(options: { agent?: string; status?: ThreadStatus; limit?: number } = {}): Thread[] {
+    const limit = options.limit ?? 50;
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (options.agent !== undefined) {
+      where.push("(to_agent = ? OR from_agent = ?)");
+      params.push(options.agent, options.agent);
+    }
+    if (options.status !== undefined) {
+      where.push("status = ?");
+      params.push(options.status);
+    }
+    const sql = `SELECT * FROM threads ${
+      where.length ? "WHERE " + where.join(" AND ") : ""
+    } ORDER BY id DESC LIMIT ?`;
+    return this.db.all(sql, ...params, limit).map(threadFromRow);
+  }
+
+  /**
+   * Unread messages addressed to `agent`, oldest first. Advances the
+   * agent's read cursor past them unless `peek`.
+   */
+  fetchMessages(
+    agent: string,
+    options: { limit?: number; peek?: boolean } = {},
+  ): { messages: Message[]; cursor: number; previous_cursor: number } {
+    const limit = options.limit ?? 50;
+    const run = () => {
+      const before = Number(
+        this.db.get("SELECT last_message_id FROM read_cursors WHERE agent = ?", agent)
+          ?.["last_message_id"] ?? 0,
+      );
+      const messages = this.db.all(
+        `SELECT m.*, t.subject AS thread_subject, t.status AS thread_status
+         FROM messages m JOIN threads t ON t.id = m.thread_id
+         WHERE m.to_agent = ? AND m.id > ? ORDER BY m.id LIMIT ?`,
+        agent,
+        before,
+        limit,
+      ).map(messageFromRow);
+      const after = messages.length ? messages[messages.length - 1]!.id : before;
+      if (!options.peek && after > before) {
+        this.db.run(
+          `INSERT INTO read_cursors (agent, last_message_id) VALUES (?, ?)
+           ON CONFLICT (agent) DO UPDATE SET last_message_id = excluded.last_message_id`,
+          agent,
+          after,
+        );
+      }
+      return { messages, cursor: options.peek ? before : after, previous_cursor: before };
+    };
+    return options.peek ? this.db.read(run) : this.db.write(run);
+  }
+
+  /** Messages addressed to `agent` after message id `after`, oldest first (no cursor change). */
+  messagesFor(agent: string, after: number, limit: number): Message[] {
+    return this.db.all(
+      `SELECT m.*, t.subject AS thread_subject, t.status AS thread_status
+       FROM messages m JOIN threads t ON t.id = m.thread_id
+       WHERE m.to_agent = ? AND m.id > ? ORDER BY m.id LIMIT ?`,
+      agent,
+      after,
+      limit,
+    ).map(messageFromRow);
+  }
+
+  /** The highest message id, 0 when there are none. */
+  latestMessageId(): number {
+    return Number(this.db.get("SELECT COALESCE(MAX(id), 0) AS m FROM messages")?.["m"] ?? 0);
+  }
+
+  /** The latest message in `threadId` sent by `agent`, 0 if none. */
+  lastMessageIdFrom(threadId: number, agent: string): number {
+    return Number(
+      this.db.get(
+        "SELECT COALESCE(MAX(id), 0) AS m FROM messages WHERE thread_id = ? AND from_agent = ?",
+        threadId,
+        agent,
+      )?.["m"] ?? 0,
+    );
+  }
+
+  /**
+   * The first reply (or cancel) in the thread after message `after` that
+   * `agent` did not send, or undefined.
+   */
+  findReply(threadId: number, agent: string, after: number): Message | undefined {
+    const row = this.db.get(
+      `SELECT * FROM messages WHERE thread_id = ? AND id > ? AND from_agent <> ?
+       AND type IN ('reply', 'cancel') ORDER BY id LIMIT 1`,
+      threadId,
+      after,
+      agent,
+    );
+    return row ? messageFromRow(row) : undefined;
+  }
+
+  /** Artifact metadata and bytes; verifies size and sha256. */
+  getArtifact(artifactId: number): { artifact: ArtifactMeta; content: Uint8Array } {
+    const row = this.db.get("SELECT * FROM artifacts WHERE id = ?", artifactId);
+    if (!row) {
+      throw new AppError("ARTIFACT_NOT_FOUND", `Artifact ${artifactId} does not exist`, {
+        artifact_id: artifactId,
+      });
+    }
+    const artifact = _artifactFromRow(row);
+    const content = row["content"] as Uint8Array;
+    if (content.byteLength !== artifact.size || sha256Hex(content) !== artifact.sha256) {
+      throw new AppError(
+        "ARTIFACT_CORRUPT",
+        `Artifact ${artifactId} does not match its recorded size and sha256`,
+        { artifact_id: artifactId },
+      );
+    }
+    return { artifact, content };
+  }
+
+  // ---- writes ------------------------------------------------------------
+
+  /** Creates a thread and its first message (type `task` or `note`). */
+  sendThread(input: SendInput): SendResult {
+    _checkArtifacts(input.artifacts);
+    return this.db.write(() => {
+      if (input.idempotencyKey !== undefined) {
+        const prior = this.db.get(
+          "SELECT * FROM threads WHERE idempotency_key = ?",
+          input.idempotencyKey,
+        );
+        if (prior) return this.#replay(threadFromRow(prior), input);
+      }
+      const now = iso(this.clock.now());
+      const kind = input.kind ?? "task";
+      const threadId = this.db.run(
+        `INSERT INTO threads (kind, from_agent, to_agent, subject, status, idempotency_key,
+           result_contract, run_id, task_id, attempt_id, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?)`,
+        kind,
+        input.from,
+        input.to,
+        input.subject,
+        input.idempotencyKey ?? null,
+        input.resultContract ?? null,
+        input.runId ?? null,
+        input.taskId ?? null,
+        input.attemptId ?? null,
+        now,
+        now,
+      ).lastInsertRowid;
+      const thread = this.getThread(threadId);
+      const message = this.#addMessage(thread, input.from, kind === "note" ? "note" : "task", {
+        body: input.body,
+        payload: input.payload,
+        ts: now,
+      });
+      const artifacts = this.#addArtifacts(thread, message, input.artifacts, now);
+      this.#event(thread, now, "thread_created", {
+        from: input.from,
+        to: input.to,
+        subject: input.subject,
+        kind,
+        message_id: message.id,
+      });
+      return { thread, message, artifacts, replayed: false };
+    });
+  }
+
+  #replay(thread: Thread, input: SendInput): SendResult {
+    if (
+      thread.from_agent !== input.from || thread.to_agent !== input.to ||
+      thread.subject !== input.subject
+    ) {
+      throw new AppError(
+        "IDEMPOTENCY_CONFLICT",
+        `Idempotency key "${input.idempotencyKey}" was already used for thread ${thread.id} with different sender, recipient or subject`,
+        { thread_id: thread.id, idempotency_key: input.idempotencyKey },
+      );
+    }
+    const first = this.db.get(
+      "SELECT * FROM messages WHERE thread_id = ? ORDER BY id LIMIT 1",
+      thread.id,
+    );
+    const artifacts = first
+      ? this.db.all(
+        `SELECT ${_ARTIFACT_META_COLUMNS} FROM artifacts WHERE message_id = ? ORDER BY id`,
+        Number(first["id"]),
+      ).map(_artifactFromRow)
+      : [];
+    return { thread, message: messageFromRow(first!), artifacts, replayed: true };
+  }
+
+  /**
+   * Claims `threadId`, or the oldest claimable thread addressed to `agent`.
+   * Claimable: open, or leased with an expired lease. Every claim by a new
+   * holder increments `lease_epoch`; the same agent claiming a thread it
+   * still holds gets its lease extended, same epoch.
+   */
+  claimThread(
+    agent: string,
+    options: { threadId?: number; leaseSeconds?: number } = {},
+  ): { thread: Thread; previous_holder: string | null; reclaimed: boolean } {
+    const leaseSeconds = options.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
+    return this.db.write(() => {
+      const nowDate = this.clock.now();
+      const now = iso(nowDate);
+      let thread: Thread;
+      if (options.threadId !== undefined) {
+        thread = this.getThread(options.threadId);
+        if (thread.to_agent !== agent) {
+          throw new AppError(
+            "NOT_PARTICIPANT",
+            `Thread ${thread.id} is addressed to "${thread.to_agent}", not "${agent}"`,
+            { thread_id: thread.id, to_agent: thread.to_agent, agent },
+          );
+        }
+        _requireNotFinal(thread);
+        const live = thread.lease_expires_at !== null && thread.lease_expires_at > now;
+        if (LEASED_STATUSES.includes(thread.status) && live) {
+          if (thread.claimed_by !== agent) {
+            throw new AppError(
+              "ALREADY_CLAIMED",
+              `Thread ${thread.id} is claimed by "${thread.claimed_by}" until ${thread.lease_expires_at}`,
+              {
+                thread_id: thread.id,
+                claimed_by: thread.claimed_by,
+                lease_expires_at: thread.lease_expires_at,
+              },
+            );
+          }
+          const expires = isoPlusSeconds(nowDate, leaseSeconds);
+          this.db.run(
+            "UPDATE threads SET lease_expires_at = ?, lease_seconds = ?, updated_at = ? WHERE id = ?",
+            expires,
+            leaseSeconds,
+            now,
+            thread.id,
+          );
+          const renewed = this.getThread(thread.id);
+          this.#event(renewed, now, "lease_renewed", {
+            agent,
+            lease_epoch: renewed.lease_epoch,
+            lease_expires_at: expires,
+          });
+          return { thread: renewed, previous_holder: agent, reclaimed: true };
+        }
+      } else {
+        const row = this.db.get(
+          `SELECT * FROM threads WHERE to_agent = ? AND (status = 'open' OR
+             (status IN ('claimed', 'in_progress', 'blocked', 'verifying') AND lease_expires_at <= ?))
+           ORDER BY id LIMIT 1`,
+          agent,
+          now,
+        );
+        if (!row) {
+          throw new AppError(
+            "NO_CLAIMABLE_THREAD",
+            `No claimable thread is addressed to "${agent}"`,
+            {
+              agent,
+            },
+          );
+        }
+        thread = threadFromRow(row);
+      }
+      const previous = thread.claimed_by;
+      const expires = isoPlusSeconds(nowDate, leaseSeconds);
+      const changed = this.db.run(
+        `UPDATE threads SET status = 'claimed', claimed_by = ?, lease_epoch = lease_epoch + 1,
+           lease_expires_at = ?, lease_seconds = ?, updated_at = ?
+         WHERE id = ? AND lease_epoch = ?`,
+        agent,
+        expires,
+        leaseSeconds,
+        now,
+        thread.id,
+        thread.lease_epoch,
+      ).changes;
+      if (changed !== 1) {
+        throw new AppError("ALREADY_CLAIMED", `Thread ${thread.id} was just claimed`);
+      }
+      const claimed = this.getThread(thread.id);
+      this.#event(claimed, now, "thread_claimed", {
+        agent,
+        lease_epoch: claimed.lease_epoch,
+        lease_expires_at: expires,
+        previous_holder: previous,
+        previous_status: thread.status,
+      });
+      return { thread: claimed, previous_holder: previous, reclaimed: false };
+    });
+  }
+
+  /** Extends the caller's live lease. */
+  renewLease(ref: LeaseRef, leaseSeconds?: number): { thread: Thread } {
+    return this.db.write(() => {
+      const nowDate = this.clock.now();
+      const now = iso(nowDate);
+      const thread = this.#requireLease(ref, now);
+      const seconds = leaseSeconds ?? thread.lease_seconds ?? DEFAULT_LEASE_SECONDS;
+      const expires = isoPlusSeconds(nowDate, seconds);
+      this.#fencedUpdate(
+        ref,
+        thread,
+        now,
+        "lease_expires_at = ?, lease_seconds = ?, updated_at = ?",
+        expires,
+        seconds,
+        now,
+      );
+      const renewed = this.getThread(thread.id);
+      this.#event(renewed, now, "lease_renewed", {
+        agent: ref.agent,
+        lease_epoch: renewed.lease_epoch,
+        lease_expires_at: expires,
+      });
+      return { thread: renewed };
+    });
+  }
+
+  /**
+   * Progress, a blocked question, or verifying, from the lease holder.
+   * Extends the lease. `blocked` records the body as a `question`.
+   */
+  updateThread(
+    ref: LeaseRef,
+    input: { body?: string; progress?: number; status?: UpdateStatus; payload?: unknown },
+  ): ThreadChange {
+    if (input.body === undefined && input.progress === undefined && input.status === undefined) {
+      throw new AppError(
+        "USAGE",
+        "Nothing to update: pass --body, --body-file, --progress or --status",
+      );
+    }
+    if (input.status === "blocked" && !input.body) {
+      throw new AppError(
+        "USAGE",
+        "A blocked update needs the question: pass --body or --body-file",
+      );
+    }
+    return this.db.write(() => {
+      const nowDate = this.clock.now();
+      const now = iso(nowDate);
+      const thread = this.#requireLease(ref, now);
+      const status: ThreadStatus = input.status ??
+        (thread.status === "claimed" ? "in_progress" : thread.status);
+      const expires = isoPlusSeconds(nowDate, thread.lease_seconds ?? DEFAULT_LEASE_SECONDS);
+      this.#fencedUpdate(
+        ref,
+        thread,
+        now,
+        "status = ?, progress = COALESCE(?, progress), lease_expires_at = ?, updated_at = ?",
+        status,
+        input.progress ?? null,
+        expires,
+        now,
+      );
+      const updated = this.getThread(thread.id);
+      let message: Message | null = null;
+      if (input.body !== undefined || input.payload !== undefined) {
+        message = this.#addMessage(
+          updated,
+          ref.agent,
+          status === "blocked" ? "question" : "progress",
+          {
+            body: input.body ?? "",
+            payload: input.payload,
+            ts: now,
+            leaseEpoch: updated.lease_epoch,
+          },
+        );
+      }
+      const type = status === thread.status ? "thread_progress" : `thread_${status}`;
+      this.#event(updated, now, type, {
+        agent: ref.agent,
+        status,
+        previous_status: thread.status,
+        progress: updated.progress,
+        message_id: message?.id ?? null,
+        ...(status === "blocked" ? { question: input.body ?? "" } : {}),
+      });
+      return { thread: updated, message };
+    });
+  }
+
+  /**
+   * A message from a participant (the sender, the recipient or the holder)
+   * into an open thread. A reply to a blocked thread unblocks it.
+   */
+  replyThread(
+    agent: string,
+    threadId: number,
+    input: { body: string; payload?: unknown },
+  ): ThreadChange {
+    return this.db.write(() => {
+      const now = iso(this.clock.now());
+      const thread = this.getThread(threadId);
+      _requireParticipant(thread, agent);
+      _requireNotFinal(thread);
+      const message = this.#addMessage(thread, agent, "reply", {
+        body: input.body,
+        payload: input.payload,
+        ts: now,
+      });
+      let current = thread;
+      if (thread.status === "blocked" && agent !== thread.claimed_by) {
+        this.db.run(
+          "UPDATE threads SET status = 'in_progress', updated_at = ? WHERE id = ?",
+          now,
+          threadId,
+        );
+        current = this.getThread(threadId);
+      } else {
+        this.db.run("UPDATE threads SET updated_at = ? WHERE id = ?", now, threadId);
+      }
+      this.#event(current, now, "thread_replied", {
+        agent,
+        message_id: message.id,
+        previous_status: thread.status,
+        status: current.status,
+      });
+      return { thread: current, message };
+    });
+  }
+
+  /** Finishes the holder's thread as done, with an optional result payload and artifacts. */
+  completeThread(input: FinishInput): ThreadChange {
+    return this.#finish(input, "done", "result");
+  }
+
+  /** Finishes the holder's thread as failed, with the reason. */
+  failThread(input: FinishInput): ThreadChange {
+    return this.#finish(input, "failed", "failure");
+  }
+
+  #finish(input: FinishInput, status: "done" | "failed", type: MessageType): ThreadChange {
+    _checkArtifacts(input.artifacts);
+    return this.db.write(() => {
+      const now = iso(this.clock.now());
+      const thread = this.#requireLease(input, now);
+      this.#fencedUpdate(
+        input,
+        thread,
+        now,
+        `status = ?, lease_expires_at = NULL, updated_at = ?${
+          status === "done" ? ", progress = 100" : ""
+        }`,
+        status,
+        now,
+      );
+      const updated = this.getThread(thread.id);
+      const message = this.#addMessage(updated, input.agent, type, {
+        body: input.body ?? "",
+        payload: input.payload,
+        ts: now,
+        leaseEpoch: updated.lease_epoch,
+      });
+      const artifacts = this.#addArtifacts(updated, message, input.artifacts, now);
+      this.#event(updated, now, `thread_${status}`, {
+        agent: input.agent,
+        message_id: message.id,
+        previous_status: thread.status,
+        artifact_ids: artifacts.map((a) => a.id),
+      });
+      return { thread: updated, message, artifacts };
+    });
+  }
+
+  /** Cancels a thread that is not final; any participant may. Clears the lease. */
+  cancelThread(agent: string, threadId: number, body?: string): ThreadChange {
+    return this.db.write(() => {
+      const now = iso(this.clock.now());
+      const thread = this.getThread(threadId);
+      _requireParticipant(thread, agent);
+      _requireNotFinal(thread);
+      this.db.run(
+        "UPDATE threads SET status = 'cancelled', lease_expires_at = NULL, updated_at = ? WHERE id = ?",
+        now,
+        threadId,
+      );
+      const updated = this.getThread(threadId);
+      const message = this.#addMessage(updated, agent, "cancel", { body: body ?? "", ts: now });
+      this.#event(updated, now, "thread_cancelled", {
+        agent,
+        message_id: message.id,
+        previous_status: thread.status,
+      });
+      return { thread: updated, message };
+    });
+  }
+
+  // ---- helpers -----------------------------------------------------------
+
+  /** The thread, if `ref.agent` holds a live lease on it; otherwise the reason as an error. */
+  #requireLease(ref: LeaseRef, now: string): Thread & { lease_seconds: number | null } {
+    const row = this.db.get("SELECT * FROM threads WHERE id = ?", ref.threadId);
+    if (!row) {
+      throw new AppError("THREAD_NOT_FOUND", `Thread ${ref.threadId} does not exist`, {
+        thread_id: ref.threadId,
+      });
+    }
+    const thread = threadFromRow(row);
+    const leaseSeconds = row["lease_seconds"] == null ? null : Number(row["lease_seconds"]);
+    if (thread.status === "cancelled") {
+      throw new AppError("CANCELLED", `Thread ${thread.id} was cancelled`, {
+        thread_id: thread.id,
+      });
+    }
+    _requireNotFinal(thread);
+    if (thread.status === "open") {
+      if (thread.to_agent !== ref.agent) _requireParticipant(thread, ref.agent);
+      throw new AppError(
+        "INVALID_STATE",
+        `Thread ${thread.id} is not claimed: claim it first with "inbox claim --thread ${thread.id}"`,
+        { thread_id: thread.id, status: thread.status },
+      );
+    }
+    const details = {
+      thread_id: thread.id,
+      agent: ref.agent,
+      claimed_by: thread.claimed_by,
+      lease_epoch: thread.lease_epoch,
+      lease_expires_at: thread.lease_expires_at,
+    };
+    if (thread.claimed_by !== ref.agent) {
+      throw new AppError(
+        "LEASE_LOST",
+        `Agent "${ref.agent}" does not hold thread ${thread.id}: it is claimed by "${thread.claimed_by}"`,
+        details,
+      );
+    }
+    if (ref.leaseEpoch !== undefined && ref.leaseEpoch !== thread.lease_epoch) {
+      throw new AppError(
+        "LEASE_LOST",
+        `Lease epoch ${ref.leaseEpoch} of thread ${thread.id} is stale: the current epoch is ${thread.lease_epoch}`,
+        details,
+      );
+    }
+    if (thread.lease_expires_at === null || thread.lease_expires_at <= now) {
+      throw new AppError(
+        "LEASE_LOST",
+        `The lease of "${ref.agent}" on thread ${thread.id} expired at ${thread.lease_expires_at}: claim it again`,
+        details,
+      );
+    }
+    return { ...thread, lease_seconds: leaseSeconds };
+  }
+
+  /**
+   * The fenced write: only the holder at the epoch it read, with a live lease,
+   * changes the row. Zero rows changed is `LEASE_LOST`, never silent.
+   */
+  #fencedUpdate(
+    ref: LeaseRef,
+    thread: Thread,
+    now: string,
+    setSql: string,
+    ...params: (string | number | null)[]
+  ): void {
+    const changed = this.db.run(
+      `UPDATE threads SET ${setSql} WHERE id = ? AND claimed_by = ? AND lease_epoch = ? AND lease_expires_at > ?`,
+      ...params,
+      thread.id,
+      ref.agent,
+      thread.lease_epoch,
+      now,
+    ).changes;
+    if (changed !== 1) {
+      throw new AppError(
+        "LEASE_LOST",
+        `Agent "${ref.agent}" lost the lease on thread ${thread.id}`,
+        {
+          thread_id: thread.id,
+          agent: ref.agent,
+        },
+      );
+    }
+  }
+
+  #addMessage(
+    thread: Thread,
+    from: string,
+    type: MessageType,
+    m: { body: string; payload?: unknown; ts: string; leaseEpoch?: number },
+  ): Message {
+    const to = from === thread.to_agent ? thread.from_agent : thread.to_agent;
+    const id = this.db.run(
+      `INSERT INTO messages (thread_id, from_agent, to_agent, type, body, payload, lease_epoch, ts)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      thread.id,
+      from,
+      to,
+      type,
+      m.body,
+      _toJsonText(m.payload),
+      m.leaseEpoch ?? null,
+      m.ts,
+    ).lastInsertRowid;
+    return {
+      id,
+      thread_id: thread.id,
+      from_agent: from,
+      to_agent: to,
+      type,
+      body: m.body,
+      payload: m.payload ?? null,
+      ts: m.ts,
+    };
+  }
+
+  #addArtifacts(
+    thread: Thread,
+    message: Message,
+    artifacts: ArtifactInput[] | undefined,
+    now: string,
+  ): ArtifactMeta[] {
+    const out: ArtifactMeta[] = [];
+    for (const a of artifacts ?? []) {
+      const sha256 = sha256Hex(a.bytes);
+      const id = this.db.run(
+        `INSERT INTO artifacts (thread_id, message_id, name, media_type, size, sha256, content, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        thread.id,
+        message.id,
+        a.name,
+        a.mediaType,
+        a.bytes.byteLength,
+        sha256,
+        a.bytes,
+        now,
+      ).lastInsertRowid;
+      const meta: ArtifactMeta = {
+        id,
+        thread_id: thread.id,
+        message_id: message.id,
+        name: a.name,
+        media_type: a.mediaType,
+        size: a.bytes.byteLength,
+        sha256,
+        created_at: now,
+      };
+      out.push(meta);
+      this.#event(thread, now, "artifact_added", {
+        artifact_id: id,
+        name: a.name,
+        size: meta.size,
+        sha256,
+      });
+    }
+    if (out.length > 0) message.artifacts = out;
+    return out;
+  }
+
+  #event(thread: Thread, ts: string, type: string, payload: Record<string, unknown>): void {
+    appendEvent(this.db, {
+      ts,
+      type,
+      runId: thread.run_id,
+      taskId: thread.task_id,
+      threadId: thread.id,
+      payload,
+    });
+  }
+}
+
+function _requireParticipant(thread: Thread, agent: string): void {
+  if (agent !== thread.from_agent && agent !== thread.to_agent && agent !== thread.claimed_by) {
+    throw new AppError(
+      "NOT_PARTICIPANT",
+      `Agent "${agent}" is not a participant of thread ${thread.id}`,
+      { thread_id: thread.id, agent, from_agent: thread.from_agent, to_agent: thread.to_agent },
+    );
+  }
+}
+
+function _requireNotFinal(thread: Thread): void {
+  if (thread.status === "cancelled") {
+    throw new AppError("CANCELLED", `Thread ${thread.id} was cancelled`, {
+      thread_id: thread.id,
+      status: thread.status,
+    });
+  }
+  if (FINAL_STATUSES.includes(thread.status)) {
+    throw new AppError("THREAD_CLOSED", `Thread ${thread.id} is already ${thread.status}`, {
+      thread_id: thread.id,
+      status: thread.status,
+    });
+  }
+}
+
+function _checkArtifacts(artifacts: ArtifactInput[] | undefined): void {
+  for (const a of artifacts ?? []) {
+    if (a.bytes.byteLength > MAX_ARTIFACT_BYTES) {
+      throw new AppError(
+        "INVALID_INPUT",
+        `Artifact "${a.name}" is ${a.bytes.byteLength} bytes: the limit is ${MAX_ARTIFACT_BYTES}`,
+        { name: a.name, size: a.bytes.byteLength, limit: MAX_ARTIFACT_BYTES },
+      );
+    }
+  }
+}

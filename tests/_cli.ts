@@ -1,0 +1,113 @@
+/**
+ * Test helpers: spawn the real CLIs as subprocesses with exactly the
+ * permission flags the compiled binaries get (scripts/permissions.ts).
+ */
+import { join } from "node:path";
+import { ENTRY_POINTS, PERMISSIONS, type Program } from "../scripts/permissions.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** stdout parsed as one JSON object (when --json was passed). */
+  json: Record<string, unknown> & { ok?: boolean; error?: { code: string; message: string } };
+}
+
+export interface CliOptions {
+  stdin?: string;
+  cwd?: string;
+}
+
+/** The argv that runs `program` from source with its compile-time permissions. */
+export function cliCommand(program: Program): string[] {
+  return [
+    "run",
+    "--no-prompt",
+    "--quiet",
+    ...PERMISSIONS[program],
+    join(ROOT, ENTRY_POINTS[program]),
+  ];
+}
+
+/** Runs `program` with `args` and waits for it. */
+export async function cli(
+  program: Program,
+  args: string[],
+  options: CliOptions = {},
+): Promise<CliResult> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [...cliCommand(program), ...args],
+    cwd: options.cwd ?? ROOT,
+    stdin: options.stdin !== undefined ? "piped" : "null",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  if (options.stdin !== undefined) {
+    const w = child.stdin.getWriter();
+    await w.write(new TextEncoder().encode(options.stdin));
+    await w.close();
+  }
+  const out = await child.output();
+  const stdout = new TextDecoder().decode(out.stdout);
+  const stderr = new TextDecoder().decode(out.stderr);
+  let json = {} as CliResult["json"];
+  const trimmed = stdout.trim();
+  if (trimmed.startsWith("{") && !trimmed.includes("\n")) {
+    try {
+      json = JSON.parse(trimmed);
+    } catch { /* not JSON */ }
+  }
+  return { code: out.code, stdout, stderr, json };
+}
+
+/** `inbox --db DB --json ...args`. */
+export function inbox(db: string, ...args: string[]): Promise<CliResult> {
+  return cli("inbox", ["--db", db, "--json", ...args]);
+}
+
+/** `orch --db DB --json ...args`. */
+export function orch(db: string, ...args: string[]): Promise<CliResult> {
+  return cli("orch", ["--db", db, "--json", ...args]);
+}
+
+/** Like inbox()/orch() but fails the test unless the command succeeded. */
+export async function ok(p: Promise<CliResult>): Promise<CliResult["json"]> {
+  const r = await p;
+  if (r.code !== 0 || r.json.ok !== true) {
+    throw new Error(`command failed (exit ${r.code}): ${r.stdout} ${r.stderr}`);
+  }
+  return r.json;
+}
+
+/** A temp dir with an initialised database; removed on dispose. */
+export async function tempDb(): Promise<{ dir: string; db: string } & AsyncDisposable> {
+  const dir = await Deno.makeTempDir({ prefix: "coord-test-" });
+  const db = join(dir, "coord.db");
+  await ok(inbox(db, "init"));
+  return {
+    dir,
+    db,
+    async [Symbol.asyncDispose]() {
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+/** Polls `condition` until it returns a truthy value or the deadline passes. */
+export async function until<T>(
+  condition: () => T | Promise<T>,
+  options: { timeoutMs?: number; what?: string } = {},
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  for (;;) {
+    const v = await condition();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out waiting for ${options.what ?? "condition"}`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
