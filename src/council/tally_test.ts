@@ -316,3 +316,15 @@ function _permutations<T>(items: readonly T[]): T[][] {
   });
   return out;
 }
+
+Deno.test("tallyRecommendations() puts an unkeyed title near two keys into the more similar one", () => {
+  const tally = tallyRecommendations({
+    reviewers: [
+      done("alice", [rec("Retry flaky network tests", { key: "a" })]),
+      done("bob", [rec("Retry flaky tests", { key: "b" })]),
+      done("carol", [rec("Retry flaky network tests now")]),
+    ],
+  });
+  assert.deepEqual(tally.majority.map((g) => [g.key, g.reviewers]), [["a", ["alice", "carol"]]]);
+  assert.deepEqual(tally.minority.map((g) => [g.key, g.reviewers]), [["b", ["bob"]]]);
+});

@@ -326,7 +326,6 @@ export class InboxStore {
         payload: input.payload,
         ts: now,
       });
-      const artifacts = this.#addArtifacts(thread, message, input.artifacts, now);
       this.#event(thread, now, "thread_created", {
         from: input.from,
         to: input.to,
@@ -334,6 +333,8 @@ export class InboxStore {
         kind,
         message_id: message.id,
       });
+      // After thread_created, so an event reader never sees an artifact of an unknown thread.
+      const artifacts = this.#addArtifacts(thread, message, input.artifacts, now);
       return { thread, message, artifacts, replayed: false };
     });
   }

@@ -1,5 +1,6 @@
 import { waitUntil } from "../../db/wait_until.ts";
 import { LATEST_SCHEMA_VERSION } from "../../db/migrations.ts";
+import { COUNCIL_CONTRACT } from "../../protocol/contracts.ts";
 import { AppError } from "../../protocol/errors.ts";
 import { InboxStore } from "../../store/inbox_store.ts";
 import type {
@@ -13,9 +14,6 @@ import type { CliContext } from "../context.ts";
 import { parseJsonObject, readArtifacts, readBody } from "../input.ts";
 import { messageBlock, table, threadLine } from "../render.ts";
 import { respond } from "../respond.ts";
-
-/** Contract name a thread carries when its `done` payload must be a council reviewer result. */
-export const COUNCIL_RESULT_CONTRACT = "council-review/v1";
 
 function _store(ctx: CliContext): InboxStore {
   return new InboxStore(ctx.openDb(), ctx.clock);
@@ -176,7 +174,7 @@ export function reply(
 
 /** Rejects a result that does not match the thread's declared contract; the thread stays open. */
 async function _checkContract(thread: Thread, payload: unknown): Promise<void> {
-  if (thread.result_contract !== COUNCIL_RESULT_CONTRACT) return;
+  if (thread.result_contract !== COUNCIL_CONTRACT) return;
   const { validateReviewerResult } = await import("../../council/contract.ts");
   const v = validateReviewerResult(payload ?? null);
   if (!v.ok) {
@@ -185,7 +183,7 @@ async function _checkContract(thread: Thread, payload: unknown): Promise<void> {
       `The result does not match the council reviewer contract; fix it and run done again (the thread is still yours): ${
         v.problems.join("; ")
       }`,
-      { thread_id: thread.id, contract: COUNCIL_RESULT_CONTRACT, problems: v.problems },
+      { thread_id: thread.id, contract: COUNCIL_CONTRACT, problems: v.problems },
     );
   }
 }

@@ -1,0 +1,348 @@
+import { buildApplication, buildCommand, buildRouteMap } from "@stricli/core";
+import { EXECUTION_MODES } from "../../store/orch_types.ts";
+import { CLI_TEXT } from "../cli_text.ts";
+import type { CliContext } from "../context.ts";
+import {
+  agentParser,
+  choiceParser,
+  idParser,
+  intParser,
+  secondsParser,
+  textParser,
+} from "../parsers.ts";
+
+/**
+ * The whole `orch` command surface (the leader side). Global flags `--db
+ * PATH` and `--json` go anywhere on the line. Implementations load lazily.
+ */
+
+const impl = () => import("./impl.ts");
+const council = () => import("./council_impl.ts");
+
+const run = { kind: "parsed", parse: idParser, brief: "Run id" } as const;
+const task = { kind: "parsed", parse: idParser, brief: "Task id" } as const;
+const body = { kind: "parsed", parse: String, brief: "Message text", optional: true } as const;
+const bodyFile = {
+  kind: "parsed",
+  parse: textParser,
+  brief: "Read the message text from a file (- for stdin)",
+  optional: true,
+} as const;
+const to = { kind: "parsed", parse: agentParser, brief: "Worker agent", optional: true } as const;
+const timeoutSeconds = {
+  kind: "parsed",
+  parse: secondsParser,
+  brief: "Give up after this many seconds (default 60)",
+  optional: true,
+} as const;
+const repoPath = {
+  kind: "parsed",
+  parse: textParser,
+  brief: "Git repository for code mode (default: working directory)",
+  optional: true,
+} as const;
+const workspaceRoot = {
+  kind: "parsed",
+  parse: textParser,
+  brief: "Where attempt worktrees go (default .orch/worktrees in the repo)",
+  optional: true,
+} as const;
+const baseRef = {
+  kind: "parsed",
+  parse: textParser,
+  brief: "Committed base for the worktree (default HEAD of a clean repo)",
+  optional: true,
+} as const;
+
+const runInit = buildCommand({
+  loader: async () => (await impl()).runInit,
+  parameters: {
+    flags: {
+      run,
+      goal: { kind: "parsed", parse: textParser, brief: "What the run is for" },
+      summary: { kind: "parsed", parse: String, brief: "Longer description", optional: true },
+    },
+  },
+  docs: { brief: "Create a run" },
+});
+
+const runShow = buildCommand({
+  loader: async () => (await impl()).runShow,
+  parameters: { flags: { run } },
+  docs: { brief: "Run metadata and task counts by status (no reconcile: cheap)" },
+});
+
+const taskAdd = buildCommand({
+  loader: async () => (await impl()).taskAdd,
+  parameters: {
+    flags: {
+      run,
+      task,
+      title: { kind: "parsed", parse: textParser, brief: "Short title" },
+      summary: { kind: "parsed", parse: String, brief: "What to do", optional: true },
+      defaultTo: { ...to, brief: "Worker that gets it when dispatch has no --to" },
+      acceptanceJson: {
+        kind: "parsed",
+        parse: String,
+        brief: "Acceptance criteria, a JSON object",
+        optional: true,
+      },
+    },
+  },
+  docs: { brief: "Add a task to a run" },
+});
+
+const depAdd = buildCommand({
+  loader: async () => (await impl()).depAdd,
+  parameters: {
+    flags: { run, task, dependsOn: { ...task, brief: "The task it waits for" } },
+  },
+  docs: { brief: "Record that a task depends on another (cycles are refused)" },
+});
+
+const ready = buildCommand({
+  loader: async () => (await impl()).ready,
+  parameters: { flags: { run } },
+  docs: { brief: "Tasks ready for dispatch (pending, every dependency done)" },
+});
+
+const dispatch = buildCommand({
+  loader: async () => (await impl()).dispatch,
+  parameters: {
+    flags: {
+      run,
+      task,
+      executionMode: {
+        kind: "parsed",
+        parse: choiceParser(EXECUTION_MODES),
+        brief: "analysis (thread only) | code (fresh git worktree)",
+      },
+      to,
+      body,
+      bodyFile,
+      repoPath,
+      workspaceRoot,
+      baseRef,
+      idempotencyKey: {
+        kind: "parsed",
+        parse: textParser,
+        brief: "A repeat with the same key returns the first attempt",
+        optional: true,
+      },
+    },
+  },
+  docs: { brief: "Create an attempt and its inbox thread for a ready task" },
+});
+
+const reconcile = buildCommand({
+  loader: async () => (await impl()).reconcile,
+  parameters: { flags: { run } },
+  docs: { brief: "Fold worker thread state into attempts and tasks" },
+});
+
+const wait = buildCommand({
+  loader: async () => (await impl()).wait,
+  parameters: {
+    flags: {
+      run,
+      for: {
+        kind: "parsed",
+        parse: textParser,
+        brief: "Comma-separated event types (default: every task_* and run_* event)",
+        optional: true,
+      },
+      afterEvent: {
+        kind: "parsed",
+        parse: intParser(0),
+        brief: "Only events after this cursor (default 0)",
+        optional: true,
+      },
+      timeoutSeconds,
+    },
+  },
+  docs: { brief: "Block until matching run events exist after the cursor" },
+});
+
+const blocked = buildCommand({
+  loader: async () => (await impl()).blocked,
+  parameters: { flags: { run } },
+  docs: { brief: "Blocked tasks and their latest questions" },
+});
+
+const answer = buildCommand({
+  loader: async () => (await impl()).answer,
+  parameters: {
+    flags: {
+      run,
+      task,
+      body,
+      bodyFile,
+      payloadJson: {
+        kind: "parsed",
+        parse: String,
+        brief: "Structured decision, a JSON object",
+        optional: true,
+      },
+    },
+  },
+  docs: { brief: "Answer a blocked task in its active attempt's thread" },
+});
+
+const retry = buildCommand({
+  loader: async () => (await impl()).retry,
+  parameters: { flags: { run, task, to, body, bodyFile, baseRef } },
+  docs: { brief: "New attempt for a failed task (or one whose worker went stale)" },
+});
+
+const reassign = buildCommand({
+  loader: async () => (await impl()).reassign,
+  parameters: {
+    flags: { run, task, to: { ...to, optional: false, brief: "The new worker" }, body, bodyFile },
+  },
+  docs: { brief: "Cancel the current attempt and dispatch to another worker" },
+});
+
+const cancel = buildCommand({
+  loader: async () => (await impl()).cancel,
+  parameters: {
+    flags: {
+      run,
+      task: { ...task, optional: true, brief: "Only this task (default: the whole run)" },
+      reason: { kind: "parsed", parse: textParser, brief: "Why (sent to workers)", optional: true },
+    },
+  },
+  docs: { brief: "Cancel a task, or a whole run (open threads are cancelled)" },
+});
+
+const cleanup = buildCommand({
+  loader: async () => (await impl()).cleanup,
+  parameters: {
+    flags: {
+      run,
+      task: { ...task, optional: true, brief: "Only this task's worktrees" },
+      allCompleted: {
+        kind: "boolean",
+        brief: "Every finished attempt's worktree",
+        optional: true,
+      },
+      force: { kind: "boolean", brief: "Remove dirty worktrees too", optional: true },
+    },
+  },
+  docs: { brief: "Remove finished attempts' worktrees (never branches)" },
+});
+
+const status = buildCommand({
+  loader: async () => (await impl()).status,
+  parameters: { flags: { run } },
+  docs: { brief: "Reconcile, then the full run view: tasks, latest attempts and messages" },
+});
+
+const brief = buildCommand({
+  loader: async () => (await impl()).brief,
+  parameters: {
+    flags: {
+      dispatchJson: {
+        kind: "parsed",
+        parse: textParser,
+        brief: "Saved output of dispatch --json (- for stdin)",
+      },
+      inboxCmd: {
+        kind: "parsed",
+        parse: textParser,
+        brief: "How the worker runs inbox (default: inbox)",
+        optional: true,
+      },
+    },
+  },
+  docs: { brief: "Render the worker brief for a saved dispatch" },
+});
+
+const councilStart = buildCommand({
+  loader: async () => (await council()).start,
+  parameters: {
+    flags: {
+      run,
+      topic: { kind: "parsed", parse: textParser, brief: "What the council reviews" },
+      body,
+      bodyFile,
+      reviewers: {
+        kind: "parsed",
+        parse: textParser,
+        brief: "Comma-separated reviewer agents (default reviewer-1,reviewer-2,reviewer-3)",
+        optional: true,
+      },
+      repoPath,
+    },
+  },
+  docs: { brief: "Create (or reuse) a run and dispatch one review task per reviewer" },
+});
+
+const councilWait = buildCommand({
+  loader: async () => (await council()).wait,
+  parameters: { flags: { run, timeoutSeconds } },
+  docs: { brief: "Block until every reviewer is done or failed" },
+});
+
+const councilTally = buildCommand({
+  loader: async () => (await council()).tally,
+  parameters: { flags: { run } },
+  docs: { brief: "Group recommendations into consensus, majority and minority" },
+});
+
+const councilReport = buildCommand({
+  loader: async () => (await council()).report,
+  parameters: {
+    flags: {
+      run,
+      out: {
+        kind: "parsed",
+        parse: textParser,
+        brief: "Also write the markdown here",
+        optional: true,
+      },
+    },
+  },
+  docs: { brief: "Write the markdown report (stored as an artifact too)" },
+});
+
+const routes = buildRouteMap({
+  routes: {
+    run: buildRouteMap({
+      routes: { init: runInit, show: runShow },
+      docs: { brief: "Runs" },
+    }),
+    task: buildRouteMap({ routes: { add: taskAdd }, docs: { brief: "Tasks" } }),
+    dep: buildRouteMap({ routes: { add: depAdd }, docs: { brief: "Dependencies" } }),
+    ready,
+    dispatch,
+    reconcile,
+    wait,
+    blocked,
+    answer,
+    retry,
+    reassign,
+    cancel,
+    cleanup,
+    status,
+    brief,
+    council: buildRouteMap({
+      routes: {
+        start: councilStart,
+        wait: councilWait,
+        tally: councilTally,
+        report: councilReport,
+      },
+      docs: { brief: "Three-reviewer council: start, wait, tally, report" },
+    }),
+  },
+  docs: {
+    brief: "orch: the leader side of the coordination stack (global flags: --db PATH, --json)",
+  },
+});
+
+export const orchApp = buildApplication<CliContext>(routes, {
+  name: "orch",
+  scanner: { caseStyle: "allow-kebab-for-camel" },
+  documentation: { caseStyle: "convert-camel-to-kebab" },
+  localization: { loadText: () => CLI_TEXT },
+});

@@ -1,0 +1,411 @@
+import { waitUntil } from "../../db/wait_until.ts";
+import { AppError } from "../../protocol/errors.ts";
+import type { EventRecord } from "../../store/append_event.ts";
+import { type DispatchResult, OrchStore } from "../../store/orch_store.ts";
+import { type ExecutionMode, ORCH_EVENT_TYPES, type Task } from "../../store/orch_types.ts";
+import type { CliContext } from "../context.ts";
+import { parseJsonObject, readBody } from "../input.ts";
+import { table } from "../render.ts";
+import { respond } from "../respond.ts";
+import { gitWorkspaces } from "./git_workspaces.ts";
+import { renderBrief } from "./render_brief.ts";
+
+export function orchStore(ctx: CliContext): OrchStore {
+  return new OrchStore(ctx.openDb(), {
+    clock: ctx.clock,
+    workspaces: gitWorkspaces({ dbPath: ctx.global.db }),
+  });
+}
+
+interface BodyFlags {
+  body?: string;
+  bodyFile?: string;
+}
+
+function _taskRows(tasks: Task[]): string {
+  return table(
+    ["TASK", "STATUS", "DEPENDS ON", "DEFAULT TO", "TITLE"],
+    tasks.map((t) => [t.id, t.status, t.depends_on.join(",") || null, t.default_to, t.title]),
+  );
+}
+
+function _dispatchText(verb: string, r: DispatchResult): string {
+  const a = r.attempt;
+  const ws = a.worktree_path
+    ? `\n  worktree ${a.worktree_path} (branch ${a.branch_name}, base ${a.base_ref} ${
+      a.base_commit?.slice(0, 12)
+    })`
+    : "";
+  return `${verb} ${a.run_id}/${a.task_id} attempt ${a.n} (id ${a.id}) to ${a.assigned_to}: thread ${a.thread_id}, ${a.execution_mode} mode${ws}`;
+}
+
+function _dispatchJson(r: DispatchResult): Record<string, unknown> {
+  return {
+    run: r.run,
+    task: r.task,
+    attempt: r.attempt,
+    thread: r.thread,
+    message: r.message,
+    replayed: r.replayed,
+  };
+}
+
+export function runInit(
+  this: CliContext,
+  flags: { run: string; goal: string; summary?: string },
+): Promise<void> {
+  return respond(this, () => {
+    const run = orchStore(this).createRun({
+      runId: flags.run,
+      goal: flags.goal,
+      ...(flags.summary !== undefined ? { summary: flags.summary } : {}),
+    });
+    return { json: { run }, text: `Created run ${run.id}: ${run.goal}` };
+  });
+}
+
+export function runShow(this: CliContext, flags: { run: string }): Promise<void> {
+  return respond(this, () => {
+    const r = orchStore(this).showRun(flags.run);
+    const counts = Object.entries(r.counts).filter(([k, v]) => k !== "total" && v > 0)
+      .map(([k, v]) => `${k}=${v}`).join(" ");
+    return {
+      json: { run: r.run, counts: r.counts },
+      text: `run ${r.run.id} [${r.run.status}] ${r.run.goal}\n  ${r.counts.total} task(s): ${
+        counts || "none"
+      }`,
+    };
+  });
+}
+
+export function taskAdd(
+  this: CliContext,
+  flags: {
+    run: string;
+    task: string;
+    title: string;
+    summary?: string;
+    defaultTo?: string;
+    acceptanceJson?: string;
+  },
+): Promise<void> {
+  return respond(this, async () => {
+    const acceptance = await parseJsonObject(flags.acceptanceJson, "--acceptance-json");
+    const task = orchStore(this).addTask({
+      runId: flags.run,
+      taskId: flags.task,
+      title: flags.title,
+      ...(flags.summary !== undefined ? { summary: flags.summary } : {}),
+      ...(flags.defaultTo !== undefined ? { defaultTo: flags.defaultTo } : {}),
+      ...(acceptance !== undefined ? { acceptance } : {}),
+    });
+    return {
+      json: { task },
+      text: `Added task ${task.run_id}/${task.id} [${task.status}]: ${task.title}`,
+    };
+  });
+}
+
+export function depAdd(
+  this: CliContext,
+  flags: { run: string; task: string; dependsOn: string },
+): Promise<void> {
+  return respond(this, () => {
+    const r = orchStore(this).addDep({
+      runId: flags.run,
+      taskId: flags.task,
+      dependsOn: flags.dependsOn,
+    });
+    return {
+      json: {
+        task: r.task,
+        dep: { run_id: flags.run, task_id: flags.task, depends_on: flags.dependsOn },
+        created: r.created,
+      },
+      text: `${r.created ? "Added" : "Already had"} dependency ${flags.task} -> ${flags.dependsOn}`,
+    };
+  });
+}
+
+export function ready(this: CliContext, flags: { run: string }): Promise<void> {
+  return respond(this, () => {
+    const tasks = orchStore(this).readyTasks(flags.run);
+    return {
+      json: { run_id: flags.run, tasks },
+      text: tasks.length ? _taskRows(tasks) : `No task of run ${flags.run} is ready`,
+    };
+  });
+}
+
+export function dispatch(
+  this: CliContext,
+  flags: BodyFlags & {
+    run: string;
+    task: string;
+    executionMode: ExecutionMode;
+    to?: string;
+    repoPath?: string;
+    workspaceRoot?: string;
+    baseRef?: string;
+    idempotencyKey?: string;
+  },
+): Promise<void> {
+  return respond(this, async () => {
+    const body = await readBody(this, flags);
+    if (
+      flags.executionMode === "analysis" && (flags.baseRef ?? flags.workspaceRoot) !== undefined
+    ) {
+      throw new AppError(
+        "USAGE",
+        "--base-ref and --workspace-root apply to --execution-mode code only",
+      );
+    }
+    const r = orchStore(this).dispatch({
+      runId: flags.run,
+      taskId: flags.task,
+      mode: flags.executionMode,
+      ...(flags.to !== undefined ? { to: flags.to } : {}),
+      ...(body !== undefined ? { body } : {}),
+      ...(flags.repoPath !== undefined ? { repoPath: flags.repoPath } : {}),
+      ...(flags.workspaceRoot !== undefined ? { workspaceRoot: flags.workspaceRoot } : {}),
+      ...(flags.baseRef !== undefined ? { baseRef: flags.baseRef } : {}),
+      ...(flags.idempotencyKey !== undefined ? { idempotencyKey: flags.idempotencyKey } : {}),
+    });
+    return {
+      json: _dispatchJson(r),
+      text: _dispatchText(r.replayed ? "Already dispatched" : "Dispatched", r),
+    };
+  });
+}
+
+function _eventLine(e: EventRecord): string {
+  return `#${e.id} ${e.ts} ${e.type}${e.task_id ? ` ${e.task_id}` : ""}${
+    Object.keys(e.payload).length ? " " + JSON.stringify(e.payload) : ""
+  }`;
+}
+
+export function reconcile(this: CliContext, flags: { run: string }): Promise<void> {
+  return respond(this, () => {
+    const r = orchStore(this).reconcile(flags.run);
+    return {
+      json: { run_id: flags.run, changes: r.changes, events: r.events },
+      text: r.events.length ? r.events.map(_eventLine).join("\n") : "No changes",
+    };
+  });
+}
+
+/** Parses `--for a,b,c` against the known event types. */
+export function parseEventTypes(value: string | undefined): string[] {
+  if (value === undefined) {
+    return ORCH_EVENT_TYPES.filter((t) => t.startsWith("task_") || t.startsWith("run_"));
+  }
+  const types = value.split(",").map((s) => s.trim()).filter(Boolean);
+  const unknown = types.filter((t) => !(ORCH_EVENT_TYPES as readonly string[]).includes(t));
+  if (types.length === 0 || unknown.length) {
+    throw new AppError(
+      "USAGE",
+      `Unknown event type ${
+        unknown.map((t) => `"${t}"`).join(", ") || '""'
+      } in --for: expected any of ${ORCH_EVENT_TYPES.join(", ")}`,
+      { unknown, known: ORCH_EVENT_TYPES },
+    );
+  }
+  return types;
+}
+
+export function wait(
+  this: CliContext,
+  flags: { run: string; for?: string; afterEvent?: number; timeoutSeconds?: number },
+): Promise<void> {
+  return respond(this, async () => {
+    const types = parseEventTypes(flags.for);
+    const store = orchStore(this);
+    store.getRun(flags.run);
+    const after = flags.afterEvent ?? 0;
+    const events = await waitUntil(store.db, () => {
+      store.reconcile(flags.run);
+      const found = store.eventsAfter(flags.run, after, types);
+      return found.length ? found : undefined;
+    }, { timeoutMs: (flags.timeoutSeconds ?? 60) * 1000 });
+    const list = events ?? [];
+    const next = list.length ? list[list.length - 1]!.id : after;
+    return {
+      json: {
+        run_id: flags.run,
+        timed_out: events === undefined,
+        events: list,
+        next_after_event: next,
+      },
+      text: events === undefined
+        ? `No matching events after #${after} (timed out); next --after-event ${next}`
+        : `${list.map(_eventLine).join("\n")}\nnext --after-event ${next}`,
+    };
+  });
+}
+
+export function blocked(this: CliContext, flags: { run: string }): Promise<void> {
+  return respond(this, () => {
+    const store = orchStore(this);
+    store.reconcile(flags.run);
+    const items = store.blockedTasks(flags.run);
+    return {
+      json: { run_id: flags.run, blocked: items },
+      text: items.length
+        ? items.map((b) =>
+          `${b.task.id} (attempt ${b.attempt.n}, ${b.attempt.assigned_to}, thread ${b.attempt.thread_id}): ${
+            b.question?.body ?? "(no question text)"
+          }`
+        ).join("\n")
+        : `No blocked tasks in run ${flags.run}`,
+    };
+  });
+}
+
+export function answer(
+  this: CliContext,
+  flags: BodyFlags & { run: string; task: string; payloadJson?: string },
+): Promise<void> {
+  return respond(this, async () => {
+    const body = await readBody(this, flags, { required: true, what: "answer" });
+    const payload = await parseJsonObject(flags.payloadJson, "--payload-json");
+    const r = orchStore(this).answer({
+      runId: flags.run,
+      taskId: flags.task,
+      body: body!,
+      ...(payload !== undefined ? { payload } : {}),
+    });
+    return {
+      json: { task: r.task, attempt: r.attempt, thread: r.thread, message: r.message },
+      text:
+        `Answered ${flags.run}/${flags.task} in thread ${r.thread.id} (message ${r.message.id}); task is ${r.task.status}`,
+    };
+  });
+}
+
+export function retry(
+  this: CliContext,
+  flags: BodyFlags & { run: string; task: string; to?: string; baseRef?: string },
+): Promise<void> {
+  return respond(this, async () => {
+    const body = await readBody(this, flags);
+    const r = orchStore(this).retry({
+      runId: flags.run,
+      taskId: flags.task,
+      ...(flags.to !== undefined ? { to: flags.to } : {}),
+      ...(body !== undefined ? { body } : {}),
+      ...(flags.baseRef !== undefined ? { baseRef: flags.baseRef } : {}),
+    });
+    return { json: _dispatchJson(r), text: _dispatchText("Retried", r) };
+  });
+}
+
+export function reassign(
+  this: CliContext,
+  flags: BodyFlags & { run: string; task: string; to: string },
+): Promise<void> {
+  return respond(this, async () => {
+    const body = await readBody(this, flags);
+    const r = orchStore(this).reassign({
+      runId: flags.run,
+      taskId: flags.task,
+      to: flags.to,
+      ...(body !== undefined ? { body } : {}),
+    });
+    return { json: _dispatchJson(r), text: _dispatchText("Reassigned", r) };
+  });
+}
+
+export function cancel(
+  this: CliContext,
+  flags: { run: string; task?: string; reason?: string },
+): Promise<void> {
+  return respond(this, () => {
+    const r = orchStore(this).cancel({
+      runId: flags.run,
+      ...(flags.task !== undefined ? { taskId: flags.task } : {}),
+      ...(flags.reason !== undefined ? { reason: flags.reason } : {}),
+    });
+    return {
+      json: {
+        run: r.run,
+        cancelled_tasks: r.cancelled_tasks,
+        cancelled_threads: r.cancelled_threads,
+      },
+      text: `Cancelled ${flags.task ? `task ${flags.task}` : `run ${flags.run}`}: tasks [${
+        r.cancelled_tasks.join(", ")
+      }], threads [${r.cancelled_threads.join(", ")}]`,
+    };
+  });
+}
+
+export function cleanup(
+  this: CliContext,
+  flags: { run: string; task?: string; allCompleted?: boolean; force?: boolean },
+): Promise<void> {
+  return respond(this, () => {
+    if ((flags.task === undefined) === !flags.allCompleted) {
+      throw new AppError("USAGE", "Pass exactly one of --task T or --all-completed");
+    }
+    const r = orchStore(this).cleanup({
+      runId: flags.run,
+      ...(flags.task !== undefined ? { taskId: flags.task } : {}),
+      allCompleted: flags.allCompleted ?? false,
+      force: flags.force ?? false,
+    });
+    const lines = [
+      ...r.cleaned.map((a) =>
+        `cleaned ${a.task_id} attempt ${a.n}: ${a.worktree_path} [${a.workspace_status}]`
+      ),
+      ...r.refused.map((x) => `refused ${x.attempt.task_id} attempt ${x.attempt.n}: ${x.reason}`),
+    ];
+    return {
+      json: { run_id: flags.run, cleaned: r.cleaned, refused: r.refused },
+      text: lines.length ? lines.join("\n") : "Nothing to clean",
+    };
+  });
+}
+
+/** The status table a person reads. */
+export function statusText(r: ReturnType<OrchStore["status"]>): string {
+  const counts = Object.entries(r.counts).filter(([k, v]) => k !== "total" && v > 0)
+    .map(([k, v]) => `${k}=${v}`).join(" ");
+  const rows = r.tasks.map((t) => {
+    const a = t.latest_attempt;
+    const m = t.latest_message;
+    return [
+      t.id,
+      t.status + (a?.stale ? " (stale)" : ""),
+      a ? `#${a.n} ${a.assigned_to}` : null,
+      a?.execution_mode ?? null,
+      m ? `${m.type}: ${m.body.split("\n")[0]!.slice(0, 50)}` : null,
+    ];
+  });
+  return `run ${r.run.id} [${r.run.status}] ${r.run.goal} (${counts || "no tasks"})\n` +
+    table(["TASK", "STATUS", "ATTEMPT", "MODE", "LATEST MESSAGE"], rows);
+}
+
+export function status(this: CliContext, flags: { run: string }): Promise<void> {
+  return respond(this, () => {
+    const store = orchStore(this);
+    store.reconcile(flags.run);
+    const r = store.status(flags.run);
+    return { json: { run: r.run, counts: r.counts, tasks: r.tasks }, text: statusText(r) };
+  });
+}
+
+export function brief(
+  this: CliContext,
+  flags: { dispatchJson: string; inboxCmd?: string },
+): Promise<void> {
+  return respond(this, async () => {
+    const text = await readBody(this, { bodyFile: flags.dispatchJson }, { required: true });
+    const rendered = await renderBrief(text!, {
+      db: this.global.db,
+      inboxCmd: flags.inboxCmd ?? "inbox",
+    });
+    return {
+      json: { brief: rendered.text, thread_id: rendered.threadId, agent: rendered.agent },
+      text: rendered.text,
+    };
+  });
+}

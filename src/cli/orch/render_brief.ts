@@ -1,0 +1,64 @@
+import template from "../../../skills/orch/references/worker-brief-template.md" with {
+  type: "text",
+};
+import { AppError } from "../../protocol/errors.ts";
+
+/**
+ * Renders the worker brief from a saved `dispatch --json` output and the
+ * template in skills/orch/references/worker-brief-template.md: `{{name}}`
+ * placeholders, and `{{#code}}...{{/code}}` / `{{#analysis}}...{{/analysis}}`
+ * sections kept only for that execution mode. Same input, same text.
+ */
+export async function renderBrief(
+  dispatchJson: string,
+  options: { db: string | undefined; inboxCmd: string },
+): Promise<{ text: string; threadId: number; agent: string }> {
+  if (!options.db) {
+    throw new AppError("USAGE", "Missing --db: the brief tells the worker which database to use");
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(dispatchJson);
+  } catch (err) {
+    throw new AppError(
+      "INVALID_JSON",
+      `--dispatch-json is not valid JSON: ${(err as Error).message}`,
+    );
+  }
+  const { DispatchOutputSchema } = await import("../../protocol/schemas.ts");
+  const parsed = DispatchOutputSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new AppError(
+      "INVALID_INPUT",
+      `--dispatch-json is not the output of "orch --json dispatch": ${
+        parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")
+      }`,
+    );
+  }
+  const { attempt, task } = parsed.data;
+  const vars: Record<string, string> = {
+    agent: attempt.assigned_to,
+    db: options.db,
+    inbox: options.inboxCmd,
+    thread_id: String(attempt.thread_id),
+    run_id: attempt.run_id,
+    task_id: attempt.task_id,
+    attempt_id: String(attempt.id),
+    attempt_n: String(attempt.n),
+    execution_mode: attempt.execution_mode,
+    title: task.title,
+    summary: task.summary,
+    acceptance: JSON.stringify(task.acceptance ?? null),
+    worktree_path: attempt.worktree_path ?? "",
+    branch_name: attempt.branch_name ?? "",
+    base_ref: attempt.base_ref ?? "",
+    base_commit: attempt.base_commit ?? "",
+  };
+  const text = template
+    .replace(
+      /\{\{#(code|analysis)\}\}([\s\S]*?)\{\{\/\1\}\}/g,
+      (_, mode: string, inner: string) => mode === attempt.execution_mode ? inner : "",
+    )
+    .replace(/\{\{(\w+)\}\}/g, (m, name: string) => vars[name] ?? m);
+  return { text, threadId: attempt.thread_id, agent: attempt.assigned_to };
+}

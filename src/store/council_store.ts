@@ -1,0 +1,189 @@
+import { AppError } from "../protocol/errors.ts";
+import type { Attempt, Run } from "./orch_types.ts";
+import { type DispatchResult, LEADER_AGENT, OrchStore } from "./orch_store.ts";
+import type { ArtifactMeta, Thread } from "./inbox_types.ts";
+
+import { COUNCIL_CONTRACT } from "../protocol/contracts.ts";
+
+export const DEFAULT_REVIEWERS = ["reviewer-1", "reviewer-2", "reviewer-3"] as const;
+
+/** One reviewer's state, as the tally needs it. */
+export interface CouncilReviewer {
+  reviewer: string;
+  task_id: string;
+  attempt: Attempt | null;
+  status: "done" | "failed" | "pending" | "cancelled";
+  /** The reviewer's `done` payload, when done. */
+  result: unknown;
+  error?: string;
+}
+
+/** The brief every reviewer gets, with the result contract spelled out. */
+export function reviewerBrief(topic: string, body: string, repoPath: string | undefined): string {
+  return [
+    `Council review: ${topic}`,
+    "",
+    body,
+    "",
+    repoPath ? `Repository to review (read only): ${repoPath}\n` : "",
+    "Brainstorm independently; the other reviewers get the same brief. Finish with",
+    "`inbox done --payload-json '<result>'` where the result is a JSON object:",
+    "",
+    '{"summary": "one paragraph", "recommendations": [',
+    '  {"title": "Short imperative title", "summary": "what to do", "rationale": "why",',
+    '   "key": "optional-stable-slug", "severity": "low|medium|high|critical", "priority": 1}',
+    "]}",
+    "",
+    "A result that does not match is rejected with what to fix; the thread stays yours, so send it again.",
+  ].join("\n");
+}
+
+/**
+ * The council workflow's data side, on top of {@linkcode OrchStore}: a run of
+ * kind `council` with one analysis task per reviewer.
+ */
+export class CouncilStore {
+  readonly orch: OrchStore;
+
+  constructor(orch: OrchStore) {
+    this.orch = orch;
+  }
+
+  /**
+   * Creates the run (or reuses an active council run with no tasks yet), one
+   * review task per reviewer, and dispatches them, all in one transaction.
+   */
+  start(input: {
+    runId: string;
+    topic: string;
+    body: string;
+    reviewers: readonly string[];
+    repoPath?: string;
+  }): { run: Run; dispatches: DispatchResult[] } {
+    const unique = new Set(input.reviewers);
+    if (input.reviewers.length < 2 || unique.size !== input.reviewers.length) {
+      throw new AppError(
+        "USAGE",
+        "A council needs at least two distinct reviewers (three by default)",
+        { reviewers: input.reviewers },
+      );
+    }
+    const db = this.orch.db;
+    return db.write(() => {
+      const existing = db.get("SELECT 1 FROM runs WHERE id = ?", input.runId);
+      if (!existing) {
+        this.orch.createRun({
+          runId: input.runId,
+          goal: `Council review: ${input.topic}`,
+          summary: input.body,
+          kind: "council",
+          meta: { topic: input.topic, reviewers: input.reviewers },
+        });
+      } else {
+        const run = this.orch.getRun(input.runId);
+        const tasks = Number(
+          db.get("SELECT COUNT(*) AS n FROM tasks WHERE run_id = ?", input.runId)?.["n"],
+        );
+        if (run.status !== "active" || tasks > 0) {
+          throw new AppError(
+            "INVALID_STATE",
+            `Run "${input.runId}" already exists with tasks (or is ${run.status}): start a council on a new run id`,
+            { run_id: input.runId, status: run.status, tasks },
+          );
+        }
+        db.run(
+          "UPDATE runs SET kind = 'council', meta = ? WHERE id = ?",
+          JSON.stringify({ topic: input.topic, reviewers: input.reviewers }),
+          input.runId,
+        );
+      }
+      const brief = reviewerBrief(input.topic, input.body, input.repoPath);
+      const dispatches = input.reviewers.map((reviewer, i) => {
+        const taskId = `review-${i + 1}`;
+        this.orch.addTask({
+          runId: input.runId,
+          taskId,
+          title: `Review: ${input.topic}`,
+          summary: brief,
+          defaultTo: reviewer,
+          acceptance: {
+            kind: "council-review",
+            result_contract: COUNCIL_CONTRACT,
+            ...(input.repoPath ? { repo_path: input.repoPath } : {}),
+          },
+        });
+        return this.orch.dispatch({
+          runId: input.runId,
+          taskId,
+          mode: "analysis",
+          to: reviewer,
+          body: brief,
+        });
+      });
+      return { run: this.orch.getRun(input.runId), dispatches };
+    });
+  }
+
+  /** The council's topic and reviewers with their current state (reconciles first). */
+  reviewers(runId: string): { run: Run; topic: string; reviewers: CouncilReviewer[] } {
+    const run = this.orch.getRun(runId);
+    if (run.kind !== "council") {
+      throw new AppError("INVALID_STATE", `Run "${runId}" is not a council run`, { run_id: runId });
+    }
+    this.orch.reconcile(runId);
+    const db = this.orch.db;
+    return db.read(() => {
+      const reviewers = this.orch.listTasks(runId).map((task): CouncilReviewer => {
+        const attempt = this.orch.latestAttempt(runId, task.id);
+        const reviewer = attempt?.assigned_to ?? task.default_to ?? task.id;
+        const base = { reviewer, task_id: task.id, attempt, result: null };
+        if (task.status === "done" && attempt) {
+          const row = db.get(
+            "SELECT payload FROM messages WHERE thread_id = ? AND type = 'result' ORDER BY id DESC LIMIT 1",
+            attempt.thread_id,
+          );
+          return {
+            ...base,
+            status: "done",
+            result: row?.["payload"] == null ? null : JSON.parse(String(row["payload"])),
+          };
+        }
+        if (task.status === "failed" || task.status === "cancelled") {
+          const row = attempt
+            ? db.get(
+              "SELECT body FROM messages WHERE thread_id = ? AND type IN ('failure', 'cancel') ORDER BY id DESC LIMIT 1",
+              attempt.thread_id,
+            )
+            : undefined;
+          return {
+            ...base,
+            status: task.status,
+            ...(row?.["body"] ? { error: String(row["body"]) } : {}),
+          };
+        }
+        return { ...base, status: "pending" };
+      });
+      const meta = run.meta as { topic?: string } | null;
+      return { run, topic: meta?.topic ?? run.goal, reviewers };
+    });
+  }
+
+  /** Stores the rendered report as an artifact on a note thread of the run. */
+  saveReport(
+    runId: string,
+    topic: string,
+    markdown: string,
+  ): { thread: Thread; artifact: ArtifactMeta } {
+    const bytes = new TextEncoder().encode(markdown);
+    const r = this.orch.inbox.sendThread({
+      from: LEADER_AGENT,
+      to: LEADER_AGENT,
+      subject: `Council report: ${topic}`,
+      body: `Council report for run ${runId}`,
+      kind: "note",
+      artifacts: [{ name: `council-report-${runId}.md`, mediaType: "text/markdown", bytes }],
+      runId,
+    });
+    return { thread: r.thread, artifact: r.artifacts[0]! };
+  }
+}

@@ -1,0 +1,1262 @@
+import type { Db, Row } from "../db/db.ts";
+import { AppError } from "../protocol/errors.ts";
+import { appendEvent, eventFromRow, type EventRecord } from "./append_event.ts";
+import { type Clock, iso, systemClock } from "./clock.ts";
+import { InboxStore, messageFromRow, threadFromRow } from "./inbox_store.ts";
+import type { Message, Thread } from "./inbox_types.ts";
+import {
+  ACTIVE_TASK_STATUSES,
+  type Attempt,
+  type AttemptStatus,
+  type ExecutionMode,
+  FINAL_TASK_STATUSES,
+  type Run,
+  type RunStatus,
+  type StoredTaskStatus,
+  type Task,
+  TASK_STATUSES,
+  type TaskCounts,
+  type TaskStatus,
+  type Workspace,
+  type WorkspaceProvider,
+} from "./orch_types.ts";
+import { foldThreadEvent, isReady } from "./orch_rules.ts";
+
+/** The agent name orch writes inbox threads as. */
+export const LEADER_AGENT = "orch";
+
+export interface DispatchInput {
+  runId: string;
+  taskId: string;
+  mode: ExecutionMode;
+  to?: string;
+  body?: string;
+  repoPath?: string;
+  workspaceRoot?: string;
+  baseRef?: string;
+  idempotencyKey?: string;
+}
+
+export interface DispatchResult {
+  run: Run;
+  task: Task;
+  attempt: Attempt;
+  thread: Thread;
+  message: Message;
+  /** True when an earlier dispatch with the same idempotency key was returned. */
+  replayed: boolean;
+}
+
+export interface TaskView extends Task {
+  latest_attempt: Attempt | null;
+  latest_message: Message | null;
+}
+
+export interface ReconcileResult {
+  changes: Array<
+    { task_id: string; attempt_id: number; from: string; to: string; event_id: number }
+  >;
+  events: EventRecord[];
+}
+
+function _json(text: unknown): unknown {
+  return text == null ? null : JSON.parse(String(text));
+}
+
+function _runFromRow(r: Row): Run {
+  return {
+    id: String(r["id"]),
+    goal: String(r["goal"]),
+    summary: String(r["summary"]),
+    status: r["status"] as RunStatus,
+    kind: String(r["kind"]),
+    meta: _json(r["meta"]),
+    created_at: String(r["created_at"]),
+    updated_at: String(r["updated_at"]),
+  };
+}
+
+function _attemptFromRow(r: Row, now: string): Attempt {
+  const status = r["status"] as AttemptStatus;
+  const staleAt = (r["stale_at"] as string | null) ?? null;
+  const leaseExpires = (r["lease_expires_at"] as string | null | undefined) ?? null;
+  const live = ACTIVE_TASK_STATUSES.includes(status) && status !== "dispatched";
+  return {
+    id: Number(r["id"]),
+    run_id: String(r["run_id"]),
+    task_id: String(r["task_id"]),
+    n: Number(r["n"]),
+    assigned_to: String(r["assigned_to"]),
+    thread_id: Number(r["thread_id"]),
+    execution_mode: r["execution_mode"] as ExecutionMode,
+    status,
+    stale: live && (staleAt !== null || (leaseExpires !== null && leaseExpires <= now)),
+    stale_at: staleAt,
+    repo_path: (r["repo_path"] as string | null) ?? null,
+    base_ref: (r["base_ref"] as string | null) ?? null,
+    base_commit: (r["base_commit"] as string | null) ?? null,
+    branch_name: (r["branch_name"] as string | null) ?? null,
+    worktree_path: (r["worktree_path"] as string | null) ?? null,
+    workspace_status: (r["workspace_status"] as Attempt["workspace_status"]) ?? null,
+    created_at: String(r["created_at"]),
+    updated_at: String(r["updated_at"]),
+  };
+}
+
+const _ATTEMPT_SELECT =
+  "SELECT a.*, t.lease_expires_at AS lease_expires_at FROM attempts a JOIN threads t ON t.id = a.thread_id";
+
+/**
+ * The leader's store: runs, tasks, dependencies, attempts. Every state
+ * change and its events commit in one transaction; dispatch creates the
+ * attempt, its inbox thread and (code mode) its worktree atomically.
+ */
+export class OrchStore {
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly inbox: InboxStore;
+  readonly workspaces: WorkspaceProvider | undefined;
+
+  constructor(db: Db, options: { clock?: Clock; workspaces?: WorkspaceProvider } = {}) {
+    this.db = db;
+    this.clock = options.clock ?? systemClock;
+    this.inbox = new InboxStore(db, this.clock);
+    this.workspaces = options.workspaces;
+  }
+
+  #now(): string {
+    return iso(this.clock.now());
+  }
+
+  // ---- runs --------------------------------------------------------------
+
+  createRun(input: {
+    runId: string;
+    goal: string;
+    summary?: string;
+    kind?: string;
+    meta?: unknown;
+  }): Run {
+    return this.db.write(() => {
+      if (this.db.get("SELECT 1 FROM runs WHERE id = ?", input.runId)) {
+        throw new AppError("ALREADY_EXISTS", `Run "${input.runId}" already exists`, {
+          run_id: input.runId,
+        });
+      }
+      const now = this.#now();
+      this.db.run(
+        `INSERT INTO runs (id, goal, summary, status, kind, meta, created_at, updated_at)
+         VALUES (?, ?, ?, 'active', ?, ?, ?, ?)`,
+        input.runId,
+        input.goal,
+        input.summary ?? "",
+        input.kind ?? "run",
+        input.meta === undefined ? null : JSON.stringify(input.meta),
+        now,
+        now,
+      );
+      appendEvent(this.db, {
+        ts: now,
+        type: "run_created",
+        runId: input.runId,
+        payload: { goal: input.goal, kind: input.kind ?? "run" },
+      });
+      return this.getRun(input.runId);
+    });
+  }
+
+  getRun(runId: string): Run {
+    const row = this.db.get("SELECT * FROM runs WHERE id = ?", runId);
+    if (!row) {
+      throw new AppError("RUN_NOT_FOUND", `Run "${runId}" does not exist`, { run_id: runId });
+    }
+    return _runFromRow(row);
+  }
+
+  /** Task counts by status (ready derived), without reconciling: cheap. */
+  countTasks(runId: string): TaskCounts {
+    const counts = Object.fromEntries(
+      [...TASK_STATUSES, "ready"].map((s) => [s, 0]),
+    ) as TaskCounts;
+    counts.total = 0;
+    for (
+      const r of this.db.all(
+        "SELECT status, COUNT(*) AS n FROM tasks WHERE run_id = ? GROUP BY status",
+        runId,
+      )
+    ) {
+      counts[r["status"] as StoredTaskStatus] = Number(r["n"]);
+      counts.total += Number(r["n"]);
+    }
+    const ready = Number(
+      this.db.get(
+        `SELECT COUNT(*) AS n FROM tasks t WHERE t.run_id = ? AND t.status = 'pending' AND NOT EXISTS (
+           SELECT 1 FROM deps d JOIN tasks u ON u.run_id = d.run_id AND u.id = d.depends_on
+           WHERE d.run_id = t.run_id AND d.task_id = t.id AND u.status <> 'done')`,
+        runId,
+      )?.["n"] ?? 0,
+    );
+    counts.ready = ready;
+    counts.pending -= ready;
+    return counts;
+  }
+
+  showRun(runId: string): { run: Run; counts: TaskCounts } {
+    return this.db.read(() => ({ run: this.getRun(runId), counts: this.countTasks(runId) }));
+  }
+
+  // ---- tasks and deps ----------------------------------------------------
+
+  addTask(input: {
+    runId: string;
+    taskId: string;
+    title: string;
+    summary?: string;
+    defaultTo?: string;
+    acceptance?: unknown;
+  }): Task {
+    return this.db.write(() => {
+      const run = this.getRun(input.runId);
+      _requireActiveRun(run);
+      if (
+        this.db.get("SELECT 1 FROM tasks WHERE run_id = ? AND id = ?", input.runId, input.taskId)
+      ) {
+        throw new AppError(
+          "ALREADY_EXISTS",
+          `Task "${input.taskId}" already exists in run "${input.runId}"`,
+          { run_id: input.runId, task_id: input.taskId },
+        );
+      }
+      const now = this.#now();
+      const seq = Number(
+        this.db.get(
+          "SELECT COALESCE(MAX(seq), 0) + 1 AS s FROM tasks WHERE run_id = ?",
+          input.runId,
+        )
+          ?.["s"],
+      );
+      this.db.run(
+        `INSERT INTO tasks (run_id, id, title, summary, default_to, acceptance, status, seq, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+        input.runId,
+        input.taskId,
+        input.title,
+        input.summary ?? "",
+        input.defaultTo ?? null,
+        input.acceptance === undefined ? null : JSON.stringify(input.acceptance),
+        seq,
+        now,
+        now,
+      );
+      appendEvent(this.db, {
+        ts: now,
+        type: "task_added",
+        runId: input.runId,
+        taskId: input.taskId,
+        payload: { title: input.title },
+      });
+      return this.getTask(input.runId, input.taskId);
+    });
+  }
+
+  getTask(runId: string, taskId: string): Task {
+    const row = this.db.get("SELECT * FROM tasks WHERE run_id = ? AND id = ?", runId, taskId);
+    if (!row) {
+      this.getRun(runId);
+      throw new AppError("TASK_NOT_FOUND", `Task "${taskId}" does not exist in run "${runId}"`, {
+        run_id: runId,
+        task_id: taskId,
+      });
+    }
+    const deps = this.db.all(
+      `SELECT d.depends_on AS id, u.status AS status FROM deps d
+       JOIN tasks u ON u.run_id = d.run_id AND u.id = d.depends_on
+       WHERE d.run_id = ? AND d.task_id = ? ORDER BY u.seq`,
+      runId,
+      taskId,
+    );
+    return this.#taskFromRow(
+      row,
+      deps.map((d) => String(d["id"])),
+      deps.map((d) => String(d["status"])),
+    );
+  }
+
+  #taskFromRow(r: Row, dependsOn: string[], depStatuses: string[]): Task {
+    const stored = r["status"] as StoredTaskStatus;
+    return {
+      run_id: String(r["run_id"]),
+      id: String(r["id"]),
+      title: String(r["title"]),
+      summary: String(r["summary"]),
+      default_to: (r["default_to"] as string | null) ?? null,
+      acceptance: _json(r["acceptance"]),
+      status: isReady(stored, depStatuses) ? "ready" : stored,
+      depends_on: dependsOn,
+      created_at: String(r["created_at"]),
+      updated_at: String(r["updated_at"]),
+    };
+  }
+
+  /** Every task of the run in creation order, with dependencies and derived readiness. */
+  listTasks(runId: string): Task[] {
+    const rows = this.db.all("SELECT * FROM tasks WHERE run_id = ? ORDER BY seq", runId);
+    const status = new Map(rows.map((r) => [String(r["id"]), String(r["status"])]));
+    const deps = new Map<string, string[]>();
+    for (const d of this.db.all("SELECT task_id, depends_on FROM deps WHERE run_id = ?", runId)) {
+      const k = String(d["task_id"]);
+      const list = deps.get(k) ?? [];
+      list.push(String(d["depends_on"]));
+      deps.set(k, list);
+    }
+    return rows.map((r) => {
+      const ds = deps.get(String(r["id"])) ?? [];
+      return this.#taskFromRow(r, ds, ds.map((d) => status.get(d) ?? "pending"));
+    });
+  }
+
+  /**
+   * Records that `taskId` depends on `dependsOn`. Both must exist; the task
+   * must not have started; a dependency that would close a cycle is
+   * refused and nothing is written. Adding an existing edge changes nothing.
+   */
+  addDep(input: { runId: string; taskId: string; dependsOn: string }): {
+    task: Task;
+    created: boolean;
+  } {
+    return this.db.write(() => {
+      _requireActiveRun(this.getRun(input.runId));
+      const task = this.getTask(input.runId, input.taskId);
+      this.getTask(input.runId, input.dependsOn);
+      if (
+        this.db.get(
+          "SELECT 1 FROM deps WHERE run_id = ? AND task_id = ? AND depends_on = ?",
+          input.runId,
+          input.taskId,
+          input.dependsOn,
+        )
+      ) return { task, created: false };
+      if (task.status !== "pending" && task.status !== "ready") {
+        throw new AppError(
+          "INVALID_STATE",
+          `Task "${input.taskId}" is already ${task.status}: dependencies can only be added before dispatch`,
+          { run_id: input.runId, task_id: input.taskId, status: task.status },
+        );
+      }
+      // A cycle exists if taskId is reachable from dependsOn through existing edges.
+      const path = this.#dependencyPath(input.runId, input.dependsOn, input.taskId);
+      if (path) {
+        throw new AppError(
+          "DEPENDENCY_CYCLE",
+          `Task "${input.taskId}" cannot depend on "${input.dependsOn}": that would close the cycle ${
+            [input.taskId, ...path].join(" -> ")
+          }`,
+          {
+            run_id: input.runId,
+            task_id: input.taskId,
+            depends_on: input.dependsOn,
+            cycle: [input.taskId, ...path],
+          },
+        );
+      }
+      const now = this.#now();
+      this.db.run(
+        "INSERT INTO deps (run_id, task_id, depends_on) VALUES (?, ?, ?)",
+        input.runId,
+        input.taskId,
+        input.dependsOn,
+      );
+      this.db.run(
+        "UPDATE tasks SET updated_at = ? WHERE run_id = ? AND id = ?",
+        now,
+        input.runId,
+        input.taskId,
+      );
+      appendEvent(this.db, {
+        ts: now,
+        type: "dep_added",
+        runId: input.runId,
+        taskId: input.taskId,
+        payload: { depends_on: input.dependsOn },
+      });
+      return { task: this.getTask(input.runId, input.taskId), created: true };
+    });
+  }
+
+  /** A dependency path from `from` to `to` (inclusive), or undefined. */
+  #dependencyPath(runId: string, from: string, to: string): string[] | undefined {
+    if (from === to) return [from];
+    const parent = new Map<string, string>();
+    const queue = [from];
+    const seen = new Set([from]);
+    while (queue.length) {
+      const cur = queue.shift()!;
+      for (
+        const r of this.db.all(
+          "SELECT depends_on FROM deps WHERE run_id = ? AND task_id = ?",
+          runId,
+          cur,
+        )
+      ) {
+        const next = String(r["depends_on"]);
+        if (seen.has(next)) continue;
+        seen.add(next);
+        parent.set(next, cur);
+        if (next === to) {
+          const path = [to];
+          let p = to;
+          while (p !== from) {
+            p = parent.get(p)!;
+            path.unshift(p);
+          }
+          return path;
+        }
+        queue.push(next);
+      }
+    }
+    return undefined;
+  }
+
+  /** Tasks that can be dispatched now: pending, every dependency done. */
+  readyTasks(runId: string): Task[] {
+    return this.db.read(() => {
+      this.getRun(runId);
+      const rows = this.db.all(
+        `SELECT t.* FROM tasks t WHERE t.run_id = ? AND t.status = 'pending' AND NOT EXISTS (
+           SELECT 1 FROM deps d JOIN tasks u ON u.run_id = d.run_id AND u.id = d.depends_on
+           WHERE d.run_id = t.run_id AND d.task_id = t.id AND u.status <> 'done')
+         ORDER BY t.seq`,
+        runId,
+      );
+      const deps = new Map<string, string[]>();
+      for (
+        const d of this.db.all(
+          `SELECT d.task_id, d.depends_on FROM deps d JOIN tasks t ON t.run_id = d.run_id AND t.id = d.task_id
+           WHERE d.run_id = ? AND t.status = 'pending'`,
+          runId,
+        )
+      ) {
+        const k = String(d["task_id"]);
+        deps.set(k, [...(deps.get(k) ?? []), String(d["depends_on"])]);
+      }
+      return rows.map((r) => {
+        const ds = deps.get(String(r["id"])) ?? [];
+        return this.#taskFromRow(r, ds, ds.map(() => "done"));
+      });
+    });
+  }
+
+  // ---- attempts ----------------------------------------------------------
+
+  getAttempt(attemptId: number): Attempt {
+    const row = this.db.get(`${_ATTEMPT_SELECT} WHERE a.id = ?`, attemptId);
+    if (!row) {
+      throw new AppError("ATTEMPT_NOT_FOUND", `Attempt ${attemptId} does not exist`, {
+        attempt_id: attemptId,
+      });
+    }
+    return _attemptFromRow(row, this.#now());
+  }
+
+  latestAttempt(runId: string, taskId: string): Attempt | null {
+    const row = this.db.get(
+      `${_ATTEMPT_SELECT} WHERE a.run_id = ? AND a.task_id = ? ORDER BY a.n DESC LIMIT 1`,
+      runId,
+      taskId,
+    );
+    return row ? _attemptFromRow(row, this.#now()) : null;
+  }
+
+  /**
+   * Dispatches a ready task: one transaction creates the attempt, its inbox
+   * thread (payload: run, task, attempt, acceptance, workspace) and, in code
+   * mode, a fresh worktree from a committed base. If anything fails, nothing
+   * is written and the worktree is removed again. A repeat with the same
+   * idempotency key returns the first attempt.
+   */
+  dispatch(input: DispatchInput): DispatchResult {
+    return this.db.write(() => {
+      if (input.idempotencyKey !== undefined) {
+        const prior = this.db.get(
+          "SELECT id FROM attempts WHERE idempotency_key = ?",
+          input.idempotencyKey,
+        );
+        if (prior) {
+          const attempt = this.getAttempt(Number(prior["id"]));
+          if (attempt.run_id !== input.runId || attempt.task_id !== input.taskId) {
+            throw new AppError(
+              "IDEMPOTENCY_CONFLICT",
+              `Idempotency key "${input.idempotencyKey}" was already used for task "${attempt.task_id}" of run "${attempt.run_id}"`,
+              { attempt_id: attempt.id, idempotency_key: input.idempotencyKey },
+            );
+          }
+          return this.#dispatchResult(attempt, true);
+        }
+      }
+      const run = this.getRun(input.runId);
+      _requireActiveRun(run);
+      const task = this.getTask(input.runId, input.taskId);
+      if (task.status !== "ready") {
+        const waiting = task.status === "pending"
+          ? this.db.all(
+            `SELECT d.depends_on AS id, u.status AS status FROM deps d
+             JOIN tasks u ON u.run_id = d.run_id AND u.id = d.depends_on
+             WHERE d.run_id = ? AND d.task_id = ? AND u.status <> 'done' ORDER BY u.seq`,
+            input.runId,
+            input.taskId,
+          ).map((r) => ({ task_id: String(r["id"]), status: String(r["status"]) }))
+          : [];
+        const why = waiting.length
+          ? `dependency "${waiting[0]!.task_id}" is not done (${waiting[0]!.status})`
+          : `it is ${task.status}`;
+        throw new AppError("TASK_NOT_READY", `Cannot dispatch task "${input.taskId}": ${why}`, {
+          run_id: input.runId,
+          task_id: input.taskId,
+          status: task.status,
+          waiting_on: waiting,
+        });
+      }
+      const attempt = this.#createAttempt(task, {
+        mode: input.mode,
+        to: input.to,
+        body: input.body,
+        repoPath: input.repoPath,
+        workspaceRoot: input.workspaceRoot,
+        baseRef: input.baseRef,
+        baseCommit: undefined,
+        idempotencyKey: input.idempotencyKey,
+        event: "task_dispatched",
+      });
+      return this.#dispatchResult(attempt, false);
+    });
+  }
+
+  #dispatchResult(attempt: Attempt, replayed: boolean): DispatchResult {
+    const thread = this.inbox.getThread(attempt.thread_id);
+    const first = this.db.get(
+      "SELECT * FROM messages WHERE thread_id = ? ORDER BY id LIMIT 1",
+      thread.id,
+    )!;
+    return {
+      run: this.getRun(attempt.run_id),
+      task: this.getTask(attempt.run_id, attempt.task_id),
+      attempt,
+      thread,
+      message: messageFromRow(first),
+      replayed,
+    };
+  }
+
+  /** Creates attempt n+1 for `task` (inside the caller's transaction). */
+  #createAttempt(task: Task, o: {
+    mode: ExecutionMode;
+    to: string | undefined;
+    body: string | undefined;
+    repoPath: string | undefined;
+    workspaceRoot: string | undefined;
+    baseRef: string | undefined;
+    baseCommit: string | undefined;
+    idempotencyKey: string | undefined;
+    event: string;
+    eventPayload?: Record<string, unknown>;
+  }): Attempt {
+    const assignedTo = o.to ?? task.default_to;
+    if (!assignedTo) {
+      throw new AppError(
+        "USAGE",
+        `Task "${task.id}" has no default worker: pass --to AGENT`,
+        { run_id: task.run_id, task_id: task.id },
+      );
+    }
+    const n = Number(
+      this.db.get(
+        "SELECT COALESCE(MAX(n), 0) + 1 AS n FROM attempts WHERE run_id = ? AND task_id = ?",
+        task.run_id,
+        task.id,
+      )?.["n"],
+    );
+    let workspace: Workspace | undefined;
+    if (o.mode === "code") {
+      if (!this.workspaces) {
+        throw new AppError("WORKSPACE_ERROR", "Code mode needs git, which this program cannot run");
+      }
+      workspace = this.workspaces.create({
+        runId: task.run_id,
+        taskId: task.id,
+        attemptNumber: n,
+        repoPath: o.repoPath,
+        workspaceRoot: o.workspaceRoot,
+        baseRef: o.baseRef,
+        baseCommit: o.baseCommit,
+      });
+    }
+    try {
+      const now = this.#now();
+      const attemptId = Number(
+        this.db.get("SELECT seq FROM sqlite_sequence WHERE name = 'attempts'")?.["seq"] ?? 0,
+      ) + 1;
+      const payload = {
+        run_id: task.run_id,
+        task_id: task.id,
+        attempt_id: attemptId,
+        attempt_n: n,
+        execution_mode: o.mode,
+        title: task.title,
+        summary: task.summary,
+        acceptance: task.acceptance,
+        repo_path: workspace?.repo_path ?? null,
+        base_ref: workspace?.base_ref ?? null,
+        base_commit: workspace?.base_commit ?? null,
+        branch_name: workspace?.branch_name ?? null,
+        worktree_path: workspace?.worktree_path ?? null,
+        workspace_status: workspace ? "active" : null,
+      };
+      const sent = this.inbox.sendThread({
+        from: LEADER_AGENT,
+        to: assignedTo,
+        subject: `[${task.run_id}/${task.id}] ${task.title}`,
+        body: o.body ?? (task.summary || task.title),
+        kind: "task",
+        payload,
+        runId: task.run_id,
+        taskId: task.id,
+        attemptId,
+        ...(task.acceptance && typeof task.acceptance === "object" &&
+            (task.acceptance as Record<string, unknown>)["result_contract"]
+          ? {
+            resultContract: String((task.acceptance as Record<string, unknown>)["result_contract"]),
+          }
+          : {}),
+      });
+      this.db.run(
+        `INSERT INTO attempts (id, run_id, task_id, n, assigned_to, thread_id, execution_mode, status,
+           repo_path, base_ref, base_commit, branch_name, worktree_path, workspace_status,
+           idempotency_key, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'dispatched', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        attemptId,
+        task.run_id,
+        task.id,
+        n,
+        assignedTo,
+        sent.thread.id,
+        o.mode,
+        workspace?.repo_path ?? null,
+        workspace?.base_ref ?? null,
+        workspace?.base_commit ?? null,
+        workspace?.branch_name ?? null,
+        workspace?.worktree_path ?? null,
+        workspace ? "active" : null,
+        o.idempotencyKey ?? null,
+        now,
+        now,
+      );
+      this.#setTaskStatus(task.run_id, task.id, "dispatched", now);
+      appendEvent(this.db, {
+        ts: now,
+        type: o.event,
+        runId: task.run_id,
+        taskId: task.id,
+        threadId: sent.thread.id,
+        payload: {
+          attempt_id: attemptId,
+          attempt_n: n,
+          assigned_to: assignedTo,
+          execution_mode: o.mode,
+          from_status: task.status,
+          worktree_path: workspace?.worktree_path ?? null,
+          branch_name: workspace?.branch_name ?? null,
+          ...o.eventPayload,
+        },
+      });
+      return this.getAttempt(attemptId);
+    } catch (err) {
+      if (workspace) {
+        try {
+          this.workspaces!.discard(workspace);
+        } catch { /* the original error matters more */ }
+      }
+      throw err;
+    }
+  }
+
+  #setTaskStatus(runId: string, taskId: string, status: StoredTaskStatus, now: string): void {
+    this.db.run(
+      "UPDATE tasks SET status = ?, updated_at = ? WHERE run_id = ? AND id = ?",
+      status,
+      now,
+      runId,
+      taskId,
+    );
+  }
+
+  // ---- reconcile ---------------------------------------------------------
+
+  /**
+   * Folds inbox thread events of the run (since the run's reconcile cursor)
+   * into attempt and task state, appending `task_*` events; marks attempts
+   * whose worker lease ran out as stale (`task_stale`, once). Idempotent: a
+   * second call with no new worker writes changes nothing.
+   */
+  reconcile(runId: string): ReconcileResult {
+    const quick = this.db.read(() => {
+      const run = this.db.get("SELECT reconciled_event_id FROM runs WHERE id = ?", runId);
+      if (!run) return undefined;
+      const cursor = Number(run["reconciled_event_id"]);
+      const pending = this.db.get(
+        "SELECT 1 FROM events WHERE run_id = ? AND id > ? AND thread_id IS NOT NULL AND type LIKE 'thread_%' LIMIT 1",
+        runId,
+        cursor,
+      );
+      const stale = this.db.get(
+        `SELECT 1 FROM attempts a JOIN threads t ON t.id = a.thread_id
+         WHERE a.run_id = ? AND a.stale_at IS NULL AND a.status IN ('in_progress', 'blocked', 'verifying')
+           AND t.lease_expires_at <= ? LIMIT 1`,
+        runId,
+        this.#now(),
+      );
+      return { pending: !!pending, stale: !!stale };
+    });
+    if (quick === undefined) this.getRun(runId);
+    if (!quick?.pending && !quick?.stale) return { changes: [], events: [] };
+    return this.db.write(() => this.#reconcileInTx(runId));
+  }
+
+  #reconcileInTx(runId: string): ReconcileResult {
+    const now = this.#now();
+    this.getRun(runId);
+    const cursorRow = this.db.get("SELECT reconciled_event_id FROM runs WHERE id = ?", runId)!;
+    const cursor = Number(cursorRow["reconciled_event_id"]);
+    const changes: ReconcileResult["changes"] = [];
+    const firstEventId =
+      Number(this.db.get("SELECT COALESCE(MAX(id), 0) AS m FROM events")?.["m"]) + 1;
+    const threadEvents = this.db.all(
+      `SELECT * FROM events WHERE run_id = ? AND id > ? AND thread_id IS NOT NULL AND type LIKE 'thread_%'
+       ORDER BY id`,
+      runId,
+      cursor,
+    );
+    let last = cursor;
+    for (const e of threadEvents) {
+      last = Number(e["id"]);
+      const attemptRow = this.db.get(
+        `${_ATTEMPT_SELECT} WHERE a.thread_id = ?`,
+        Number(e["thread_id"]),
+      );
+      if (!attemptRow) continue;
+      const attempt = _attemptFromRow(attemptRow, now);
+      const latest = this.latestAttempt(attempt.run_id, attempt.task_id);
+      if (!latest || latest.id !== attempt.id) continue; // superseded attempt
+      const payload = JSON.parse(String(e["payload"] ?? "{}")) as Record<string, unknown>;
+      const fold = foldThreadEvent(attempt.status, String(e["type"]), payload);
+      if (!fold) continue;
+      this.db.run(
+        `UPDATE attempts SET status = ?, stale_at = CASE WHEN ? THEN NULL ELSE stale_at END, updated_at = ?
+         WHERE id = ?`,
+        fold.attempt,
+        fold.clearsStale ? 1 : 0,
+        now,
+        attempt.id,
+      );
+      if (fold.attempt === attempt.status) continue;
+      const task = this.getTask(attempt.run_id, attempt.task_id);
+      this.#setTaskStatus(attempt.run_id, attempt.task_id, fold.task, now);
+      const eventId = appendEvent(this.db, {
+        ts: now,
+        type: `task_${fold.task}`,
+        runId,
+        taskId: attempt.task_id,
+        threadId: attempt.thread_id,
+        payload: {
+          attempt_id: attempt.id,
+          attempt_n: attempt.n,
+          assigned_to: attempt.assigned_to,
+          from_status: task.status,
+          thread_event_id: Number(e["id"]),
+          ...(payload["question"] !== undefined ? { question: payload["question"] } : {}),
+          ...(payload["message_id"] !== undefined ? { message_id: payload["message_id"] } : {}),
+          ...(payload["progress"] !== undefined ? { progress: payload["progress"] } : {}),
+        },
+      });
+      changes.push({
+        task_id: attempt.task_id,
+        attempt_id: attempt.id,
+        from: task.status,
+        to: fold.task,
+        event_id: eventId,
+      });
+      if (fold.task === "done") this.#afterTaskDone(runId, attempt.task_id, now);
+    }
+    // Dead workers: a live attempt whose lease ran out, reported once.
+    for (
+      const r of this.db.all(
+        `SELECT a.id, a.task_id, a.thread_id, a.assigned_to, a.n, t.lease_expires_at FROM attempts a
+         JOIN threads t ON t.id = a.thread_id
+         WHERE a.run_id = ? AND a.stale_at IS NULL AND a.status IN ('in_progress', 'blocked', 'verifying')
+           AND t.lease_expires_at <= ?`,
+        runId,
+        now,
+      )
+    ) {
+      this.db.run(
+        "UPDATE attempts SET stale_at = ?, updated_at = ? WHERE id = ?",
+        now,
+        now,
+        Number(r["id"]),
+      );
+      appendEvent(this.db, {
+        ts: now,
+        type: "task_stale",
+        runId,
+        taskId: String(r["task_id"]),
+        threadId: Number(r["thread_id"]),
+        payload: {
+          attempt_id: Number(r["id"]),
+          attempt_n: Number(r["n"]),
+          assigned_to: String(r["assigned_to"]),
+          lease_expired_at: String(r["lease_expires_at"]),
+        },
+      });
+    }
+    if (last !== cursor) {
+      this.db.run("UPDATE runs SET reconciled_event_id = ? WHERE id = ?", last, runId);
+    }
+    const events = this.db.all(
+      "SELECT * FROM events WHERE run_id = ? AND id >= ? ORDER BY id",
+      runId,
+      firstEventId,
+    )
+      .map(eventFromRow);
+    return { changes, events };
+  }
+
+  /** After a task is done: announce dependents that became ready; complete the run when all are done. */
+  #afterTaskDone(runId: string, taskId: string, now: string): void {
+    for (
+      const r of this.db.all(
+        `SELECT t.id FROM deps d JOIN tasks t ON t.run_id = d.run_id AND t.id = d.task_id
+         WHERE d.run_id = ? AND d.depends_on = ? AND t.status = 'pending' AND NOT EXISTS (
+           SELECT 1 FROM deps d2 JOIN tasks u ON u.run_id = d2.run_id AND u.id = d2.depends_on
+           WHERE d2.run_id = t.run_id AND d2.task_id = t.id AND u.status <> 'done')
+         ORDER BY t.seq`,
+        runId,
+        taskId,
+      )
+    ) {
+      appendEvent(this.db, {
+        ts: now,
+        type: "task_ready",
+        runId,
+        taskId: String(r["id"]),
+        payload: { unblocked_by: taskId },
+      });
+    }
+    this.#maybeCompleteRun(runId, now);
+  }
+
+  #maybeCompleteRun(runId: string, now: string): void {
+    const open = this.db.get(
+      "SELECT COUNT(*) AS n FROM tasks WHERE run_id = ? AND status NOT IN ('done', 'cancelled')",
+      runId,
+    );
+    const done = this.db.get(
+      "SELECT COUNT(*) AS n FROM tasks WHERE run_id = ? AND status = 'done'",
+      runId,
+    );
+    if (Number(open?.["n"]) === 0 && Number(done?.["n"]) > 0) {
+      const changed = this.db.run(
+        "UPDATE runs SET status = 'completed', updated_at = ? WHERE id = ? AND status = 'active'",
+        now,
+        runId,
+      ).changes;
+      if (changed) appendEvent(this.db, { ts: now, type: "run_completed", runId, payload: {} });
+    }
+  }
+
+  // ---- views -------------------------------------------------------------
+
+  /** The full run view (call reconcile first): run, counts, tasks with latest attempt and message. */
+  status(runId: string): { run: Run; counts: TaskCounts; tasks: TaskView[] } {
+    return this.db.read(() => {
+      const run = this.getRun(runId);
+      const counts = this.countTasks(runId);
+      const tasks = this.listTasks(runId);
+      const now = this.#now();
+      const attempts = new Map<string, Attempt>();
+      for (
+        const r of this.db.all(
+          `${_ATTEMPT_SELECT} WHERE a.run_id = ? AND a.n = (
+             SELECT MAX(n) FROM attempts b WHERE b.run_id = a.run_id AND b.task_id = a.task_id)`,
+          runId,
+        )
+      ) attempts.set(String(r["task_id"]), _attemptFromRow(r, now));
+      const messages = new Map<number, Message>();
+      for (
+        const r of this.db.all(
+          `SELECT m.* FROM messages m WHERE m.id IN (
+             SELECT MAX(m2.id) FROM messages m2 JOIN threads t ON t.id = m2.thread_id
+             WHERE t.run_id = ? GROUP BY m2.thread_id)`,
+          runId,
+        )
+      ) messages.set(Number(r["thread_id"]), messageFromRow(r));
+      return {
+        run,
+        counts,
+        tasks: tasks.map((t) => {
+          const a = attempts.get(t.id) ?? null;
+          return {
+            ...t,
+            latest_attempt: a,
+            latest_message: a ? messages.get(a.thread_id) ?? null : null,
+          };
+        }),
+      };
+    });
+  }
+
+  /** Blocked tasks with their attempt and latest question (call reconcile first). */
+  blockedTasks(runId: string): Array<{ task: Task; attempt: Attempt; question: Message | null }> {
+    return this.db.read(() => {
+      this.getRun(runId);
+      return this.db.all(
+        "SELECT id FROM tasks WHERE run_id = ? AND status = 'blocked' ORDER BY seq",
+        runId,
+      )
+        .map((r) => {
+          const task = this.getTask(runId, String(r["id"]));
+          const attempt = this.latestAttempt(runId, task.id)!;
+          const q = this.db.get(
+            "SELECT * FROM messages WHERE thread_id = ? AND type = 'question' ORDER BY id DESC LIMIT 1",
+            attempt.thread_id,
+          );
+          return { task, attempt, question: q ? messageFromRow(q) : null };
+        });
+    });
+  }
+
+  /** Events of the run after `after` whose type is in `types` (all types when empty). */
+  eventsAfter(runId: string, after: number, types: readonly string[], limit = 1000): EventRecord[] {
+    const placeholders = types.map(() => "?").join(", ");
+    return this.db.all(
+      `SELECT * FROM events WHERE run_id = ? AND id > ?${
+        types.length ? ` AND type IN (${placeholders})` : ""
+      }
+       ORDER BY id LIMIT ?`,
+      runId,
+      after,
+      ...types,
+      limit,
+    ).map(eventFromRow);
+  }
+
+  // ---- leader controls ---------------------------------------------------
+
+  /** Posts the leader's answer into the blocked task's active thread. */
+  answer(input: { runId: string; taskId: string; body: string; payload?: unknown }): {
+    task: Task;
+    attempt: Attempt;
+    thread: Thread;
+    message: Message;
+  } {
+    return this.db.write(() => {
+      this.#reconcileInTx(input.runId);
+      const task = this.getTask(input.runId, input.taskId);
+      const attempt = this.latestAttempt(input.runId, input.taskId);
+      if (task.status !== "blocked" || !attempt) {
+        throw new AppError(
+          "NOT_BLOCKED",
+          `Task "${input.taskId}" is ${task.status}, not blocked: there is no question to answer`,
+          { run_id: input.runId, task_id: input.taskId, status: task.status },
+        );
+      }
+      const r = this.inbox.replyThread(LEADER_AGENT, attempt.thread_id, {
+        body: input.body,
+        ...(input.payload !== undefined ? { payload: input.payload } : {}),
+      });
+      const now = this.#now();
+      appendEvent(this.db, {
+        ts: now,
+        type: "task_answered",
+        runId: input.runId,
+        taskId: input.taskId,
+        threadId: attempt.thread_id,
+        payload: { attempt_id: attempt.id, message_id: r.message!.id },
+      });
+      this.#reconcileInTx(input.runId);
+      return {
+        task: this.getTask(input.runId, input.taskId),
+        attempt: this.getAttempt(attempt.id),
+        thread: r.thread,
+        message: r.message!,
+      };
+    });
+  }
+
+  /**
+   * A failed task (or one whose worker went stale) gets a new attempt: same
+   * mode, same worker unless `to`, and in code mode a fresh worktree from the
+   * previous base unless `baseRef`.
+   */
+  retry(
+    input: { runId: string; taskId: string; to?: string; body?: string; baseRef?: string },
+  ): DispatchResult {
+    return this.db.write(() => {
+      this.#reconcileInTx(input.runId);
+      _requireActiveRun(this.getRun(input.runId));
+      const task = this.getTask(input.runId, input.taskId);
+      const prev = this.latestAttempt(input.runId, input.taskId);
+      const stale = prev?.stale === true;
+      if (!prev || (task.status !== "failed" && !stale)) {
+        throw new AppError(
+          "INVALID_STATE",
+          `Cannot retry task "${input.taskId}": it is ${task.status}${
+            prev ? "" : " and was never dispatched"
+          } (retry needs a failed task or a stale attempt)`,
+          { run_id: input.runId, task_id: input.taskId, status: task.status },
+        );
+      }
+      if (stale) this.#cancelAttempt(prev, "Superseded by a retry: the lease ran out");
+      return this.#redispatch(task, prev, {
+        to: input.to,
+        body: input.body,
+        baseRef: input.baseRef,
+        event: "task_retried",
+      });
+    });
+  }
+
+  /** Cancels the current attempt (if live) and dispatches a new one to `to`. */
+  reassign(input: { runId: string; taskId: string; to: string; body?: string }): DispatchResult {
+    return this.db.write(() => {
+      this.#reconcileInTx(input.runId);
+      _requireActiveRun(this.getRun(input.runId));
+      const task = this.getTask(input.runId, input.taskId);
+      const prev = this.latestAttempt(input.runId, input.taskId);
+      if (!prev || !(ACTIVE_TASK_STATUSES.includes(task.status) || task.status === "failed")) {
+        throw new AppError(
+          "INVALID_STATE",
+          `Cannot reassign task "${input.taskId}": it is ${task.status} (reassign needs a dispatched, running, blocked or failed task)`,
+          { run_id: input.runId, task_id: input.taskId, status: task.status },
+        );
+      }
+      if (ACTIVE_TASK_STATUSES.includes(prev.status)) {
+        this.#cancelAttempt(prev, `Reassigned to ${input.to}`);
+      }
+      return this.#redispatch(task, prev, {
+        to: input.to,
+        body: input.body,
+        baseRef: undefined,
+        event: "task_reassigned",
+      });
+    });
+  }
+
+  #redispatch(task: Task, prev: Attempt, o: {
+    to: string | undefined;
+    body: string | undefined;
+    baseRef: string | undefined;
+    event: string;
+  }): DispatchResult {
+    const firstBody = this.db.get(
+      "SELECT body FROM messages WHERE thread_id = ? ORDER BY id LIMIT 1",
+      prev.thread_id,
+    )?.["body"];
+    const attempt = this.#createAttempt(task, {
+      mode: prev.execution_mode,
+      to: o.to ?? prev.assigned_to,
+      body: o.body ?? (firstBody == null ? undefined : String(firstBody)),
+      repoPath: prev.repo_path ?? undefined,
+      workspaceRoot: prev.worktree_path ? _workspaceRootOf(prev) : undefined,
+      baseRef: o.baseRef ?? prev.base_ref ?? undefined,
+      baseCommit: o.baseRef ? undefined : prev.base_commit ?? undefined,
+      idempotencyKey: undefined,
+      event: o.event,
+      eventPayload: { previous_attempt_id: prev.id, previous_assigned_to: prev.assigned_to },
+    });
+    return this.#dispatchResult(attempt, false);
+  }
+
+  /** Cancels a live attempt and its thread (inside the caller's transaction). */
+  #cancelAttempt(attempt: Attempt, reason: string): void {
+    const now = this.#now();
+    const thread = this.inbox.getThread(attempt.thread_id);
+    if (!["done", "failed", "cancelled"].includes(thread.status)) {
+      this.inbox.cancelThread(LEADER_AGENT, attempt.thread_id, reason);
+    }
+    this.db.run(
+      "UPDATE attempts SET status = 'cancelled', updated_at = ? WHERE id = ?",
+      now,
+      attempt.id,
+    );
+  }
+
+  /** Cancels one task (its live attempt and thread) or, without a task, the whole run. */
+  cancel(input: { runId: string; taskId?: string; reason?: string }): {
+    run: Run;
+    cancelled_tasks: string[];
+    cancelled_threads: number[];
+  } {
+    return this.db.write(() => {
+      this.#reconcileInTx(input.runId);
+      const run = this.getRun(input.runId);
+      const now = this.#now();
+      const reason = input.reason ?? "Cancelled by the leader";
+      const cancelledTasks: string[] = [];
+      const cancelledThreads: number[] = [];
+      const cancelTask = (task: Task) => {
+        const attempt = this.latestAttempt(input.runId, task.id);
+        if (attempt && ACTIVE_TASK_STATUSES.includes(attempt.status)) {
+          this.#cancelAttempt(attempt, reason);
+          cancelledThreads.push(attempt.thread_id);
+        }
+        this.#setTaskStatus(input.runId, task.id, "cancelled", now);
+        appendEvent(this.db, {
+          ts: now,
+          type: "task_cancelled",
+          runId: input.runId,
+          taskId: task.id,
+          threadId: attempt?.thread_id ?? null,
+          payload: { from_status: task.status, reason, attempt_id: attempt?.id ?? null },
+        });
+        cancelledTasks.push(task.id);
+      };
+      if (input.taskId !== undefined) {
+        const task = this.getTask(input.runId, input.taskId);
+        if (FINAL_TASK_STATUSES.includes(task.status)) {
+          throw new AppError("INVALID_STATE", `Task "${task.id}" is already ${task.status}`, {
+            run_id: input.runId,
+            task_id: task.id,
+            status: task.status,
+          });
+        }
+        cancelTask(task);
+        this.#maybeCompleteRun(input.runId, now);
+      } else {
+        if (run.status !== "active") {
+          throw new AppError("INVALID_STATE", `Run "${run.id}" is already ${run.status}`, {
+            run_id: run.id,
+            status: run.status,
+          });
+        }
+        for (const task of this.listTasks(input.runId)) {
+          if (!FINAL_TASK_STATUSES.includes(task.status)) cancelTask(task);
+        }
+        this.db.run(
+          "UPDATE runs SET status = 'cancelled', updated_at = ? WHERE id = ?",
+          now,
+          run.id,
+        );
+        appendEvent(this.db, {
+          ts: now,
+          type: "run_cancelled",
+          runId: run.id,
+          payload: { reason, cancelled_tasks: cancelledTasks },
+        });
+      }
+      return {
+        run: this.getRun(input.runId),
+        cancelled_tasks: cancelledTasks,
+        cancelled_threads: cancelledThreads,
+      };
+    });
+  }
+
+  /**
+   * Removes worktrees of finished attempts (final attempt, or final task) and
+   * marks them `cleaned` (`missing` if already gone). A dirty worktree is
+   * refused unless `force`. Branches are never deleted.
+   */
+  cleanup(input: { runId: string; taskId?: string; allCompleted?: boolean; force?: boolean }): {
+    cleaned: Attempt[];
+    refused: Array<{ attempt: Attempt; code: string; reason: string }>;
+  } {
+    if (!this.workspaces) throw new AppError("WORKSPACE_ERROR", "Cleanup needs git");
+    const workspaces = this.workspaces;
+    this.reconcile(input.runId);
+    const candidates = this.db.read(() => {
+      this.getRun(input.runId);
+      if (input.taskId !== undefined) this.getTask(input.runId, input.taskId);
+      const now = this.#now();
+      return this.db.all(
+        `${_ATTEMPT_SELECT} JOIN tasks k ON k.run_id = a.run_id AND k.id = a.task_id
+         WHERE a.run_id = ? AND a.worktree_path IS NOT NULL AND a.workspace_status = 'active'
+           AND (? IS NULL OR a.task_id = ?)
+           AND (a.status IN ('done', 'failed', 'cancelled') OR k.status IN ('done', 'failed', 'cancelled'))
+         ORDER BY a.id`,
+        input.runId,
+        input.taskId ?? null,
+        input.taskId ?? null,
+      ).map((r) => _attemptFromRow(r, now));
+    });
+    const cleaned: Attempt[] = [];
+    const refused: Array<{ attempt: Attempt; code: string; reason: string }> = [];
+    for (const a of candidates) {
+      const state = workspaces.state(a.worktree_path!);
+      if (state === "dirty" && !input.force) {
+        refused.push({
+          attempt: a,
+          code: "WORKTREE_DIRTY",
+          reason:
+            `Worktree "${a.worktree_path}" has uncommitted changes: commit them or pass --force`,
+        });
+        continue;
+      }
+      if (state !== "missing") {
+        workspaces.remove(a.repo_path!, a.worktree_path!, input.force ?? false);
+      }
+      const status = state === "missing" ? "missing" : "cleaned";
+      this.db.write(() => {
+        const now = this.#now();
+        this.db.run(
+          "UPDATE attempts SET workspace_status = ?, updated_at = ? WHERE id = ?",
+          status,
+          now,
+          a.id,
+        );
+        appendEvent(this.db, {
+          ts: now,
+          type: "workspace_cleaned",
+          runId: a.run_id,
+          taskId: a.task_id,
+          threadId: a.thread_id,
+          payload: {
+            attempt_id: a.id,
+            worktree_path: a.worktree_path,
+            branch_name: a.branch_name,
+            workspace_status: status,
+          },
+        });
+      });
+      cleaned.push(this.getAttempt(a.id));
+    }
+    if (input.taskId !== undefined && refused.length > 0 && cleaned.length === 0) {
+      const r = refused[0]!;
+      throw new AppError("WORKTREE_DIRTY", r.reason, {
+        attempt_id: r.attempt.id,
+        worktree_path: r.attempt.worktree_path,
+      });
+    }
+    return { cleaned, refused };
+  }
+
+  /** Threads of the run's tasks (used by council and status views). */
+  threadOf(attempt: Attempt): Thread {
+    return threadFromRow(this.db.get("SELECT * FROM threads WHERE id = ?", attempt.thread_id)!);
+  }
+}
+
+function _requireActiveRun(run: Run): void {
+  if (run.status !== "active") {
+    throw new AppError("INVALID_STATE", `Run "${run.id}" is ${run.status}`, {
+      run_id: run.id,
+      status: run.status,
+    });
+  }
+}
+
+/** The workspace root an attempt's worktree was made under (`<root>/<run>/<task>/attempt-n`). */
+function _workspaceRootOf(a: Attempt): string {
+  const parts = a.worktree_path!.split("/");
+  return parts.slice(0, -3).join("/");
+}
+
+export { type Attempt, type Run, type Task, type TaskStatus };

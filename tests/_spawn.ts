@@ -1,0 +1,92 @@
+/**
+ * Helpers for CLI processes a test keeps running while it acts on the
+ * database: spawn with the compile-time permissions, read stdout line by
+ * line, and see whether a process has the database open yet.
+ */
+import { cliCommand } from "./_cli.ts";
+import type { Program } from "../scripts/permissions.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+
+/** A running CLI process and whether it has exited. */
+export interface Running {
+  child: Deno.ChildProcess;
+  /** True once the process has exited. */
+  exited(): boolean;
+}
+
+/** Starts `program args...` (stdout/stderr piped, no stdin). */
+export function spawnCli(program: Program, args: string[]): Running {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [...cliCommand(program), ...args],
+    cwd: ROOT,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  let done = false;
+  child.status.then(() => done = true);
+  return { child, exited: () => done };
+}
+
+/** Starts a script with exactly the given permission flags. */
+export function spawnScript(
+  script: string,
+  permissions: readonly string[],
+  args: string[],
+): Running {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-prompt", "--quiet", ...permissions, script, ...args],
+    cwd: ROOT,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  let done = false;
+  child.status.then(() => done = true);
+  return { child, exited: () => done };
+}
+
+/** Splits a byte stream into lines (without the newline); a last partial line is dropped. */
+export async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  let buffered = "";
+  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+    buffered += chunk;
+    let nl: number;
+    while ((nl = buffered.indexOf("\n")) >= 0) {
+      yield buffered.slice(0, nl);
+      buffered = buffered.slice(nl + 1);
+    }
+  }
+}
+
+/**
+ * Whether process `pid` has `path` open (Linux /proc). Where /proc is not
+ * available it answers true, so callers fall back to not waiting.
+ */
+export async function hasFileOpen(pid: number, path: string): Promise<boolean> {
+  const dir = `/proc/${pid}/fd`;
+  const target = await Deno.realPath(path);
+  try {
+    for await (const e of Deno.readDir(dir)) {
+      try {
+        if (await Deno.readLink(`${dir}/${e.name}`) === target) return true;
+      } catch { /* fd closed meanwhile */ }
+    }
+    return false;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound && !_procAvailable()) return true;
+    return false;
+  }
+}
+
+function _procAvailable(): boolean {
+  try {
+    Deno.statSync("/proc/self/fd");
+    return true;
+  } catch {
+    return false;
+  }
+}
