@@ -19,3 +19,10 @@ export const ENTRY_POINTS: Record<Program, string> = {
   inbox: "src/inbox.ts",
   orch: "src/orch.ts",
 };
+
+const _ROOT = new URL("..", import.meta.url).pathname;
+
+/** The `deno run` argv that runs `program` from source with its compile-time permissions. */
+export function cliCommand(program: Program): string[] {
+  return ["run", "--no-prompt", "--quiet", ...PERMISSIONS[program], _ROOT + ENTRY_POINTS[program]];
+}

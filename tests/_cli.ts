@@ -3,7 +3,7 @@
  * permission flags the compiled binaries get (scripts/permissions.ts).
  */
 import { join } from "node:path";
-import { ENTRY_POINTS, PERMISSIONS, type Program } from "../scripts/permissions.ts";
+import { cliCommand, type Program } from "../scripts/permissions.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
@@ -20,16 +20,7 @@ export interface CliOptions {
   cwd?: string;
 }
 
-/** The argv that runs `program` from source with its compile-time permissions. */
-export function cliCommand(program: Program): string[] {
-  return [
-    "run",
-    "--no-prompt",
-    "--quiet",
-    ...PERMISSIONS[program],
-    join(ROOT, ENTRY_POINTS[program]),
-  ];
-}
+export { cliCommand };
 
 /** Runs `program` with `args` and waits for it. */
 export async function cli(

@@ -367,7 +367,9 @@ export class InboxStore {
    * Claims `threadId`, or the oldest claimable thread addressed to `agent`.
    * Claimable: open, or leased with an expired lease. Every claim by a new
    * holder increments `lease_epoch`; the same agent claiming a thread it
-   * still holds gets its lease extended, same epoch.
+   * still holds gets its lease extended, same epoch. Only the addressee may
+   * claim an open thread; an expired lease may be taken over by any agent
+   * naming the thread, and a live one held by another is `ALREADY_CLAIMED`.
    */
   claimThread(
     agent: string,
@@ -380,7 +382,10 @@ export class InboxStore {
       let thread: Thread;
       if (options.threadId !== undefined) {
         thread = this.getThread(options.threadId);
-        if (thread.to_agent !== agent) {
+        // An open thread belongs to its addressee. Once claimed, the lease decides:
+        // a live lease held by another agent is ALREADY_CLAIMED below, an expired
+        // one may be taken over by any agent that names the thread.
+        if (thread.to_agent !== agent && !LEASED_STATUSES.includes(thread.status)) {
           throw new AppError(
             "NOT_PARTICIPANT",
             `Thread ${thread.id} is addressed to "${thread.to_agent}", not "${agent}"`,
@@ -756,7 +761,11 @@ export class InboxStore {
     type: MessageType,
     m: { body: string; payload?: unknown; ts: string; leaseEpoch?: number },
   ): Message {
-    const to = from === thread.to_agent ? thread.from_agent : thread.to_agent;
+    // The sender writes to whoever works the thread (the holder, else the
+    // addressee); everyone else writes to the sender.
+    const to = from === thread.from_agent
+      ? (thread.claimed_by ?? thread.to_agent)
+      : thread.from_agent;
     const id = this.db.run(
       `INSERT INTO messages (thread_id, from_agent, to_agent, type, body, payload, lease_epoch, ts)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -208,40 +208,47 @@ Deno.test("InboxStore refuses done before claim, strangers and second claimers",
   assert.equal(again.reclaimed, true);
   assert.equal(again.thread.lease_expires_at, "2030-01-01T00:01:30.000Z");
   _throwsCode(() => f.store.claimThread("w"), "NO_CLAIMABLE_THREAD");
+  _throwsCode(() => f.store.claimThread("x", { threadId: id }), "ALREADY_CLAIMED");
   _throwsCode(
     () => f.store.updateThread({ agent: "x", threadId: id }, { progress: 1 }),
     "LEASE_LOST",
   );
 });
 
-Deno.test("InboxStore fences an expired lease: the new holder gets a new epoch, the old one LEASE_LOST", async () => {
+Deno.test("InboxStore fences an expired lease: another agent takes over with a new epoch, the old holder gets LEASE_LOST", async () => {
   await using f = await _fixture();
-  const id = _send(f.store).thread.id;
-  const first = f.store.claimThread("w", { leaseSeconds: 60 });
+  const id = _send(f.store, "a").thread.id;
+  const first = f.store.claimThread("a", { leaseSeconds: 60 });
   assert.equal(first.thread.lease_epoch, 1);
-  const oldRef = { agent: "w", threadId: id, leaseEpoch: 1 };
-  f.store.updateThread(oldRef, { progress: 10, body: "started" });
+  const a = { agent: "a", threadId: id };
+  f.store.updateThread(a, { progress: 10, body: "started" });
+
+  // While the lease is live nobody else can take the thread.
+  const live = _counts(f.db);
+  _throwsCode(() => f.store.claimThread("b", { threadId: id }), "ALREADY_CLAIMED");
+  _throwsCode(() => f.store.claimThread("b"), "NO_CLAIMABLE_THREAD");
+  assert.deepEqual(_counts(f.db), live);
 
   // The lease runs out: the holder's own writes stop working before anyone reclaims.
   f.clock.advance(61);
   const expired = _counts(f.db);
-  _throwsCode(() => f.store.updateThread(oldRef, { progress: 20, body: "late" }), "LEASE_LOST");
-  _throwsCode(() => f.store.renewLease(oldRef), "LEASE_LOST");
-  _throwsCode(() => f.store.completeThread({ ...oldRef, body: "late" }), "LEASE_LOST");
+  _throwsCode(() => f.store.updateThread(a, { progress: 20, body: "late" }), "LEASE_LOST");
+  _throwsCode(() => f.store.renewLease(a), "LEASE_LOST");
+  _throwsCode(() => f.store.completeThread({ ...a, body: "late" }), "LEASE_LOST");
   assert.deepEqual(_counts(f.db), expired);
 
-  // Another worker of the pool reclaims it (claim of the oldest claimable thread).
-  const second = f.store.claimThread("w", { leaseSeconds: 60 });
-  assert.equal(second.thread.id, id);
+  const second = f.store.claimThread("b", { threadId: id, leaseSeconds: 60 });
+  assert.equal(second.thread.claimed_by, "b");
   assert.equal(second.thread.lease_epoch, 2);
-  assert.equal(second.previous_holder, "w");
+  assert.equal(second.previous_holder, "a");
   assert.equal(second.reclaimed, false);
 
   const reclaimed = _counts(f.db);
-  _throwsCode(() => f.store.updateThread(oldRef, { progress: 90, body: "stale" }), "LEASE_LOST");
-  _throwsCode(() => f.store.completeThread({ ...oldRef, body: "stale" }), "LEASE_LOST");
-  _throwsCode(() => f.store.failThread({ ...oldRef, body: "stale" }), "LEASE_LOST");
-  _throwsCode(() => f.store.renewLease(oldRef, 600), "LEASE_LOST");
+  _throwsCode(() => f.store.updateThread(a, { progress: 90, body: "stale" }), "LEASE_LOST");
+  _throwsCode(() => f.store.completeThread({ ...a, body: "stale" }), "LEASE_LOST");
+  _throwsCode(() => f.store.failThread({ ...a, body: "stale" }), "LEASE_LOST");
+  _throwsCode(() => f.store.renewLease(a, 600), "LEASE_LOST");
+  _throwsCode(() => f.store.claimThread("a", { threadId: id }), "ALREADY_CLAIMED");
   assert.deepEqual(_counts(f.db), reclaimed);
   assert.equal(f.store.getThread(id).progress, 10);
   assert.equal(
@@ -253,13 +260,41 @@ Deno.test("InboxStore fences an expired lease: the new holder gets a new epoch, 
     0,
   );
 
-  const done = f.store.completeThread({ agent: "w", threadId: id, leaseEpoch: 2, body: "done" });
+  // The new holder's messages reach the sender, and the sender's reach the new holder.
+  const q = f.store.updateThread({ agent: "b", threadId: id }, { status: "blocked", body: "?" });
+  assert.equal(q.message?.to_agent, "lead");
+  const answer = f.store.replyThread("lead", id, { body: "!" });
+  assert.equal(answer.message?.to_agent, "b");
+  const done = f.store.completeThread({ agent: "b", threadId: id, leaseEpoch: 2, body: "done" });
   assert.equal(done.thread.status, "done");
+  assert.equal(done.message?.to_agent, "lead");
   const claims = f.db.all<{ payload: string }>(
     "SELECT payload FROM events WHERE thread_id = ? AND type = 'thread_claimed' ORDER BY id",
     id,
-  ).map((r) => JSON.parse(r.payload).lease_epoch);
-  assert.deepEqual(claims, [1, 2]);
+  ).map((r) => JSON.parse(r.payload));
+  assert.deepEqual(claims.map((p) => [p.agent, p.lease_epoch, p.previous_holder]), [
+    ["a", 1, null],
+    ["b", 2, "a"],
+  ]);
+});
+
+Deno.test("InboxStore fences workers sharing a name by lease epoch", async () => {
+  await using f = await _fixture();
+  const id = _send(f.store, "w").thread.id;
+  assert.equal(f.store.claimThread("w", { leaseSeconds: 60 }).thread.lease_epoch, 1);
+  f.clock.advance(61);
+  // Another process of the pool claims the oldest claimable thread: the expired one.
+  const second = f.store.claimThread("w", { leaseSeconds: 60 });
+  assert.equal(second.thread.id, id);
+  assert.equal(second.thread.lease_epoch, 2);
+  const before = _counts(f.db);
+  const stale = { agent: "w", threadId: id, leaseEpoch: 1 };
+  _throwsCode(() => f.store.updateThread(stale, { progress: 5, body: "stale" }), "LEASE_LOST");
+  _throwsCode(() => f.store.completeThread(stale), "LEASE_LOST");
+  _throwsCode(() => f.store.renewLease(stale), "LEASE_LOST");
+  assert.deepEqual(_counts(f.db), before);
+  const done = f.store.completeThread({ ...stale, leaseEpoch: 2 });
+  assert.equal(done.thread.status, "done");
 });
 
 Deno.test("InboxStore.renewLease() extends a live lease and keeps the epoch", async () => {

@@ -468,7 +468,8 @@ export class OrchStore {
   }
 
   /**
-   * Dispatches a ready task: one transaction creates the attempt, its inbox
+   * Dispatches a ready task (after folding worker progress, so a dependency
+   * that just finished counts): one transaction creates the attempt, its inbox
    * thread (payload: run, task, attempt, acceptance, workspace) and, in code
    * mode, a fresh worktree from a committed base. If anything fails, nothing
    * is written and the worktree is removed again. A repeat with the same
@@ -495,6 +496,9 @@ export class OrchStore {
       }
       const run = this.getRun(input.runId);
       _requireActiveRun(run);
+      // Fold worker progress first: a dependency may have finished since the
+      // last reconcile, and readiness is decided on the folded state.
+      this.#reconcileInTx(input.runId);
       const task = this.getTask(input.runId, input.taskId);
       if (task.status !== "ready") {
         const waiting = task.status === "pending"

@@ -103,7 +103,7 @@ const depAdd = buildCommand({
 const ready = buildCommand({
   loader: async () => (await impl()).ready,
   parameters: { flags: { run } },
-  docs: { brief: "Tasks ready for dispatch (pending, every dependency done)" },
+  docs: { brief: "Reconcile, then the tasks ready for dispatch (pending, every dependency done)" },
 });
 
 const dispatch = buildCommand({

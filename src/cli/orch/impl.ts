@@ -129,7 +129,9 @@ export function depAdd(
 
 export function ready(this: CliContext, flags: { run: string }): Promise<void> {
   return respond(this, () => {
-    const tasks = orchStore(this).readyTasks(flags.run);
+    const store = orchStore(this);
+    store.reconcile(flags.run);
+    const tasks = store.readyTasks(flags.run);
     return {
       json: { run_id: flags.run, tasks },
       text: tasks.length ? _taskRows(tasks) : `No task of run ${flags.run} is ready`,

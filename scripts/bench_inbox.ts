@@ -1,0 +1,424 @@
+/**
+ * Inbox measurements of `deno task bench`: CLI latency on a 10,000-thread
+ * database, in-process store throughput against raw SQLite transactions,
+ * wait-reply wake latency and idle CPU.
+ */
+import { DatabaseSync } from "node:sqlite";
+import { join } from "node:path";
+import { BUSY_TIMEOUT_MS, openDb } from "../src/db/open_db.ts";
+import type { Db } from "../src/db/db.ts";
+import { InboxStore } from "../src/store/inbox_store.ts";
+import {
+  clockTicks,
+  cpuTicks,
+  expectOk,
+  interleave,
+  judge,
+  type Metric,
+  sleep,
+  spawnWatched,
+  stats,
+  timeDeno,
+  type Variant,
+  waitForOpenFile,
+} from "./bench_lib.ts";
+
+export interface BenchContext {
+  quick: boolean;
+  dir: string;
+  /** An empty .ts file for the bare `deno run` baseline. */
+  emptyScript: string;
+  /** `deno run` argv of a program (same flags as the tests and the compiled binaries). */
+  cli: (program: "inbox" | "orch") => string[];
+  log: (line: string) => void;
+}
+
+export const WORKERS = 10;
+
+/** The argv of a bare `deno run` of the empty script with the program's flags. */
+export function baselineArgs(ctx: BenchContext, program: "inbox" | "orch"): string[] {
+  const argv = ctx.cli(program);
+  return [...argv.slice(0, -1), ctx.emptyScript];
+}
+
+/** 10,000 threads (every 10th claimed, progressed, replied to and done) in one transaction. */
+export function buildInboxDb(path: string, threads: number): { db: Db; showThread: number } {
+  const db = openDb(path, { init: true });
+  const store = new InboxStore(db);
+  db.write(() => {
+    for (let i = 1; i <= threads; i++) {
+      const to = `w${i % WORKERS}`;
+      const { thread } = store.sendThread({
+        from: "lead",
+        to,
+        subject: `Task ${i}: do the thing`,
+        body: `Please do thing ${i}. `.repeat(8),
+        payload: { n: i },
+      });
+      if (i % 10 === 0) {
+        const claimed = store.claimThread(to, { threadId: thread.id }).thread;
+        const ref = { agent: to, threadId: thread.id, leaseEpoch: claimed.lease_epoch };
+        store.updateThread(ref, { body: "halfway", progress: 50 });
+        store.replyThread("lead", thread.id, { body: "thanks, keep going" });
+        store.completeThread({ ...ref, body: "done", payload: { ok: true } });
+      }
+    }
+  });
+  return { db, showThread: Math.floor(threads / 20) * 10 };
+}
+
+/** Item 1: CLI latency of reads and a write against a bare `deno run`. */
+export async function benchInboxCli(ctx: BenchContext, dbPath: string, db: Db, showThread: number) {
+  const rounds = ctx.quick ? 5 : 25;
+  const inbox = (...args: string[]) => [...ctx.cli("inbox"), "--db", dbPath, "--json", ...args];
+  const base = baselineArgs(ctx, "inbox");
+  const agent = "w3";
+  const resetCursor = db.stmt("DELETE FROM read_cursors WHERE agent = ?");
+  let sends = 0;
+  const cmd = (name: string, args: () => string[], before?: () => void): Variant => ({
+    name,
+    run: async () => {
+      before?.();
+      const r = await timeDeno(args());
+      if (name === "baseline") {
+        if (r.code !== 0) throw new Error(`bare deno run failed: ${r.stderr}`);
+      } else {
+        const json = expectOk(r, `inbox ${name}`);
+        if (name === "fetch" && (json["messages"] as unknown[]).length !== 50) {
+          throw new Error(`fetch returned ${(json["messages"] as unknown[]).length} messages`);
+        }
+      }
+      return r.ms;
+    },
+  });
+  const variants: Variant[] = [
+    cmd("baseline", () => base),
+    // The cursor is reset (untimed) before each run, so every fetch delivers 50 unread
+    // messages and advances the cursor: the command as a polling worker runs it.
+    cmd("fetch", () => inbox("fetch", "--agent", agent), () => resetCursor.run(agent)),
+    cmd("show", () => inbox("show", "--thread", String(showThread))),
+    cmd("list", () => inbox("list", "--limit", "50")),
+    cmd(
+      "send",
+      () =>
+        inbox(
+          "send",
+          "--from",
+          "lead",
+          "--to",
+          "w1",
+          "--subject",
+          `bench send ${++sends}`,
+          "--body",
+          "a new task",
+        ),
+    ),
+  ];
+  ctx.log(`inbox CLI: ${rounds} interleaved rounds of ${variants.map((v) => v.name).join(", ")}`);
+  const samples = await interleave(variants, rounds);
+  const b = stats(samples.get("baseline")!);
+  const baseline = { name: "bare deno run", value: b.p50, p95: b.p95, unit: "ms" };
+  const out: Metric[] = [];
+  const described: Array<[string, string, number, string]> = [
+    ["fetch", `inbox fetch --agent ${agent} (50 unread of 10k threads)`, 2, "read"],
+    ["show", `inbox show --thread ${showThread}`, 2, "read"],
+    ["list", "inbox list --limit 50", 2, "read"],
+    ["send", "inbox send (write)", 3, "write"],
+  ];
+  for (const [key, name, max, kind] of described) {
+    const s = stats(samples.get(key)!);
+    out.push(judge({
+      id: `inbox.cli.${key}`,
+      group: "inbox",
+      name,
+      unit: "ms",
+      value: s.p50,
+      p95: s.p95,
+      n: s.n,
+      baseline,
+      ratio: s.p50 / b.p50,
+      target: { kind: "ratio_max", value: max, text: `<= ${max}x` },
+      note: `${kind} command; ratio of medians, interleaved with the baseline`,
+      detail: { stats: s, baseline_stats: b },
+    }));
+  }
+  return out;
+}
+
+/** Raw SQLite write transactions with the store's durability (WAL, synchronous=FULL). */
+export function rawTxRunner(path: string): { tx: (k: number) => void; close: () => void } {
+  const raw = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS });
+  raw.exec("PRAGMA journal_mode = WAL");
+  raw.exec("PRAGMA synchronous = FULL");
+  raw.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, k INTEGER NOT NULL, v TEXT NOT NULL)");
+  const ins = raw.prepare("INSERT INTO t (k, v) VALUES (?, ?)");
+  const body = "x".repeat(120);
+  return {
+    tx: (k) => {
+      raw.exec("BEGIN IMMEDIATE");
+      ins.run(k, body);
+      raw.exec("COMMIT");
+    },
+    close: () => raw.close(),
+  };
+}
+
+/**
+ * Runs `a` (opsA operations per block) and `b` (opsB per block) in
+ * alternating blocks; returns total seconds of each.
+ */
+export function alternateBlocks(
+  blocks: number,
+  a: { ops: number; run: (i: number) => void },
+  b: { ops: number; run: (i: number) => void },
+): { aSeconds: number; bSeconds: number } {
+  let aMs = 0;
+  let bMs = 0;
+  let ia = 0;
+  let ib = 0;
+  const runA = () => {
+    const t = performance.now();
+    for (let j = 0; j < a.ops; j++) a.run(ia++);
+    aMs += performance.now() - t;
+  };
+  const runB = () => {
+    const t = performance.now();
+    for (let j = 0; j < b.ops; j++) b.run(ib++);
+    bMs += performance.now() - t;
+  };
+  for (let k = 0; k < blocks; k++) {
+    if (k % 2 === 0) {
+      runA();
+      runB();
+    } else {
+      runB();
+      runA();
+    }
+  }
+  return { aSeconds: aMs / 1000, bSeconds: bMs / 1000 };
+}
+
+/** Item 2: send -> claim -> done cycles in-process vs raw write transactions. */
+export function benchInboxStore(ctx: BenchContext): { metrics: Metric[]; rawTxPerSecond: number } {
+  const cycles = ctx.quick ? 300 : 2000;
+  const blocks = ctx.quick ? 4 : 10;
+  const perBlock = cycles / blocks;
+  const db = openDb(join(ctx.dir, "store.db"), { init: true });
+  const store = new InboxStore(db);
+  const raw = rawTxRunner(join(ctx.dir, "raw.db"));
+  ctx.log(`inbox store: ${cycles} cycles vs ${cycles * 3} raw transactions in ${blocks} blocks`);
+  // Warm up both paths (statement caches, WAL creation).
+  for (let i = 0; i < 20; i++) raw.tx(-1);
+  const cycle = (i: number) => {
+    const { thread } = store.sendThread({
+      from: "lead",
+      to: "w",
+      subject: `cycle ${i}`,
+      body: "do it",
+    });
+    const claimed = store.claimThread("w", { threadId: thread.id }).thread;
+    store.completeThread({
+      agent: "w",
+      threadId: thread.id,
+      leaseEpoch: claimed.lease_epoch,
+      body: "done",
+    });
+  };
+  for (let i = 0; i < 10; i++) cycle(-1 - i);
+  const r = alternateBlocks(
+    blocks,
+    { ops: perBlock, run: cycle },
+    { ops: perBlock * 3, run: raw.tx },
+  );
+  db.close();
+  raw.close();
+  const cyclesPerSecond = cycles / r.aSeconds;
+  const rawTxPerSecond = (cycles * 3) / r.bSeconds;
+  const ratio = (cyclesPerSecond * 3) / rawTxPerSecond;
+  const rawBaseline = {
+    name: "raw BEGIN IMMEDIATE/INSERT/COMMIT",
+    value: rawTxPerSecond,
+    unit: "tx/s",
+  };
+  return {
+    rawTxPerSecond,
+    metrics: [
+      judge({
+        id: "inbox.store.cycles",
+        group: "inbox",
+        name: "store send -> claim -> done (in-process)",
+        unit: "cycles/s",
+        value: cyclesPerSecond,
+        n: cycles,
+        baseline: rawBaseline,
+        ratio,
+        ratio_definition:
+          "(cycles/s x 3 write transactions per cycle) / raw tx/s; both WAL + synchronous=FULL on the same disk, alternating blocks",
+        target: { kind: "ratio_min", value: 0.5, text: ">= 50 %" },
+        note: `each cycle is 3 write transactions (send, claim, done); ${
+          (cyclesPerSecond * 3).toFixed(0)
+        } store tx/s`,
+        detail: {
+          cycles,
+          blocks,
+          store_seconds: r.aSeconds,
+          raw_transactions: cycles * 3,
+          raw_seconds: r.bSeconds,
+          store_tx_per_second: cyclesPerSecond * 3,
+          raw_tx_per_second: rawTxPerSecond,
+        },
+      }),
+    ],
+  };
+}
+
+/** Sends a thread to `w`, which claims it and blocks on a question (untimed setup). */
+function blockedThread(store: InboxStore, i: number): number {
+  const { thread } = store.sendThread({
+    from: "lead",
+    to: "w",
+    subject: `wait ${i}`,
+    body: "needs an answer",
+  });
+  const claimed = store.claimThread("w", { threadId: thread.id }).thread;
+  store.updateThread(
+    { agent: "w", threadId: thread.id, leaseEpoch: claimed.lease_epoch },
+    { status: "blocked", body: "Which way?" },
+  );
+  return thread.id;
+}
+
+/**
+ * Waits until a just-spawned waiter has opened the database, then lets it
+ * settle into its wait loop (its first check follows the open by a few ms).
+ */
+export async function waitUntilWaiting(pid: number, dbPath: string): Promise<void> {
+  const opened = await waitForOpenFile(pid, dbPath, 5000);
+  await sleep(opened ? 150 : 400);
+}
+
+/** Item 3: wait-reply wake latency and idle CPU. */
+export async function benchInboxWait(ctx: BenchContext, dbPath: string, db: Db) {
+  const samples = ctx.quick ? 5 : 15;
+  const store = new InboxStore(db);
+  const args = (thread: number, timeout: number) => [
+    ...ctx.cli("inbox"),
+    "--db",
+    dbPath,
+    "--json",
+    "wait-reply",
+    "--agent",
+    "w",
+    "--thread",
+    String(thread),
+    "--timeout-seconds",
+    String(timeout),
+  ];
+  ctx.log(`inbox wait-reply: ${samples} wake samples`);
+  const wake: number[] = [];
+  const exit: number[] = [];
+  const commit: number[] = [];
+  for (let i = -1; i < samples; i++) {
+    const thread = blockedThread(store, i);
+    const w = spawnWatched(args(thread, 30));
+    try {
+      await waitUntilWaiting(w.child.pid, dbPath);
+      const t0 = performance.now();
+      const reply = store.replyThread("lead", thread, { body: "This way." });
+      const tc = performance.now();
+      const t1 = await w.firstLineAt;
+      const out = await w.done;
+      const json = JSON.parse(out.stdout);
+      if (json.ok !== true || json.timed_out !== false || json.message?.id !== reply.message.id) {
+        throw new Error(`wait-reply did not return the reply: ${out.stdout} ${out.stderr}`);
+      }
+      if (i < 0) continue; // warm-up
+      wake.push(t1 - t0);
+      exit.push(out.exitAt - t0);
+      commit.push(tc - t0);
+    } finally {
+      try {
+        w.child.kill("SIGTERM");
+      } catch { /* already exited */ }
+      await w.done.catch(() => undefined);
+    }
+  }
+  const s = stats(wake);
+  const metrics: Metric[] = [
+    judge({
+      id: "inbox.wait.wake",
+      group: "inbox",
+      name: "wait-reply wake (commit -> stdout line)",
+      unit: "ms",
+      value: s.p50,
+      p95: s.p95,
+      n: s.n,
+      target: { kind: "value_max", value: 50, text: "p50 <= 50 ms" },
+      note:
+        "t0 just before the in-process replyThread commit (fsync included), t1 when the child's JSON line arrives",
+      detail: {
+        stats: s,
+        commit_stats: stats(commit),
+        exit_stats: stats(exit),
+        samples: wake,
+      },
+    }),
+  ];
+  metrics.push(
+    await idleCpu(ctx, {
+      id: "inbox.wait.idle_cpu",
+      group: "inbox",
+      name: "wait-reply idle CPU",
+      dbPath,
+      args: (timeout) => args(blockedThread(store, 10_000), timeout),
+    }),
+  );
+  return metrics;
+}
+
+/** CPU of a waiting process over a few idle seconds, as % of one core. */
+export async function idleCpu(
+  ctx: BenchContext,
+  o: {
+    id: string;
+    group: "inbox" | "orch";
+    name: string;
+    dbPath: string;
+    args: (timeoutSeconds: number) => string[];
+  },
+): Promise<Metric> {
+  const seconds = ctx.quick ? 2 : 3;
+  const tck = await clockTicks();
+  const w = spawnWatched(o.args(seconds + 10));
+  let pct: number;
+  let ticks: number;
+  let elapsed: number;
+  try {
+    await waitUntilWaiting(w.child.pid, o.dbPath);
+    await sleep(250); // past start-up work (module loading, JIT)
+    const c0 = cpuTicks(w.child.pid);
+    const t0 = performance.now();
+    await sleep(seconds * 1000);
+    const c1 = cpuTicks(w.child.pid);
+    elapsed = (performance.now() - t0) / 1000;
+    ticks = c1 - c0;
+    pct = (ticks / tck) / elapsed * 100;
+  } finally {
+    try {
+      w.child.kill("SIGTERM");
+    } catch { /* already exited */ }
+    await w.done.catch(() => undefined);
+  }
+  return judge({
+    id: o.id,
+    group: o.group,
+    name: o.name,
+    unit: "%",
+    value: pct,
+    target: { kind: "value_lt", value: 2, text: "< 2 % of a core" },
+    note: `utime+stime from /proc/<pid>/stat over ${
+      elapsed.toFixed(1)
+    } s idle (${ticks} ticks at ${tck}/s)`,
+    detail: { ticks, clk_tck: tck, seconds: elapsed },
+  });
+}

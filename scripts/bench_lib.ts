@@ -1,0 +1,294 @@
+/**
+ * Helpers of `deno task bench` (scripts/bench.ts): statistics, timed
+ * subprocesses, process readiness and CPU time from /proc, and the metric
+ * record every measurement ends up as.
+ */
+
+/** Summary of a list of samples (milliseconds, usually). */
+export interface Stats {
+  n: number;
+  p50: number;
+  p95: number;
+  mean: number;
+  min: number;
+  max: number;
+}
+
+/** Nearest-rank percentile of `sorted` (ascending). */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+}
+
+export function stats(samples: number[]): Stats {
+  const s = [...samples].sort((a, b) => a - b);
+  return {
+    n: s.length,
+    p50: percentile(s, 50),
+    p95: percentile(s, 95),
+    mean: s.reduce((a, b) => a + b, 0) / Math.max(1, s.length),
+    min: s[0] ?? NaN,
+    max: s[s.length - 1] ?? NaN,
+  };
+}
+
+/** What a metric is compared against to pass. */
+export interface Target {
+  /** `ratio <= value`, `ratio >= value`, `value <= value`, `value < value`. */
+  kind: "ratio_max" | "ratio_min" | "value_max" | "value_lt";
+  value: number;
+  /** As printed, e.g. "<= 2x". */
+  text: string;
+}
+
+export interface Metric {
+  id: string;
+  group: "inbox" | "orch";
+  name: string;
+  unit: string;
+  /** The headline figure: the median (p50) for latencies, a rate for throughputs. */
+  value: number;
+  p95?: number;
+  n?: number;
+  baseline?: { name: string; value: number; p95?: number; unit: string };
+  /** value / baseline unless `ratio_definition` says otherwise. */
+  ratio?: number;
+  ratio_definition?: string;
+  target?: Target;
+  /** null: informational, no target. */
+  pass: boolean | null;
+  note?: string;
+  detail?: Record<string, unknown>;
+}
+
+/** Decides `pass` from the target. */
+export function judge(m: Omit<Metric, "pass">): Metric {
+  const t = m.target;
+  let pass: boolean | null = null;
+  if (t) {
+    if (t.kind === "ratio_max") pass = (m.ratio ?? Infinity) <= t.value;
+    else if (t.kind === "ratio_min") pass = (m.ratio ?? 0) >= t.value;
+    else if (t.kind === "value_max") pass = m.value <= t.value;
+    else pass = m.value < t.value;
+  }
+  return { ...m, pass };
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+const _decoder = new TextDecoder();
+
+export interface TimedRun {
+  ms: number;
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `deno <args>` to exit; `ms` is spawn to exit as the parent sees it. */
+export async function timeDeno(args: string[]): Promise<TimedRun> {
+  const cmd = new Deno.Command(Deno.execPath(), {
+    args,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  });
+  const t0 = performance.now();
+  const out = await cmd.output();
+  const ms = performance.now() - t0;
+  return {
+    ms,
+    code: out.code,
+    stdout: _decoder.decode(out.stdout),
+    stderr: _decoder.decode(out.stderr),
+  };
+}
+
+/** Throws unless the run exited 0 with `{"ok": true, ...}` on stdout; returns the object. */
+export function expectOk(r: TimedRun, what: string): Record<string, unknown> {
+  let json: Record<string, unknown> | undefined;
+  try {
+    json = JSON.parse(r.stdout);
+  } catch { /* reported below */ }
+  if (r.code !== 0 || json?.["ok"] !== true) {
+    throw new Error(
+      `${what} failed (exit ${r.code}): ${r.stdout.slice(0, 500)} ${r.stderr.slice(0, 500)}`,
+    );
+  }
+  return json!;
+}
+
+/** A variant of an interleaved comparison: `run` performs one timed sample and returns its ms. */
+export interface Variant {
+  name: string;
+  run: (i: number) => Promise<number>;
+}
+
+/**
+ * Runs every variant `rounds` times, interleaved: each round runs each
+ * variant once, in an order that rotates every round, so drift in machine
+ * load hits all of them alike. `warmup` untimed rounds first.
+ */
+export async function interleave(
+  variants: Variant[],
+  rounds: number,
+  warmup = 2,
+): Promise<Map<string, number[]>> {
+  const samples = new Map<string, number[]>(variants.map((v) => [v.name, []]));
+  for (let w = 0; w < warmup; w++) {
+    for (const v of variants) await v.run(-1 - w);
+  }
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < variants.length; k++) {
+      const v = variants[(r + k) % variants.length]!;
+      samples.get(v.name)!.push(await v.run(r));
+    }
+  }
+  return samples;
+}
+
+/**
+ * Waits until process `pid` has `path` open (seen in /proc/<pid>/fd).
+ * Returns false when /proc is unavailable or the deadline passes.
+ */
+export async function waitForOpenFile(
+  pid: number,
+  path: string,
+  timeoutMs: number,
+): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    try {
+      for (const e of Deno.readDirSync(`/proc/${pid}/fd`)) {
+        try {
+          if (Deno.readLinkSync(`/proc/${pid}/fd/${e.name}`) === path) return true;
+        } catch { /* fd closed meanwhile */ }
+      }
+    } catch {
+      return false;
+    }
+    await sleep(5);
+  }
+  return false;
+}
+
+/** utime + stime of `pid` (all its threads) in clock ticks, from /proc/<pid>/stat. */
+export function cpuTicks(pid: number): number {
+  const s = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  // Fields after "comm" (which may contain spaces): state is field 3, utime 14, stime 15.
+  const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
+  return Number(f[11]) + Number(f[12]);
+}
+
+/** Clock ticks per second (`getconf CLK_TCK`), 100 if that fails. */
+export async function clockTicks(): Promise<number> {
+  try {
+    const out = await new Deno.Command("getconf", { args: ["CLK_TCK"], stdout: "piped" }).output();
+    const n = Number(_decoder.decode(out.stdout).trim());
+    return Number.isFinite(n) && n > 0 ? n : 100;
+  } catch {
+    return 100;
+  }
+}
+
+/**
+ * A spawned `deno` child whose stdout is read as it arrives: `firstLine`
+ * resolves with the performance.now() at which the first complete line came
+ * in, `done` with the whole output and exit status.
+ */
+export interface Watched {
+  child: Deno.ChildProcess;
+  firstLineAt: Promise<number>;
+  done: Promise<{ code: number; stdout: string; stderr: string; exitAt: number }>;
+}
+
+export function spawnWatched(args: string[]): Watched {
+  const child = new Deno.Command(Deno.execPath(), {
+    args,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  let resolveLine!: (t: number) => void;
+  const firstLineAt = new Promise<number>((r) => (resolveLine = r));
+  const readOut = (async () => {
+    let text = "";
+    let seen = false;
+    const decoder = new TextDecoder();
+    for await (const chunk of child.stdout) {
+      const now = performance.now();
+      text += decoder.decode(chunk, { stream: true });
+      if (!seen && text.includes("\n")) {
+        seen = true;
+        resolveLine(now);
+      }
+    }
+    if (!seen) resolveLine(NaN);
+    return text;
+  })();
+  const readErr = new Response(child.stderr).text();
+  const done = (async () => {
+    const status = await child.status;
+    const exitAt = performance.now();
+    return { code: status.code, stdout: await readOut, stderr: await readErr, exitAt };
+  })();
+  return { child, firstLineAt, done };
+}
+
+// ---- formatting -----------------------------------------------------------
+
+export function fmtNum(v: number, digits = 1): string {
+  if (!Number.isFinite(v)) return String(v);
+  return v.toLocaleString("en-US", {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+}
+
+function _valueText(value: number, unit: string, p95?: number): string {
+  if (unit === "ms") {
+    return p95 === undefined
+      ? `${fmtNum(value)} ms`
+      : `p50 ${fmtNum(value)} ms, p95 ${fmtNum(p95)} ms`;
+  }
+  if (unit === "%") return `${fmtNum(value, 2)} %`;
+  return `${fmtNum(value, 0)} ${unit}`;
+}
+
+/** The row cells of a metric: metric, value, baseline, ratio, target, result. */
+export function metricRow(m: Metric): string[] {
+  return [
+    m.name,
+    _valueText(m.value, m.unit, m.p95),
+    m.baseline ? `${m.baseline.name}: ${_valueText(m.baseline.value, m.baseline.unit)}` : "-",
+    m.ratio === undefined
+      ? "-"
+      : m.ratio_definition
+      ? `${fmtNum(m.ratio * 100, 0)} %`
+      : `${fmtNum(m.ratio, 2)}x`,
+    m.target?.text ?? "-",
+    m.pass === null ? "info" : m.pass ? "pass" : "MISS",
+  ];
+}
+
+export const HEADERS = ["Metric", "Value", "Baseline", "Ratio", "Target", "Result"];
+
+/** A plain-text table with padded columns. */
+export function textTable(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  return [line(headers), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+/** A GitHub markdown table. */
+export function markdownTable(headers: string[], rows: string[][]): string {
+  const esc = (c: string) => c.replaceAll("|", "\\|");
+  return [
+    `| ${headers.join(" | ")} |`,
+    `| ${headers.map(() => "---").join(" | ")} |`,
+    ...rows.map((r) => `| ${r.map(esc).join(" | ")} |`),
+  ].join("\n");
+}

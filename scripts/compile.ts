@@ -1,0 +1,80 @@
+/**
+ * `deno task compile [--host] [--target T]...`: builds `inbox` and `orch`
+ * into dist/<target>/ with the permission flags of scripts/permissions.ts
+ * (no blanket -A). `deno compile` downloads a small runtime (denort) per
+ * target; where that download is impossible, this says so in one line and
+ * exits 1. With DENORT_BIN set (a local denort), only the host target is built.
+ */
+import { join } from "node:path";
+import { ENTRY_POINTS, PERMISSIONS, type Program } from "./permissions.ts";
+import { binaryName, hostTarget, TARGETS } from "./targets.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+
+/** The `deno compile` argv for one program and target. */
+export function compileArgs(program: Program, target: string, outDir: string): string[] {
+  return [
+    "compile",
+    "--no-prompt",
+    "--quiet",
+    ...PERMISSIONS[program],
+    "--target",
+    target,
+    "--output",
+    join(outDir, binaryName(program, target)),
+    join(ROOT, ENTRY_POINTS[program]),
+  ];
+}
+
+function _targets(args: string[]): string[] {
+  const picked: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--host") {
+      const h = hostTarget();
+      if (!h) throw new Error(`this host (${Deno.build.target}) is not a supported target`);
+      picked.push(h);
+    } else if (args[i] === "--target" && args[i + 1]) {
+      picked.push(args[++i]!);
+    }
+  }
+  if (picked.length) return picked;
+  let denort: string | undefined;
+  try {
+    denort = Deno.env.get("DENORT_BIN");
+  } catch { /* no env permission: build every target */ }
+  if (denort) {
+    const h = hostTarget();
+    return h ? [h] : [];
+  }
+  return [...TARGETS];
+}
+
+if (import.meta.main) {
+  const targets = _targets(Deno.args);
+  for (const target of targets) {
+    const outDir = join(ROOT, "dist", target);
+    await Deno.mkdir(outDir, { recursive: true });
+    for (const program of Object.keys(PERMISSIONS) as Program[]) {
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: compileArgs(program, target, outDir),
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const err = new TextDecoder().decode(out.stderr);
+      if (out.code !== 0) {
+        const network = /error sending request|dns error|failed to lookup|Connect|download/i.test(
+          err,
+        );
+        console.error(
+          network
+            ? `compile: cannot download the Deno runtime (denort) for ${target}: this machine cannot reach Deno's download server; set DENORT_BIN to a local denort binary or run where the network allows`
+            : `compile: deno compile failed for ${program} (${target}): ${
+              err.split("\n").find((l) => l.includes("error")) ?? err.trim()
+            }`,
+        );
+        Deno.exit(1);
+      }
+      console.log(`compiled ${join("dist", target, binaryName(program, target))}`);
+    }
+  }
+}

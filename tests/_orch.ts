@@ -1,0 +1,144 @@
+/**
+ * Helpers for the orch tests: a temp git repository next to an initialised
+ * database, git queries from the test process, and orch run in a chosen
+ * working directory (code mode uses it as the default repository).
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { cli, type CliResult, inbox, ok, orch } from "./_cli.ts";
+import { withSqlite } from "./_db.ts";
+
+export type Json = Record<string, unknown>;
+
+/** Runs git in `cwd` from the test process; throws unless it exits 0. */
+export async function git(cwd: string, ...args: string[]): Promise<string> {
+  const out = await gitResult(cwd, ...args);
+  if (out.code !== 0) throw new Error(`git ${args.join(" ")} failed: ${out.stderr}`);
+  return out.stdout;
+}
+
+/** Runs git in `cwd` and returns its exit code and output. */
+export async function gitResult(
+  cwd: string,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command("git", {
+    args,
+    cwd,
+    stdout: "piped",
+    stderr: "piped",
+    env: { GIT_CONFIG_NOSYSTEM: "1", GIT_TERMINAL_PROMPT: "0" },
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/** Makes `dir` a git repository on `main` with local identity and one commit. */
+export async function initRepo(dir: string, files: Record<string, string> = {}): Promise<void> {
+  await Deno.mkdir(dir, { recursive: true });
+  await git(dir, "init", "-q", "-b", "main");
+  await git(dir, "config", "user.name", "Orch Test");
+  await git(dir, "config", "user.email", "orch-test@example.com");
+  await git(dir, "config", "commit.gpgsign", "false");
+  for (const [name, text] of Object.entries({ "README.md": "# test repo\n", ...files })) {
+    const path = join(dir, name);
+    await Deno.mkdir(join(path, ".."), { recursive: true });
+    await Deno.writeTextFile(path, text);
+  }
+  await git(dir, "add", "-A");
+  await git(dir, "commit", "-q", "-m", "initial");
+}
+
+/** A temp dir holding a git repo (`repo`) and an initialised database (`db`, outside the repo). */
+export async function tempRepo(): Promise<
+  { dir: string; repo: string; db: string } & AsyncDisposable
+> {
+  const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "orch-test-" }));
+  const repo = join(dir, "repo");
+  const db = join(dir, "coord.db");
+  try {
+    await initRepo(repo);
+    await ok(inbox(db, "init"));
+  } catch (err) {
+    await Deno.remove(dir, { recursive: true });
+    throw err;
+  }
+  return {
+    dir,
+    repo,
+    db,
+    async [Symbol.asyncDispose]() {
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+/** `orch --db DB --json ...args` with `cwd` as the working directory. */
+export function orchIn(cwd: string, db: string, ...args: string[]): Promise<CliResult> {
+  return cli("orch", ["--db", db, "--json", ...args], { cwd });
+}
+
+/** Asserts a failed command: JSON error envelope with `code`, exit `exit`, no stack trace. */
+export function assertError(r: CliResult, code: string, exit: number): void {
+  assert.equal(r.json.ok, false, `expected an error, got: ${r.stdout} ${r.stderr}`);
+  assert.equal(r.json.error?.code, code, r.stdout);
+  assert.equal(r.code, exit, r.stdout);
+  assert.equal(typeof r.json.error?.message, "string");
+  assert.ok(r.json.error!.message.length > 0);
+  assert.doesNotMatch(r.stdout + r.stderr, /\bat .*\.ts:\d+|Error: .*\n\s+at /);
+}
+
+/** Row count of every table in the database. */
+export function rowCounts(db: string): Record<string, number> {
+  return withSqlite(db, (d) => {
+    const out: Record<string, number> = {};
+    for (
+      const t of d.prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+      ).all()
+    ) {
+      const name = String(t["name"]);
+      out[name] = Number(d.prepare(`SELECT COUNT(*) AS n FROM "${name}"`).get()?.["n"]);
+    }
+    return out;
+  });
+}
+
+/** Whether `path` exists. */
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return false;
+    throw err;
+  }
+}
+
+/** The field at a dotted path of a JSON value (`"attempt.thread_id"`). */
+export function field(value: unknown, path: string): unknown {
+  let cur = value;
+  for (const k of path.split(".")) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Json)[k];
+  }
+  return cur;
+}
+
+/** Run init + task add for each task (`{id: defaultTo}`) + dep add for each `[task, dependsOn]`. */
+export async function seedRun(
+  db: string,
+  run: string,
+  tasks: Record<string, string>,
+  deps: Array<[string, string]> = [],
+): Promise<void> {
+  await ok(orch(db, "run", "init", "--run", run, "--goal", `Goal of ${run}`));
+  for (const [id, to] of Object.entries(tasks)) {
+    await ok(
+      orch(db, "task", "add", "--run", run, "--task", id, "--title", `Task ${id}`, "--default-to", to),
+    );
+  }
+  for (const [task, dependsOn] of deps) {
+    await ok(orch(db, "dep", "add", "--run", run, "--task", task, "--depends-on", dependsOn));
+  }
+}
