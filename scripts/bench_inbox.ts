@@ -201,7 +201,7 @@ export function alternateBlocks(
 /** Item 2: send -> claim -> done cycles in-process vs raw write transactions. */
 export function benchInboxStore(ctx: BenchContext): { metrics: Metric[]; rawTxPerSecond: number } {
   const cycles = ctx.quick ? 300 : 2000;
-  const blocks = ctx.quick ? 4 : 10;
+  const blocks = ctx.quick ? 10 : 40;
   const perBlock = cycles / blocks;
   const db = openDb(join(ctx.dir, "store.db"), { init: true });
   const store = new InboxStore(db);
@@ -329,7 +329,7 @@ export async function benchInboxWait(ctx: BenchContext, dbPath: string, db: Db) 
       const t1 = await w.firstLineAt;
       const out = await w.done;
       const json = JSON.parse(out.stdout);
-      if (json.ok !== true || json.timed_out !== false || json.message?.id !== reply.message.id) {
+      if (json.ok !== true || json.timed_out !== false || json.message?.id !== reply.message?.id) {
         throw new Error(`wait-reply did not return the reply: ${out.stdout} ${out.stderr}`);
       }
       if (i < 0) continue; // warm-up
@@ -387,7 +387,7 @@ export async function idleCpu(
     args: (timeoutSeconds: number) => string[];
   },
 ): Promise<Metric> {
-  const seconds = ctx.quick ? 2 : 3;
+  const seconds = ctx.quick ? 2 : 5;
   const tck = await clockTicks();
   const w = spawnWatched(o.args(seconds + 10));
   let pct: number;
@@ -396,10 +396,10 @@ export async function idleCpu(
   try {
     await waitUntilWaiting(w.child.pid, o.dbPath);
     await sleep(250); // past start-up work (module loading, JIT)
-    const c0 = cpuTicks(w.child.pid);
+    const c0 = await cpuTicks(w.child.pid);
     const t0 = performance.now();
     await sleep(seconds * 1000);
-    const c1 = cpuTicks(w.child.pid);
+    const c1 = await cpuTicks(w.child.pid);
     elapsed = (performance.now() - t0) / 1000;
     ticks = c1 - c0;
     pct = (ticks / tck) / elapsed * 100;

@@ -135,7 +135,19 @@ export async function seedRun(
   await ok(orch(db, "run", "init", "--run", run, "--goal", `Goal of ${run}`));
   for (const [id, to] of Object.entries(tasks)) {
     await ok(
-      orch(db, "task", "add", "--run", run, "--task", id, "--title", `Task ${id}`, "--default-to", to),
+      orch(
+        db,
+        "task",
+        "add",
+        "--run",
+        run,
+        "--task",
+        id,
+        "--title",
+        `Task ${id}`,
+        "--default-to",
+        to,
+      ),
     );
   }
   for (const [task, dependsOn] of deps) {

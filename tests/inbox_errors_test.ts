@@ -354,6 +354,37 @@ _case("done with a result that breaks the thread's contract", "INVALID_RESULT", 
   '{"nope":true}',
 ]);
 
+_case(
+  "wait-reply on an unknown thread",
+  "THREAD_NOT_FOUND",
+  3,
+  () => ["wait-reply", "--agent", "w", "--thread", "999", "--timeout-seconds", "0"],
+);
+_case("send with a --body-file that is not UTF-8", "INVALID_INPUT", 2, (_w, env) => {
+  const path = join(env.dir, "latin1.txt");
+  Deno.writeFileSync(path, new Uint8Array([0x63, 0x61, 0x66, 0xe9]));
+  return ["send", "--from", "a", "--to", "b", "--subject", "s", "--body-file", path];
+});
+_case(
+  "send with a directory as --artifact",
+  "INVALID_INPUT",
+  2,
+  (
+    _w,
+    env,
+  ) => ["send", "--from", "a", "--to", "b", "--subject", "s", "--body", "x", "--artifact", env.dir],
+);
+_case(
+  "artifact get --out into a missing directory",
+  "INVALID_INPUT",
+  2,
+  (
+    w,
+    env,
+  ) => ["artifact", "get", "--artifact", w.artifact, "--out", join(env.dir, "no", "such", "file")],
+  (e) => assert.equal((e["details"] as Record<string, unknown>)["flag"], "--out"),
+);
+
 Deno.test("inbox without --db: USAGE, exit 2", async () => {
   const j = await cli("inbox", ["--json", "list"]);
   assert.equal(j.code, 2);
@@ -374,6 +405,12 @@ Deno.test("inbox on a missing database file: DB_NOT_FOUND, exit 3, the file is n
   await _expectError(
     missing,
     ["--db", missing, "send", "--from", "a", "--to", "b", "--subject", "s", "--body", "x"],
+    "DB_NOT_FOUND",
+    3,
+  );
+  await _expectError(
+    missing,
+    ["--db", missing, "watch", "--agent", "w", "--timeout-seconds", "0"],
     "DB_NOT_FOUND",
     3,
   );

@@ -377,7 +377,7 @@ Deno.test("inbox without --json: prints readable text, not JSON", async () => {
   assert.match(list.stdout, /\n1\s+open\s+lead\s+w\s/);
 
   const fetched = await cli("inbox", ["--db", db, "fetch", "--agent", "w"]);
-  assert.match(fetched.stdout, /#1 .* task lead -> w \(thread 1: Readable\)\n  hello there/);
+  assert.match(fetched.stdout, /#1 .* task lead -> w \(thread 1: Readable\)\n {2}hello there/);
   const shown = await cli("inbox", ["--db", db, "show", "--thread", "1"]);
   assert.match(shown.stdout, /thread 1 \[open\]/);
 

@@ -43,16 +43,7 @@ export async function readBody(
     throw new AppError("USAGE", "Pass either --body or --body-file, not both");
   }
   if (flags.body !== undefined) return flags.body;
-  if (flags.bodyFile !== undefined) {
-    const bytes = await _readFile(ctx, flags.bodyFile, "--body-file");
-    try {
-      return _decoder.decode(bytes);
-    } catch {
-      throw new AppError("INVALID_INPUT", `File "${flags.bodyFile}" is not UTF-8 text`, {
-        path: flags.bodyFile,
-      });
-    }
-  }
+  if (flags.bodyFile !== undefined) return await readTextFile(ctx, flags.bodyFile, "--body-file");
   if (options.required) {
     throw new AppError(
       "USAGE",
@@ -60,6 +51,19 @@ export async function readBody(
     );
   }
   return undefined;
+}
+
+/** The UTF-8 text of the file a flag names (`-` is stdin); errors name the flag. */
+export async function readTextFile(ctx: CliContext, path: string, flag: string): Promise<string> {
+  const bytes = await _readFile(ctx, path, flag);
+  try {
+    return _decoder.decode(bytes);
+  } catch {
+    throw new AppError("INVALID_INPUT", `File "${path}" given to ${flag} is not UTF-8 text`, {
+      path,
+      flag,
+    });
+  }
 }
 
 /**

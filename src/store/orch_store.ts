@@ -1124,8 +1124,11 @@ export class OrchStore {
         cancelledTasks.push(task.id);
       };
       if (input.taskId !== undefined) {
+        _requireActiveRun(run);
         const task = this.getTask(input.runId, input.taskId);
-        if (FINAL_TASK_STATUSES.includes(task.status)) {
+        // A failed task still waits for the leader (retry, reassign or give
+        // up): cancelling it is how to give up, and lets the run complete.
+        if (task.status === "done" || task.status === "cancelled") {
           throw new AppError("INVALID_STATE", `Task "${task.id}" is already ${task.status}`, {
             run_id: input.runId,
             task_id: task.id,
@@ -1206,6 +1209,12 @@ export class OrchStore {
       }
       if (state !== "missing") {
         workspaces.remove(a.repo_path!, a.worktree_path!, input.force ?? false);
+      } else {
+        // Gone already: drop git's stale registration of it (a path that is
+        // there but is no worktree of the repo is not ours to touch).
+        try {
+          workspaces.remove(a.repo_path!, a.worktree_path!, false);
+        } catch { /* left alone */ }
       }
       const status = state === "missing" ? "missing" : "cleaned";
       this.db.write(() => {

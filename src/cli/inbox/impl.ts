@@ -414,7 +414,15 @@ export function artifactGet(
   return respond(this, async () => {
     const { artifact, content } = _store(this).getArtifact(flags.artifact);
     if (flags.out !== undefined) {
-      await Deno.writeFile(flags.out, content);
+      try {
+        await Deno.writeFile(flags.out, content);
+      } catch (err) {
+        throw new AppError(
+          "INVALID_INPUT",
+          `Cannot write "${flags.out}" given to --out: ${(err as Error).message}`,
+          { path: flags.out, flag: "--out" },
+        );
+      }
       return {
         json: { artifact, out: flags.out },
         text:

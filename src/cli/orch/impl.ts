@@ -4,7 +4,7 @@ import type { EventRecord } from "../../store/append_event.ts";
 import { type DispatchResult, OrchStore } from "../../store/orch_store.ts";
 import { type ExecutionMode, ORCH_EVENT_TYPES, type Task } from "../../store/orch_types.ts";
 import type { CliContext } from "../context.ts";
-import { parseJsonObject, readBody } from "../input.ts";
+import { parseJsonObject, readBody, readTextFile } from "../input.ts";
 import { table } from "../render.ts";
 import { respond } from "../respond.ts";
 import { gitWorkspaces } from "./git_workspaces.ts";
@@ -400,8 +400,8 @@ export function brief(
   flags: { dispatchJson: string; inboxCmd?: string },
 ): Promise<void> {
   return respond(this, async () => {
-    const text = await readBody(this, { bodyFile: flags.dispatchJson }, { required: true });
-    const rendered = await renderBrief(text!, {
+    const text = await readTextFile(this, flags.dispatchJson, "--dispatch-json");
+    const rendered = await renderBrief(text, {
       db: this.global.db,
       inboxCmd: flags.inboxCmd ?? "inbox",
     });

@@ -1,6 +1,7 @@
 import template from "../../../skills/orch/references/worker-brief-template.md" with {
   type: "text",
 };
+import { resolve } from "node:path";
 import { AppError } from "../../protocol/errors.ts";
 
 /**
@@ -38,7 +39,8 @@ export async function renderBrief(
   const { attempt, task } = parsed.data;
   const vars: Record<string, string> = {
     agent: attempt.assigned_to,
-    db: options.db,
+    // Absolute: a code worker runs its commands from inside its worktree.
+    db: resolve(options.db),
     inbox: options.inboxCmd,
     thread_id: String(attempt.thread_id),
     run_id: attempt.run_id,

@@ -1,0 +1,699 @@
+/**
+ * zod schemas of the JSON output contracts of `inbox` and `orch`: the
+ * envelope, the entities, and each command's success output with `--json`.
+ *
+ * `scripts/gen_schemas.ts` turns them into `docs/schemas/*.schema.json`, and
+ * `tests/schemas_test.ts` parses real CLI output with them, so the published
+ * contracts cannot drift from the binaries. The schemas describe exactly
+ * what this version prints (objects are strict); programs reading the output
+ * should still ignore fields they do not know, since later versions may add
+ * some.
+ *
+ * No command imports this module: zod costs ~10 ms to load, and read paths
+ * stay free of it. The enum value lists below repeat the store's constants
+ * (protocol sits below the store and must not import it);
+ * tests/schemas_test.ts checks that they agree.
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import { ERROR_CODES, type ErrorCode } from "./errors.ts";
+
+// ---- scalars -----------------------------------------------------------------
+
+/** ISO-8601 UTC with milliseconds, as `Date.prototype.toISOString()` writes it. */
+export const TimestampSchema = z.iso.datetime({ precision: 3 }).meta({
+  id: "Timestamp",
+  description: "ISO-8601 UTC with milliseconds, e.g. 2026-01-31T09:30:00.000Z",
+});
+
+const _Id = z.int().min(1);
+const _Count = z.int().min(0);
+const _NAME = /^[A-Za-z0-9][A-Za-z0-9._@:+-]{0,127}$/;
+
+/** An agent name: letters, digits and `._@:+-`, starting with a letter or digit, <= 128 chars. */
+export const AgentNameSchema = z.string().regex(_NAME).meta({
+  id: "AgentName",
+  description: "Agent name: letters, digits and ._@:+- (starts with a letter or digit), <= 128",
+});
+
+/** A run or task id (same alphabet as agent names). */
+export const RunTaskIdSchema = z.string().regex(_NAME).meta({
+  id: "RunTaskId",
+  description: "Run or task id: letters, digits and ._@:+- (starts with a letter or digit)",
+});
+
+/** A JSON object (payloads, acceptance criteria, event payloads, error details). */
+const _JsonObject = z.record(z.string(), z.unknown());
+
+const _Sha256 = z.string().regex(/^[0-9a-f]{64}$/).describe("Lowercase hex sha256");
+
+// ---- enums (mirrors of the store's constants; tests/schemas_test.ts compares) -
+
+export const ThreadKindSchema = z.enum(["task", "question", "review", "note"]);
+
+export const ThreadStatusSchema = z.enum([
+  "open",
+  "claimed",
+  "in_progress",
+  "blocked",
+  "verifying",
+  "done",
+  "failed",
+  "cancelled",
+]);
+
+export const MessageTypeSchema = z.enum([
+  "task",
+  "progress",
+  "question",
+  "reply",
+  "result",
+  "failure",
+  "cancel",
+  "note",
+]);
+
+export const RunStatusSchema = z.enum(["active", "completed", "cancelled"]);
+
+export const RunKindSchema = z.enum(["run", "council"]);
+
+/** Task status as reported: the stored statuses plus the derived `ready`. */
+export const TaskStatusSchema = z.enum([
+  "pending",
+  "ready",
+  "dispatched",
+  "in_progress",
+  "blocked",
+  "verifying",
+  "done",
+  "failed",
+  "cancelled",
+]);
+
+export const AttemptStatusSchema = z.enum([
+  "dispatched",
+  "in_progress",
+  "blocked",
+  "verifying",
+  "done",
+  "failed",
+  "cancelled",
+]);
+
+export const ExecutionModeSchema = z.enum(["analysis", "code"]);
+
+export const WorkspaceStatusSchema = z.enum(["active", "cleaned", "missing"]);
+
+/** Every event type orch writes (and `orch wait --for` accepts). */
+export const OrchEventTypeSchema = z.enum([
+  "run_created",
+  "run_completed",
+  "run_cancelled",
+  "task_added",
+  "dep_added",
+  "task_ready",
+  "task_dispatched",
+  "task_in_progress",
+  "task_blocked",
+  "task_verifying",
+  "task_done",
+  "task_failed",
+  "task_cancelled",
+  "task_stale",
+  "task_answered",
+  "task_retried",
+  "task_reassigned",
+  "workspace_cleaned",
+]);
+
+export const ReviewerStatusSchema = z.enum(["done", "failed", "pending", "cancelled"]);
+
+export const SeveritySchema = z.enum(["low", "medium", "high", "critical"]);
+
+/** Every error code (the keys of `ERROR_CODES` in src/protocol/errors.ts). */
+export const ErrorCodeSchema = z.enum(
+  Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]],
+).meta({
+  id: "ErrorCode",
+  description: "Stable error code; docs/protocol.md maps it to an exit status",
+});
+
+// ---- envelope ----------------------------------------------------------------
+
+/** `{"ok": false, "error": {code, message, details}}`, on stdout with a non-zero exit status. */
+export const ErrorEnvelopeSchema = z.strictObject({
+  ok: z.literal(false),
+  error: z.strictObject({
+    code: ErrorCodeSchema,
+    message: z.string().min(1).describe("For people: what went wrong and what to do"),
+    details: _JsonObject.describe("For programs: the ids and values involved (may be empty)"),
+  }),
+}).meta({
+  id: "ErrorEnvelope",
+  description: "Failure with --json: printed on stdout, exit status from the error code",
+});
+
+/** `{"ok": true, ...entities}`: any success, before looking at the command's own fields. */
+export const OkEnvelopeSchema = z.looseObject({ ok: z.literal(true) }).meta({
+  id: "OkEnvelope",
+  description: "Success with --json: the command's entities at top level, exit status 0",
+});
+
+/** What every `--json` command prints on stdout (one object; `inbox watch` prints lines). */
+export const EnvelopeSchema = z.discriminatedUnion("ok", [OkEnvelopeSchema, ErrorEnvelopeSchema])
+  .describe("Every --json command prints exactly one of these on stdout");
+
+// ---- inbox entities ----------------------------------------------------------
+
+export const ArtifactMetaSchema = z.strictObject({
+  id: _Id,
+  thread_id: _Id,
+  message_id: _Id,
+  name: z.string().min(1).describe("File name the artifact was attached as"),
+  media_type: z.string().min(1),
+  size: _Count.describe("Bytes"),
+  sha256: _Sha256,
+  created_at: TimestampSchema,
+}).meta({ id: "ArtifactMeta", description: "An artifact's metadata (the bytes: artifact get)" });
+
+export const ThreadSchema = z.strictObject({
+  id: _Id,
+  kind: ThreadKindSchema,
+  from_agent: AgentNameSchema,
+  to_agent: AgentNameSchema,
+  subject: z.string(),
+  status: ThreadStatusSchema,
+  claimed_by: AgentNameSchema.nullable().describe("Current or last lease holder"),
+  lease_expires_at: TimestampSchema.nullable().describe("Null when no lease is live or final"),
+  lease_epoch: _Count.describe("Incremented by every claim of a new holder (fencing token)"),
+  progress: z.int().min(0).max(100).nullable(),
+  result_contract: z.string().nullable().describe(
+    'Contract `inbox done` enforces on the result, e.g. "council-review/v1"',
+  ),
+  run_id: RunTaskIdSchema.nullable(),
+  task_id: RunTaskIdSchema.nullable(),
+  attempt_id: _Id.nullable(),
+  created_at: TimestampSchema,
+  updated_at: TimestampSchema,
+}).meta({ id: "Thread", description: "An inbox thread" });
+
+const _messageShape = {
+  id: _Id.describe("Monotonic across the database: usable as a cursor"),
+  thread_id: _Id,
+  from_agent: AgentNameSchema,
+  to_agent: AgentNameSchema,
+  type: MessageTypeSchema,
+  body: z.string(),
+  payload: _JsonObject.nullable().describe("The --payload-json object, or null"),
+  ts: TimestampSchema,
+  artifacts: z.array(ArtifactMetaSchema).min(1).optional().describe(
+    "Present when the message carries artifacts (send, done, fail, show)",
+  ),
+};
+
+export const MessageSchema = z.strictObject(_messageShape).meta({
+  id: "Message",
+  description: "A message in a thread",
+});
+
+/** A message as `fetch` and `watch` return it: with its thread's subject and status. */
+export const FetchedMessageSchema = z.strictObject({
+  ..._messageShape,
+  thread_subject: z.string(),
+  thread_status: ThreadStatusSchema,
+}).meta({
+  id: "FetchedMessage",
+  description: "A message as fetch and watch return it, with its thread's subject and status",
+});
+
+// ---- orch entities -----------------------------------------------------------
+
+export const EventSchema = z.strictObject({
+  id: _Id.describe("The cursor: strictly increasing"),
+  ts: TimestampSchema,
+  run_id: RunTaskIdSchema.nullable(),
+  task_id: RunTaskIdSchema.nullable(),
+  thread_id: _Id.nullable(),
+  type: z.string().min(1),
+  payload: _JsonObject,
+}).meta({ id: "Event", description: "One row of the shared events log" });
+
+/** An event of a run as `orch reconcile` and `orch wait` return it. */
+export const OrchEventSchema = z.strictObject({
+  id: _Id.describe("The cursor: pass the last one as --after-event"),
+  ts: TimestampSchema,
+  run_id: RunTaskIdSchema,
+  task_id: RunTaskIdSchema.nullable(),
+  thread_id: _Id.nullable(),
+  type: OrchEventTypeSchema,
+  payload: _JsonObject,
+}).meta({ id: "OrchEvent", description: "A run event written by orch" });
+
+export const RunSchema = z.strictObject({
+  id: RunTaskIdSchema,
+  goal: z.string(),
+  summary: z.string(),
+  status: RunStatusSchema,
+  kind: RunKindSchema,
+  meta: _JsonObject.nullable().describe("Council runs: {topic, reviewers}"),
+  created_at: TimestampSchema,
+  updated_at: TimestampSchema,
+}).meta({ id: "Run", description: "An orchestration run" });
+
+export const TaskSchema = z.strictObject({
+  run_id: RunTaskIdSchema,
+  id: RunTaskIdSchema,
+  title: z.string(),
+  summary: z.string(),
+  default_to: AgentNameSchema.nullable(),
+  acceptance: _JsonObject.nullable().describe("The --acceptance-json object, or null"),
+  status: TaskStatusSchema,
+  depends_on: z.array(RunTaskIdSchema).describe("Ids of the tasks it waits for"),
+  created_at: TimestampSchema,
+  updated_at: TimestampSchema,
+}).meta({ id: "Task", description: "A task; `ready` = pending with every dependency done" });
+
+export const AttemptSchema = z.strictObject({
+  id: _Id,
+  run_id: RunTaskIdSchema,
+  task_id: RunTaskIdSchema,
+  n: z.int().min(1).describe("1 for the first attempt of the task, then 2, 3, ..."),
+  assigned_to: AgentNameSchema,
+  thread_id: _Id.describe("The inbox thread the worker claims"),
+  execution_mode: ExecutionModeSchema,
+  status: AttemptStatusSchema,
+  stale: z.boolean().describe("The worker's lease ran out while the attempt was live"),
+  stale_at: TimestampSchema.nullable(),
+  repo_path: z.string().nullable().describe("Code mode only, like the fields below"),
+  base_ref: z.string().nullable(),
+  base_commit: z.string().regex(/^[0-9a-f]{40,64}$/).nullable(),
+  branch_name: z.string().nullable(),
+  worktree_path: z.string().nullable(),
+  workspace_status: WorkspaceStatusSchema.nullable(),
+  created_at: TimestampSchema,
+  updated_at: TimestampSchema,
+}).meta({ id: "Attempt", description: "One dispatch of a task to a worker" });
+
+export const TaskCountsSchema = z.strictObject({
+  pending: _Count,
+  dispatched: _Count,
+  in_progress: _Count,
+  blocked: _Count,
+  verifying: _Count,
+  done: _Count,
+  failed: _Count,
+  cancelled: _Count,
+  ready: _Count,
+  total: _Count,
+}).meta({ id: "TaskCounts", description: "Tasks of a run by status (pending excludes ready)" });
+
+export const TaskViewSchema = z.strictObject({
+  ...TaskSchema.shape,
+  latest_attempt: AttemptSchema.nullable(),
+  latest_message: MessageSchema.nullable().describe("Latest message of the latest attempt"),
+}).meta({ id: "TaskView", description: "A task with its latest attempt and message (status)" });
+
+// ---- council entities --------------------------------------------------------
+
+export const ReviewerSummarySchema = z.strictObject({
+  reviewer: AgentNameSchema,
+  task_id: RunTaskIdSchema,
+  status: ReviewerStatusSchema,
+  thread_id: _Id.nullable(),
+  error: z.string().optional().describe("Failure or cancel reason, when there is one"),
+}).meta({ id: "ReviewerSummary", description: "One council reviewer's state" });
+
+const _GroupMemberSchema = z.strictObject({
+  reviewer: AgentNameSchema,
+  title: z.string(),
+  summary: z.string(),
+  rationale: z.string(),
+  key: z.string().optional(),
+  severity: SeveritySchema.optional(),
+  priority: z.int().min(1).max(5).optional(),
+});
+
+export const TallyGroupSchema = z.strictObject({
+  id: z.string().regex(/^g[1-9][0-9]*$/),
+  key: z.string().min(1),
+  title: z.string(),
+  support: z.int().min(1).describe("Distinct counted reviewers in the group"),
+  reviewers: z.array(AgentNameSchema),
+  members: z.array(_GroupMemberSchema).min(1),
+  max_severity: SeveritySchema.optional(),
+}).meta({ id: "TallyGroup", description: "Recommendations the tally considers the same idea" });
+
+export const TallySchema = z.strictObject({
+  reviewers_total: _Count,
+  reviewers_counted: _Count,
+  counted_reviewers: z.array(AgentNameSchema),
+  not_counted: z.array(z.strictObject({
+    reviewer: AgentNameSchema,
+    status: ReviewerStatusSchema,
+    error: z.string().optional(),
+  })),
+  threshold: z.strictObject({
+    similarity: z.number().min(0).max(1),
+    majority_min: _Count,
+  }),
+  consensus: z.array(TallyGroupSchema),
+  majority: z.array(TallyGroupSchema),
+  minority: z.array(TallyGroupSchema),
+}).meta({ id: "Tally", description: "Council tally (docs/council.md)" });
+
+// ---- command outputs ---------------------------------------------------------
+
+function _ok<S extends z.core.$ZodLooseShape>(command: string, shape: S) {
+  return z.strictObject({ ok: z.literal(true), ...shape }).describe(
+    `Success output of \`${command}\``,
+  );
+}
+
+/** `inbox init` */
+export const InboxInitOutputSchema = _ok("inbox --json init", {
+  db: z.string().describe("The database path as given"),
+  schema_version: z.int().min(1),
+  latest_schema_version: z.int().min(1),
+});
+
+/** `inbox send` */
+export const InboxSendOutputSchema = _ok("inbox --json send", {
+  thread: ThreadSchema,
+  message: MessageSchema,
+  artifacts: z.array(ArtifactMetaSchema),
+  replayed: z.boolean().describe("True when the idempotency key returned an earlier send"),
+});
+
+/** `inbox fetch` */
+export const InboxFetchOutputSchema = _ok("inbox --json fetch", {
+  agent: AgentNameSchema,
+  messages: z.array(FetchedMessageSchema).describe("Oldest first"),
+  cursor: _Count.describe("The agent's read cursor (a message id) after this fetch"),
+  peek: z.boolean(),
+});
+
+/** `inbox claim` */
+export const InboxClaimOutputSchema = _ok("inbox --json claim", {
+  thread: ThreadSchema,
+  previous_holder: AgentNameSchema.nullable(),
+  reclaimed: z.boolean().describe("True when the caller already held it: lease extended"),
+});
+
+/** `inbox renew` */
+export const InboxRenewOutputSchema = _ok("inbox --json renew", { thread: ThreadSchema });
+
+/** `inbox update` */
+export const InboxUpdateOutputSchema = _ok("inbox --json update", {
+  thread: ThreadSchema,
+  message: MessageSchema.nullable().describe("Null when only --progress/--status was given"),
+});
+
+/** `inbox reply` and `inbox cancel` */
+export const InboxThreadMessageOutputSchema = _ok("inbox --json reply|cancel", {
+  thread: ThreadSchema,
+  message: MessageSchema,
+});
+
+/** `inbox done` and `inbox fail` */
+export const InboxFinishOutputSchema = _ok("inbox --json done|fail", {
+  thread: ThreadSchema,
+  message: MessageSchema,
+  artifacts: z.array(ArtifactMetaSchema),
+});
+
+/** `inbox list` */
+export const InboxListOutputSchema = _ok("inbox --json list", {
+  threads: z.array(ThreadSchema).describe("Newest first"),
+});
+
+/** `inbox show` */
+export const InboxShowOutputSchema = _ok("inbox --json show", {
+  thread: ThreadSchema,
+  messages: z.array(MessageSchema).describe("Oldest first, with artifact metadata"),
+});
+
+/** `inbox wait-reply` */
+export const InboxWaitReplyOutputSchema = z.discriminatedUnion("timed_out", [
+  z.strictObject({
+    ok: z.literal(true),
+    timed_out: z.literal(false),
+    thread: ThreadSchema,
+    message: MessageSchema.describe("The first reply or cancel after after_message"),
+    after_message: _Count,
+  }),
+  z.strictObject({
+    ok: z.literal(true),
+    timed_out: z.literal(true),
+    thread: ThreadSchema,
+    message: z.null(),
+    after_message: _Count,
+  }),
+]).describe("Success output of `inbox --json wait-reply` (a timeout is a success)");
+
+/** One NDJSON line of `inbox watch` per message. */
+export const InboxWatchMessageLineSchema = z.strictObject({
+  type: z.literal("message"),
+  message: FetchedMessageSchema,
+}).describe("A message line of `inbox --json watch`");
+
+/** The last NDJSON line of `inbox watch`. */
+export const InboxWatchEndLineSchema = z.strictObject({
+  ok: z.literal(true),
+  type: z.literal("end"),
+  count: _Count,
+  timed_out: z.boolean(),
+  cursor: _Count.describe("Last message id seen: pass it as --after-message to resume"),
+}).describe("The last line of `inbox --json watch`");
+
+/** Any NDJSON line of `inbox watch` (an error before streaming is an ErrorEnvelope). */
+export const InboxWatchLineSchema = z.discriminatedUnion("type", [
+  InboxWatchMessageLineSchema,
+  InboxWatchEndLineSchema,
+]).describe("One line of `inbox --json watch` (NDJSON)");
+
+/** `inbox artifact get` */
+export const InboxArtifactGetOutputSchema = z.union([
+  z.strictObject({
+    ok: z.literal(true),
+    artifact: ArtifactMetaSchema,
+    content_base64: z.base64().describe("The bytes, base64 (standard alphabet, padded)"),
+  }),
+  z.strictObject({
+    ok: z.literal(true),
+    artifact: ArtifactMetaSchema,
+    out: z.string().describe("The --out path the bytes were written to"),
+  }),
+]).describe("Success output of `inbox --json artifact get` (with or without --out)");
+
+/** `orch run init` */
+export const OrchRunInitOutputSchema = _ok("orch --json run init", { run: RunSchema });
+
+/** `orch run show` */
+export const OrchRunShowOutputSchema = _ok("orch --json run show", {
+  run: RunSchema,
+  counts: TaskCountsSchema,
+});
+
+/** `orch task add` */
+export const OrchTaskAddOutputSchema = _ok("orch --json task add", { task: TaskSchema });
+
+/** `orch dep add` */
+export const OrchDepAddOutputSchema = _ok("orch --json dep add", {
+  task: TaskSchema,
+  dep: z.strictObject({
+    run_id: RunTaskIdSchema,
+    task_id: RunTaskIdSchema,
+    depends_on: RunTaskIdSchema,
+  }),
+  created: z.boolean().describe("False when the dependency already existed"),
+});
+
+/** `orch ready` */
+export const OrchReadyOutputSchema = _ok("orch --json ready", {
+  run_id: RunTaskIdSchema,
+  tasks: z.array(TaskSchema).describe("Status ready, in creation order"),
+});
+
+/** `orch dispatch`, `orch retry` and `orch reassign` */
+export const OrchDispatchOutputSchema = _ok("orch --json dispatch|retry|reassign", {
+  run: RunSchema,
+  task: TaskSchema,
+  attempt: AttemptSchema,
+  thread: ThreadSchema,
+  message: MessageSchema.describe("The task message; its payload repeats the attempt"),
+  replayed: z.boolean().describe("True when the idempotency key returned an earlier dispatch"),
+});
+
+/** `orch reconcile` */
+export const OrchReconcileOutputSchema = _ok("orch --json reconcile", {
+  run_id: RunTaskIdSchema,
+  changes: z.array(z.strictObject({
+    task_id: RunTaskIdSchema,
+    attempt_id: _Id,
+    from: TaskStatusSchema,
+    to: TaskStatusSchema,
+    event_id: _Id,
+  })),
+  events: z.array(OrchEventSchema).describe("Every event this reconcile wrote"),
+});
+
+/** `orch wait` */
+export const OrchWaitOutputSchema = z.discriminatedUnion("timed_out", [
+  z.strictObject({
+    ok: z.literal(true),
+    run_id: RunTaskIdSchema,
+    timed_out: z.literal(false),
+    events: z.array(OrchEventSchema).min(1),
+    next_after_event: _Count.describe("Id of the last event: the next --after-event"),
+  }),
+  z.strictObject({
+    ok: z.literal(true),
+    run_id: RunTaskIdSchema,
+    timed_out: z.literal(true),
+    events: z.array(OrchEventSchema).max(0),
+    next_after_event: _Count.describe("The --after-event given: wait again from there"),
+  }),
+]).describe("Success output of `orch --json wait` (a timeout is a success)");
+
+/** `orch blocked` */
+export const OrchBlockedOutputSchema = _ok("orch --json blocked", {
+  run_id: RunTaskIdSchema,
+  blocked: z.array(z.strictObject({
+    task: TaskSchema,
+    attempt: AttemptSchema,
+    question: MessageSchema.nullable().describe("The latest question in the attempt's thread"),
+  })),
+});
+
+/** `orch answer` */
+export const OrchAnswerOutputSchema = _ok("orch --json answer", {
+  task: TaskSchema,
+  attempt: AttemptSchema,
+  thread: ThreadSchema,
+  message: MessageSchema.describe("The reply orch posted"),
+});
+
+/** `orch cancel` */
+export const OrchCancelOutputSchema = _ok("orch --json cancel", {
+  run: RunSchema,
+  cancelled_tasks: z.array(RunTaskIdSchema),
+  cancelled_threads: z.array(_Id),
+});
+
+/** `orch cleanup` */
+export const OrchCleanupOutputSchema = _ok("orch --json cleanup", {
+  run_id: RunTaskIdSchema,
+  cleaned: z.array(AttemptSchema).describe("workspace_status now cleaned or missing"),
+  refused: z.array(z.strictObject({
+    attempt: AttemptSchema,
+    code: ErrorCodeSchema.describe("WORKTREE_DIRTY"),
+    reason: z.string(),
+  })),
+});
+
+/** `orch status` */
+export const OrchStatusOutputSchema = _ok("orch --json status", {
+  run: RunSchema,
+  counts: TaskCountsSchema,
+  tasks: z.array(TaskViewSchema).describe("In creation order"),
+});
+
+/** `orch brief` */
+export const OrchBriefOutputSchema = _ok("orch --json brief", {
+  brief: z.string().describe("The worker brief (markdown)"),
+  thread_id: _Id,
+  agent: AgentNameSchema,
+});
+
+/** `orch council start` */
+export const OrchCouncilStartOutputSchema = _ok("orch --json council start", {
+  run: RunSchema,
+  attempts: z.array(AttemptSchema).min(2).describe("One analysis attempt per reviewer"),
+});
+
+/** `orch council wait` */
+export const OrchCouncilWaitOutputSchema = _ok("orch --json council wait", {
+  run_id: RunTaskIdSchema,
+  timed_out: z.boolean(),
+  reviewers: z.array(ReviewerSummarySchema),
+});
+
+/** `orch council tally` */
+export const OrchCouncilTallyOutputSchema = _ok("orch --json council tally", {
+  run_id: RunTaskIdSchema,
+  topic: z.string(),
+  reviewers: z.array(ReviewerSummarySchema),
+  tally: TallySchema,
+});
+
+/** `orch council report` */
+export const OrchCouncilReportOutputSchema = _ok("orch --json council report", {
+  run_id: RunTaskIdSchema,
+  topic: z.string(),
+  report: z.strictObject({
+    artifact_id: _Id.describe("The markdown, stored as an artifact (inbox artifact get)"),
+    thread_id: _Id,
+    size: _Count,
+    sha256: _Sha256,
+    out: z.string().nullable().describe("The --out path, or null"),
+  }),
+  tally: TallySchema,
+});
+
+/**
+ * Every output contract by the name of its file in docs/schemas/
+ * (`<name>.schema.json`): the envelope, the entities, then each command.
+ */
+export const OUTPUT_SCHEMAS = {
+  "envelope": EnvelopeSchema,
+  "error-envelope": ErrorEnvelopeSchema,
+  "thread": ThreadSchema,
+  "message": MessageSchema,
+  "fetched-message": FetchedMessageSchema,
+  "artifact-meta": ArtifactMetaSchema,
+  "event": EventSchema,
+  "orch-event": OrchEventSchema,
+  "run": RunSchema,
+  "task": TaskSchema,
+  "attempt": AttemptSchema,
+  "task-counts": TaskCountsSchema,
+  "task-view": TaskViewSchema,
+  "tally": TallySchema,
+  "inbox-init": InboxInitOutputSchema,
+  "inbox-send": InboxSendOutputSchema,
+  "inbox-fetch": InboxFetchOutputSchema,
+  "inbox-claim": InboxClaimOutputSchema,
+  "inbox-renew": InboxRenewOutputSchema,
+  "inbox-update": InboxUpdateOutputSchema,
+  "inbox-reply": InboxThreadMessageOutputSchema,
+  "inbox-done": InboxFinishOutputSchema,
+  "inbox-fail": InboxFinishOutputSchema,
+  "inbox-cancel": InboxThreadMessageOutputSchema,
+  "inbox-list": InboxListOutputSchema,
+  "inbox-show": InboxShowOutputSchema,
+  "inbox-wait-reply": InboxWaitReplyOutputSchema,
+  "inbox-watch-line": InboxWatchLineSchema,
+  "inbox-artifact-get": InboxArtifactGetOutputSchema,
+  "orch-run-init": OrchRunInitOutputSchema,
+  "orch-run-show": OrchRunShowOutputSchema,
+  "orch-task-add": OrchTaskAddOutputSchema,
+  "orch-dep-add": OrchDepAddOutputSchema,
+  "orch-ready": OrchReadyOutputSchema,
+  "orch-dispatch": OrchDispatchOutputSchema,
+  "orch-reconcile": OrchReconcileOutputSchema,
+  "orch-wait": OrchWaitOutputSchema,
+  "orch-blocked": OrchBlockedOutputSchema,
+  "orch-answer": OrchAnswerOutputSchema,
+  "orch-cancel": OrchCancelOutputSchema,
+  "orch-cleanup": OrchCleanupOutputSchema,
+  "orch-status": OrchStatusOutputSchema,
+  "orch-brief": OrchBriefOutputSchema,
+  "orch-council-start": OrchCouncilStartOutputSchema,
+  "orch-council-wait": OrchCouncilWaitOutputSchema,
+  "orch-council-tally": OrchCouncilTallyOutputSchema,
+  "orch-council-report": OrchCouncilReportOutputSchema,
+} as const satisfies Record<string, z.ZodType>;
+
+export type OutputSchemaName = keyof typeof OUTPUT_SCHEMAS;

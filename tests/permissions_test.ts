@@ -1,0 +1,61 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { ENTRY_POINTS, PERMISSIONS, type Program } from "../scripts/permissions.ts";
+import { cliCommand } from "./_cli.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const FIXTURE = join(ROOT, "tests", "fixtures", "try_capabilities.ts");
+const DENIED = ["NotCapable", "PermissionDenied"];
+
+async function _capabilities(flags: readonly string[]): Promise<Record<string, string>> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-prompt", "--quiet", ...flags, FIXTURE],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const stdout = new TextDecoder().decode(out.stdout);
+  assert.equal(out.code, 0, stdout + new TextDecoder().decode(out.stderr));
+  return JSON.parse(stdout);
+}
+
+Deno.test("deno.json: the inbox and orch tasks carry exactly the flags of scripts/permissions.ts", async () => {
+  const config = JSON.parse(await Deno.readTextFile(join(ROOT, "deno.json")));
+  for (const program of Object.keys(PERMISSIONS) as Program[]) {
+    const task = String(config.tasks?.[program] ?? "");
+    const words = task.trim().split(/\s+/);
+    assert.deepEqual(words.slice(0, 2), ["deno", "run"], task);
+    assert.equal(words[words.length - 1], ENTRY_POINTS[program], task);
+    const flags = words.slice(2, -1);
+    assert.ok(flags.includes("--no-prompt"), `${program} task may prompt: ${task}`);
+    assert.deepEqual(
+      flags.filter((f) => f !== "--no-prompt").sort(),
+      [...PERMISSIONS[program]].sort(),
+      `${program} task`,
+    );
+  }
+});
+
+Deno.test("cliCommand(): the tests spawn each CLI with exactly its permission flags", () => {
+  for (const program of Object.keys(PERMISSIONS) as Program[]) {
+    const granted = cliCommand(program).filter((a) => /^--allow-|^-A$|^--unstable/.test(a));
+    assert.deepEqual(granted.sort(), [...PERMISSIONS[program]].sort(), program);
+  }
+});
+
+Deno.test("PERMISSIONS.inbox: a script run with them cannot spawn processes, use the network, env or FFI", async () => {
+  const got = await _capabilities(PERMISSIONS.inbox);
+  for (const capability of ["run_git", "run_sh", "net", "env", "ffi"]) {
+    assert.ok(DENIED.includes(got[capability]!), `${capability}: ${got[capability]}`);
+  }
+  assert.equal(got["read"], "ok");
+});
+
+Deno.test("PERMISSIONS.orch: a script run with them can run git and nothing else", async () => {
+  const got = await _capabilities(PERMISSIONS.orch);
+  assert.equal(got["run_git"], "ok");
+  for (const capability of ["run_sh", "net", "env", "ffi"]) {
+    assert.ok(DENIED.includes(got[capability]!), `${capability}: ${got[capability]}`);
+  }
+});
