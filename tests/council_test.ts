@@ -53,9 +53,17 @@ interface Reviewer {
 
 async function _start(db: string, run: string): Promise<Reviewer[]> {
   const r = await ok(
-    orch(db, "council", "start", "--run", run, "--topic", "Blog MVP design", "--body", ...[
+    orch(
+      db,
+      "council",
+      "start",
+      "--run",
+      run,
+      "--topic",
+      "Blog MVP design",
+      "--body",
       "Review the plan in docs/plan.md",
-    ]),
+    ),
   );
   assert.equal((r["run"] as Json)["kind"], "council");
   const attempts = r["attempts"] as Json[];
@@ -126,10 +134,17 @@ Deno.test("council: a result breaking the contract is INVALID_RESULT; the review
     "done",
     "pending",
   ]);
-  const waiter = spawnCli("orch", ["--db", db, "--json", "council", "wait", "--run", "C1", ...[
+  const waiter = spawnCli("orch", [
+    "--db",
+    db,
+    "--json",
+    "council",
+    "wait",
+    "--run",
+    "C1",
     "--timeout-seconds",
     "60",
-  ]]);
+  ]);
   try {
     await until(() => hasFileOpen(waiter.child.pid, db), { what: "council wait to open the db" });
     assert.equal(waiter.exited(), false);

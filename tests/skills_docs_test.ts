@@ -108,9 +108,10 @@ function _parseFence(line: string, lineNo: number): _Fence | { problem: string }
   if (!m) return undefined;
   const [lang = "", ...attrs] = m[3]!.trim().split(/\s+/).filter(Boolean);
   const fence: _Fence = { marker: m[2]!, indent: m[1]!.length, lang, exit: 0, start: lineNo };
+  if (lang !== "sh") return fence;
   for (const attr of attrs) {
     const a = /^(exit|error)=(\S+)$/.exec(attr);
-    if (lang !== "sh" || !a) {
+    if (!a) {
       return {
         problem:
           `line ${lineNo}: unknown fence attribute "${attr}" (sh blocks take exit=N error=CODE)`,
@@ -324,7 +325,7 @@ async function _scratch(): Promise<{ base: string; repo: string; tmp: string }> 
 }
 
 /** Runs every step of `file` (relative to the repo root) in a fresh scratch dir. */
-async function runDoc(file: string): Promise<number> {
+async function runDoc(file: string): Promise<void> {
   const skill = file.split("/")[1]!;
   const plan = extractSteps(await Deno.readTextFile(join(ROOT, file)));
   assert.deepEqual(plan.problems, [], `${file}: ${plan.problems.join("\n")}`);
@@ -336,15 +337,20 @@ async function runDoc(file: string): Promise<number> {
     for (const step of plan.steps) {
       const command = substitute(step, tmp);
       const where = _describe(file, step, command);
-      const out = await new Deno.Command("bash", {
-        args: ["-c", command],
-        cwd,
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-        env: { NO_COLOR: "1" },
-        signal: AbortSignal.timeout(STEP_TIMEOUT_MS),
-      }).output();
+      let out: Deno.CommandOutput;
+      try {
+        out = await new Deno.Command("bash", {
+          args: ["-c", command],
+          cwd,
+          stdin: "null",
+          stdout: "piped",
+          stderr: "piped",
+          env: { NO_COLOR: "1" },
+          signal: AbortSignal.timeout(STEP_TIMEOUT_MS),
+        }).output();
+      } catch (err) {
+        throw new Error(`${where}\ndid not finish within ${STEP_TIMEOUT_MS} ms`, { cause: err });
+      }
       const stdout = new TextDecoder().decode(out.stdout);
       const stderr = new TextDecoder().decode(out.stderr);
       if (VERBOSE) console.log(`$ ${where}\n[exit ${out.code}] ${stdout}${stderr}`);
@@ -361,7 +367,6 @@ async function runDoc(file: string): Promise<number> {
         _checkJson(where, text, step);
       }
     }
-    return plan.steps.length;
   } finally {
     await Deno.remove(base, { recursive: true });
   }

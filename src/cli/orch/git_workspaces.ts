@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import {
   branchNameFor,
   createWorktree,
@@ -38,6 +38,8 @@ export function gitWorkspaces(options: { dbPath?: string | undefined } = {}): Wo
       const ids = { runId: req.runId, taskId: req.taskId, attemptNumber: req.attemptNumber };
       const branch = branchNameFor(ids);
       const path = worktreePathFor(root, ids);
+      _excludeFromStatus(repo, root);
+      _reclaimLeftovers(repo, branch, path, base.baseCommit);
       createWorktree({ repo, branch, path, commit: base.baseCommit });
       return {
         repo_path: repo,
@@ -56,4 +58,40 @@ export function gitWorkspaces(options: { dbPath?: string | undefined } = {}): Wo
       removeWorktree({ repo: repoPath, path: worktreePath, force });
     },
   };
+}
+
+/**
+ * A dispatch killed between `git worktree add` and its commit leaves a
+ * worktree and branch that no attempt records (attempt n is new inside the
+ * dispatch transaction, so nothing can refer to them). Reclaim them when they
+ * hold no work: a clean worktree, a branch with no commits past the base.
+ * Anything else is left alone and createWorktree reports the collision.
+ */
+function _reclaimLeftovers(repo: string, branch: string, path: string, baseCommit: string): void {
+  if (worktreeState(path) === "clean") removeWorktree({ repo, path, force: false });
+  const ref = `refs/heads/${branch}`;
+  if (runGit(["rev-parse", "--verify", "--quiet", ref], { cwd: repo, allowCodes: [1] }).code !== 0) return;
+  const ahead = runGit(["rev-list", "--count", `${baseCommit}..${ref}`], { cwd: repo }).stdout.trim();
+  const checkedOut = runGit(["worktree", "list", "--porcelain"], { cwd: repo }).stdout
+    .split("\n").includes(`branch ${ref}`);
+  if (ahead === "0" && !checkedOut) runGit(["update-ref", "-d", ref], { cwd: repo });
+}
+
+/**
+ * Keeps a workspace root that lies inside the repository out of the user's
+ * `git status` (an entry in the repository's own info/exclude, added once).
+ */
+function _excludeFromStatus(repo: string, root: string): void {
+  const rel = relative(repo, root);
+  if (!rel || rel.startsWith("..") || isAbsolute(rel)) return;
+  const common = resolve(repo, runGit(["rev-parse", "--git-common-dir"], { cwd: repo }).stdout.trim());
+  const file = join(common, "info", "exclude");
+  const entry = `/${rel.split("\\").join("/")}/`;
+  let text = "";
+  try {
+    text = Deno.readTextFileSync(file);
+  } catch { /* no exclude file yet */ }
+  if (text.split("\n").some((l) => l.trim() === entry)) return;
+  Deno.mkdirSync(join(common, "info"), { recursive: true });
+  Deno.writeTextFileSync(file, `${text}${text && !text.endsWith("\n") ? "\n" : ""}${entry}\n`);
 }
