@@ -109,8 +109,17 @@ async function machine(): Promise<Record<string, unknown>> {
   };
 }
 
+async function loadAverage(): Promise<string | null> {
+  try {
+    return (await readProc("/proc/loadavg")).split(" ").slice(0, 3).join(" ");
+  } catch {
+    return null;
+  }
+}
+
 async function main(): Promise<void> {
   const opts = parseArgs(Deno.args);
+  const loadBefore = await loadAverage();
   const started = performance.now();
   const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "coord-bench-" }));
   const emptyScript = join(dir, "empty.ts");
@@ -185,7 +194,11 @@ async function main(): Promise<void> {
   const header = {
     date: new Date().toISOString(),
     deno: Deno.version,
-    machine: await machine(),
+    machine: {
+      ...await machine(),
+      loadavg_before: loadBefore,
+      loadavg_after: await loadAverage(),
+    } as Record<string, unknown>,
     mode: opts.quick ? "quick" : "full",
     duration_seconds: Math.round((performance.now() - started) / 100) / 10,
   };

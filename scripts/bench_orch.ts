@@ -244,7 +244,6 @@ export function benchOrchDispatchStore(ctx: BenchContext, o: OrchDb): Metric {
   const blocks = ctx.quick ? 10 : 20;
   const perBlock = Math.floor(tasks.length / blocks);
   const raw = rawTxRunner(join(ctx.dir, "raw_dispatch.db"));
-  for (let i = 0; i < 20; i++) raw.tx(-1);
   ctx.log(`orch store: ${perBlock * blocks} dispatches vs as many raw transactions`);
   const r = alternateBlocks(
     blocks,

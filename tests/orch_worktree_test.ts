@@ -213,21 +213,46 @@ Deno.test("dispatch --execution-mode code: an existing worktree path fails and l
   assert.deepEqual(await _worktrees(env.repo), [env.repo]);
 });
 
-Deno.test("dispatch --execution-mode code: an existing branch of that name fails and is not moved", async () => {
+Deno.test("dispatch --execution-mode code: an existing branch of that name with work on it fails and is not moved", async () => {
   await using env = await tempRepo();
   await seedRun(env.db, "R", { T: "coder" });
+  await git(env.repo, "checkout", "-q", "-b", "orch/R/T/attempt-1");
   await Deno.writeTextFile(join(env.repo, "x.txt"), "x\n");
   await git(env.repo, "add", "x.txt");
-  await git(env.repo, "commit", "-q", "-m", "x");
-  await git(env.repo, "branch", "orch/R/T/attempt-1", "HEAD~1");
+  await git(env.repo, "commit", "-q", "-m", "work someone did");
+  await git(env.repo, "checkout", "-q", "main");
   const tip = (await git(env.repo, "rev-parse", "orch/R/T/attempt-1")).trim();
   const before = rowCounts(env.db);
   const r = await orchIn(env.repo, env.db, "dispatch", "--run", "R", "--task", "T", ...CODE);
   assertError(r, "WORKSPACE_ERROR", 5);
   assert.deepEqual(rowCounts(env.db), before);
+  assert.deepEqual(await _readyIds(env.db, "R"), ["T"]);
   assert.equal((await git(env.repo, "rev-parse", "orch/R/T/attempt-1")).trim(), tip);
   assert.equal(await exists(join(env.repo, ".orch/worktrees/R/T/attempt-1")), false);
   assert.deepEqual(await _worktrees(env.repo), [env.repo]);
+});
+
+Deno.test("dispatch --execution-mode code: reclaims an empty leftover of a killed dispatch, keeps one with work", async () => {
+  await using env = await tempRepo();
+  await seedRun(env.db, "R", { T: "coder", U: "coder" });
+  const head = (await git(env.repo, "rev-parse", "HEAD")).trim();
+  // What a dispatch killed between `git worktree add` and its commit leaves behind.
+  const leftT = join(env.repo, ".orch/worktrees/R/T/attempt-1");
+  await git(env.repo, "worktree", "add", "-q", "-b", "orch/R/T/attempt-1", leftT, "HEAD");
+  const leftU = join(env.repo, ".orch/worktrees/R/U/attempt-1");
+  await git(env.repo, "worktree", "add", "-q", "-b", "orch/R/U/attempt-1", leftU, "HEAD");
+  await Deno.writeTextFile(join(leftU, "precious.txt"), "unsaved work\n");
+
+  const t = await ok(orchIn(env.repo, env.db, "dispatch", "--run", "R", "--task", "T", ...CODE));
+  assert.equal((t["attempt"] as Json)["worktree_path"], leftT);
+  assert.equal((await git(leftT, "rev-parse", "HEAD")).trim(), head);
+
+  const before = rowCounts(env.db);
+  const u = await orchIn(env.repo, env.db, "dispatch", "--run", "R", "--task", "U", ...CODE);
+  assertError(u, "WORKSPACE_ERROR", 5);
+  assert.deepEqual(rowCounts(env.db), before);
+  assert.equal(await Deno.readTextFile(join(leftU, "precious.txt")), "unsaved work\n");
+  assert.deepEqual(await _worktrees(env.repo), [env.repo, leftT, leftU]);
 });
 
 Deno.test("dispatch --execution-mode code: a failing checkout hook leaves no half-made worktree", async () => {

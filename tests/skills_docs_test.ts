@@ -25,7 +25,7 @@
  *     while a scripted worker acts between two of its lines);
  *   - `<!-- test-set: NAME=VALUE -->` substitutes VALUE for the placeholder
  *     word NAME (for example `RUN_ID`) in the lines that follow.
- *   Hidden steps must exit 0. Keep them few: a scripted worker or leader
+ *   Hidden steps must exit 0 (their output is not checked). Keep them few: a scripted worker or leader
  *   acting between documented commands, or a file the reader already has.
  * - `/tmp/` and the placeholder `TMPDIR` stand for a scratch directory.
  *
@@ -37,7 +37,8 @@
  * in this checkout, so the launchers themselves are under test. Commands run
  * through `bash -c` with the skill's directory in that copy as the working
  * directory, so `./coord.db` is a fresh database in the temp dir and code
- * dispatches make their worktrees under the temp repository.
+ * dispatches make their worktrees under the temp repository. A command still
+ * running after {@linkcode STEP_TIMEOUT_MS} is killed and fails its test.
  */
 import assert from "node:assert/strict";
 import { join, relative, resolve } from "node:path";
@@ -324,6 +325,29 @@ async function _scratch(): Promise<{ base: string; repo: string; tmp: string }> 
   return { base, repo, tmp };
 }
 
+/**
+ * Runs `$1` through `bash -c` as a job in its own process group, so a timeout
+ * kills the whole group (a CLI, and anything a compound command started)
+ * instead of leaving a child that holds the output pipes open. Exits with
+ * the step's status, or 124 on timeout.
+ */
+const _RUNNER = `set -m; bash -c "$1" & pid=$!; set +m; ` +
+  `trap 'kill -KILL -- -$pid 2>/dev/null; exit 124' TERM; wait $pid`;
+const _TIMED_OUT = 124;
+
+/** Runs one command line with `bash -c` in `cwd`; after `timeoutMs` it is killed (status 124). */
+function _runStep(command: string, cwd: string, timeoutMs: number): Promise<Deno.CommandOutput> {
+  return new Deno.Command("bash", {
+    args: ["-c", _RUNNER, "skills-docs-step", command],
+    cwd,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+    signal: AbortSignal.timeout(timeoutMs),
+  }).output();
+}
+
 /** Runs every step of `file` (relative to the repo root) in a fresh scratch dir. */
 async function runDoc(file: string): Promise<void> {
   const skill = file.split("/")[1]!;
@@ -337,27 +361,16 @@ async function runDoc(file: string): Promise<void> {
     for (const step of plan.steps) {
       const command = substitute(step, tmp);
       const where = _describe(file, step, command);
-      let out: Deno.CommandOutput;
-      try {
-        out = await new Deno.Command("bash", {
-          args: ["-c", command],
-          cwd,
-          stdin: "null",
-          stdout: "piped",
-          stderr: "piped",
-          env: { NO_COLOR: "1" },
-          signal: AbortSignal.timeout(STEP_TIMEOUT_MS),
-        }).output();
-      } catch (err) {
-        throw new Error(`${where}\ndid not finish within ${STEP_TIMEOUT_MS} ms`, { cause: err });
-      }
+      const out = await _runStep(command, cwd, STEP_TIMEOUT_MS);
       const stdout = new TextDecoder().decode(out.stdout);
       const stderr = new TextDecoder().decode(out.stderr);
       if (VERBOSE) console.log(`$ ${where}\n[exit ${out.code}] ${stdout}${stderr}`);
       assert.equal(
         out.code,
         step.exit,
-        `${where}\nexited ${out.code}, expected ${step.exit}\nstdout: ${stdout}\nstderr: ${stderr}`,
+        `${where}\nexited ${out.code}${
+          out.code === _TIMED_OUT ? ` (killed: still running after ${STEP_TIMEOUT_MS} ms)` : ""
+        }, expected ${step.exit}\nstdout: ${stdout}\nstderr: ${stderr}`,
       );
       if (/(^|\s)--json(\s|$)/.test(command) && !step.hidden) {
         const redirect = /\s>\s*(\S+)\s*$/.exec(command);
@@ -489,4 +502,20 @@ Deno.test("substitute() maps /tmp/ and TMPDIR to the scratch dir", () => {
     substitute(step, "/tmp/s/tmp"),
     "./assets/x --run r1 > /tmp/s/tmp/a.json && cat /tmp/s/tmp/b.txt RUN_IDS /tmp/s/tmp/out.json",
   );
+});
+
+Deno.test("_runStep() returns the status, and kills a step that outlives its timeout", async () => {
+  const cwd = await Deno.makeTempDir({ prefix: "skills-docs-step-" });
+  try {
+    const ok = await _runStep(`printf '%s' "$PWD"; exit 3`, cwd, 10_000);
+    assert.equal(ok.code, 3);
+    assert.equal(new TextDecoder().decode(ok.stdout), await Deno.realPath(cwd));
+    assert.equal(new TextDecoder().decode(ok.stderr), "");
+    const started = performance.now();
+    const slow = await _runStep("sleep 30 && echo late; sleep 30", cwd, 300);
+    assert.equal(slow.code, _TIMED_OUT);
+    assert.ok(performance.now() - started < 10_000, "the step's children were killed too");
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
+  }
 });

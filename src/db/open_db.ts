@@ -112,6 +112,11 @@ export function openDb(path: string, options: OpenDbOptions = {}): Db {
   }
 }
 
+/** The schema version recorded in the database (`PRAGMA user_version`). */
+export function schemaVersion(db: Db): number {
+  return Number(db.get("PRAGMA user_version")?.["user_version"] ?? 0);
+}
+
 /** Applies every pending migration, each in its own transaction. Returns the ids applied. */
 export function migrate(db: Db): number[] {
   const applied: number[] = [];

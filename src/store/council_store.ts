@@ -181,6 +181,7 @@ export class CouncilStore {
       subject: `Council report: ${topic}`,
       body: `Council report for run ${runId}`,
       kind: "note",
+      closed: true,
       artifacts: [{ name: `council-report-${runId}.md`, mediaType: "text/markdown", bytes }],
       runId,
     });

@@ -28,6 +28,8 @@ export interface SendInput {
   artifacts?: ArtifactInput[];
   idempotencyKey?: string;
   resultContract?: string;
+  /** Create the thread already done: a record (a note, a report), not work to claim. */
+  closed?: boolean;
   runId?: string;
   taskId?: string;
   attemptId?: number;
@@ -204,14 +206,7 @@ export class InboxStore {
         this.db.get("SELECT last_message_id FROM read_cursors WHERE agent = ?", agent)
           ?.["last_message_id"] ?? 0,
       );
-      const messages = this.db.all(
-        `SELECT m.*, t.subject AS thread_subject, t.status AS thread_status
-         FROM messages m JOIN threads t ON t.id = m.thread_id
-         WHERE m.to_agent = ? AND m.id > ? ORDER BY m.id LIMIT ?`,
-        agent,
-        before,
-        limit,
-      ).map(messageFromRow);
+      const messages = this.messagesFor(agent, before, limit);
       const after = messages.length ? messages[messages.length - 1]!.id : before;
       if (!options.peek && after > before) {
         this.db.run(
@@ -226,9 +221,12 @@ export class InboxStore {
     return options.peek ? this.db.read(run) : this.db.write(run);
   }
 
-  /** Messages addressed to `agent` after message id `after`, oldest first (no cursor change). */
+  /**
+   * Messages addressed to `agent` after message id `after`, oldest first,
+   * with their thread's subject and status and their artifacts (no cursor change).
+   */
   messagesFor(agent: string, after: number, limit: number): Message[] {
-    return this.db.all(
+    const messages = this.db.all(
       `SELECT m.*, t.subject AS thread_subject, t.status AS thread_status
        FROM messages m JOIN threads t ON t.id = m.thread_id
        WHERE m.to_agent = ? AND m.id > ? ORDER BY m.id LIMIT ?`,
@@ -236,6 +234,17 @@ export class InboxStore {
       after,
       limit,
     ).map(messageFromRow);
+    if (messages.length === 0) return messages;
+    const arts = this.db.all(
+      `SELECT ${_ARTIFACT_META_COLUMNS} FROM artifacts WHERE message_id BETWEEN ? AND ? ORDER BY id`,
+      messages[0]!.id,
+      messages[messages.length - 1]!.id,
+    ).map(_artifactFromRow);
+    for (const m of messages) {
+      const mine = arts.filter((a) => a.message_id === m.id);
+      if (mine.length > 0) m.artifacts = mine;
+    }
+    return messages;
   }
 
   /** The highest message id, 0 when there are none. */
@@ -307,11 +316,12 @@ export class InboxStore {
       const threadId = this.db.run(
         `INSERT INTO threads (kind, from_agent, to_agent, subject, status, idempotency_key,
            result_contract, run_id, task_id, attempt_id, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         kind,
         input.from,
         input.to,
         input.subject,
+        input.closed ? "done" : "open",
         input.idempotencyKey ?? null,
         input.resultContract ?? null,
         input.runId ?? null,
@@ -360,7 +370,9 @@ export class InboxStore {
         Number(first["id"]),
       ).map(_artifactFromRow)
       : [];
-    return { thread, message: messageFromRow(first!), artifacts, replayed: true };
+    const message = messageFromRow(first!);
+    if (artifacts.length > 0) message.artifacts = artifacts;
+    return { thread, message, artifacts, replayed: true };
   }
 
   /**
@@ -665,6 +677,15 @@ export class InboxStore {
       });
       return { thread: updated, message };
     });
+  }
+
+  /**
+   * Throws what a lease-holder write (update, done, fail) would throw now for
+   * `ref`, without writing anything: callers check a payload only once the
+   * caller is known to hold the thread.
+   */
+  checkLease(ref: LeaseRef): Thread {
+    return this.db.read(() => this.#requireLease(ref, iso(this.clock.now())));
   }
 
   // ---- helpers -----------------------------------------------------------

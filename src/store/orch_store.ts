@@ -1018,6 +1018,16 @@ export class OrchStore {
           { run_id: input.runId, task_id: input.taskId, status: task.status },
         );
       }
+      if (input.baseRef !== undefined && prev.execution_mode !== "code") {
+        throw new AppError(
+          "USAGE",
+          `--base-ref applies to code tasks only: "${input.taskId}" is an analysis task`,
+          {
+            run_id: input.runId,
+            task_id: input.taskId,
+          },
+        );
+      }
       if (stale) this.#cancelAttempt(prev, "Superseded by a retry: the lease ran out");
       return this.#redispatch(task, prev, {
         to: input.to,

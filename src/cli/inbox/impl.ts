@@ -1,5 +1,6 @@
 import { waitUntil } from "../../db/wait_until.ts";
 import { LATEST_SCHEMA_VERSION } from "../../db/migrations.ts";
+import { schemaVersion } from "../../db/open_db.ts";
 import { COUNCIL_CONTRACT } from "../../protocol/contracts.ts";
 import { AppError } from "../../protocol/errors.ts";
 import { InboxStore } from "../../store/inbox_store.ts";
@@ -27,7 +28,7 @@ interface BodyFlags {
 export function init(this: CliContext): Promise<void> {
   return respond(this, () => {
     const db = this.openDb({ init: true });
-    const version = Number(db.get("PRAGMA user_version")?.["user_version"] ?? 0);
+    const version = schemaVersion(db);
     return {
       json: { db: db.path, schema_version: version, latest_schema_version: LATEST_SCHEMA_VERSION },
       text: `Initialised ${db.path} (schema version ${version})`,
@@ -203,7 +204,7 @@ export function done(
     const payload = await parseJsonObject(flags.payloadJson, "--payload-json");
     const artifacts = await readArtifacts(this, flags.artifact);
     const store = _store(this);
-    await _checkContract(store.getThread(flags.thread), payload);
+    await _checkContract(store.checkLease(_ref(flags)), payload);
     const r = store.completeThread({
       ..._ref(flags),
       ...(body !== undefined ? { body } : {}),
@@ -377,22 +378,25 @@ export function waitReply(
       if (performance.now() - lastRenew < 30_000) return;
       lastRenew = performance.now();
       try {
-        const t = store.getThread(flags.thread);
-        if (
-          t.claimed_by === flags.agent && t.lease_expires_at &&
-          t.lease_expires_at > new Date().toISOString()
-        ) {
-          store.renewLease({ agent: flags.agent, threadId: flags.thread });
-        }
+        store.renewLease({ agent: flags.agent, threadId: flags.thread });
       } catch {
-        // Best effort: a lost lease shows up on the worker's next write.
+        // Not the holder, or the lease is gone: that shows on the worker's next write.
       }
     };
-    const message = await waitUntil(
-      store.db,
-      () => store.findReply(flags.thread, flags.agent, after),
-      { timeoutMs, onTick: keepAlive },
-    );
+    const found = await waitUntil(store.db, () => {
+      const reply = store.findReply(flags.thread, flags.agent, after);
+      if (reply) return { reply };
+      const status = store.getThread(flags.thread).status;
+      return status === "done" || status === "failed" ? { closed: status } : undefined;
+    }, { timeoutMs, onTick: keepAlive });
+    if (found && "closed" in found) {
+      throw new AppError(
+        "THREAD_CLOSED",
+        `Thread ${flags.thread} is already ${found.closed}: no reply can come`,
+        { thread_id: flags.thread, status: found.closed },
+      );
+    }
+    const message = found?.reply;
     const current = store.getThread(flags.thread);
     if (!message) {
       return {

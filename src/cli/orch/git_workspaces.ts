@@ -70,8 +70,11 @@ export function gitWorkspaces(options: { dbPath?: string | undefined } = {}): Wo
 function _reclaimLeftovers(repo: string, branch: string, path: string, baseCommit: string): void {
   if (worktreeState(path) === "clean") removeWorktree({ repo, path, force: false });
   const ref = `refs/heads/${branch}`;
-  if (runGit(["rev-parse", "--verify", "--quiet", ref], { cwd: repo, allowCodes: [1] }).code !== 0) return;
-  const ahead = runGit(["rev-list", "--count", `${baseCommit}..${ref}`], { cwd: repo }).stdout.trim();
+  if (
+    runGit(["rev-parse", "--verify", "--quiet", ref], { cwd: repo, allowCodes: [1] }).code !== 0
+  ) return;
+  const ahead = runGit(["rev-list", "--count", `${baseCommit}..${ref}`], { cwd: repo }).stdout
+    .trim();
   const checkedOut = runGit(["worktree", "list", "--porcelain"], { cwd: repo }).stdout
     .split("\n").includes(`branch ${ref}`);
   if (ahead === "0" && !checkedOut) runGit(["update-ref", "-d", ref], { cwd: repo });
@@ -84,7 +87,10 @@ function _reclaimLeftovers(repo: string, branch: string, path: string, baseCommi
 function _excludeFromStatus(repo: string, root: string): void {
   const rel = relative(repo, root);
   if (!rel || rel.startsWith("..") || isAbsolute(rel)) return;
-  const common = resolve(repo, runGit(["rev-parse", "--git-common-dir"], { cwd: repo }).stdout.trim());
+  const common = resolve(
+    repo,
+    runGit(["rev-parse", "--git-common-dir"], { cwd: repo }).stdout.trim(),
+  );
   const file = join(common, "info", "exclude");
   const entry = `/${rel.split("\\").join("/")}/`;
   let text = "";
