@@ -213,13 +213,15 @@ async function main(): Promise<void> {
   for (const m of all) if (m.ratio_definition) console.log(`  ${m.name}: ${m.ratio_definition}`);
   for (const m of missed) console.log(`  MISS ${m.name}: ${m.note ?? ""}`);
 
-  const md = `${START}\n${
-    markdownTable(HEADERS, rows)
-  }\n\n_${header.mode} run of \`deno task bench\`, ${
-    header.date.slice(0, 10)
-  }, Deno ${Deno.version.deno}, ${
-    String(header.machine["cpus"])
-  } CPUs. Ratios are of medians against a baseline measured interleaved in the same run._\n${END}`;
+  const footnote = [
+    `${header.mode} run of \`deno task bench\` on ${header.date.slice(0, 10)}`,
+    `Deno ${Deno.version.deno}, SQLite ${String(header.machine["sqlite"])}`,
+    `${String(header.machine["cpus"])} CPUs (load average ${
+      String(header.machine["loadavg_before"] ?? "n/a")
+    } at the start)`,
+  ].join(", ");
+  const md = `${START}\n${markdownTable(HEADERS, rows)}\n\n_${footnote}. Latencies: median (p50) ` +
+    `and p95; ratios of medians against a baseline measured interleaved in the same run._\n${END}`;
   console.log(`\n${md}`);
 
   await Deno.mkdir(RESULTS, { recursive: true });

@@ -114,6 +114,22 @@ Deno.test("reconcile: folds claim, progress, blocked, verifying, done and failed
   await ok(inbox(db, "done", ...a.ref, "--body", "all good"));
   assert.deepEqual(await _reconcile(db, "R"), { to: ["A:done"], types: ["A:task_done"] });
 
+  // A worker that gives up on its thread (inbox cancel) fails the task: the leader decides.
+  await ok(
+    orch(db, "task", "add", "--run", "R", "--task", "C", "--title", "c", "--default-to", "wc"),
+  );
+  const c = await _dispatch(db, "R", "C");
+  await ok(inbox(db, "claim", ...c.ref));
+  await ok(inbox(db, "cancel", ...c.ref, "--body", "not for me"));
+  assert.deepEqual(await _reconcile(db, "R"), {
+    to: ["C:in_progress", "C:failed"],
+    types: ["C:task_in_progress", "C:task_failed"],
+  });
+  assert.equal(
+    scalar(db, "SELECT status FROM attempts WHERE id = ?", Number(c.attempt["id"])),
+    "cancelled",
+  );
+
   // Idempotent: nothing new from the workers, nothing changes.
   const before = rowCounts(db);
   assert.deepEqual(await _reconcile(db, "R"), { to: [], types: [] });
@@ -273,6 +289,11 @@ Deno.test("retry: a failed code task gets attempt 2 with a new branch and worktr
     (t2["messages"] as Json[])[0]!["body"],
     (t1["messages"] as Json[])[0]!["body"],
   );
+  // cleanup --task takes the failed attempt's worktree and leaves the live one.
+  const cleaned = await ok(orch(db, "cleanup", "--run", "R", "--task", "T"));
+  assert.deepEqual((cleaned["cleaned"] as Json[]).map((x) => x["n"]), [1]);
+  assert.equal(await exists(String(first.attempt["worktree_path"])), false);
+  assert.equal(await exists(String(a2["worktree_path"])), true);
   const ev = await ok(
     orch(db, "wait", "--run", "R", "--for", "task_retried", "--timeout-seconds", "0"),
   );

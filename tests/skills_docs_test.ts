@@ -42,6 +42,7 @@
  */
 import assert from "node:assert/strict";
 import { join, relative, resolve } from "node:path";
+import { ERROR_CODES } from "../src/protocol/errors.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -435,6 +436,13 @@ Deno.test("skills docs: every skill has a SKILL.md, and every doc with commands 
       `${file} documents commands but is not in EXTRA_DOCS`,
     );
   }
+});
+
+Deno.test("skills/inbox/SKILL.md: the error table lists every error code with its exit status", () => {
+  const markdown = Deno.readTextFileSync(join(ROOT, "skills/inbox/SKILL.md"));
+  const rows = [...markdown.matchAll(/^\| `([A-Z_]+)` +\| (\d+) +\|/gm)]
+    .map((m) => [m[1]!, Number(m[2])]);
+  assert.deepEqual(rows, Object.entries(ERROR_CODES));
 });
 
 Deno.test("extractSteps() orders sh lines and hidden steps, and flags unexecuted commands", () => {
