@@ -29,7 +29,6 @@ export const ERROR_CODES = {
 
   DB_NOT_FOUND: EXIT.notFound,
   THREAD_NOT_FOUND: EXIT.notFound,
-  MESSAGE_NOT_FOUND: EXIT.notFound,
   ARTIFACT_NOT_FOUND: EXIT.notFound,
   RUN_NOT_FOUND: EXIT.notFound,
   TASK_NOT_FOUND: EXIT.notFound,
@@ -38,7 +37,6 @@ export const ERROR_CODES = {
 
   ALREADY_CLAIMED: EXIT.conflict,
   LEASE_LOST: EXIT.conflict,
-  NOT_LEASE_HOLDER: EXIT.conflict,
   NOT_PARTICIPANT: EXIT.conflict,
   INVALID_STATE: EXIT.conflict,
   THREAD_CLOSED: EXIT.conflict,

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { renderCouncilReport } from "../../council/report.ts";
 import { tallyRecommendations } from "../../council/tally.ts";
 import type { Recommendation, Tally } from "../../council/types.ts";
@@ -43,12 +44,13 @@ export function start(
 ): Promise<void> {
   return respond(this, async () => {
     const body = await readBody(this, flags, { required: true, what: "review brief" });
+    const repoPath = flags.repoPath === undefined ? undefined : await _directory(flags.repoPath);
     const r = _council(this).start({
       runId: flags.run,
       topic: flags.topic,
       body: body!,
       reviewers: _reviewerList(flags.reviewers),
-      ...(flags.repoPath !== undefined ? { repoPath: flags.repoPath } : {}),
+      ...(repoPath !== undefined ? { repoPath } : {}),
     });
     const attempts = r.dispatches.map((d) => d.attempt);
     return {
@@ -60,6 +62,15 @@ export function start(
         ),
     };
   });
+}
+
+/** `path` as an absolute directory, or INVALID_INPUT: reviewers are told to read it. */
+async function _directory(path: string): Promise<string> {
+  const abs = resolve(path);
+  try {
+    if ((await Deno.stat(abs)).isDirectory) return abs;
+  } catch { /* reported below */ }
+  throw new AppError("INVALID_INPUT", `--repo-path "${path}" is not a directory`, { path });
 }
 
 function _summaries(reviewers: CouncilReviewer[]) {

@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const README = await Deno.readTextFile(join(ROOT, "README.md"));
+
+/** The lines of the first ```sh block after `heading`, without comments and blanks. */
+function shBlockAfter(heading: string, nth = 0): string[] {
+  const section = README.slice(README.indexOf(heading));
+  const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  return blocks[nth]!.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+}
+
+async function sh(command: string, cwd: string, env: Record<string, string>) {
+  const out = await new Deno.Command("bash", {
+    args: ["-c", command],
+    cwd,
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return {
+    code: out.code,
+    stdout: new TextDecoder().decode(out.stdout),
+    stderr: new TextDecoder().decode(out.stderr),
+  };
+}
+
+Deno.test("README: names the two commands, deno task demo and deno task test", () => {
+  assert.match(README, /deno task demo/);
+  assert.match(README, /deno task test/);
+  const tasks = JSON.parse(Deno.readTextFileSync(join(ROOT, "deno.json"))).tasks;
+  assert.ok(tasks.demo && tasks.test);
+});
+
+Deno.test("README: the leader and worker session runs as written", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "coord-readme-" });
+  try {
+    // The PATH line as the README gives it, run from the project root.
+    const [pathLine] = shBlockAfter("## The leader and worker loops", 0);
+    assert.match(pathLine!, /^export PATH=/);
+    const path =
+      (await sh(`${pathLine}; printf %s "$PATH"`, ROOT, { PATH: Deno.env.get("PATH") ?? "" }))
+        .stdout;
+    const env = { PATH: path, HOME: dir, NO_COLOR: "1" };
+    for (
+      const c of [
+        "git init -q -b main",
+        "git config user.email readme@example.com",
+        "git config user.name Readme",
+        "echo '# app' > README.md && git add README.md && git commit -q -m init",
+      ]
+    ) assert.equal((await sh(c, dir, env)).code, 0);
+    const lines = shBlockAfter("## The leader and worker loops", 1);
+    assert.ok(lines.length > 10);
+    for (const line of lines) {
+      const r = await sh(line, dir, env);
+      assert.equal(r.code, 0, `${line}\nexit ${r.code}\n${r.stdout}${r.stderr}`);
+      if (line.includes("--json") && !line.includes(">")) {
+        assert.equal(JSON.parse(r.stdout).ok, true, line);
+      }
+    }
+    const brief = await Deno.readTextFile(join(dir, "t1-brief.txt"));
+    assert.match(brief, /claim --agent builder --thread 1/);
+    const ready = await sh("orch --db coord.db --json ready --run demo", dir, env);
+    assert.deepEqual(JSON.parse(ready.stdout).tasks.map((t: { id: string }) => t.id), ["T2"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
