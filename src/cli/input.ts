@@ -1,4 +1,3 @@
-import { basename } from "node:path";
 import { AppError } from "../protocol/errors.ts";
 import type { ArtifactInput } from "../store/inbox_types.ts";
 import type { CliContext } from "./context.ts";
@@ -116,7 +115,7 @@ export async function readArtifacts(
   const out: ArtifactInput[] = [];
   for (const p of paths ?? []) {
     const bytes = await _readFile(ctx, p, "--artifact");
-    const name = basename(p);
+    const name = p.split(/[\\/]/).filter(Boolean).pop() ?? p;
     const ext = name.includes(".") ? name.slice(name.lastIndexOf(".")).toLowerCase() : "";
     out.push({ name, mediaType: _MEDIA_TYPES[ext] ?? "application/octet-stream", bytes });
   }

@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
 import type { Db, Row } from "../db/db.ts";
 import { AppError } from "../protocol/errors.ts";
 import { appendEvent } from "./append_event.ts";
+import { sha256Hex } from "./sha256.ts";
 import { type Clock, iso, isoPlusSeconds, systemClock } from "./clock.ts";
 import {
   type ArtifactInput,
@@ -62,10 +62,7 @@ export interface ThreadChange {
   artifacts?: ArtifactMeta[];
 }
 
-/** Hex sha256 of `bytes`. */
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
+export { sha256Hex };
 
 function _toJsonText(value: unknown): string | null {
   return value === undefined ? null : JSON.stringify(value);
