@@ -37,6 +37,7 @@ CREATE TABLE threads (
 CREATE INDEX threads_to_status ON threads (to_agent, status, id);
 CREATE INDEX threads_status ON threads (status, id);
 CREATE INDEX threads_from ON threads (from_agent, id);
+CREATE INDEX threads_run ON threads (run_id, task_id) WHERE run_id IS NOT NULL;
 
 CREATE TABLE messages (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -98,6 +99,7 @@ CREATE TABLE tasks (
   PRIMARY KEY (run_id, id)
 );
 CREATE INDEX tasks_status ON tasks (run_id, status);
+CREATE INDEX tasks_seq ON tasks (run_id, seq);
 
 CREATE TABLE deps (
   run_id TEXT NOT NULL,
@@ -133,3 +135,6 @@ CREATE TABLE attempts (
   FOREIGN KEY (run_id, task_id) REFERENCES tasks (run_id, id)
 );
 CREATE INDEX attempts_thread ON attempts (thread_id);
+-- Live attempts not yet reported stale: what reconcile's dead-worker check reads.
+CREATE INDEX attempts_live ON attempts (run_id)
+  WHERE stale_at IS NULL AND status IN ('in_progress', 'blocked', 'verifying');

@@ -355,11 +355,47 @@ Deno.test("cancel --task: cancels the task and its live thread; the worker sees 
   _assertCancelled(await inbox(db, "update", ...d.ref, "--body", "working"));
   assert.equal(await _taskStatus(db, "R", "T"), "cancelled");
 
-  // A task that was never dispatched has no thread to cancel.
+  // A task that was never dispatched has no thread to cancel; V waits on U,
+  // so it could never become ready: it is cancelled with it.
   const u = await ok(orch(db, "cancel", "--run", "R", "--task", "U"));
+  assert.deepEqual(u["cancelled_tasks"], ["U", "V"]);
   assert.deepEqual(u["cancelled_threads"], []);
+  assert.equal(await _taskStatus(db, "R", "V"), "cancelled");
   assertError(await orch(db, "cancel", "--run", "R", "--task", "U"), "INVALID_STATE", 4);
-  assert.equal(_countEvents(db, "task_cancelled"), 2);
+  assert.equal(_countEvents(db, "task_cancelled"), 3);
+});
+
+Deno.test("task add: a task added to a completed run reopens it", async () => {
+  await using env = await tempDb();
+  const db = env.db;
+  await seedRun(db, "R", { A: "w" });
+  const a = await _dispatch(db, "R", "A");
+  await ok(inbox(db, "claim", ...a.ref));
+  await ok(inbox(db, "done", ...a.ref));
+  assert.equal((await _status(db, "R")).run["status"], "completed");
+  await ok(
+    orch(db, "task", "add", "--run", "R", "--task", "B", "--title", "More", "--default-to", "w"),
+  );
+  assert.equal((await _status(db, "R")).run["status"], "active");
+  assert.equal(_countEvents(db, "run_reopened"), 1);
+  await ok(orch(db, "cancel", "--run", "R"));
+  assertError(
+    await orch(
+      db,
+      "task",
+      "add",
+      "--run",
+      "R",
+      "--task",
+      "C",
+      "--title",
+      "No",
+      "--default-to",
+      "w",
+    ),
+    "INVALID_STATE",
+    4,
+  );
 });
 
 Deno.test("cancel --task: giving up on a failed task lets the run complete", async () => {

@@ -111,6 +111,7 @@ export const OrchEventTypeSchema = z.enum([
   "run_created",
   "run_completed",
   "run_cancelled",
+  "run_reopened",
   "task_added",
   "dep_added",
   "task_ready",

@@ -217,7 +217,8 @@ export class OrchStore {
   }): Task {
     return this.db.write(() => {
       const run = this.getRun(input.runId);
-      _requireActiveRun(run);
+      // A completed run takes new work: it becomes active again. A cancelled one does not.
+      if (run.status !== "completed") _requireActiveRun(run);
       if (
         this.db.get("SELECT 1 FROM tasks WHERE run_id = ? AND id = ?", input.runId, input.taskId)
       ) {
@@ -228,6 +229,15 @@ export class OrchStore {
         );
       }
       const now = this.#now();
+      if (run.status === "completed") {
+        this.db.run("UPDATE runs SET status = 'active', updated_at = ? WHERE id = ?", now, run.id);
+        appendEvent(this.db, {
+          ts: now,
+          type: "run_reopened",
+          runId: run.id,
+          payload: { reason: `task "${input.taskId}" added` },
+        });
+      }
       const seq = Number(
         this.db.get(
           "SELECT COALESCE(MAX(seq), 0) + 1 AS s FROM tasks WHERE run_id = ?",
@@ -837,7 +847,9 @@ export class OrchStore {
   #afterTaskDone(runId: string, taskId: string, now: string): void {
     for (
       const r of this.db.all(
-        `SELECT t.id FROM deps d JOIN tasks t ON t.run_id = d.run_id AND t.id = d.task_id
+        // CROSS JOIN keeps SQLite on deps_reverse (the dependents of this task)
+        // instead of scanning every pending task of the run.
+        `SELECT t.id FROM deps d CROSS JOIN tasks t ON t.run_id = d.run_id AND t.id = d.task_id
          WHERE d.run_id = ? AND d.depends_on = ? AND t.status = 'pending' AND NOT EXISTS (
            SELECT 1 FROM deps d2 JOIN tasks u ON u.run_id = d2.run_id AND u.id = d2.depends_on
            WHERE d2.run_id = t.run_id AND d2.task_id = t.id AND u.status <> 'done')
@@ -1116,10 +1128,10 @@ export class OrchStore {
       const reason = input.reason ?? "Cancelled by the leader";
       const cancelledTasks: string[] = [];
       const cancelledThreads: number[] = [];
-      const cancelTask = (task: Task) => {
+      const cancelTask = (task: Task, why = reason) => {
         const attempt = this.latestAttempt(input.runId, task.id);
         if (attempt && ACTIVE_TASK_STATUSES.includes(attempt.status)) {
-          this.#cancelAttempt(attempt, reason);
+          this.#cancelAttempt(attempt, why);
           cancelledThreads.push(attempt.thread_id);
         }
         this.#setTaskStatus(input.runId, task.id, "cancelled", now);
@@ -1129,7 +1141,7 @@ export class OrchStore {
           runId: input.runId,
           taskId: task.id,
           threadId: attempt?.thread_id ?? null,
-          payload: { from_status: task.status, reason, attempt_id: attempt?.id ?? null },
+          payload: { from_status: task.status, reason: why, attempt_id: attempt?.id ?? null },
         });
         cancelledTasks.push(task.id);
       };
@@ -1146,6 +1158,26 @@ export class OrchStore {
           });
         }
         cancelTask(task);
+        // A pending task waiting on a cancelled one can never become ready:
+        // cancel those too (transitively), so the run can still complete.
+        const queue = [task.id];
+        while (queue.length) {
+          const id = queue.shift()!;
+          for (
+            const r of this.db.all(
+              `SELECT t.id FROM deps d CROSS JOIN tasks t ON t.run_id = d.run_id AND t.id = d.task_id
+               WHERE d.run_id = ? AND d.depends_on = ? AND t.status = 'pending' ORDER BY t.seq`,
+              input.runId,
+              id,
+            )
+          ) {
+            cancelTask(
+              this.getTask(input.runId, String(r["id"])),
+              `Dependency "${id}" was cancelled`,
+            );
+            queue.push(String(r["id"]));
+          }
+        }
         this.#maybeCompleteRun(input.runId, now);
       } else {
         if (run.status !== "active") {

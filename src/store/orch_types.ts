@@ -39,6 +39,7 @@ export const ORCH_EVENT_TYPES = [
   "run_created",
   "run_completed",
   "run_cancelled",
+  "run_reopened",
   "task_added",
   "dep_added",
   "task_ready",

@@ -7,10 +7,19 @@ import type { CliContext } from "../context.ts";
 import { parseJsonObject, readBody, readTextFile } from "../input.ts";
 import { table } from "../render.ts";
 import { respond } from "../respond.ts";
-import { gitWorkspaces } from "./git_workspaces.ts";
-import { renderBrief } from "./render_brief.ts";
 
+/** The orch store, without git: enough for every command that makes no worktree. */
 export function orchStore(ctx: CliContext): OrchStore {
+  return new OrchStore(ctx.openDb(), { clock: ctx.clock });
+}
+
+/**
+ * The orch store with the git workspace provider, for the commands that may
+ * make or remove worktrees (dispatch, retry, reassign, cleanup). The git
+ * code loads only for them, keeping it off the read paths' start-up.
+ */
+async function gitOrchStore(ctx: CliContext): Promise<OrchStore> {
+  const { gitWorkspaces } = await import("./git_workspaces.ts");
   return new OrchStore(ctx.openDb(), {
     clock: ctx.clock,
     workspaces: gitWorkspaces({ dbPath: ctx.global.db }),
@@ -162,7 +171,7 @@ export function dispatch(
         "--base-ref and --workspace-root apply to --execution-mode code only",
       );
     }
-    const r = orchStore(this).dispatch({
+    const r = (await gitOrchStore(this)).dispatch({
       runId: flags.run,
       taskId: flags.task,
       mode: flags.executionMode,
@@ -290,7 +299,7 @@ export function retry(
 ): Promise<void> {
   return respond(this, async () => {
     const body = await readBody(this, flags);
-    const r = orchStore(this).retry({
+    const r = (await gitOrchStore(this)).retry({
       runId: flags.run,
       taskId: flags.task,
       ...(flags.to !== undefined ? { to: flags.to } : {}),
@@ -307,7 +316,7 @@ export function reassign(
 ): Promise<void> {
   return respond(this, async () => {
     const body = await readBody(this, flags);
-    const r = orchStore(this).reassign({
+    const r = (await gitOrchStore(this)).reassign({
       runId: flags.run,
       taskId: flags.task,
       to: flags.to,
@@ -344,11 +353,11 @@ export function cleanup(
   this: CliContext,
   flags: { run: string; task?: string; allCompleted?: boolean; force?: boolean },
 ): Promise<void> {
-  return respond(this, () => {
+  return respond(this, async () => {
     if ((flags.task === undefined) === !flags.allCompleted) {
       throw new AppError("USAGE", "Pass exactly one of --task T or --all-completed");
     }
-    const r = orchStore(this).cleanup({
+    const r = (await gitOrchStore(this)).cleanup({
       runId: flags.run,
       ...(flags.task !== undefined ? { taskId: flags.task } : {}),
       allCompleted: flags.allCompleted ?? false,
@@ -401,6 +410,7 @@ export function brief(
 ): Promise<void> {
   return respond(this, async () => {
     const text = await readTextFile(this, flags.dispatchJson, "--dispatch-json");
+    const { renderBrief } = await import("./render_brief.ts");
     const rendered = await renderBrief(text, {
       db: this.global.db,
       inboxCmd: flags.inboxCmd ?? "inbox",
