@@ -171,7 +171,8 @@ export function dispatch(
         "--base-ref and --workspace-root apply to --execution-mode code only",
       );
     }
-    const r = (await gitOrchStore(this)).dispatch({
+    const store = flags.executionMode === "code" ? await gitOrchStore(this) : orchStore(this);
+    const r = store.dispatch({
       runId: flags.run,
       taskId: flags.task,
       mode: flags.executionMode,
