@@ -1,8 +1,9 @@
 import { buildApplication, buildCommand, buildRouteMap } from "@stricli/core";
 import { THREAD_KINDS, THREAD_STATUSES, UPDATE_STATUSES } from "../../store/inbox_types.ts";
 import type { CliContext } from "../context.ts";
+import { bodyFileFlag, bodyFlag, payloadJsonFlag, timeoutSecondsFlag } from "../flags.ts";
 import { CLI_TEXT } from "../cli_text.ts";
-import { agentParser, choiceParser, intParser, secondsParser, textParser } from "../parsers.ts";
+import { agentParser, choiceParser, intParser, textParser } from "../parsers.ts";
 
 /**
  * The whole `inbox` command surface. Global flags `--db PATH` and `--json`
@@ -14,19 +15,9 @@ const impl = () => import("./impl.ts");
 
 const agent = { kind: "parsed", parse: agentParser, brief: "Acting agent name" } as const;
 const thread = { kind: "parsed", parse: intParser(1), brief: "Thread id" } as const;
-const body = { kind: "parsed", parse: String, brief: "Message text", optional: true } as const;
-const bodyFile = {
-  kind: "parsed",
-  parse: textParser,
-  brief: "Read the message text from a file (- for stdin)",
-  optional: true,
-} as const;
-const payloadJson = {
-  kind: "parsed",
-  parse: String,
-  brief: "Structured payload, a JSON object",
-  optional: true,
-} as const;
+const body = bodyFlag;
+const bodyFile = bodyFileFlag;
+const payloadJson = payloadJsonFlag;
 const artifact = {
   kind: "parsed",
   parse: textParser,
@@ -46,12 +37,7 @@ const leaseSeconds = {
   brief: "Lease length in seconds (default 900)",
   optional: true,
 } as const;
-const timeoutSeconds = {
-  kind: "parsed",
-  parse: secondsParser,
-  brief: "Give up after this many seconds (default 60)",
-  optional: true,
-} as const;
+const timeoutSeconds = timeoutSecondsFlag;
 
 const init = buildCommand({
   loader: async () => (await impl()).init,

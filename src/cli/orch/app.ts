@@ -2,14 +2,8 @@ import { buildApplication, buildCommand, buildRouteMap } from "@stricli/core";
 import { EXECUTION_MODES } from "../../store/orch_types.ts";
 import { CLI_TEXT } from "../cli_text.ts";
 import type { CliContext } from "../context.ts";
-import {
-  agentParser,
-  choiceParser,
-  idParser,
-  intParser,
-  secondsParser,
-  textParser,
-} from "../parsers.ts";
+import { bodyFileFlag, bodyFlag, timeoutSecondsFlag } from "../flags.ts";
+import { agentParser, choiceParser, idParser, intParser, textParser } from "../parsers.ts";
 
 /**
  * The whole `orch` command surface (the leader side). Global flags `--db
@@ -21,20 +15,10 @@ const council = () => import("./council_impl.ts");
 
 const run = { kind: "parsed", parse: idParser, brief: "Run id" } as const;
 const task = { kind: "parsed", parse: idParser, brief: "Task id" } as const;
-const body = { kind: "parsed", parse: String, brief: "Message text", optional: true } as const;
-const bodyFile = {
-  kind: "parsed",
-  parse: textParser,
-  brief: "Read the message text from a file (- for stdin)",
-  optional: true,
-} as const;
+const body = bodyFlag;
+const bodyFile = bodyFileFlag;
 const to = { kind: "parsed", parse: agentParser, brief: "Worker agent", optional: true } as const;
-const timeoutSeconds = {
-  kind: "parsed",
-  parse: secondsParser,
-  brief: "Give up after this many seconds (default 60)",
-  optional: true,
-} as const;
+const timeoutSeconds = timeoutSecondsFlag;
 const repoPath = {
   kind: "parsed",
   parse: textParser,
