@@ -7,8 +7,9 @@ import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
 import { BUSY_TIMEOUT_MS, openDb } from "../src/db/open_db.ts";
 import type { Db } from "../src/db/db.ts";
-import { InboxStore } from "../src/store/inbox_store.ts";
+import { InboxStore, type ThreadChange } from "../src/store/inbox_store.ts";
 import {
+  cliLatency,
   clockTicks,
   cpuTicks,
   expectOk,
@@ -16,11 +17,11 @@ import {
   judge,
   type Metric,
   sleep,
-  spawnWatched,
   stats,
   timeDeno,
   type Variant,
-  waitForOpenFile,
+  wakeLatency,
+  withWaiter,
 } from "./bench_lib.ts";
 
 export interface BenchContext {
@@ -120,7 +121,6 @@ export async function benchInboxCli(ctx: BenchContext, dbPath: string, db: Db, s
   ctx.log(`inbox CLI: ${rounds} interleaved rounds of ${variants.map((v) => v.name).join(", ")}`);
   const samples = await interleave(variants, rounds);
   const b = stats(samples.get("baseline")!);
-  const baseline = { name: "bare deno run", value: b.p50, p95: b.p95, unit: "ms" };
   const out: Metric[] = [];
   const described: Array<[string, string, number, string]> = [
     [
@@ -135,20 +135,15 @@ export async function benchInboxCli(ctx: BenchContext, dbPath: string, db: Db, s
     ["send", "inbox send (write)", 3, "write command"],
   ];
   for (const [key, name, max, kind] of described) {
-    const s = stats(samples.get(key)!);
-    out.push(judge({
+    out.push(cliLatency({
       id: `inbox.cli.${key}`,
       group: "inbox",
       name,
-      unit: "ms",
-      value: s.p50,
-      p95: s.p95,
-      n: s.n,
-      baseline,
-      ratio: s.p50 / b.p50,
-      target: { kind: "ratio_max", value: max, text: `<= ${max}x` },
-      note: `${kind}; ratio of medians, interleaved with the baseline`,
-      detail: { stats: s, baseline_stats: b },
+      samples: stats(samples.get(key)!),
+      baseline: b,
+      max,
+      op: "<=",
+      kind,
     }));
   }
   return out;
@@ -320,15 +315,6 @@ function blockedThread(store: InboxStore, i: number): number {
   return thread.id;
 }
 
-/**
- * Waits until a just-spawned waiter has opened the database, then lets it
- * settle into its wait loop (its first check follows the open by a few ms).
- */
-export async function waitUntilWaiting(pid: number, dbPath: string): Promise<void> {
-  const opened = await waitForOpenFile(pid, dbPath, 5000);
-  await sleep(opened ? 150 : 400);
-}
-
 /** Item 3: wait-reply wake latency and idle CPU. */
 export async function benchInboxWait(ctx: BenchContext, dbPath: string, db: Db) {
   const samples = ctx.quick ? 5 : 15;
@@ -347,53 +333,26 @@ export async function benchInboxWait(ctx: BenchContext, dbPath: string, db: Db) 
     String(timeout),
   ];
   ctx.log(`inbox wait-reply: ${samples} wake samples`);
-  const wake: number[] = [];
-  const exit: number[] = [];
-  const commit: number[] = [];
-  for (let i = -1; i < samples; i++) {
-    const thread = blockedThread(store, i);
-    const w = spawnWatched(args(thread, 30));
-    try {
-      await waitUntilWaiting(w.child.pid, dbPath);
-      const t0 = performance.now();
-      const reply = store.replyThread("lead", thread, { body: "This way." });
-      const tc = performance.now();
-      const t1 = await w.firstLineAt;
-      const out = await w.done;
-      const json = JSON.parse(out.stdout);
-      if (json.ok !== true || json.timed_out !== false || json.message?.id !== reply.message?.id) {
-        throw new Error(`wait-reply did not return the reply: ${out.stdout} ${out.stderr}`);
-      }
-      if (i < 0) continue; // warm-up
-      wake.push(t1 - t0);
-      exit.push(out.exitAt - t0);
-      commit.push(tc - t0);
-    } finally {
-      try {
-        w.child.kill("SIGTERM");
-      } catch { /* already exited */ }
-      await w.done.catch(() => undefined);
-    }
-  }
-  const s = stats(wake);
   const metrics: Metric[] = [
-    judge({
-      id: "inbox.wait.wake",
-      group: "inbox",
-      name: "wait-reply wake (commit -> stdout line)",
-      unit: "ms",
-      value: s.p50,
-      p95: s.p95,
-      n: s.n,
-      target: { kind: "value_max", value: 50, text: "p50 <= 50 ms" },
-      note:
-        "t0 just before the in-process replyThread commit (fsync included), t1 when the child's JSON line arrives",
-      detail: {
-        stats: s,
-        commit_stats: stats(commit),
-        exit_stats: stats(exit),
-        samples: wake,
+    await wakeLatency<ThreadChange>({
+      samples,
+      dbPath,
+      failure: "wait-reply did not return the reply",
+      metric: {
+        id: "inbox.wait.wake",
+        group: "inbox",
+        name: "wait-reply wake (commit -> stdout line)",
+        note:
+          "t0 just before the in-process replyThread commit (fsync included), t1 when the child's JSON line arrives",
       },
+    }, (i) => {
+      const thread = blockedThread(store, i);
+      return {
+        args: args(thread, 30),
+        commit: () => store.replyThread("lead", thread, { body: "This way." }),
+        reports: (json, reply) =>
+          (json["message"] as { id?: unknown } | undefined)?.id === reply.message?.id,
+      };
     }),
   ];
   metrics.push(
@@ -421,26 +380,16 @@ export async function idleCpu(
 ): Promise<Metric> {
   const seconds = ctx.quick ? 2 : 5;
   const tck = await clockTicks();
-  const w = spawnWatched(o.args(seconds + 10));
-  let pct: number;
-  let ticks: number;
-  let elapsed: number;
-  try {
-    await waitUntilWaiting(w.child.pid, o.dbPath);
+  const { pct, ticks, elapsed } = await withWaiter(o.args(seconds + 10), o.dbPath, async (w) => {
     await sleep(250); // past start-up work (module loading, JIT)
     const c0 = await cpuTicks(w.child.pid);
     const t0 = performance.now();
     await sleep(seconds * 1000);
     const c1 = await cpuTicks(w.child.pid);
-    elapsed = (performance.now() - t0) / 1000;
-    ticks = c1 - c0;
-    pct = (ticks / tck) / elapsed * 100;
-  } finally {
-    try {
-      w.child.kill("SIGTERM");
-    } catch { /* already exited */ }
-    await w.done.catch(() => undefined);
-  }
+    const elapsed = (performance.now() - t0) / 1000;
+    const ticks = c1 - c0;
+    return { pct: (ticks / tck) / elapsed * 100, ticks, elapsed };
+  });
   return judge({
     id: o.id,
     group: o.group,

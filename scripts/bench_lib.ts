@@ -120,6 +120,40 @@ export function expectOk(r: TimedRun, what: string): Record<string, unknown> {
   return json!;
 }
 
+/**
+ * A CLI command's latency judged against the bare `deno run` baseline
+ * sampled interleaved with it: the ratio of medians, at most `max` (printed
+ * as `${op} ${max}x`). `kind` starts the note, `extra` ends note and detail.
+ */
+export function cliLatency(o: {
+  id: string;
+  group: Metric["group"];
+  name: string;
+  samples: Stats;
+  baseline: Stats;
+  max: number;
+  op: "<" | "<=";
+  kind: string;
+  extra?: { note: string; detail: Record<string, unknown> } | undefined;
+}): Metric {
+  const { samples: s, baseline: b } = o;
+  return judge({
+    id: o.id,
+    group: o.group,
+    name: o.name,
+    unit: "ms",
+    value: s.p50,
+    p95: s.p95,
+    n: s.n,
+    baseline: { name: "bare deno run", value: b.p50, p95: b.p95, unit: "ms" },
+    ratio: s.p50 / b.p50,
+    // "< 10x" and "<= 3x" both judged as ratio_max; the boundary itself is immaterial.
+    target: { kind: "ratio_max", value: o.max, text: `${o.op} ${o.max}x` },
+    note: `${o.kind}; ratio of medians, interleaved with the baseline${o.extra?.note ?? ""}`,
+    detail: { stats: s, baseline_stats: b, ...o.extra?.detail },
+  });
+}
+
 /** A variant of an interleaved comparison: `run` performs one timed sample and returns its ms. */
 export interface Variant {
   name: string;
@@ -252,6 +286,99 @@ export function spawnWatched(args: string[]): Watched {
     return { code: status.code, stdout: await readOut, stderr: await readErr, exitAt };
   })();
   return { child, firstLineAt, done };
+}
+
+/**
+ * Waits until a just-spawned waiter has opened the database, then lets it
+ * settle into its wait loop (its first check follows the open by a few ms).
+ */
+export async function waitUntilWaiting(pid: number, dbPath: string): Promise<void> {
+  const opened = await waitForOpenFile(pid, dbPath, 5000);
+  await sleep(opened ? 150 : 400);
+}
+
+/**
+ * Spawns `deno <args>` (spawnWatched), waits until it is waiting on `dbPath`
+ * and runs `use`; in every case then ends the child (SIGTERM) and awaits it.
+ */
+export async function withWaiter<T>(
+  args: string[],
+  dbPath: string,
+  use: (w: Watched) => Promise<T>,
+): Promise<T> {
+  const w = spawnWatched(args);
+  try {
+    await waitUntilWaiting(w.child.pid, dbPath);
+    return await use(w);
+  } finally {
+    try {
+      w.child.kill("SIGTERM");
+    } catch { /* already exited */ }
+    await w.done.catch(() => undefined);
+  }
+}
+
+/** One sample of `wakeLatency`, set up (untimed) by its `round`. */
+export interface WakeRound<R> {
+  /** The waiting `deno` child's argv. */
+  args: string[];
+  /** The in-process write that should wake it (timed). */
+  commit: () => R;
+  /** Whether the child's JSON output reports what `commit` returned. */
+  reports: (json: Record<string, unknown>, committed: R) => boolean;
+}
+
+/**
+ * Wake latency of a waiting CLI: one warm-up, then `samples` rounds. Each
+ * round spawns `round(i).args`, waits until it waits, and takes t0 just
+ * before `commit`, t1 when the child's first stdout line arrives. Throws
+ * `<failure>: <stdout> <stderr>` unless the child printed `ok: true`,
+ * `timed_out: false` and what `reports` accepts.
+ */
+export async function wakeLatency<R>(
+  o: {
+    samples: number;
+    dbPath: string;
+    failure: string;
+    metric: { id: string; group: Metric["group"]; name: string; note: string };
+  },
+  round: (i: number) => WakeRound<R>,
+): Promise<Metric> {
+  const wake: number[] = [];
+  const exit: number[] = [];
+  const commit: number[] = [];
+  for (let i = -1; i < o.samples; i++) {
+    const r = round(i);
+    await withWaiter(r.args, o.dbPath, async (w) => {
+      const t0 = performance.now();
+      const committed = r.commit();
+      const tc = performance.now();
+      const t1 = await w.firstLineAt;
+      const out = await w.done;
+      const json = JSON.parse(out.stdout);
+      if (json.ok !== true || json.timed_out !== false || !r.reports(json, committed)) {
+        throw new Error(`${o.failure}: ${out.stdout} ${out.stderr}`);
+      }
+      if (i < 0) return; // warm-up
+      wake.push(t1 - t0);
+      exit.push(out.exitAt - t0);
+      commit.push(tc - t0);
+    });
+  }
+  const s = stats(wake);
+  const { id, group, name, note } = o.metric;
+  return judge({
+    id,
+    group,
+    name,
+    unit: "ms",
+    value: s.p50,
+    p95: s.p95,
+    n: s.n,
+    target: { kind: "value_max", value: 50, text: "p50 <= 50 ms" },
+    note,
+    detail: { stats: s, commit_stats: stats(commit), exit_stats: stats(exit), samples: wake },
+  });
 }
 
 // ---- formatting -----------------------------------------------------------

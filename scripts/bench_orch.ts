@@ -13,17 +13,17 @@ import {
   type BenchContext,
   idleCpu,
   rawTxRunner,
-  waitUntilWaiting,
 } from "./bench_inbox.ts";
 import {
+  cliLatency,
   expectOk,
   interleave,
   judge,
   type Metric,
-  spawnWatched,
   stats,
   timeDeno,
   type Variant,
+  wakeLatency,
 } from "./bench_lib.ts";
 
 /** Deterministic PRNG (mulberry32), so every run builds the same DAG. */
@@ -206,34 +206,27 @@ export async function benchOrchCli(ctx: BenchContext, dbPath: string, o: OrchDb)
   ctx.log(`orch CLI: ${rounds} interleaved rounds of ${variants.map((v) => v.name).join(", ")}`);
   const samples = await interleave(variants, rounds);
   const b = stats(samples.get("baseline")!);
-  const baseline = { name: "bare deno run", value: b.p50, p95: b.p95, unit: "ms" };
   const scale = `${o.tasks.toLocaleString("en-US")} tasks / ${o.deps.toLocaleString("en-US")} deps`;
-  const described: Array<[string, string, string, number, string]> = [
+  const described: Array<[string, string, "<" | "<=", number, string]> = [
     ["ready", `orch ready (${scale}, ${o.ready} ready)`, "<", 10, "read"],
     ["status", `orch status (${scale}, full JSON)`, "<", 10, "read + reconcile check"],
     ["dispatch", "orch dispatch (analysis, write)", "<=", 3, "write"],
   ];
   return described.map(([key, name, op, max, kind]) => {
-    const s = stats(samples.get(key)!);
     const own = key === "ready" || key === "status" ? stats(inProcess[key]) : undefined;
-    return judge({
+    return cliLatency({
       id: `orch.cli.${key}`,
       group: "orch",
       name,
-      unit: "ms",
-      value: s.p50,
-      p95: s.p95,
-      n: s.n,
-      baseline,
-      ratio: s.p50 / b.p50,
-      // "< 10x" and "<= 3x" both judged as ratio_max; the boundary itself is immaterial.
-      target: { kind: "ratio_max", value: max, text: `${op} ${max}x` },
-      note: `${kind}; ratio of medians, interleaved with the baseline${
-        own
-          ? `; the same call in-process (store + JSON.stringify): p50 ${own.p50.toFixed(1)} ms`
-          : ""
-      }`,
-      detail: { stats: s, baseline_stats: b, ...(own ? { in_process_stats: own } : {}) },
+      samples: stats(samples.get(key)!),
+      baseline: b,
+      max,
+      op,
+      kind,
+      extra: own && {
+        note: `; the same call in-process (store + JSON.stringify): p50 ${own.p50.toFixed(1)} ms`,
+        detail: { in_process_stats: own },
+      },
     });
   });
 }
@@ -304,63 +297,41 @@ export async function benchOrchWait(
     String(timeout),
   ];
   ctx.log(`orch wait (${w.label}): ${samples} wake samples`);
-  const wake: number[] = [];
-  const exit: number[] = [];
-  const commit: number[] = [];
-  for (let i = -1; i < samples; i++) {
-    const taskId = w.tasks[i + 1]!;
-    const attempt = store.latestAttempt(w.run, taskId);
-    if (!attempt) throw new Error(`task ${taskId} was not dispatched`);
-    // Untimed: the worker claims; reconcile now so the waiter starts with nothing to fold.
-    const claimed = store.inbox.claimThread(attempt.assigned_to, { threadId: attempt.thread_id })
-      .thread;
-    store.reconcile(w.run);
-    const child = spawnWatched(args(maxEvent(), 30));
-    try {
-      await waitUntilWaiting(child.child.pid, dbPath);
-      const t0 = performance.now();
-      store.inbox.completeThread({
-        agent: attempt.assigned_to,
-        threadId: attempt.thread_id,
-        leaseEpoch: claimed.lease_epoch,
-        body: "done",
-      });
-      const tc = performance.now();
-      const t1 = await child.firstLineAt;
-      const out = await child.done;
-      const json = JSON.parse(out.stdout);
-      const events = json.events as Array<{ type: string; task_id: string }> | undefined;
-      if (
-        json.ok !== true || json.timed_out !== false ||
-        !events?.some((e) => e.type === "task_done" && e.task_id === taskId)
-      ) {
-        throw new Error(`orch wait did not report task_done: ${out.stdout} ${out.stderr}`);
-      }
-      if (i < 0) continue; // warm-up
-      wake.push(t1 - t0);
-      exit.push(out.exitAt - t0);
-      commit.push(tc - t0);
-    } finally {
-      try {
-        child.child.kill("SIGTERM");
-      } catch { /* already exited */ }
-      await child.done.catch(() => undefined);
-    }
-  }
-  const s = stats(wake);
   const metrics: Metric[] = [
-    judge({
-      id: `orch.wait.wake.${w.run}`,
-      group: "orch",
-      name: `orch wait --for task_done wake, ${w.label} (commit -> stdout line)`,
-      unit: "ms",
-      value: s.p50,
-      p95: s.p95,
-      n: s.n,
-      target: { kind: "value_max", value: 50, text: "p50 <= 50 ms" },
-      note:
-        "t0 just before the in-process completeThread commit; the waiter then reconciles thread_done into task_done (its own write transaction) and prints",
-      detail: { stats: s, commit_stats: stats(commit), exit_stats: stats(exit), samples: wake },
+    await wakeLatency({
+      samples,
+      dbPath,
+      failure: "orch wait did not report task_done",
+      metric: {
+        id: `orch.wait.wake.${w.run}`,
+        group: "orch",
+        name: `orch wait --for task_done wake, ${w.label} (commit -> stdout line)`,
+        note:
+          "t0 just before the in-process completeThread commit; the waiter then reconciles thread_done into task_done (its own write transaction) and prints",
+      },
+    }, (i) => {
+      const taskId = w.tasks[i + 1]!;
+      const attempt = store.latestAttempt(w.run, taskId);
+      if (!attempt) throw new Error(`task ${taskId} was not dispatched`);
+      // Untimed: the worker claims; reconcile now so the waiter starts with nothing to fold.
+      const claimed = store.inbox.claimThread(attempt.assigned_to, { threadId: attempt.thread_id })
+        .thread;
+      store.reconcile(w.run);
+      return {
+        args: args(maxEvent(), 30),
+        commit: () => {
+          store.inbox.completeThread({
+            agent: attempt.assigned_to,
+            threadId: attempt.thread_id,
+            leaseEpoch: claimed.lease_epoch,
+            body: "done",
+          });
+        },
+        reports: (json) => {
+          const events = json["events"] as Array<{ type: string; task_id: string }> | undefined;
+          return !!events?.some((e) => e.type === "task_done" && e.task_id === taskId);
+        },
+      };
     }),
   ];
   if (w.idle) {

@@ -53,24 +53,21 @@ async function exec(program: Program, args: string[], options: { json?: boolean 
   return { code: out.code, out: text, json };
 }
 
-async function orch(...args: string[]): Promise<Json> {
-  const r = await exec("orch", args);
+/** Runs `program --json ...args`; throws unless it printed `"ok": true`. */
+async function okJson(program: Program, args: string[]): Promise<Json> {
+  const r = await exec(program, args);
   if (r.json["ok"] !== true) {
-    throw new Error(`orch ${args.join(" ")}: ${JSON.stringify(r.json["error"])}`);
+    throw new Error(`${program} ${args.join(" ")}: ${JSON.stringify(r.json["error"])}`);
   }
   return r.json;
 }
 
-async function inbox(...args: string[]): Promise<Json> {
-  const r = await exec("inbox", args);
-  if (r.json["ok"] !== true) {
-    throw new Error(`inbox ${args.join(" ")}: ${JSON.stringify(r.json["error"])}`);
-  }
-  return r.json;
-}
+const orch = (...args: string[]): Promise<Json> => okJson("orch", args);
+const inbox = (...args: string[]): Promise<Json> => okJson("inbox", args);
 
-async function git(...args: string[]): Promise<void> {
-  const out = await new Deno.Command("git", { args, cwd: repo, stdout: "null", stderr: "piped" })
+/** Runs git in `cwd`; throws with its stderr unless it exits 0. */
+async function gitIn(cwd: string, ...args: string[]): Promise<void> {
+  const out = await new Deno.Command("git", { args, cwd, stdout: "null", stderr: "piped" })
     .output();
   if (out.code !== 0) {
     throw new Error(`git ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
@@ -88,39 +85,20 @@ async function showStatus(): Promise<void> {
 async function work(agent: string, threadId: number, payload: Json): Promise<void> {
   const task = String(payload["task_id"]);
   const attempt = Number(payload["attempt_n"]);
-  const claim = await inbox(
-    "claim",
-    "--agent",
-    agent,
-    "--thread",
-    String(threadId),
-    "--lease-seconds",
-    "60",
-  );
+  /** `inbox COMMAND --agent AGENT --thread THREAD ...args`: this worker on its thread. */
+  const onThread = (command: string, ...args: string[]) =>
+    inbox(command, "--agent", agent, "--thread", String(threadId), ...args);
+  const claim = await onThread("claim", "--lease-seconds", "60");
   say(
     agent,
     `claimed thread ${threadId} (${task}, attempt ${attempt}, lease epoch ${
       claim["thread"]["lease_epoch"]
     })`,
   );
-  await inbox(
-    "update",
-    "--agent",
-    agent,
-    "--thread",
-    String(threadId),
-    "--progress",
-    "30",
-    "--body",
-    "Reading the brief and the code",
-  );
+  await onThread("update", "--progress", "30", "--body", "Reading the brief and the code");
   if (task === "T3" && attempt === 1) {
-    await inbox(
+    await onThread(
       "fail",
-      "--agent",
-      agent,
-      "--thread",
-      String(threadId),
       "--reason",
       "Contract mismatch: the API spec names a field the schema lacks",
     );
@@ -128,34 +106,18 @@ async function work(agent: string, threadId: number, payload: Json): Promise<voi
     return;
   }
   if (task === "T4") {
-    const q = await inbox(
+    const q = await onThread(
       "update",
-      "--agent",
-      agent,
-      "--thread",
-      String(threadId),
       "--status",
       "blocked",
       "--body",
       "Should posts support scheduled publishing, or only draft and published?",
     );
     say(agent, `blocked on ${task}: asked "${q["message"]["body"]}"`);
-    const reply = await inbox(
-      "wait-reply",
-      "--agent",
-      agent,
-      "--thread",
-      String(threadId),
-      "--timeout-seconds",
-      "60",
-    );
+    const reply = await onThread("wait-reply", "--timeout-seconds", "60");
     say(agent, `got the answer: "${reply["message"]["body"]}"`);
-    await inbox(
+    await onThread(
       "update",
-      "--agent",
-      agent,
-      "--thread",
-      String(threadId),
       "--status",
       "in_progress",
       "--progress",
@@ -168,21 +130,12 @@ async function work(agent: string, threadId: number, payload: Json): Promise<voi
     const wt = String(payload["worktree_path"]);
     const file = `${task.toLowerCase()}.txt`;
     await Deno.writeTextFile(join(wt, file), `${task}: ${payload["title"]}\n`);
-    const c = async (...args: string[]) => {
-      const out = await new Deno.Command("git", { args, cwd: wt, stdout: "null", stderr: "piped" })
-        .output();
-      if (out.code !== 0) throw new Error(new TextDecoder().decode(out.stderr));
-    };
-    await c("add", file);
-    await c("commit", "-q", "-m", `${task}: ${payload["title"]}`);
+    await gitIn(wt, "add", file);
+    await gitIn(wt, "commit", "-q", "-m", `${task}: ${payload["title"]}`);
     say(agent, `committed ${file} on ${payload["branch_name"]}`);
   }
-  await inbox(
+  await onThread(
     "update",
-    "--agent",
-    agent,
-    "--thread",
-    String(threadId),
     "--status",
     "verifying",
     "--progress",
@@ -191,17 +144,7 @@ async function work(agent: string, threadId: number, payload: Json): Promise<voi
     "Checking acceptance",
   );
   await Deno.writeTextFile(join(dir, `${task}-notes.md`), `# ${task}\n\nDone by ${agent}.\n`);
-  await inbox(
-    "done",
-    "--agent",
-    agent,
-    "--thread",
-    String(threadId),
-    "--body",
-    `${task} complete`,
-    "--artifact",
-    join(dir, `${task}-notes.md`),
-  );
+  await onThread("done", "--body", `${task} complete`, "--artifact", join(dir, `${task}-notes.md`));
   say(agent, `done with ${task}`);
 }
 
@@ -209,13 +152,13 @@ async function work(agent: string, threadId: number, payload: Json): Promise<voi
 
 try {
   await Deno.mkdir(repo);
-  await git("init", "-q", "-b", "main");
-  await git("config", "user.email", "demo@example.com");
-  await git("config", "user.name", "Demo");
+  await gitIn(repo, "init", "-q", "-b", "main");
+  await gitIn(repo, "config", "user.email", "demo@example.com");
+  await gitIn(repo, "config", "user.name", "Demo");
   await Deno.writeTextFile(join(repo, "README.md"), "# Blog MVP\n");
   await Deno.writeTextFile(join(repo, ".gitignore"), ".orch/\n");
-  await git("add", ".");
-  await git("commit", "-q", "-m", "Initial commit");
+  await gitIn(repo, "add", ".");
+  await gitIn(repo, "commit", "-q", "-m", "Initial commit");
   console.log(bold(`Demo in ${dir}`));
 
   await inbox("init");

@@ -1,53 +1,15 @@
 /**
  * Helpers for the orch tests: a temp git repository next to an initialised
- * database, git queries from the test process, and orch run in a chosen
- * working directory (code mode uses it as the default repository).
+ * database and orch run in a chosen working directory (code mode uses it as
+ * the default repository). Git itself is in tests/_git.ts.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { cli, type CliResult, inbox, ok, orch } from "./_cli.ts";
 import { withSqlite } from "./_db.ts";
+import { initRepo } from "./_git.ts";
 
 export type Json = Record<string, unknown>;
-
-/** Runs git in `cwd` from the test process; throws unless it exits 0. */
-export async function git(cwd: string, ...args: string[]): Promise<string> {
-  const out = await gitResult(cwd, ...args);
-  if (out.code !== 0) throw new Error(`git ${args.join(" ")} failed: ${out.stderr}`);
-  return out.stdout;
-}
-
-/** Runs git in `cwd` and returns its exit code and output. */
-export async function gitResult(
-  cwd: string,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command("git", {
-    args,
-    cwd,
-    stdout: "piped",
-    stderr: "piped",
-    env: { GIT_CONFIG_NOSYSTEM: "1", GIT_TERMINAL_PROMPT: "0" },
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
-
-/** Makes `dir` a git repository on `main` with local identity and one commit. */
-export async function initRepo(dir: string, files: Record<string, string> = {}): Promise<void> {
-  await Deno.mkdir(dir, { recursive: true });
-  await git(dir, "init", "-q", "-b", "main");
-  await git(dir, "config", "user.name", "Orch Test");
-  await git(dir, "config", "user.email", "orch-test@example.com");
-  await git(dir, "config", "commit.gpgsign", "false");
-  for (const [name, text] of Object.entries({ "README.md": "# test repo\n", ...files })) {
-    const path = join(dir, name);
-    await Deno.mkdir(join(path, ".."), { recursive: true });
-    await Deno.writeTextFile(path, text);
-  }
-  await git(dir, "add", "-A");
-  await git(dir, "commit", "-q", "-m", "initial");
-}
 
 /** A temp dir holding a git repo (`repo`) and an initialised database (`db`, outside the repo). */
 export async function tempRepo(): Promise<

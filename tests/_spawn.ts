@@ -15,10 +15,10 @@ export interface Running {
   exited(): boolean;
 }
 
-/** Starts `program args...` (stdout/stderr piped, no stdin). */
-export function spawnCli(program: Program, args: string[]): Running {
+/** Starts `deno <args>` in the repository root (stdout/stderr piped, no stdin). */
+function spawnDeno(args: string[]): Running {
   const child = new Deno.Command(Deno.execPath(), {
-    args: [...cliCommand(program), ...args],
+    args,
     cwd: ROOT,
     stdin: "null",
     stdout: "piped",
@@ -30,23 +30,18 @@ export function spawnCli(program: Program, args: string[]): Running {
   return { child, exited: () => done };
 }
 
+/** Starts `program args...` (stdout/stderr piped, no stdin). */
+export function spawnCli(program: Program, args: string[]): Running {
+  return spawnDeno([...cliCommand(program), ...args]);
+}
+
 /** Starts a script with exactly the given permission flags. */
 export function spawnScript(
   script: string,
   permissions: readonly string[],
   args: string[],
 ): Running {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--no-prompt", "--quiet", ...permissions, script, ...args],
-    cwd: ROOT,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
-  let done = false;
-  child.status.then(() => done = true);
-  return { child, exited: () => done };
+  return spawnDeno(["run", "--no-prompt", "--quiet", ...permissions, script, ...args]);
 }
 
 /** Splits a byte stream into lines (without the newline); a last partial line is dropped. */

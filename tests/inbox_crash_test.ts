@@ -34,6 +34,16 @@ function _assertNoHalfWrites(db: string): number {
   });
 }
 
+/** The ids of the threads in `db`. */
+function _threadIds(db: string): Set<number> {
+  return new Set(
+    withSqlite(
+      db,
+      (raw) => raw.prepare("SELECT id FROM threads").all().map((r) => Number(r["id"])),
+    ),
+  );
+}
+
 Deno.test("inbox store: a writer killed with SIGKILL mid-burst loses no committed thread", async () => {
   await using env = await tempDb();
   const writer = spawnScript(FIXTURE, PERMISSIONS.inbox, [env.db]);
@@ -54,12 +64,7 @@ Deno.test("inbox store: a writer killed with SIGKILL mid-burst loses no committe
 
   assert.equal(integrityCheck(env.db), "ok");
   const total = _assertNoHalfWrites(env.db);
-  const present = new Set(
-    withSqlite(
-      env.db,
-      (raw) => raw.prepare("SELECT id FROM threads").all().map((r) => Number(r["id"])),
-    ),
-  );
+  const present = _threadIds(env.db);
   const missing = printed.filter((id) => !present.has(id));
   assert.deepEqual(missing, []);
   assert.ok(total >= printed.length);
@@ -124,12 +129,7 @@ Deno.test("inbox send: of a burst of processes with one killed mid-flight, every
 
   assert.equal(integrityCheck(env.db), "ok");
   const total = _assertNoHalfWrites(env.db);
-  const present = new Set(
-    withSqlite(
-      env.db,
-      (raw) => raw.prepare("SELECT id FROM threads").all().map((r) => Number(r["id"])),
-    ),
-  );
+  const present = _threadIds(env.db);
   assert.deepEqual(recorded.filter((id) => !present.has(id)), []);
   // A killed send either committed whole or not at all.
   assert.ok(total >= recorded.length && total <= recorded.length + killed, `${total} threads`);

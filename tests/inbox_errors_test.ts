@@ -108,6 +108,9 @@ async function _expectError(
   return error;
 }
 
+/** A `send` from a to b with subject s: the send cases add or break one flag. */
+const SEND = ["send", "--from", "a", "--to", "b", "--subject", "s"];
+
 /** One error case against a fresh database in every state. */
 function _case(
   name: string,
@@ -150,39 +153,14 @@ for (const value of ["[1,2]", '"text"', "null", "42"]) {
     `send with non-object --payload-json ${value}`,
     "INVALID_INPUT",
     2,
-    () => [
-      "send",
-      "--from",
-      "a",
-      "--to",
-      "b",
-      "--subject",
-      "s",
-      "--body",
-      "x",
-      "--payload-json",
-      value,
-    ],
+    () => [...SEND, "--body", "x", "--payload-json", value],
   );
 }
 _case(
   "send with a missing --body-file",
   "INPUT_FILE_NOT_FOUND",
   2,
-  (
-    _w,
-    env,
-  ) => [
-    "send",
-    "--from",
-    "a",
-    "--to",
-    "b",
-    "--subject",
-    "s",
-    "--body-file",
-    join(env.dir, "nope.txt"),
-  ],
+  (_w, env) => [...SEND, "--body-file", join(env.dir, "nope.txt")],
 );
 _case(
   "done with a missing --artifact",
@@ -233,10 +211,7 @@ _case(
   "send with both --body and --body-file",
   "USAGE",
   2,
-  (
-    _w,
-    env,
-  ) => ["send", "--from", "a", "--to", "b", "--subject", "s", "--body", "x", "--body-file", env.db],
+  (_w, env) => [...SEND, "--body", "x", "--body-file", env.db],
 );
 _case(
   "update with nothing to update",
@@ -363,16 +338,13 @@ _case(
 _case("send with a --body-file that is not UTF-8", "INVALID_INPUT", 2, (_w, env) => {
   const path = join(env.dir, "latin1.txt");
   Deno.writeFileSync(path, new Uint8Array([0x63, 0x61, 0x66, 0xe9]));
-  return ["send", "--from", "a", "--to", "b", "--subject", "s", "--body-file", path];
+  return [...SEND, "--body-file", path];
 });
 _case(
   "send with a directory as --artifact",
   "INVALID_INPUT",
   2,
-  (
-    _w,
-    env,
-  ) => ["send", "--from", "a", "--to", "b", "--subject", "s", "--body", "x", "--artifact", env.dir],
+  (_w, env) => [...SEND, "--body", "x", "--artifact", env.dir],
 );
 _case(
   "artifact get --out into a missing directory",
@@ -404,7 +376,7 @@ Deno.test("inbox on a missing database file: DB_NOT_FOUND, exit 3, the file is n
   await _expectError(missing, ["--db", missing, "list"], "DB_NOT_FOUND", 3);
   await _expectError(
     missing,
-    ["--db", missing, "send", "--from", "a", "--to", "b", "--subject", "s", "--body", "x"],
+    ["--db", missing, ...SEND, "--body", "x"],
     "DB_NOT_FOUND",
     3,
   );

@@ -8,16 +8,8 @@ import { join } from "node:path";
 import { type CliResult, inbox, ok, orch, tempDb, until } from "./_cli.ts";
 import { scalar } from "./_db.ts";
 import { hasFileOpen, spawnCli } from "./_spawn.ts";
-import {
-  assertError,
-  exists,
-  git,
-  type Json,
-  orchIn,
-  rowCounts,
-  seedRun,
-  tempRepo,
-} from "./_orch.ts";
+import { git } from "./_git.ts";
+import { assertError, exists, type Json, orchIn, rowCounts, seedRun, tempRepo } from "./_orch.ts";
 
 interface Dispatched {
   attempt: Json;

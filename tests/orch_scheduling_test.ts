@@ -15,6 +15,21 @@ async function _readyIds(db: string, run: string): Promise<string[]> {
   return _ids((await ok(orch(db, "ready", "--run", run)))["tasks"]);
 }
 
+/** `orch dispatch --run R --task TASK --execution-mode analysis ...extra`. */
+function _dispatchR(db: string, task: string, ...extra: string[]) {
+  return orch(
+    db,
+    "dispatch",
+    "--run",
+    "R",
+    "--task",
+    task,
+    "--execution-mode",
+    "analysis",
+    ...extra,
+  );
+}
+
 /** Claims and finishes the latest attempt's thread of `task` as its worker. */
 async function _finish(db: string, run: string, task: string): Promise<void> {
   const status = await ok(orch(db, "status", "--run", run));
@@ -128,12 +143,12 @@ Deno.test("ready: a chain a <- b <- c becomes ready one link at a time as worker
   await using env = await tempDb();
   await seedRun(env.db, "R", { a: "wa", b: "wb", c: "wc" }, [["b", "a"], ["c", "b"]]);
   assert.deepEqual(await _readyIds(env.db, "R"), ["a"]);
-  await ok(orch(env.db, "dispatch", "--run", "R", "--task", "a", "--execution-mode", "analysis"));
+  await ok(_dispatchR(env.db, "a"));
   assert.deepEqual(await _readyIds(env.db, "R"), []);
   await _finish(env.db, "R", "a");
   // ready reconciles first: the worker's done is enough.
   assert.deepEqual(await _readyIds(env.db, "R"), ["b"]);
-  await ok(orch(env.db, "dispatch", "--run", "R", "--task", "b", "--execution-mode", "analysis"));
+  await ok(_dispatchR(env.db, "b"));
   assert.deepEqual(await _readyIds(env.db, "R"), []);
   await _finish(env.db, "R", "b");
   assert.deepEqual(await _readyIds(env.db, "R"), ["c"]);
@@ -150,24 +165,15 @@ Deno.test("dispatch: a task whose dependency is not done is TASK_NOT_READY (exit
   await using env = await tempDb();
   await seedRun(env.db, "R", { a: "w", b: "w" }, [["b", "a"]]);
   const before = rowCounts(env.db);
-  const r = await orch(
-    env.db,
-    "dispatch",
-    "--run",
-    "R",
-    "--task",
-    "b",
-    "--execution-mode",
-    "analysis",
-  );
+  const r = await _dispatchR(env.db, "b");
   assertError(r, "TASK_NOT_READY", 4);
   assert.match(r.json.error!.message, /dependency "a" is not done/);
   assert.deepEqual(rowCounts(env.db), before);
 
-  await ok(orch(env.db, "dispatch", "--run", "R", "--task", "a", "--execution-mode", "analysis"));
+  await ok(_dispatchR(env.db, "a"));
   // Dispatching a task that is already dispatched is refused too.
   assertError(
-    await orch(env.db, "dispatch", "--run", "R", "--task", "a", "--execution-mode", "analysis"),
+    await _dispatchR(env.db, "a"),
     "TASK_NOT_READY",
     4,
   );
@@ -180,7 +186,7 @@ Deno.test("dispatch: without --to or a default worker it is a USAGE error and wr
   await ok(orch(env.db, "task", "add", "--run", "R", "--task", "T", "--title", "t"));
   const before = rowCounts(env.db);
   assertError(
-    await orch(env.db, "dispatch", "--run", "R", "--task", "T", "--execution-mode", "analysis"),
+    await _dispatchR(env.db, "T"),
     "USAGE",
     2,
   );
@@ -190,29 +196,17 @@ Deno.test("dispatch: without --to or a default worker it is a USAGE error and wr
 Deno.test("dispatch: a repeated idempotency key returns the first attempt", async () => {
   await using env = await tempDb();
   await seedRun(env.db, "R", { a: "w", b: "w" });
-  const args = ["dispatch", "--run", "R", "--task", "a", "--execution-mode", "analysis"];
-  const first = await ok(orch(env.db, ...args, "--idempotency-key", "k1"));
+  const first = await ok(_dispatchR(env.db, "a", "--idempotency-key", "k1"));
   assert.equal(first["replayed"], false);
   const counts = rowCounts(env.db);
-  const again = await ok(orch(env.db, ...args, "--idempotency-key", "k1"));
+  const again = await ok(_dispatchR(env.db, "a", "--idempotency-key", "k1"));
   assert.equal(again["replayed"], true);
   assert.deepEqual(again["attempt"], first["attempt"]);
   assert.equal((again["thread"] as Json)["id"], (first["thread"] as Json)["id"]);
   assert.deepEqual(rowCounts(env.db), counts);
   // The same key for another task is a conflict, not a silent replay.
   assertError(
-    await orch(
-      env.db,
-      "dispatch",
-      "--run",
-      "R",
-      "--task",
-      "b",
-      "--execution-mode",
-      "analysis",
-      "--idempotency-key",
-      "k1",
-    ),
+    await _dispatchR(env.db, "b", "--idempotency-key", "k1"),
     "IDEMPOTENCY_CONFLICT",
     4,
   );
@@ -225,19 +219,7 @@ Deno.test("dispatch: six processes racing on one task make exactly one attempt",
   const results = await Promise.all(
     Array.from(
       { length: 6 },
-      (_, i) =>
-        orch(
-          env.db,
-          "dispatch",
-          "--run",
-          "R",
-          "--task",
-          "a",
-          "--execution-mode",
-          "analysis",
-          "--body",
-          `racer ${i}`,
-        ),
+      (_, i) => _dispatchR(env.db, "a", "--body", `racer ${i}`),
     ),
   );
   const winners = results.filter((r) => r.code === 0);

@@ -9,7 +9,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { cliCommand, type CliResult, inbox, ok } from "./_cli.ts";
 import { hasFileOpen, spawnCli } from "./_spawn.ts";
-import { exists, git, initRepo, type Json } from "./_orch.ts";
+import { git, initRepo } from "./_git.ts";
+import { exists, type Json } from "./_orch.ts";
 import { until } from "./_cli.ts";
 
 /** The seed's Typical Commands, verbatim. */

@@ -7,17 +7,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { inbox, ok, orch } from "./_cli.ts";
 import { scalar, withSqlite } from "./_db.ts";
-import {
-  assertError,
-  exists,
-  git,
-  gitResult,
-  type Json,
-  orchIn,
-  rowCounts,
-  seedRun,
-  tempRepo,
-} from "./_orch.ts";
+import { git, gitResult } from "./_git.ts";
+import { assertError, exists, type Json, orchIn, rowCounts, seedRun, tempRepo } from "./_orch.ts";
 
 const CODE = ["--execution-mode", "code"];
 
@@ -35,6 +26,11 @@ async function _readyIds(db: string, run: string): Promise<string[]> {
   return ((await ok(orch(db, "ready", "--run", run)))["tasks"] as Json[]).map((t) =>
     String(t["id"])
   );
+}
+
+/** `orch dispatch --run R --task TASK ...args` in the repo (its working directory). */
+function _dispatchR(env: { repo: string; db: string }, task: string, ...args: string[]) {
+  return orchIn(env.repo, env.db, "dispatch", "--run", "R", "--task", task, ...args);
 }
 
 /** Asserts that a failed code dispatch left no trace: same rows, task ready, no dir, no branch. */
@@ -55,7 +51,7 @@ Deno.test("dispatch --execution-mode code: makes a branch and a worktree at the 
   await seedRun(env.db, "R", { T: "coder" });
   const head = (await git(env.repo, "rev-parse", "HEAD")).trim();
   // No --repo-path, no --workspace-root, no --base-ref: the working directory's clean HEAD.
-  const r = await ok(orchIn(env.repo, env.db, "dispatch", "--run", "R", "--task", "T", ...CODE));
+  const r = await ok(_dispatchR(env, "T", ...CODE));
   const a = r["attempt"] as Json;
   const path = join(env.repo, ".orch/worktrees/R/T/attempt-1");
   assert.deepEqual(
@@ -124,7 +120,7 @@ Deno.test("dispatch --execution-mode code: a dirty repo without --base-ref is DI
       await git(env.repo, "checkout", "-q", "--", "README.md");
       await Deno.writeTextFile(join(env.repo, "new.txt"), "new\n");
     }
-    const r = await orchIn(env.repo, env.db, "dispatch", "--run", "R", "--task", "T", ...CODE);
+    const r = await _dispatchR(env, "T", ...CODE);
     assertError(r, "DIRTY_REPO", 5);
     assert.match(r.json.error!.message, /--base-ref/);
     await _assertNothingMade(env, before, path);
@@ -143,18 +139,7 @@ Deno.test("dispatch --execution-mode code: an explicit --base-ref works on a dir
   await Deno.writeTextFile(join(env.repo, "README.md"), "uncommitted\n");
 
   const r = await ok(
-    orchIn(
-      env.repo,
-      env.db,
-      "dispatch",
-      "--run",
-      "R",
-      "--task",
-      "T",
-      ...CODE,
-      "--base-ref",
-      "main",
-    ),
+    _dispatchR(env, "T", ...CODE, "--base-ref", "main"),
   );
   const a = r["attempt"] as Json;
   assert.equal(a["base_ref"], "main");
@@ -166,7 +151,7 @@ Deno.test("dispatch --execution-mode code: an explicit --base-ref works on a dir
 
   // A commit id as the base.
   const u = await ok(
-    orchIn(env.repo, env.db, "dispatch", "--run", "R", "--task", "U", ...CODE, "--base-ref", first),
+    _dispatchR(env, "U", ...CODE, "--base-ref", first),
   );
   const ua = u["attempt"] as Json;
   assert.equal(ua["base_commit"], first);
@@ -180,17 +165,7 @@ Deno.test("dispatch --execution-mode code: an unknown --base-ref is BASE_REF_NOT
   const before = rowCounts(env.db);
   const path = join(env.repo, ".orch/worktrees/R/T/attempt-1");
   for (const ref of ["no-such-branch", "--output=/tmp/x", "main~99"]) {
-    const r = await orchIn(
-      env.repo,
-      env.db,
-      "dispatch",
-      "--run",
-      "R",
-      "--task",
-      "T",
-      ...CODE,
-      `--base-ref=${ref}`,
-    );
+    const r = await _dispatchR(env, "T", ...CODE, `--base-ref=${ref}`);
     assertError(r, "BASE_REF_NOT_FOUND", 5);
     await _assertNothingMade(env, before, path);
   }
@@ -204,7 +179,7 @@ Deno.test("dispatch --execution-mode code: an existing worktree path fails and l
   await Deno.mkdir(path, { recursive: true });
   await Deno.writeTextFile(join(path, "keep.txt"), "mine\n");
   // Keep the repo clean: the pre-made directory is under the ignored workspace root.
-  const r = await orchIn(env.repo, env.db, "dispatch", "--run", "R", "--task", "T", ...CODE);
+  const r = await _dispatchR(env, "T", ...CODE);
   assertError(r, "WORKSPACE_ERROR", 5);
   assert.deepEqual(rowCounts(env.db), before);
   assert.deepEqual(await _readyIds(env.db, "R"), ["T"]);
@@ -223,7 +198,7 @@ Deno.test("dispatch --execution-mode code: an existing branch of that name with 
   await git(env.repo, "checkout", "-q", "main");
   const tip = (await git(env.repo, "rev-parse", "orch/R/T/attempt-1")).trim();
   const before = rowCounts(env.db);
-  const r = await orchIn(env.repo, env.db, "dispatch", "--run", "R", "--task", "T", ...CODE);
+  const r = await _dispatchR(env, "T", ...CODE);
   assertError(r, "WORKSPACE_ERROR", 5);
   assert.deepEqual(rowCounts(env.db), before);
   assert.deepEqual(await _readyIds(env.db, "R"), ["T"]);
@@ -243,12 +218,12 @@ Deno.test("dispatch --execution-mode code: reclaims an empty leftover of a kille
   await git(env.repo, "worktree", "add", "-q", "-b", "orch/R/U/attempt-1", leftU, "HEAD");
   await Deno.writeTextFile(join(leftU, "precious.txt"), "unsaved work\n");
 
-  const t = await ok(orchIn(env.repo, env.db, "dispatch", "--run", "R", "--task", "T", ...CODE));
+  const t = await ok(_dispatchR(env, "T", ...CODE));
   assert.equal((t["attempt"] as Json)["worktree_path"], leftT);
   assert.equal((await git(leftT, "rev-parse", "HEAD")).trim(), head);
 
   const before = rowCounts(env.db);
-  const u = await orchIn(env.repo, env.db, "dispatch", "--run", "R", "--task", "U", ...CODE);
+  const u = await _dispatchR(env, "U", ...CODE);
   assertError(u, "WORKSPACE_ERROR", 5);
   assert.deepEqual(rowCounts(env.db), before);
   assert.equal(await Deno.readTextFile(join(leftU, "precious.txt")), "unsaved work\n");
@@ -263,7 +238,7 @@ Deno.test("dispatch --execution-mode code: a failing checkout hook leaves no hal
   await Deno.chmod(hook, 0o755);
   const before = rowCounts(env.db);
   const path = join(env.repo, ".orch/worktrees/R/T/attempt-1");
-  const r = await orchIn(env.repo, env.db, "dispatch", "--run", "R", "--task", "T", ...CODE);
+  const r = await _dispatchR(env, "T", ...CODE);
   assertError(r, "WORKSPACE_ERROR", 5);
   await _assertNothingMade(env, before, path);
 });
@@ -277,7 +252,7 @@ Deno.test("dispatch --execution-mode code: a database failure after git removes 
     ));
   const before = rowCounts(env.db);
   const path = join(env.repo, ".orch/worktrees/R/T/attempt-1");
-  const r = await orchIn(env.repo, env.db, "dispatch", "--run", "R", "--task", "T", ...CODE);
+  const r = await _dispatchR(env, "T", ...CODE);
   assert.equal(r.json.ok, false);
   assert.notEqual(r.code, 0);
   assert.match(r.json.error!.message, /attempts are frozen/);
@@ -322,35 +297,14 @@ Deno.test("dispatch --execution-mode analysis: no worktree, and code-only flags 
   const before = rowCounts(env.db);
   for (const flag of [["--base-ref", "main"], ["--workspace-root", "x"]]) {
     assertError(
-      await orchIn(
-        env.repo,
-        env.db,
-        "dispatch",
-        "--run",
-        "R",
-        "--task",
-        "T",
-        "--execution-mode",
-        "analysis",
-        ...flag,
-      ),
+      await _dispatchR(env, "T", "--execution-mode", "analysis", ...flag),
       "USAGE",
       2,
     );
   }
   assert.deepEqual(rowCounts(env.db), before);
   const r = await ok(
-    orchIn(
-      env.repo,
-      env.db,
-      "dispatch",
-      "--run",
-      "R",
-      "--task",
-      "T",
-      "--execution-mode",
-      "analysis",
-    ),
+    _dispatchR(env, "T", "--execution-mode", "analysis"),
   );
   assert.equal((r["attempt"] as Json)["worktree_path"], null);
   assert.equal(await exists(join(env.repo, ".orch")), false);

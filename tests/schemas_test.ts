@@ -439,18 +439,10 @@ Deno.test("orch --json output of every command parses under its output schema", 
     "orch-task-add",
     orch(db, "task", "add", "--run", "R1", "--task", "T3", "--title", "Docs"),
   );
-  const dep = await okAs(
-    "orch-dep-add",
-    orch(db, "dep", "add", "--run", "R1", "--task", "T2", "--depends-on", "T1"),
-  );
+  const addDep = () => orch(db, "dep", "add", "--run", "R1", "--task", "T2", "--depends-on", "T1");
+  const dep = await okAs("orch-dep-add", addDep());
   assert.equal(dep.created, true);
-  assert.equal(
-    (await okAs(
-      "orch-dep-add",
-      orch(db, "dep", "add", "--run", "R1", "--task", "T2", "--depends-on", "T1"),
-    )).created,
-    false,
-  );
+  assert.equal((await okAs("orch-dep-add", addDep())).created, false);
   const ready = await okAs("orch-ready", orch(db, "ready", "--run", "R1"));
   assert.deepEqual(ready.tasks.map((t) => t.id), ["T1", "T3"]);
   await fails(
@@ -464,40 +456,15 @@ Deno.test("orch --json output of every command parses under its output schema", 
   await fails(orch(db, "status", "--run", "nope"), "RUN_NOT_FOUND");
 
   // Analysis task: blocked question, answer, done.
-  const d1 = await ok(
+  const dispatchT1 = () =>
     orch(
-      db,
-      "dispatch",
-      "--run",
-      "R1",
-      "--task",
-      "T1",
-      "--execution-mode",
-      "analysis",
-      "--idempotency-key",
-      "d1",
-    ),
-  );
+      ...[db, "dispatch", "--run", "R1", "--task", "T1"],
+      ...["--execution-mode", "analysis", "--idempotency-key", "d1"],
+    );
+  const d1 = await ok(dispatchT1());
   const dispatched = check("orch-dispatch", d1);
   check("attempt", dispatched.attempt);
-  assert.equal(
-    (await okAs(
-      "orch-dispatch",
-      orch(
-        db,
-        "dispatch",
-        "--run",
-        "R1",
-        "--task",
-        "T1",
-        "--execution-mode",
-        "analysis",
-        "--idempotency-key",
-        "d1",
-      ),
-    )).replayed,
-    true,
-  );
+  assert.equal((await okAs("orch-dispatch", dispatchT1())).replayed, true);
   const saved = join(env.dir, "dispatch.json");
   await Deno.writeTextFile(saved, JSON.stringify(d1));
   const brief = await okAs("orch-brief", orch(db, "brief", "--dispatch-json", saved));

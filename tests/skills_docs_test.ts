@@ -43,6 +43,7 @@
 import assert from "node:assert/strict";
 import { join, relative, resolve } from "node:path";
 import { ERROR_CODES } from "../src/protocol/errors.ts";
+import { git } from "./_git.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -261,19 +262,6 @@ function _checkJson(where: string, text: string, step: DocStep): void {
   }
 }
 
-async function _git(cwd: string, ...args: string[]): Promise<void> {
-  const out = await new Deno.Command("git", {
-    args,
-    cwd,
-    stdout: "piped",
-    stderr: "piped",
-    env: { GIT_CONFIG_NOSYSTEM: "1", GIT_TERMINAL_PROMPT: "0" },
-  }).output();
-  if (!out.success) {
-    throw new Error(`git ${args.join(" ")} failed: ${new TextDecoder().decode(out.stderr)}`);
-  }
-}
-
 function _quote(s: string): string {
   return `'${s.replaceAll("'", `'\\''`)}'`;
 }
@@ -289,7 +277,7 @@ async function _scratch(): Promise<{ base: string; repo: string; tmp: string }> 
   const tmp = join(base, "tmp");
   await Deno.mkdir(tmp);
   await Deno.mkdir(repo);
-  await _git(repo, "init", "-q", "-b", "main");
+  await git(repo, "init", "-q", "-b", "main");
   await Deno.writeTextFile(join(repo, "README.md"), "# Scratch repository for the skill docs\n");
   for (const skill of Deno.readDirSync(join(ROOT, "skills"))) {
     if (!skill.isDirectory) continue;
@@ -309,8 +297,8 @@ async function _scratch(): Promise<{ base: string; repo: string; tmp: string }> 
       await Deno.chmod(path, 0o755);
     }
   }
-  await _git(repo, "add", "-A");
-  await _git(
+  await git(repo, "add", "-A");
+  await git(
     repo,
     "-c",
     "user.name=Skills Docs Test",
