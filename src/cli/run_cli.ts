@@ -9,11 +9,23 @@ import { printError } from "./respond.ts";
 
 const _encoder = new TextEncoder();
 
+/**
+ * A synchronous writer for stdout or stderr. When the reader goes away
+ * (`orch status | head`), the rest of the output is dropped quietly, as
+ * command-line tools do, instead of failing the command with a trace.
+ */
 function _writer(stream: { writeSync(p: Uint8Array): number }): Out {
+  let closed = false;
   return {
     write(text: string) {
+      if (closed) return;
       let bytes = _encoder.encode(text);
-      while (bytes.length > 0) bytes = bytes.subarray(stream.writeSync(bytes));
+      try {
+        while (bytes.length > 0) bytes = bytes.subarray(stream.writeSync(bytes));
+      } catch (err) {
+        if (!(err instanceof Deno.errors.BrokenPipe)) throw err;
+        closed = true;
+      }
     },
   };
 }

@@ -1,0 +1,37 @@
+import assert from "node:assert/strict";
+import { openDb } from "../src/db/open_db.ts";
+import { InboxStore } from "../src/store/inbox_store.ts";
+import { tempDb } from "./_cli.ts";
+import { spawnCli } from "./_spawn.ts";
+
+Deno.test("inbox list: a reader that goes away early ends the command quietly, no trace", async () => {
+  await using env = await tempDb();
+  const db = openDb(env.db);
+  try {
+    const store = new InboxStore(db);
+    db.write(() => {
+      for (let i = 0; i < 1500; i++) {
+        store.sendThread({
+          from: "lead",
+          to: "w",
+          subject: `${i} ${"long subject ".repeat(150)}`,
+          body: "x",
+        });
+      }
+    });
+  } finally {
+    db.close();
+  }
+  // ~3 MB of text: far more than a pipe holds, so the writer meets a closed pipe.
+  const run = spawnCli("inbox", ["--db", env.db, "list", "--limit", "1500"]);
+  const reader = run.child.stdout.getReader();
+  const first = await reader.read();
+  assert.ok(first.value && first.value.length > 0);
+  await reader.cancel();
+  const [status, stderr] = await Promise.all([
+    run.child.status,
+    new Response(run.child.stderr).text(),
+  ]);
+  assert.equal(status.code, 0, stderr);
+  assert.doesNotMatch(stderr, /\s+at |BrokenPipe|error/);
+});
