@@ -18,6 +18,15 @@
  */
 
 import { z } from "zod";
+import {
+  EXECUTION_MODES,
+  MESSAGE_TYPES,
+  ORCH_EVENT_TYPES,
+  RUN_STATUSES,
+  TASK_STATUSES,
+  THREAD_KINDS,
+  THREAD_STATUSES,
+} from "./enums.ts";
 import { ERROR_CODES, type ErrorCode } from "./errors.ts";
 
 // ---- scalars -----------------------------------------------------------------
@@ -49,85 +58,32 @@ const _JsonObject = z.record(z.string(), z.unknown());
 
 const _Sha256 = z.string().regex(/^[0-9a-f]{64}$/).describe("Lowercase hex sha256");
 
-// ---- enums (mirrors of the store's constants; tests/schemas_test.ts compares) -
+// ---- enums (built from src/protocol/enums.ts, as the store's types are) ----
 
-export const ThreadKindSchema = z.enum(["task", "question", "review", "note"]);
+export const ThreadKindSchema = z.enum(THREAD_KINDS);
 
-export const ThreadStatusSchema = z.enum([
-  "open",
-  "claimed",
-  "in_progress",
-  "blocked",
-  "verifying",
-  "done",
-  "failed",
-  "cancelled",
-]);
+export const ThreadStatusSchema = z.enum(THREAD_STATUSES);
 
-export const MessageTypeSchema = z.enum([
-  "task",
-  "progress",
-  "question",
-  "reply",
-  "result",
-  "failure",
-  "cancel",
-  "note",
-]);
+export const MessageTypeSchema = z.enum(MESSAGE_TYPES);
 
-export const RunStatusSchema = z.enum(["active", "completed", "cancelled"]);
+export const RunStatusSchema = z.enum(RUN_STATUSES);
 
 export const RunKindSchema = z.enum(["run", "council"]);
 
 /** Task status as reported: the stored statuses plus the derived `ready`. */
-export const TaskStatusSchema = z.enum([
-  "pending",
-  "ready",
-  "dispatched",
-  "in_progress",
-  "blocked",
-  "verifying",
-  "done",
-  "failed",
-  "cancelled",
+export const TaskStatusSchema = z.enum(["pending", "ready", ...TASK_STATUSES.slice(1)]);
+
+export const AttemptStatusSchema = z.enum(TASK_STATUSES.slice(1) as [
+  Exclude<typeof TASK_STATUSES[number], "pending">,
+  ...Exclude<typeof TASK_STATUSES[number], "pending">[],
 ]);
 
-export const AttemptStatusSchema = z.enum([
-  "dispatched",
-  "in_progress",
-  "blocked",
-  "verifying",
-  "done",
-  "failed",
-  "cancelled",
-]);
-
-export const ExecutionModeSchema = z.enum(["analysis", "code"]);
+export const ExecutionModeSchema = z.enum(EXECUTION_MODES);
 
 export const WorkspaceStatusSchema = z.enum(["active", "cleaned", "missing"]);
 
 /** Every event type orch writes (and `orch wait --for` accepts). */
-export const OrchEventTypeSchema = z.enum([
-  "run_created",
-  "run_completed",
-  "run_cancelled",
-  "run_reopened",
-  "task_added",
-  "dep_added",
-  "task_ready",
-  "task_dispatched",
-  "task_in_progress",
-  "task_blocked",
-  "task_verifying",
-  "task_done",
-  "task_failed",
-  "task_cancelled",
-  "task_stale",
-  "task_answered",
-  "task_retried",
-  "task_reassigned",
-  "workspace_cleaned",
-]);
+export const OrchEventTypeSchema = z.enum(ORCH_EVENT_TYPES);
 
 export const ReviewerStatusSchema = z.enum(["done", "failed", "pending", "cancelled"]);
 

@@ -5,19 +5,17 @@
  * copy that would have to be mapped back.
  */
 
-export const THREAD_KINDS = ["task", "question", "review", "note"] as const;
+import {
+  MESSAGE_TYPES,
+  THREAD_KINDS,
+  THREAD_STATUSES,
+  UPDATE_STATUSES,
+} from "../protocol/enums.ts";
+
+export { MESSAGE_TYPES, THREAD_KINDS, THREAD_STATUSES, UPDATE_STATUSES };
+
 export type ThreadKind = typeof THREAD_KINDS[number];
 
-export const THREAD_STATUSES = [
-  "open",
-  "claimed",
-  "in_progress",
-  "blocked",
-  "verifying",
-  "done",
-  "failed",
-  "cancelled",
-] as const;
 export type ThreadStatus = typeof THREAD_STATUSES[number];
 
 /** Statuses in which a worker holds (or held) a lease. */
@@ -29,19 +27,8 @@ export const LEASED_STATUSES: readonly ThreadStatus[] = [
 ];
 export const FINAL_STATUSES: readonly ThreadStatus[] = ["done", "failed", "cancelled"];
 
-export const UPDATE_STATUSES = ["in_progress", "blocked", "verifying"] as const;
 export type UpdateStatus = typeof UPDATE_STATUSES[number];
 
-export const MESSAGE_TYPES = [
-  "task",
-  "progress",
-  "question",
-  "reply",
-  "result",
-  "failure",
-  "cancel",
-  "note",
-] as const;
 export type MessageType = typeof MESSAGE_TYPES[number];
 
 export interface Thread {

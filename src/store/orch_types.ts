@@ -2,20 +2,17 @@
  * Domain types of orch, named as in the JSON contract (docs/protocol.md).
  */
 
-export const RUN_STATUSES = ["active", "completed", "cancelled"] as const;
+import {
+  EXECUTION_MODES,
+  ORCH_EVENT_TYPES,
+  RUN_STATUSES,
+  TASK_STATUSES,
+} from "../protocol/enums.ts";
+
+export { EXECUTION_MODES, ORCH_EVENT_TYPES, RUN_STATUSES, TASK_STATUSES };
+
 export type RunStatus = typeof RUN_STATUSES[number];
 
-/** Stored task statuses. `ready` is derived: pending with every dependency done. */
-export const TASK_STATUSES = [
-  "pending",
-  "dispatched",
-  "in_progress",
-  "blocked",
-  "verifying",
-  "done",
-  "failed",
-  "cancelled",
-] as const;
 export type StoredTaskStatus = typeof TASK_STATUSES[number];
 export type TaskStatus = StoredTaskStatus | "ready";
 
@@ -28,34 +25,11 @@ export const ACTIVE_TASK_STATUSES: readonly TaskStatus[] = [
   "verifying",
 ];
 
-export const EXECUTION_MODES = ["analysis", "code"] as const;
 export type ExecutionMode = typeof EXECUTION_MODES[number];
 
 export type AttemptStatus = Exclude<StoredTaskStatus, "pending">;
 export type WorkspaceStatus = "active" | "cleaned" | "missing";
 
-/** Every event type `orch wait --for` accepts. */
-export const ORCH_EVENT_TYPES = [
-  "run_created",
-  "run_completed",
-  "run_cancelled",
-  "run_reopened",
-  "task_added",
-  "dep_added",
-  "task_ready",
-  "task_dispatched",
-  "task_in_progress",
-  "task_blocked",
-  "task_verifying",
-  "task_done",
-  "task_failed",
-  "task_cancelled",
-  "task_stale",
-  "task_answered",
-  "task_retried",
-  "task_reassigned",
-  "workspace_cleaned",
-] as const;
 export type OrchEventType = typeof ORCH_EVENT_TYPES[number];
 
 export interface Run {
