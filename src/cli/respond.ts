@@ -1,10 +1,12 @@
-import { errorEnvelope, okEnvelope } from "../protocol/envelope.ts";
+import { errorEnvelope, okEnvelope, okEnvelopeText } from "../protocol/envelope.ts";
 import { type AppError, toAppError } from "../protocol/errors.ts";
 import type { CliContext } from "./context.ts";
 
 /** What a command produces: the JSON entities, and the text a person reads. */
 export interface Reply {
   json: Record<string, unknown>;
+  /** Entities already serialised as JSON text, printed after `json`'s (key -> JSON). */
+  rawJson?: Record<string, string>;
   text: string;
 }
 
@@ -21,7 +23,11 @@ export function printError(ctx: CliContext, err: AppError): void {
 /** Prints a success reply in the requested form. */
 export function printReply(ctx: CliContext, reply: Reply): void {
   if (ctx.global.json) {
-    ctx.process.stdout.write(JSON.stringify(okEnvelope(reply.json)) + "\n");
+    ctx.process.stdout.write(
+      (reply.rawJson
+        ? okEnvelopeText(reply.json, reply.rawJson)
+        : JSON.stringify(okEnvelope(reply.json))) + "\n",
+    );
   } else if (reply.text) {
     ctx.process.stdout.write(reply.text.endsWith("\n") ? reply.text : reply.text + "\n");
   }

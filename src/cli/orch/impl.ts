@@ -400,8 +400,12 @@ export function status(this: CliContext, flags: { run: string }): Promise<void> 
   return respond(this, () => {
     const store = orchStore(this);
     store.reconcile(flags.run);
-    const r = store.status(flags.run);
-    return { json: { run: r.run, counts: r.counts, tasks: r.tasks }, text: statusText(r) };
+    if (this.global.json) {
+      // The fast path: SQLite builds the tasks' JSON (see statusTasksJson).
+      const r = store.statusJson(flags.run);
+      return { json: { run: r.run, counts: r.counts }, rawJson: { tasks: r.tasks_json }, text: "" };
+    }
+    return { json: {}, text: statusText(store.status(flags.run)) };
   });
 }
 

@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { gitWorkspaces } from "../cli/orch/git_workspaces.ts";
+import { openDb } from "../db/open_db.ts";
+import { initRepo } from "../../tests/_git.ts";
+import type { Clock } from "./clock.ts";
+import { OrchStore } from "./orch_store.ts";
+
+class SteppingClock implements Clock {
+  ms = Date.parse("2026-01-01T00:00:00.000Z");
+  now(): Date {
+    return new Date(this.ms);
+  }
+}
+
+Deno.test("OrchStore.statusTasksJson(): equals the object view for every kind of task", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "orch-status-" });
+  const repo = join(dir, "repo");
+  await initRepo(repo);
+  const db = openDb(join(dir, "coord.db"), { init: true });
+  const clock = new SteppingClock();
+  try {
+    const s = new OrchStore(db, {
+      clock,
+      workspaces: gitWorkspaces({ dbPath: join(dir, "coord.db") }),
+    });
+    const inbox = s.inbox;
+    s.createRun({ runId: "R", goal: "g" });
+    const add = (id: string, extra: Record<string, unknown> = {}) =>
+      s.addTask({
+        runId: "R",
+        taskId: id,
+        title: `Task ${id} "quoted" ü`,
+        defaultTo: "w",
+        ...extra,
+      });
+    add("A", { acceptance: { kind: "analysis", n: 1.5, list: [1, null, "x"] } });
+    add("B");
+    add("C");
+    add("D");
+    add("E");
+    add("F");
+    add("G");
+    s.addDep({ runId: "R", taskId: "G", dependsOn: "F" });
+    s.addDep({ runId: "R", taskId: "G", dependsOn: "B" });
+    s.addDep({ runId: "R", taskId: "E", dependsOn: "A" });
+    const tick = () => (clock.ms += 1000);
+    // A: done with a payload; B: blocked with a question; C: code mode, claimed;
+    // D: stale (lease ran out); F: dispatched only; E: ready after A; G: pending.
+    const a = s.dispatch({ runId: "R", taskId: "A", mode: "analysis" });
+    tick();
+    inbox.claimThread("w", { threadId: a.thread.id });
+    inbox.completeThread({
+      agent: "w",
+      threadId: a.thread.id,
+      body: "ok\nmultiline",
+      payload: { result: [1, 2] },
+    });
+    const b = s.dispatch({ runId: "R", taskId: "B", mode: "analysis", to: "w2" });
+    inbox.claimThread("w2", { threadId: b.thread.id });
+    inbox.updateThread({ agent: "w2", threadId: b.thread.id }, {
+      status: "blocked",
+      body: "Which one?",
+    });
+    const c = s.dispatch({ runId: "R", taskId: "C", mode: "code", repoPath: repo });
+    inbox.claimThread("w", { threadId: c.thread.id });
+    const d = s.dispatch({ runId: "R", taskId: "D", mode: "analysis" });
+    inbox.claimThread("w", { threadId: d.thread.id, leaseSeconds: 1 });
+    s.dispatch({ runId: "R", taskId: "F", mode: "analysis" });
+    tick();
+    tick();
+    s.reconcile("R");
+    const view = s.status("R");
+    const fast = JSON.parse(s.statusTasksJson("R"));
+    assert.deepEqual(fast, JSON.parse(JSON.stringify(view.tasks)));
+    // The view really covers the cases it claims to.
+    const by = Object.fromEntries(view.tasks.map((t) => [t.id, t]));
+    assert.equal(by["A"]!.status, "done");
+    assert.equal(by["B"]!.status, "blocked");
+    assert.equal(by["C"]!.latest_attempt!.execution_mode, "code");
+    assert.ok(by["C"]!.latest_attempt!.worktree_path);
+    assert.equal(by["D"]!.latest_attempt!.stale, true);
+    assert.equal(by["E"]!.status, "ready");
+    assert.equal(by["G"]!.status, "pending");
+    assert.deepEqual(by["G"]!.depends_on, ["B", "F"]);
+    assert.equal(by["F"]!.latest_message!.type, "task");
+  } finally {
+    db.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("OrchStore.statusTasksJson(): an empty run is an empty array", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "orch-status-" });
+  const db = openDb(join(dir, "coord.db"), { init: true });
+  try {
+    const s = new OrchStore(db);
+    s.createRun({ runId: "R", goal: "g" });
+    assert.equal(s.statusTasksJson("R"), "[]");
+  } finally {
+    db.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
