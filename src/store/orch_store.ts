@@ -175,10 +175,7 @@ export class OrchStore {
 
   /** Task counts by status (ready derived), without reconciling: cheap. */
   countTasks(runId: string): TaskCounts {
-    const counts = Object.fromEntries(
-      [...TASK_STATUSES, "ready"].map((s) => [s, 0]),
-    ) as TaskCounts;
-    counts.total = 0;
+    const counts = _zeroCounts();
     for (
       const r of this.db.all(
         "SELECT status, COUNT(*) AS n FROM tasks WHERE run_id = ? GROUP BY status",
@@ -931,25 +928,18 @@ export class OrchStore {
     });
   }
 
-  /** {@linkcode OrchStore.status} with the tasks as JSON text, from one snapshot. */
-  statusJson(runId: string): { run: Run; counts: TaskCounts; tasks_json: string } {
-    return this.db.read(() => ({
-      run: this.getRun(runId),
-      counts: this.countTasks(runId),
-      tasks_json: this.statusTasksJson(runId),
-    }));
-  }
-
   /**
-   * The `tasks` of {@linkcode OrchStore.status} as JSON text, built by SQLite
-   * in one query. `orch --json status` prints it as it is: on a run of 10,000
-   * tasks this skips building and serialising ~50,000 JS objects, most of the
-   * command's time. It must equal `JSON.stringify(status(runId).tasks)` once
-   * parsed; orch_store_status_test.ts holds the two to that.
+   * {@linkcode OrchStore.status} with the tasks as JSON text, from one
+   * snapshot. SQLite builds each task's JSON in one query and `orch --json
+   * status` prints it as it is: on a run of 10,000 tasks this skips building
+   * and serialising ~50,000 JS objects, most of the command's time. Parsed, it
+   * must equal `status(runId)`; orch_store_status_test.ts holds the two to that.
    */
-  statusTasksJson(runId: string): string {
-    const rows = this.db.all(
-      `WITH la AS MATERIALIZED (
+  statusJson(runId: string): { run: Run; counts: TaskCounts; tasks_json: string } {
+    return this.db.read(() => {
+      const run = this.getRun(runId);
+      const rows = this.db.all(
+        `WITH la AS MATERIALIZED (
          SELECT a.*, t.lease_expires_at AS lease_expires_at FROM attempts a JOIN threads t ON t.id = a.thread_id
          WHERE a.run_id = ?1 AND a.n = (
            SELECT MAX(n) FROM attempts b WHERE b.run_id = a.run_id AND b.task_id = a.task_id)
@@ -986,14 +976,20 @@ export class OrchStore {
            'id', lm.id, 'thread_id', lm.thread_id, 'from_agent', lm.from_agent,
            'to_agent', lm.to_agent, 'type', lm.type, 'body', lm.body,
            'payload', json(lm.payload), 'ts', lm.ts) END
-       ) AS task
+       ) AS task,
+       CASE WHEN k.status = 'pending' AND COALESCE(dj.waiting, 0) = 0 THEN 'ready' ELSE k.status END
+         AS shown_status
        FROM tasks k LEFT JOIN dj ON dj.task_id = k.id
          LEFT JOIN la ON la.task_id = k.id LEFT JOIN lm ON lm.thread_id = la.thread_id
        WHERE k.run_id = ?1 ORDER BY k.seq`,
-      runId,
-      this.#now(),
-    );
-    return `[${rows.map((r) => r["task"]).join(",")}]`;
+        runId,
+        this.#now(),
+      );
+      const counts = _zeroCounts();
+      counts.total = rows.length;
+      for (const r of rows) counts[r["shown_status"] as TaskStatus]++;
+      return { run, counts, tasks_json: `[${rows.map((r) => r["task"]).join(",")}]` };
+    });
   }
 
   /** Blocked tasks with their attempt and latest question (call reconcile first). */
@@ -1364,6 +1360,13 @@ export class OrchStore {
   threadOf(attempt: Attempt): Thread {
     return threadFromRow(this.db.get("SELECT * FROM threads WHERE id = ?", attempt.thread_id)!);
   }
+}
+
+/** Task counts with every status at zero. */
+function _zeroCounts(): TaskCounts {
+  const counts = Object.fromEntries([...TASK_STATUSES, "ready"].map((s) => [s, 0])) as TaskCounts;
+  counts.total = 0;
+  return counts;
 }
 
 function _requireActiveRun(run: Run): void {

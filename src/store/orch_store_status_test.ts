@@ -13,7 +13,7 @@ class SteppingClock implements Clock {
   }
 }
 
-Deno.test("OrchStore.statusTasksJson(): equals the object view for every kind of task", async () => {
+Deno.test("OrchStore.statusJson(): equals the object view for every kind of task", async () => {
   const dir = await Deno.makeTempDir({ prefix: "orch-status-" });
   const repo = join(dir, "repo");
   await initRepo(repo);
@@ -71,8 +71,10 @@ Deno.test("OrchStore.statusTasksJson(): equals the object view for every kind of
     tick();
     s.reconcile("R");
     const view = s.status("R");
-    const fast = JSON.parse(s.statusTasksJson("R"));
-    assert.deepEqual(fast, JSON.parse(JSON.stringify(view.tasks)));
+    const fast = s.statusJson("R");
+    assert.deepEqual(JSON.parse(fast.tasks_json), JSON.parse(JSON.stringify(view.tasks)));
+    assert.deepEqual(fast.counts, view.counts);
+    assert.deepEqual(fast.run, view.run);
     // The view really covers the cases it claims to.
     const by = Object.fromEntries(view.tasks.map((t) => [t.id, t]));
     assert.equal(by["A"]!.status, "done");
@@ -90,13 +92,16 @@ Deno.test("OrchStore.statusTasksJson(): equals the object view for every kind of
   }
 });
 
-Deno.test("OrchStore.statusTasksJson(): an empty run is an empty array", async () => {
+Deno.test("OrchStore.statusJson(): an empty run is an empty array with zero counts", async () => {
   const dir = await Deno.makeTempDir({ prefix: "orch-status-" });
   const db = openDb(join(dir, "coord.db"), { init: true });
   try {
     const s = new OrchStore(db);
     s.createRun({ runId: "R", goal: "g" });
-    assert.equal(s.statusTasksJson("R"), "[]");
+    const r = s.statusJson("R");
+    assert.equal(r.tasks_json, "[]");
+    assert.equal(r.counts.total, 0);
+    assert.equal(r.counts.ready, 0);
   } finally {
     db.close();
     await Deno.remove(dir, { recursive: true });

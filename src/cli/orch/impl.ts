@@ -401,7 +401,7 @@ export function status(this: CliContext, flags: { run: string }): Promise<void> 
     const store = orchStore(this);
     store.reconcile(flags.run);
     if (this.global.json) {
-      // The fast path: SQLite builds the tasks' JSON (see statusTasksJson).
+      // The fast path: SQLite builds the tasks' JSON (see OrchStore.statusJson).
       const r = store.statusJson(flags.run);
       return { json: { run: r.run, counts: r.counts }, rawJson: { tasks: r.tasks_json }, text: "" };
     }
