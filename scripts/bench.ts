@@ -75,6 +75,10 @@ function parseArgs(args: string[]): Options {
       Deno.exit(2);
     }
   }
+  if (o.updateReadme && (o.quick || o.only)) {
+    console.error("--update-readme needs a full run: the README shows every figure of one run");
+    Deno.exit(2);
+  }
   return o;
 }
 
