@@ -33,7 +33,7 @@ Deno.test("README: names the two commands, deno task demo and deno task test", (
   assert.ok(tasks.demo && tasks.test);
 });
 
-Deno.test("README: the leader and worker session runs as written", async () => {
+Deno.test("README: the leader and worker session, then the council, run as written", async () => {
   const dir = await Deno.makeTempDir({ prefix: "coord-readme-" });
   try {
     // The PATH line as the README gives it, run from the project root.
@@ -60,6 +60,21 @@ Deno.test("README: the leader and worker session runs as written", async () => {
         assert.equal(JSON.parse(r.stdout).ok, true, line);
       }
     }
+    // The council block continues the same session.
+    for (const line of shBlockAfter("## Council", 0)) {
+      const r = await sh(line, dir, env);
+      assert.equal(r.code, 0, `${line}\nexit ${r.code}\n${r.stdout}${r.stderr}`);
+      if (line.includes("--json")) assert.equal(JSON.parse(r.stdout).ok, true, line);
+    }
+    const tally = JSON.parse(
+      (await sh("orch --db coord.db --json council tally --run council_001", dir, env)).stdout,
+    );
+    assert.deepEqual(tally.tally.consensus[0].reviewers, [
+      "reviewer-1",
+      "reviewer-2",
+      "reviewer-3",
+    ]);
+    assert.match(await Deno.readTextFile(join(dir, "report.md")), /## Consensus/);
     const brief = await Deno.readTextFile(join(dir, "t1-brief.txt"));
     assert.match(brief, /claim --agent builder --thread 1/);
     const ready = await sh("orch --db coord.db --json ready --run demo", dir, env);
