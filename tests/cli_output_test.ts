@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { openDb } from "../src/db/open_db.ts";
 import { InboxStore } from "../src/store/inbox_store.ts";
-import { tempDb } from "./_cli.ts";
+import { cli, tempDb } from "./_cli.ts";
 import { spawnCli } from "./_spawn.ts";
 
 Deno.test("inbox list: a reader that goes away early ends the command quietly, no trace", async () => {
@@ -34,4 +34,24 @@ Deno.test("inbox list: a reader that goes away early ends the command quietly, n
   ]);
   assert.equal(status.code, 0, stderr);
   assert.doesNotMatch(stderr, /\s+at |BrokenPipe|error/);
+});
+
+Deno.test("orch dispatch: a missing required flag is named in a USAGE error, in kebab-case", async () => {
+  await using env = await tempDb();
+  const r = await cli("orch", ["--db", env.db, "--json", "dispatch", "--run", "R", "--task", "T"]);
+  assert.equal(r.code, 2);
+  assert.equal(r.json.error?.code, "USAGE");
+  assert.equal(
+    r.json.error?.message,
+    "Missing flag --execution-mode: it is required and needs a value",
+  );
+});
+
+Deno.test("inbox --version and orch --version print the version", async () => {
+  const { VERSION } = await import("../src/version.ts");
+  for (const program of ["inbox", "orch"] as const) {
+    const r = await cli(program, ["--version"]);
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout.trim(), VERSION);
+  }
 });

@@ -1,12 +1,23 @@
-import { ArgumentScannerError, formatMessageForArgumentScannerError, text_en } from "@stricli/core";
+import {
+  ArgumentScannerError,
+  formatMessageForArgumentScannerError,
+  text_en,
+  UnsatisfiedFlagError,
+} from "@stricli/core";
 
 /** Stricli's own error texts, kept plain so they can be wrapped in our envelope. */
 export const CLI_TEXT = {
   ...text_en,
-  exceptionWhileParsingArguments: (exc: unknown) =>
-    exc instanceof ArgumentScannerError
+  exceptionWhileParsingArguments: (exc: unknown) => {
+    if (exc instanceof UnsatisfiedFlagError) {
+      return exc.nextFlagName
+        ? `Flag --${exc.externalFlagName} needs a value before --${exc.nextFlagName}`
+        : `Missing flag --${exc.externalFlagName}: it is required and needs a value`;
+    }
+    return exc instanceof ArgumentScannerError
       ? formatMessageForArgumentScannerError(exc, {})
-      : String((exc as Error)?.message ?? exc),
+      : String((exc as Error)?.message ?? exc);
+  },
   noCommandRegisteredForInput: ({ input, corrections }: {
     input: string;
     corrections: readonly string[];

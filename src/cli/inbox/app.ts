@@ -3,6 +3,7 @@ import { THREAD_KINDS, THREAD_STATUSES, UPDATE_STATUSES } from "../../store/inbo
 import type { CliContext } from "../context.ts";
 import { bodyFileFlag, bodyFlag, payloadJsonFlag, timeoutSecondsFlag } from "../flags.ts";
 import { CLI_TEXT } from "../cli_text.ts";
+import { VERSION } from "../../version.ts";
 import { agentParser, choiceParser, intParser, textParser } from "../parsers.ts";
 
 /**
@@ -281,4 +282,5 @@ export const inboxApp = buildApplication<CliContext>(routes, {
   scanner: { caseStyle: "allow-kebab-for-camel" },
   documentation: { caseStyle: "convert-camel-to-kebab" },
   localization: { loadText: () => CLI_TEXT },
+  versionInfo: { currentVersion: VERSION },
 });

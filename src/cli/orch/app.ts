@@ -1,6 +1,7 @@
 import { buildApplication, buildCommand, buildRouteMap } from "@stricli/core";
 import { EXECUTION_MODES } from "../../store/orch_types.ts";
 import { CLI_TEXT } from "../cli_text.ts";
+import { VERSION } from "../../version.ts";
 import type { CliContext } from "../context.ts";
 import { bodyFileFlag, bodyFlag, timeoutSecondsFlag } from "../flags.ts";
 import { agentParser, choiceParser, idParser, intParser, textParser } from "../parsers.ts";
@@ -329,4 +330,5 @@ export const orchApp = buildApplication<CliContext>(routes, {
   scanner: { caseStyle: "allow-kebab-for-camel" },
   documentation: { caseStyle: "convert-camel-to-kebab" },
   localization: { loadText: () => CLI_TEXT },
+  versionInfo: { currentVersion: VERSION },
 });
