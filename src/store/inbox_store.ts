@@ -676,6 +676,13 @@ export class InboxStore {
     });
   }
 
+  /** The thread, if `agent` is its sender, recipient or holder; otherwise `NOT_PARTICIPANT`. */
+  participantThread(threadId: number, agent: string): Thread {
+    const thread = this.getThread(threadId);
+    _requireParticipant(thread, agent);
+    return thread;
+  }
+
   /**
    * Throws what a lease-holder write (update, done, fail) would throw now for
    * `ref`, without writing anything: callers check a payload only once the

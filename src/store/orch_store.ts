@@ -2,7 +2,7 @@ import type { Db, Row } from "../db/db.ts";
 import { AppError } from "../protocol/errors.ts";
 import { appendEvent, eventFromRow, type EventRecord } from "./append_event.ts";
 import { type Clock, iso, systemClock } from "./clock.ts";
-import { InboxStore, messageFromRow, threadFromRow } from "./inbox_store.ts";
+import { InboxStore, messageFromRow } from "./inbox_store.ts";
 import type { Message, Thread } from "./inbox_types.ts";
 import {
   ACTIVE_TASK_STATUSES,
@@ -1354,11 +1354,6 @@ export class OrchStore {
       });
     }
     return { cleaned, refused };
-  }
-
-  /** Threads of the run's tasks (used by council and status views). */
-  threadOf(attempt: Attempt): Thread {
-    return threadFromRow(this.db.get("SELECT * FROM threads WHERE id = ?", attempt.thread_id)!);
   }
 }
 

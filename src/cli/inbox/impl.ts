@@ -359,17 +359,7 @@ export function waitReply(
 ): Promise<void> {
   return respond(this, async () => {
     const store = _store(this);
-    const thread = store.getThread(flags.thread);
-    if (
-      flags.agent !== thread.from_agent && flags.agent !== thread.to_agent &&
-      flags.agent !== thread.claimed_by
-    ) {
-      throw new AppError(
-        "NOT_PARTICIPANT",
-        `Agent "${flags.agent}" is not a participant of thread ${thread.id}`,
-        { thread_id: thread.id, agent: flags.agent },
-      );
-    }
+    store.participantThread(flags.thread, flags.agent);
     const after = flags.afterMessage ?? store.lastMessageIdFrom(flags.thread, flags.agent);
     const timeoutMs = (flags.timeoutSeconds ?? _DEFAULT_TIMEOUT_SECONDS) * 1000;
     // A worker blocked on a question is alive: keep its lease from running out.
