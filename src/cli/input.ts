@@ -1,4 +1,5 @@
 import { AppError } from "../protocol/errors.ts";
+import { jsonDepth, MAX_JSON_BYTES, MAX_JSON_DEPTH } from "../protocol/json_bounds.ts";
 import type { ArtifactInput } from "../store/inbox_types.ts";
 import type { CliContext } from "./context.ts";
 
@@ -74,6 +75,14 @@ export async function parseJsonObject(
   flag: string,
 ): Promise<Record<string, unknown> | undefined> {
   if (text === undefined) return undefined;
+  const bytes = new TextEncoder().encode(text).byteLength;
+  if (bytes > MAX_JSON_BYTES) {
+    throw new AppError(
+      "INVALID_INPUT",
+      `${flag} is ${bytes} bytes: the limit is ${MAX_JSON_BYTES}`,
+      { flag, size: bytes, limit: MAX_JSON_BYTES },
+    );
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -88,6 +97,13 @@ export async function parseJsonObject(
     throw new AppError("INVALID_INPUT", `${flag} must be a JSON object, like '{"key": "value"}'`, {
       flag,
     });
+  }
+  if (jsonDepth(parsed.data, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    throw new AppError(
+      "INVALID_INPUT",
+      `${flag} is nested more than ${MAX_JSON_DEPTH} levels deep`,
+      { flag, limit: MAX_JSON_DEPTH },
+    );
   }
   return parsed.data;
 }

@@ -2,6 +2,7 @@ import type { Db, Row } from "../db/db.ts";
 import { AppError } from "../protocol/errors.ts";
 import { appendEvent } from "./append_event.ts";
 import { sha256Hex } from "./sha256.ts";
+import { parseStoredJson, toStoredJson } from "./stored_json.ts";
 import { type Clock, iso, isoPlusSeconds, systemClock } from "./clock.ts";
 import {
   type ArtifactInput,
@@ -65,7 +66,7 @@ export interface ThreadChange {
 export { sha256Hex };
 
 function _toJsonText(value: unknown): string | null {
-  return value === undefined ? null : JSON.stringify(value);
+  return toStoredJson(value, "payload");
 }
 
 export function threadFromRow(r: Row): Thread {
@@ -97,7 +98,7 @@ export function messageFromRow(r: Row): Message {
     to_agent: String(r["to_agent"]),
     type: r["type"] as MessageType,
     body: String(r["body"] ?? ""),
-    payload: r["payload"] == null ? null : JSON.parse(String(r["payload"])),
+    payload: parseStoredJson(r["payload"]),
     ts: String(r["ts"]),
   };
   if (r["thread_subject"] != null) m.thread_subject = String(r["thread_subject"]);
