@@ -4,6 +4,7 @@
  * test runs the real CLIs on a real database file.
  */
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { cli, inbox, ok, orch, tempDb } from "./_cli.ts";
 import { dumpDb, withSqlite } from "./_db.ts";
 import { assertError, type Json, seedRun } from "./_orch.ts";
@@ -89,4 +90,38 @@ Deno.test("orch status: a payload and acceptance stored 1,001 deep by an older v
   const shown = await ok(inbox(env.db, "show", "--thread", ref[3]!));
   const messages = shown["messages"] as Json[];
   assert.equal(messages.find((m) => m["body"] === "deep")!["payload"], null);
+});
+
+Deno.test("inbox send --body-file: a NUL byte is INVALID_INPUT naming the flag, nothing is stored", async () => {
+  await using env = await tempDb();
+  const file = join(env.dir, "body.txt");
+  await Deno.writeFile(file, new TextEncoder().encode("before\0after"));
+  const before = dumpDb(env.db);
+  const send = ["send", "--from", "a", "--to", "b", "--subject", "s"];
+  const r = await inbox(env.db, ...send, "--body-file", file);
+  assertError(r, "INVALID_INPUT", 2);
+  assert.match(
+    r.json.error!.message,
+    /given to --body-file contains a NUL byte \(at character 6\)/,
+  );
+  const piped = await cli("inbox", ["--db", env.db, "--json", ...send, "--body-file", "-"], {
+    stdin: "x\0",
+  });
+  assertError(piped, "INVALID_INPUT", 2);
+  assert.deepEqual(dumpDb(env.db), before);
+});
+
+Deno.test("inbox show/fetch: every other character of a body comes back whole", async () => {
+  await using env = await tempDb();
+  const body = "a\x01\x07\x1b[31m\x7f\u2028é😀\r\nz";
+  const file = join(env.dir, "body.txt");
+  await Deno.writeTextFile(file, body);
+  const sent = await ok(
+    inbox(env.db, "send", "--from", "a", "--to", "b", "--subject", "s", "--body-file", file),
+  );
+  const thread = String((sent["thread"] as Json)["id"]);
+  const shown = await ok(inbox(env.db, "show", "--thread", thread));
+  assert.equal((shown["messages"] as Json[])[0]!["body"], body);
+  const fetched = await ok(inbox(env.db, "fetch", "--agent", "b"));
+  assert.equal((fetched["messages"] as Json[])[0]!["body"], body);
 });

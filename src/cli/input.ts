@@ -56,14 +56,24 @@ export async function readBody(
 /** The UTF-8 text of the file a flag names (`-` is stdin); errors name the flag. */
 export async function readTextFile(ctx: CliContext, path: string, flag: string): Promise<string> {
   const bytes = await _readFile(ctx, path, flag);
+  let text: string;
   try {
-    return _decoder.decode(bytes);
+    text = _decoder.decode(bytes);
   } catch {
     throw new AppError("INVALID_INPUT", `File "${path}" given to ${flag} is not UTF-8 text`, {
       path,
       flag,
     });
   }
+  const nul = text.indexOf("\0");
+  if (nul >= 0) {
+    throw new AppError(
+      "INVALID_INPUT",
+      `File "${path}" given to ${flag} contains a NUL byte (at character ${nul}): text may not, send binary data with --artifact`,
+      { path, flag, offset: nul },
+    );
+  }
+  return text;
 }
 
 /**

@@ -3,6 +3,7 @@ import { AppError } from "../protocol/errors.ts";
 import { appendEvent } from "./append_event.ts";
 import { sha256Hex } from "./sha256.ts";
 import { parseStoredJson, toStoredJson } from "./stored_json.ts";
+import { requireText } from "./require_text.ts";
 import { type Clock, iso, isoPlusSeconds, systemClock } from "./clock.ts";
 import {
   type ArtifactInput,
@@ -301,6 +302,7 @@ export class InboxStore {
   /** Creates a thread and its first message (type `task` or `note`). */
   sendThread(input: SendInput): SendResult {
     _checkArtifacts(input.artifacts);
+    requireText(input.subject, "subject");
     return this.db.write(() => {
       if (input.idempotencyKey !== undefined) {
         const prior = this.db.get(
@@ -787,6 +789,7 @@ export class InboxStore {
     type: MessageType,
     m: { body: string; payload?: unknown; ts: string; leaseEpoch?: number },
   ): Message {
+    requireText(m.body, "message body");
     // The sender writes to whoever works the thread (the holder, else the
     // addressee); everyone else writes to the sender.
     const to = from === thread.from_agent

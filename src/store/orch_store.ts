@@ -3,6 +3,7 @@ import { AppError } from "../protocol/errors.ts";
 import { appendEvent, eventFromRow, type EventRecord } from "./append_event.ts";
 import { type Clock, iso, systemClock } from "./clock.ts";
 import { parseStoredJson, toStoredJson } from "./stored_json.ts";
+import { requireText } from "./require_text.ts";
 import { InboxStore, messageFromRow } from "./inbox_store.ts";
 import type { Message, Thread } from "./inbox_types.ts";
 import {
@@ -138,6 +139,8 @@ export class OrchStore {
     kind?: string;
     meta?: unknown;
   }): Run {
+    requireText(input.goal, "goal");
+    requireText(input.summary, "summary");
     return this.db.write(() => {
       if (this.db.get("SELECT 1 FROM runs WHERE id = ?", input.runId)) {
         throw new AppError("ALREADY_EXISTS", `Run "${input.runId}" already exists`, {
@@ -213,6 +216,8 @@ export class OrchStore {
     defaultTo?: string;
     acceptance?: unknown;
   }): Task {
+    requireText(input.title, "title");
+    requireText(input.summary, "summary");
     return this.db.write(() => {
       const run = this.getRun(input.runId);
       // A completed run takes new work: it becomes active again. A cancelled one does not.
