@@ -8,8 +8,11 @@
 export const PERMISSIONS = {
   /** Files only: no subprocesses, no network, no FFI, no environment. */
   inbox: ["--allow-read", "--allow-write"],
-  /** inbox's rights plus running `git`, and nothing else. */
-  orch: ["--allow-read", "--allow-write", "--allow-run=git"],
+  /**
+   * inbox's rights plus running `git`, and `sh` for the user's own
+   * `orch merge --check` command, and nothing else.
+   */
+  orch: ["--allow-read", "--allow-write", "--allow-run=git,sh"],
 } as const;
 
 export type Program = keyof typeof PERMISSIONS;

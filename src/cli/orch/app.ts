@@ -13,6 +13,7 @@ import { agentParser, choiceParser, idParser, intParser, textParser } from "../p
 
 const impl = () => import("./impl.ts");
 const code = () => import("./code_impl.ts");
+const mergeImpl = () => import("./merge_impl.ts");
 const council = () => import("./council_impl.ts");
 
 const run = { kind: "parsed", parse: idParser, brief: "Run id" } as const;
@@ -235,6 +236,35 @@ const diff = buildCommand({
   docs: { brief: "What a code attempt changed since its start: files, commits, patch" },
 });
 
+const merge = buildCommand({
+  loader: async () => (await mergeImpl()).merge,
+  parameters: {
+    flags: {
+      run,
+      into: { kind: "parsed", parse: textParser, brief: "Branch to integrate into" },
+      task: {
+        ...task,
+        variadic: true,
+        optional: true,
+        brief: "Only these tasks (repeatable; default: every accepted, unmerged code task)",
+      },
+      check: {
+        kind: "parsed",
+        parse: textParser,
+        brief: "Command (run by sh in a temporary worktree) that must pass after each merge",
+        optional: true,
+      },
+      dryRun: {
+        kind: "boolean",
+        brief: "Report what would merge and what would conflict; change nothing",
+        optional: true,
+      },
+      repoPath,
+    },
+  },
+  docs: { brief: "Integrate accepted code results into a branch, in dependency order" },
+});
+
 const status = buildCommand({
   loader: async () => (await impl()).status,
   parameters: { flags: { run } },
@@ -328,6 +358,7 @@ const routes = buildRouteMap({
     cancel,
     cleanup,
     diff,
+    merge,
     status,
     brief,
     council: buildRouteMap({
