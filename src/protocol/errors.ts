@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   INVALID_JSON: EXIT.usage,
   INPUT_FILE_NOT_FOUND: EXIT.usage,
   INVALID_RESULT: EXIT.usage,
+  TOO_LARGE: EXIT.usage,
 
   DB_NOT_FOUND: EXIT.notFound,
   THREAD_NOT_FOUND: EXIT.notFound,

@@ -4,7 +4,7 @@ import type { EventRecord } from "../../store/append_event.ts";
 import { type DispatchResult, OrchStore } from "../../store/orch_store.ts";
 import { type ExecutionMode, ORCH_EVENT_TYPES, type Task } from "../../store/orch_types.ts";
 import type { CliContext } from "../context.ts";
-import { parseJsonObject, readBody, readTextFile } from "../input.ts";
+import { MAX_DISPATCH_JSON_BYTES, parseJsonObject, readBody, readTextFile } from "../input.ts";
 import { table } from "../render.ts";
 import { respond } from "../respond.ts";
 
@@ -414,7 +414,12 @@ export function brief(
   flags: { dispatchJson: string; inboxCmd?: string },
 ): Promise<void> {
   return respond(this, async () => {
-    const text = await readTextFile(this, flags.dispatchJson, "--dispatch-json");
+    const text = await readTextFile(
+      this,
+      flags.dispatchJson,
+      "--dispatch-json",
+      MAX_DISPATCH_JSON_BYTES,
+    );
     const { renderBrief } = await import("./render_brief.ts");
     const rendered = await renderBrief(text, {
       db: this.global.db,
