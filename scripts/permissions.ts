@@ -14,6 +14,29 @@ export const PERMISSIONS = {
 
 export type Program = keyof typeof PERMISSIONS;
 
+/**
+ * The environment variable each skill launcher reads for a narrower file
+ * allow-list: a comma-separated list of paths (for a worker, the database's
+ * directory plus its worktree). When set, the launcher runs the sources with
+ * {@linkcode narrowedPermissions} instead of the compiled binary, whose
+ * permissions are fixed when it is built.
+ */
+export const ALLOW_PATHS_ENV: Record<Program, string> = {
+  inbox: "INBOX_ALLOW_PATHS",
+  orch: "ORCH_ALLOW_PATHS",
+};
+
+/**
+ * `PERMISSIONS[program]` with file reads and writes limited to `paths` (a
+ * comma-separated list, or a shell word that expands to one); every other
+ * flag is unchanged.
+ */
+export function narrowedPermissions(program: Program, paths: string): string[] {
+  return PERMISSIONS[program].map((flag) =>
+    flag === "--allow-read" || flag === "--allow-write" ? `${flag}=${paths}` : flag
+  );
+}
+
 /** Entry point of each program. */
 export const ENTRY_POINTS: Record<Program, string> = {
   inbox: "src/inbox.ts",

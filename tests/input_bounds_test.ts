@@ -211,3 +211,29 @@ Deno.test("inbox send --artifact: over 8 MiB is TOO_LARGE; a device, FIFO or dir
   }
   assert.deepEqual(dumpDb(env.db), before);
 });
+
+Deno.test("inbox artifact get --out: an existing file or symlink is refused unless --force", async () => {
+  await using env = await tempDb();
+  const src = join(env.dir, "a.txt");
+  await Deno.writeTextFile(src, "artifact bytes");
+  const sent = await ok(inbox(env.db, ..._SEND, "--body", "b", "--artifact", src));
+  const id = String((sent["artifacts"] as Json[])[0]!["id"]);
+  const out = join(env.dir, "out.txt");
+  await Deno.writeTextFile(out, "precious");
+  const victim = join(env.dir, "victim.txt");
+  await Deno.writeTextFile(victim, "also precious");
+  const link = join(env.dir, "link.txt");
+  await Deno.symlink(victim, link);
+  for (const path of [out, link]) {
+    const r = await inbox(env.db, "artifact", "get", "--artifact", id, "--out", path);
+    assertError(r, "ALREADY_EXISTS", 4);
+    assert.equal(
+      r.json.error!.message,
+      `File "${path}" given to --out already exists: pass --force to overwrite it`,
+    );
+  }
+  assert.equal(await Deno.readTextFile(out), "precious");
+  assert.equal(await Deno.readTextFile(victim), "also precious");
+  await ok(inbox(env.db, "artifact", "get", "--artifact", id, "--out", out, "--force"));
+  assert.equal(await Deno.readTextFile(out), "artifact bytes");
+});

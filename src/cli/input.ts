@@ -59,6 +59,13 @@ async function _readFile(
     if (err instanceof Deno.errors.IsADirectory) {
       throw new AppError("INVALID_INPUT", `"${path}" given to ${flag} is a directory`, { path });
     }
+    if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
+      throw new AppError(
+        "INVALID_INPUT",
+        `Cannot read "${path}" given to ${flag}: this program is not allowed to read it`,
+        { path, flag },
+      );
+    }
     throw new AppError(
       "INVALID_INPUT",
       `Cannot read "${path}" given to ${flag}: ${(err as Error).message}`,

@@ -243,7 +243,12 @@ const artifactGet = buildCommand({
       out: {
         kind: "parsed",
         parse: textParser,
-        brief: "Write the bytes to this file",
+        brief: "Write the bytes to this file (a new file unless --force)",
+        optional: true,
+      },
+      force: {
+        kind: "boolean",
+        brief: "Let --out overwrite an existing file",
         optional: true,
       },
     },

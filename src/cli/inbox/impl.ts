@@ -403,14 +403,23 @@ export function waitReply(
 
 export function artifactGet(
   this: CliContext,
-  flags: { artifact: number; out?: string },
+  flags: { artifact: number; out?: string; force?: boolean },
 ): Promise<void> {
   return respond(this, async () => {
     const { artifact, content } = _store(this).getArtifact(flags.artifact);
     if (flags.out !== undefined) {
       try {
-        await Deno.writeFile(flags.out, content);
+        // Without --force the file must be new (O_EXCL: a symlink planted
+        // at the path counts as existing, so it is never followed).
+        await Deno.writeFile(flags.out, content, flags.force ? {} : { createNew: true });
       } catch (err) {
+        if (err instanceof Deno.errors.AlreadyExists) {
+          throw new AppError(
+            "ALREADY_EXISTS",
+            `File "${flags.out}" given to --out already exists: pass --force to overwrite it`,
+            { path: flags.out, flag: "--out" },
+          );
+        }
         throw new AppError(
           "INVALID_INPUT",
           `Cannot write "${flags.out}" given to --out: ${(err as Error).message}`,
