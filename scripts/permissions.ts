@@ -6,10 +6,10 @@
  * tests/permissions_test.ts checks they agree.)
  */
 export const PERMISSIONS = {
-  /** Files only: no subprocesses, no network, no FFI, no environment. */
-  inbox: ["--allow-read", "--allow-write"],
-  /** inbox's rights plus running `git`, and nothing else. */
-  orch: ["--allow-read", "--allow-write", "--allow-run=git"],
+  /** Files, and one environment variable (its capability token): no subprocesses, no network, no FFI. */
+  inbox: ["--allow-read", "--allow-write", "--allow-env=INBOX_TOKEN"],
+  /** Files, running `git`, and its own token variable: nothing else. */
+  orch: ["--allow-read", "--allow-write", "--allow-run=git", "--allow-env=ORCH_TOKEN"],
 } as const;
 
 export type Program = keyof typeof PERMISSIONS;

@@ -47,6 +47,7 @@ export const ERROR_CODES = {
   ALREADY_EXISTS: EXIT.conflict,
   IDEMPOTENCY_CONFLICT: EXIT.conflict,
   NOT_BLOCKED: EXIT.conflict,
+  FORBIDDEN: EXIT.conflict,
 
   GIT_ERROR: EXIT.git,
   NOT_A_REPO: EXIT.git,

@@ -64,6 +64,10 @@ export async function renderBrief(
   for (const name of ["agent", "db", "inbox", "worktree_path"]) {
     vars[`${name}_sh`] = shQuote(vars[name]!);
   }
+  // Strict mode: every command carries the worker's token in its environment
+  // (not in argv, which other local users can see).
+  const token = parsed.data.token;
+  vars["token_env"] = token ? `INBOX_TOKEN=${shQuote(token)} ` : "";
   const text = template
     .replace(
       /\{\{#(code|analysis)\}\}([\s\S]*?)\{\{\/\1\}\}/g,
