@@ -1,4 +1,4 @@
--- 002: capability tokens (strict mode, chosen at init). Only SHA-256 hashes are stored: a token
+-- 003: capability tokens (strict mode, chosen at init). Only SHA-256 hashes are stored: a token
 -- is shown once, to whoever created it, and never again.
 
 -- One row once `init --require-tokens` made the database strict; no row means tokens are off.
