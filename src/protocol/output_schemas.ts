@@ -610,6 +610,21 @@ export const OrchCleanupOutputSchema = _ok("orch --json cleanup", {
   removed_integration_worktrees: z.array(z.string()).describe(
     "Temporary worktrees of `orch merge --check` runs that died (kill -9) before removing them",
   ),
+  branches_deleted: z.array(z.strictObject({
+    attempt_id: _Id,
+    task_id: RunTaskIdSchema,
+    branch_name: z.string(),
+    head_commit: _Commit,
+    why: z.enum(["empty", "merged", "forced"]),
+  })).describe("--delete-branches: branches deleted (head_commit: where they pointed)"),
+  branches_kept: z.array(z.strictObject({
+    attempt_id: _Id,
+    task_id: RunTaskIdSchema,
+    branch_name: z.string(),
+    head_commit: _Commit,
+    reason: z.enum(["UNMERGED_COMMITS", "CHECKED_OUT", "MOVED"]),
+    commits_ahead: _Count,
+  })).describe("--delete-branches: branches kept, and why"),
 });
 
 /** `orch diff` */

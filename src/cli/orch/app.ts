@@ -212,7 +212,16 @@ const cleanup = buildCommand({
         brief: "Every finished attempt's worktree",
         optional: true,
       },
-      force: { kind: "boolean", brief: "Remove dirty worktrees too", optional: true },
+      force: {
+        kind: "boolean",
+        brief: "Remove dirty worktrees too; with --delete-branches, unmerged branches too",
+        optional: true,
+      },
+      deleteBranches: {
+        kind: "boolean",
+        brief: "Also delete branches of finished attempts that are merged or have no commits",
+        optional: true,
+      },
     },
   },
   docs: { brief: "Remove finished attempts' worktrees (never branches)" },
