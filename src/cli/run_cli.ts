@@ -3,7 +3,7 @@ import type { Db } from "../db/db.ts";
 import { openDb } from "../db/open_db.ts";
 import { AppError, toAppError } from "../protocol/errors.ts";
 import { systemClock } from "../store/clock.ts";
-import { normalizeArgv } from "./argv.ts";
+import { normalizeArgv, type RouteLike } from "./argv.ts";
 import type { CliContext, Out } from "./context.ts";
 import { printError } from "./respond.ts";
 
@@ -56,7 +56,7 @@ export async function runCli(
   };
   let normalized;
   try {
-    normalized = normalizeArgv(argv);
+    normalized = normalizeArgv(argv, app.root as RouteLike);
   } catch (err) {
     return fail(toAppError(err));
   }
