@@ -4,6 +4,13 @@ import type { CliContext } from "./context.ts";
 
 const _decoder = new TextDecoder("utf-8", { fatal: true });
 
+/**
+ * The longest text a JavaScript string can hold here (V8: 2^29 - 24 UTF-16
+ * units; UTF-8 never has fewer bytes than units). Past it decoding fails
+ * with an error that reads like bad UTF-8, so the size is checked first.
+ */
+export const MAX_TEXT_BYTES = 2 ** 29 - 24;
+
 async function _readFile(ctx: CliContext, path: string, flag: string): Promise<Uint8Array> {
   if (path === "-") return await ctx.readStdin();
   try {
@@ -55,6 +62,13 @@ export async function readBody(
 /** The UTF-8 text of the file a flag names (`-` is stdin); errors name the flag. */
 export async function readTextFile(ctx: CliContext, path: string, flag: string): Promise<string> {
   const bytes = await _readFile(ctx, path, flag);
+  if (bytes.byteLength > MAX_TEXT_BYTES) {
+    throw new AppError(
+      "INVALID_INPUT",
+      `File "${path}" given to ${flag} is too large to use as text: ${bytes.byteLength} bytes, the limit is ${MAX_TEXT_BYTES}`,
+      { path, flag, size: bytes.byteLength, limit: MAX_TEXT_BYTES },
+    );
+  }
   try {
     return _decoder.decode(bytes);
   } catch {

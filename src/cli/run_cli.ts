@@ -16,18 +16,16 @@ const _encoder = new TextEncoder();
  */
 function _writer(stream: { writeSync(p: Uint8Array): number }): Out {
   let closed = false;
-  return {
-    write(text: string) {
-      if (closed) return;
-      let bytes = _encoder.encode(text);
-      try {
-        while (bytes.length > 0) bytes = bytes.subarray(stream.writeSync(bytes));
-      } catch (err) {
-        if (!(err instanceof Deno.errors.BrokenPipe)) throw err;
-        closed = true;
-      }
-    },
+  const writeBytes = (bytes: Uint8Array) => {
+    if (closed) return;
+    try {
+      while (bytes.length > 0) bytes = bytes.subarray(stream.writeSync(bytes));
+    } catch (err) {
+      if (!(err instanceof Deno.errors.BrokenPipe)) throw err;
+      closed = true;
+    }
   };
+  return { write: (text: string) => writeBytes(_encoder.encode(text)), writeBytes };
 }
 
 /**
@@ -64,7 +62,10 @@ export async function runCli(
   // Stricli reports parse errors on the command's stderr: capture all of
   // stderr, then either wrap a parse error in the envelope or pass it through.
   let captured = "";
-  const capturing: Out = { write: (t: string) => void (captured += t) };
+  const capturing: Out = {
+    write: (t: string) => void (captured += t),
+    writeBytes: (b: Uint8Array) => void (captured += new TextDecoder().decode(b)),
+  };
   const ctx: CliContext = {
     process: { stdout, stderr: capturing },
     program,

@@ -424,7 +424,7 @@ export function artifactGet(
       };
     }
     if (!this.global.json) {
-      await Deno.stdout.write(content);
+      this.process.stdout.writeBytes(content);
       return { json: {}, text: "" };
     }
     return {
