@@ -31,7 +31,9 @@ function _fileExists(path: string): boolean {
     if (info.isDirectory) {
       throw new AppError(
         "USAGE",
-        `--db "${path}" is a directory: pass the path of the database file, like "${path.replace(/\/+$/, "")}/coord.db"`,
+        `--db "${path}" is a directory: pass the path of the database file, like "${
+          path.replace(/\/+$/, "")
+        }/coord.db"`,
         { db: path },
       );
     }
