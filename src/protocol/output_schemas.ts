@@ -349,6 +349,10 @@ export const InboxFetchOutputSchema = _ok("inbox --json fetch", {
   messages: z.array(FetchedMessageSchema).describe("Oldest first"),
   cursor: _Count.describe("The agent's read cursor (a message id) after this fetch"),
   peek: z.boolean(),
+  all: z.boolean().describe("True with --all: messages in finished threads included"),
+  hidden: _Count.describe(
+    "Unread messages passed over because their thread is finished and the agent was asked, not asking (0 with --all)",
+  ),
 });
 
 /** `inbox claim` */

@@ -64,6 +64,14 @@ export interface ThreadChange {
 
 export { sha256Hex };
 
+/**
+ * SQL over `m` (a message to an agent) and `t` (its thread): the message is
+ * actionable for its addressee (see fetchMessages).
+ */
+const _ACTIONABLE = `(t.status NOT IN (${
+  FINAL_STATUSES.map((s) => `'${s}'`).join(", ")
+}) OR t.from_agent = m.to_agent)`;
+
 function _toJsonText(value: unknown): string | null {
   return value === undefined ? null : JSON.stringify(value);
 }
@@ -192,19 +200,47 @@ export class InboxStore {
   /**
    * Unread messages addressed to `agent`, oldest first. Advances the
    * agent's read cursor past them unless `peek`.
+   *
+   * Unless `all`, only actionable messages are returned: those in threads
+   * that are still live, and, in finished threads, those to the agent who
+   * started the thread (its outcome is news to the requester). Messages to
+   * the asked agent in a finished thread are not work: they are passed over
+   * (the cursor moves past them) and counted in `hidden`.
    */
   fetchMessages(
     agent: string,
-    options: { limit?: number; peek?: boolean } = {},
-  ): { messages: Message[]; cursor: number; previous_cursor: number } {
+    options: { limit?: number; peek?: boolean; all?: boolean } = {},
+  ): { messages: Message[]; cursor: number; previous_cursor: number; hidden: number } {
     const limit = options.limit ?? 50;
     const run = () => {
       const before = Number(
         this.db.get("SELECT last_message_id FROM read_cursors WHERE agent = ?", agent)
           ?.["last_message_id"] ?? 0,
       );
-      const messages = this.messagesFor(agent, before, limit);
-      const after = messages.length ? messages[messages.length - 1]!.id : before;
+      const messages = this.messagesFor(agent, before, limit, { actionableOnly: !options.all });
+      let after = messages.length ? messages[messages.length - 1]!.id : before;
+      let hidden = 0;
+      if (!options.all) {
+        if (messages.length < limit) {
+          after = Number(
+            this.db.get(
+              "SELECT COALESCE(MAX(id), ?) AS m FROM messages WHERE to_agent = ? AND id > ?",
+              before,
+              agent,
+              before,
+            )?.["m"] ?? before,
+          );
+        }
+        hidden = Number(
+          this.db.get(
+            `SELECT count(*) AS n FROM messages m JOIN threads t ON t.id = m.thread_id
+             WHERE m.to_agent = ? AND m.id > ? AND m.id <= ? AND NOT ${_ACTIONABLE}`,
+            agent,
+            before,
+            after,
+          )?.["n"] ?? 0,
+        );
+      }
       if (!options.peek && after > before) {
         this.db.run(
           `INSERT INTO read_cursors (agent, last_message_id) VALUES (?, ?)
@@ -213,7 +249,7 @@ export class InboxStore {
           after,
         );
       }
-      return { messages, cursor: options.peek ? before : after, previous_cursor: before };
+      return { messages, cursor: options.peek ? before : after, previous_cursor: before, hidden };
     };
     return options.peek ? this.db.read(run) : this.db.write(run);
   }
@@ -222,11 +258,18 @@ export class InboxStore {
    * Messages addressed to `agent` after message id `after`, oldest first,
    * with their thread's subject and status and their artifacts (no cursor change).
    */
-  messagesFor(agent: string, after: number, limit: number): Message[] {
+  messagesFor(
+    agent: string,
+    after: number,
+    limit: number,
+    options: { actionableOnly?: boolean } = {},
+  ): Message[] {
     const messages = this.db.all(
       `SELECT m.*, t.subject AS thread_subject, t.status AS thread_status
        FROM messages m JOIN threads t ON t.id = m.thread_id
-       WHERE m.to_agent = ? AND m.id > ? ORDER BY m.id LIMIT ?`,
+       WHERE m.to_agent = ? AND m.id > ? ${
+        options.actionableOnly ? `AND ${_ACTIONABLE}` : ""
+      } ORDER BY m.id LIMIT ?`,
       agent,
       after,
       limit,

@@ -86,9 +86,17 @@ const fetch = buildCommand({
         optional: true,
       },
       peek: { kind: "boolean", brief: "Do not advance the read cursor", optional: true },
+      all: {
+        kind: "boolean",
+        brief: "Also messages to you in threads already finished (default: only actionable ones)",
+        optional: true,
+      },
     },
   },
-  docs: { brief: "Unread messages addressed to the agent (advances its cursor)" },
+  docs: {
+    brief:
+      "Unread messages addressed to the agent in live threads, or results of threads it started (advances its cursor)",
+  },
 });
 
 const claim = buildCommand({

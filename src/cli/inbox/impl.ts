@@ -73,23 +73,29 @@ export function send(
 
 export function fetch(
   this: CliContext,
-  flags: { agent: string; limit?: number; peek?: boolean },
+  flags: { agent: string; limit?: number; peek?: boolean; all?: boolean },
 ): Promise<void> {
   return respond(this, () => {
     const r = _store(this).fetchMessages(flags.agent, {
       ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
       peek: flags.peek ?? false,
+      all: flags.all ?? false,
     });
+    const hidden = r.hidden
+      ? `\n(${r.hidden} message(s) in threads already finished not shown: --all shows them)`
+      : "";
     return {
       json: {
         agent: flags.agent,
         messages: r.messages,
         cursor: r.cursor,
         peek: flags.peek ?? false,
+        all: flags.all ?? false,
+        hidden: r.hidden,
       },
-      text: r.messages.length
+      text: (r.messages.length
         ? r.messages.map(messageBlock).join("\n")
-        : `No unread messages for ${flags.agent}`,
+        : `No unread messages for ${flags.agent}`) + hidden,
     };
   });
 }
