@@ -64,6 +64,9 @@ export interface ThreadChange {
 
 export { sha256Hex };
 
+/** What a worker that lost its lease does (the inbox skill says the same). */
+const _STOP = "stop working on it, and claim it again only if the leader tells you to";
+
 /**
  * SQL over `m` (a message to an agent) and `t` (its thread): the message is
  * actionable for its addressee (see fetchMessages).
@@ -768,24 +771,32 @@ export class InboxStore {
       lease_epoch: thread.lease_epoch,
       lease_expires_at: thread.lease_expires_at,
     };
+    if (ref.leaseEpoch !== undefined && ref.leaseEpoch > thread.lease_epoch) {
+      // No claim ever had this epoch: a wrong value, not a lost lease.
+      throw new AppError(
+        "INVALID_INPUT",
+        `Lease epoch ${ref.leaseEpoch} of thread ${thread.id} was never issued: the thread's latest epoch is ${thread.lease_epoch}; pass the epoch your claim returned`,
+        details,
+      );
+    }
     if (thread.claimed_by !== ref.agent) {
       throw new AppError(
         "LEASE_LOST",
-        `Agent "${ref.agent}" does not hold thread ${thread.id}: it is claimed by "${thread.claimed_by}"`,
+        `Agent "${ref.agent}" does not hold thread ${thread.id}: it is claimed by "${thread.claimed_by}"; ${_STOP}`,
         details,
       );
     }
     if (ref.leaseEpoch !== undefined && ref.leaseEpoch !== thread.lease_epoch) {
       throw new AppError(
         "LEASE_LOST",
-        `Lease epoch ${ref.leaseEpoch} of thread ${thread.id} is stale: the current epoch is ${thread.lease_epoch}`,
+        `Lease epoch ${ref.leaseEpoch} of thread ${thread.id} is stale: the thread was claimed again since (epoch ${thread.lease_epoch}); ${_STOP}`,
         details,
       );
     }
     if (thread.lease_expires_at === null || thread.lease_expires_at <= now) {
       throw new AppError(
         "LEASE_LOST",
-        `The lease of "${ref.agent}" on thread ${thread.id} expired at ${thread.lease_expires_at}: claim it again`,
+        `The lease of "${ref.agent}" on thread ${thread.id} expired at ${thread.lease_expires_at}; ${_STOP}`,
         details,
       );
     }
@@ -814,7 +825,7 @@ export class InboxStore {
     if (changed !== 1) {
       throw new AppError(
         "LEASE_LOST",
-        `Agent "${ref.agent}" lost the lease on thread ${thread.id}`,
+        `Agent "${ref.agent}" lost the lease on thread ${thread.id}; ${_STOP}`,
         {
           thread_id: thread.id,
           agent: ref.agent,
