@@ -391,6 +391,7 @@ Deno.test("orch --json output of every command parses under its output schema", 
   using repo = makeTempRepo();
   const db = env.db;
 
+  await okAs("orch-init", orch(db, "init"));
   await okAs(
     "orch-run-init",
     orch(db, "run", "init", "--run", "R1", "--goal", "Ship", "--summary", "All of it"),

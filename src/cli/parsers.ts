@@ -46,6 +46,15 @@ export function idParser(s: string): string {
   return s;
 }
 
+/** A comma-separated list of run or task ids (at least one; spaces around commas allowed). */
+export function idListParser(s: string): string[] {
+  const ids = s.split(",").map((x) => x.trim());
+  if (ids.some((x) => x === "")) {
+    throw new Error(`expected comma-separated ids like "T1,T2", got "${s}"`);
+  }
+  return ids.map(idParser);
+}
+
 /** Any text that is not empty. */
 export function textParser(s: string): string {
   if (s.trim() === "") throw new Error("expected a non-empty value");

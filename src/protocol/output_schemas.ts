@@ -225,6 +225,9 @@ export const TaskSchema = z.strictObject({
   title: z.string(),
   summary: z.string(),
   default_to: AgentNameSchema.nullable(),
+  execution_mode: ExecutionModeSchema.nullable().describe(
+    "The mode from task add --execution-mode, used by dispatch when not given one; null: none",
+  ),
   acceptance: _JsonObject.nullable().describe("The --acceptance-json object, or null"),
   status: TaskStatusSchema,
   depends_on: z.array(RunTaskIdSchema).describe("Ids of the tasks it waits for"),
@@ -328,12 +331,17 @@ function _ok<S extends z.core.$ZodLooseShape>(command: string, shape: S) {
   );
 }
 
-/** `inbox init` */
-export const InboxInitOutputSchema = _ok("inbox --json init", {
+const _initShape = {
   db: z.string().describe("The database path as given"),
   schema_version: z.int().min(1),
   latest_schema_version: z.int().min(1),
-});
+};
+
+/** `inbox init` */
+export const InboxInitOutputSchema = _ok("inbox --json init", _initShape);
+
+/** `orch init`: the same as `inbox init` */
+export const OrchInitOutputSchema = _ok("orch --json init", _initShape);
 
 /** `inbox send` */
 export const InboxSendOutputSchema = _ok("inbox --json send", {
@@ -637,6 +645,7 @@ export const OUTPUT_SCHEMAS = {
   "inbox-wait-reply": InboxWaitReplyOutputSchema,
   "inbox-watch-line": InboxWatchLineSchema,
   "inbox-artifact-get": InboxArtifactGetOutputSchema,
+  "orch-init": OrchInitOutputSchema,
   "orch-run-init": OrchRunInitOutputSchema,
   "orch-run-show": OrchRunShowOutputSchema,
   "orch-task-add": OrchTaskAddOutputSchema,

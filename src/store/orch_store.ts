@@ -1,6 +1,7 @@
 import type { Db, Row } from "../db/db.ts";
 import { AppError } from "../protocol/errors.ts";
 import { appendEvent, eventFromRow, type EventRecord } from "./append_event.ts";
+import { insertNewTaskDeps } from "./orch/insert_new_task_deps.ts";
 import { type Clock, iso, systemClock } from "./clock.ts";
 import { InboxStore, messageFromRow } from "./inbox_store.ts";
 import type { Message, Thread } from "./inbox_types.ts";
@@ -211,6 +212,10 @@ export class OrchStore {
     summary?: string;
     defaultTo?: string;
     acceptance?: unknown;
+    /** The mode dispatch uses when not given one. */
+    executionMode?: ExecutionMode;
+    /** Tasks of the run it waits for, recorded with it in the same transaction. */
+    dependsOn?: readonly string[];
   }): Task {
     return this.db.write(() => {
       const run = this.getRun(input.runId);
@@ -243,13 +248,14 @@ export class OrchStore {
           ?.["s"],
       );
       this.db.run(
-        `INSERT INTO tasks (run_id, id, title, summary, default_to, acceptance, status, seq, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+        `INSERT INTO tasks (run_id, id, title, summary, default_to, execution_mode, acceptance, status, seq, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
         input.runId,
         input.taskId,
         input.title,
         input.summary ?? "",
         input.defaultTo ?? null,
+        input.executionMode ?? null,
         input.acceptance === undefined ? null : JSON.stringify(input.acceptance),
         seq,
         now,
@@ -261,6 +267,12 @@ export class OrchStore {
         runId: input.runId,
         taskId: input.taskId,
         payload: { title: input.title },
+      });
+      insertNewTaskDeps(this.db, {
+        runId: input.runId,
+        taskId: input.taskId,
+        dependsOn: input.dependsOn ?? [],
+        now,
       });
       return this.getTask(input.runId, input.taskId);
     });
@@ -297,6 +309,7 @@ export class OrchStore {
       title: String(r["title"]),
       summary: String(r["summary"]),
       default_to: (r["default_to"] as string | null) ?? null,
+      execution_mode: (r["execution_mode"] as ExecutionMode | null) ?? null,
       acceptance: _json(r["acceptance"]),
       status: isReady(stored, depStatuses) ? "ready" : stored,
       depends_on: dependsOn,

@@ -1,6 +1,4 @@
 import { waitUntil } from "../../db/wait_until.ts";
-import { LATEST_SCHEMA_VERSION } from "../../db/migrations.ts";
-import { schemaVersion } from "../../db/open_db.ts";
 import { COUNCIL_CONTRACT } from "../../protocol/contracts.ts";
 import { AppError } from "../../protocol/errors.ts";
 import { InboxStore } from "../../store/inbox_store.ts";
@@ -25,16 +23,7 @@ interface BodyFlags {
   bodyFile?: string;
 }
 
-export function init(this: CliContext): Promise<void> {
-  return respond(this, () => {
-    const db = this.openDb({ init: true });
-    const version = schemaVersion(db);
-    return {
-      json: { db: db.path, schema_version: version, latest_schema_version: LATEST_SCHEMA_VERSION },
-      text: `Initialised ${db.path} (schema version ${version})`,
-    };
-  });
-}
+export { init } from "../init_db.ts";
 
 export function send(
   this: CliContext,

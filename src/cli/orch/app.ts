@@ -4,7 +4,14 @@ import { CLI_TEXT } from "../cli_text.ts";
 import { VERSION } from "../../version.ts";
 import type { CliContext } from "../context.ts";
 import { bodyFileFlag, bodyFlag, timeoutSecondsFlag } from "../flags.ts";
-import { agentParser, choiceParser, idParser, intParser, textParser } from "../parsers.ts";
+import {
+  agentParser,
+  choiceParser,
+  idListParser,
+  idParser,
+  intParser,
+  textParser,
+} from "../parsers.ts";
 
 /**
  * The whole `orch` command surface (the leader side). Global flags `--db
@@ -39,6 +46,19 @@ const baseRef = {
   optional: true,
 } as const;
 
+const executionMode = {
+  kind: "parsed",
+  parse: choiceParser(EXECUTION_MODES),
+  brief: "analysis (thread only) | code (fresh git worktree); default: the task's own mode",
+  optional: true,
+} as const;
+
+const init = buildCommand({
+  loader: async () => (await impl()).init,
+  parameters: {},
+  docs: { brief: "Create the database (or upgrade it) and apply migrations, as inbox init" },
+});
+
 const runInit = buildCommand({
   loader: async () => (await impl()).runInit,
   parameters: {
@@ -66,6 +86,17 @@ const taskAdd = buildCommand({
       title: { kind: "parsed", parse: textParser, brief: "Short title" },
       summary: { kind: "parsed", parse: String, brief: "What to do", optional: true },
       defaultTo: { ...to, brief: "Worker that gets it when dispatch has no --to" },
+      dependsOn: {
+        kind: "parsed",
+        parse: idListParser,
+        brief: "Comma-separated tasks it waits for (added with it, in one step)",
+        optional: true,
+      },
+      executionMode: {
+        ...executionMode,
+        optional: true,
+        brief: "analysis | code: the mode dispatch uses when not given one",
+      },
       acceptanceJson: {
         kind: "parsed",
         parse: String,
@@ -97,11 +128,7 @@ const dispatch = buildCommand({
     flags: {
       run,
       task,
-      executionMode: {
-        kind: "parsed",
-        parse: choiceParser(EXECUTION_MODES),
-        brief: "analysis (thread only) | code (fresh git worktree)",
-      },
+      executionMode,
       to,
       body,
       bodyFile,
@@ -292,6 +319,7 @@ const councilReport = buildCommand({
 
 const routes = buildRouteMap({
   routes: {
+    init,
     run: buildRouteMap({
       routes: { init: runInit, show: runShow },
       docs: { brief: "Runs" },

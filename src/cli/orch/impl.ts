@@ -8,6 +8,8 @@ import { parseJsonObject, readBody, readTextFile } from "../input.ts";
 import { table } from "../render.ts";
 import { respond } from "../respond.ts";
 
+export { init } from "../init_db.ts";
+
 /** The orch store, without git: enough for every command that makes no worktree. */
 export function orchStore(ctx: CliContext): OrchStore {
   return new OrchStore(ctx.openDb(), { clock: ctx.clock });
@@ -95,6 +97,8 @@ export function taskAdd(
     title: string;
     summary?: string;
     defaultTo?: string;
+    dependsOn?: string[];
+    executionMode?: ExecutionMode;
     acceptanceJson?: string;
   },
 ): Promise<void> {
@@ -106,11 +110,15 @@ export function taskAdd(
       title: flags.title,
       ...(flags.summary !== undefined ? { summary: flags.summary } : {}),
       ...(flags.defaultTo !== undefined ? { defaultTo: flags.defaultTo } : {}),
+      ...(flags.executionMode !== undefined ? { executionMode: flags.executionMode } : {}),
+      ...(flags.dependsOn !== undefined ? { dependsOn: flags.dependsOn } : {}),
       ...(acceptance !== undefined ? { acceptance } : {}),
     });
+    const deps = task.depends_on.length ? `, depends on ${task.depends_on.join(", ")}` : "";
+    const mode = task.execution_mode ? `, ${task.execution_mode} mode` : "";
     return {
       json: { task },
-      text: `Added task ${task.run_id}/${task.id} [${task.status}]: ${task.title}`,
+      text: `Added task ${task.run_id}/${task.id} [${task.status}]: ${task.title}${deps}${mode}`,
     };
   });
 }
@@ -153,7 +161,7 @@ export function dispatch(
   flags: BodyFlags & {
     run: string;
     task: string;
-    executionMode: ExecutionMode;
+    executionMode?: ExecutionMode;
     to?: string;
     repoPath?: string;
     workspaceRoot?: string;
@@ -163,19 +171,26 @@ export function dispatch(
 ): Promise<void> {
   return respond(this, async () => {
     const body = await readBody(this, flags);
-    if (
-      flags.executionMode === "analysis" && (flags.baseRef ?? flags.workspaceRoot) !== undefined
-    ) {
+    const mode = flags.executionMode ??
+      orchStore(this).getTask(flags.run, flags.task).execution_mode;
+    if (mode === null) {
+      throw new AppError(
+        "USAGE",
+        `Task "${flags.task}" has no execution mode: pass --execution-mode analysis|code (or give it one with task add --execution-mode)`,
+        { run_id: flags.run, task_id: flags.task },
+      );
+    }
+    if (mode === "analysis" && (flags.baseRef ?? flags.workspaceRoot) !== undefined) {
       throw new AppError(
         "USAGE",
         "--base-ref and --workspace-root apply to --execution-mode code only",
       );
     }
-    const store = flags.executionMode === "code" ? await gitOrchStore(this) : orchStore(this);
+    const store = mode === "code" ? await gitOrchStore(this) : orchStore(this);
     const r = store.dispatch({
       runId: flags.run,
       taskId: flags.task,
-      mode: flags.executionMode,
+      mode,
       ...(flags.to !== undefined ? { to: flags.to } : {}),
       ...(body !== undefined ? { body } : {}),
       ...(flags.repoPath !== undefined ? { repoPath: flags.repoPath } : {}),
