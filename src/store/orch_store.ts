@@ -969,7 +969,8 @@ export class OrchStore {
        )
        SELECT json_object(
          'run_id', k.run_id, 'id', k.id, 'title', k.title, 'summary', k.summary,
-         'default_to', k.default_to, 'acceptance', json(k.acceptance),
+         'default_to', k.default_to, 'execution_mode', k.execution_mode,
+         'acceptance', json(k.acceptance),
          'status', CASE WHEN k.status = 'pending' AND COALESCE(dj.waiting, 0) = 0
            THEN 'ready' ELSE k.status END,
          'depends_on', json(COALESCE(dj.ids, '[]')),
