@@ -483,6 +483,13 @@ export const OrchDepAddOutputSchema = _ok("orch --json dep add", {
 export const OrchReadyOutputSchema = _ok("orch --json ready", {
   run_id: RunTaskIdSchema,
   tasks: z.array(TaskSchema).describe("Status ready, in creation order"),
+  waiting: z.array(z.strictObject({
+    task_id: RunTaskIdSchema,
+    waiting_on: z.array(z.strictObject({ task_id: RunTaskIdSchema, status: TaskStatusSchema }))
+      .describe("Its dependencies that are not done yet, with their status"),
+  })).describe(
+    "Only when no task is ready (else empty): each pending task and what it waits for",
+  ),
 });
 
 /** `orch dispatch`, `orch retry` and `orch reassign` */

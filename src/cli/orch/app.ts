@@ -245,7 +245,16 @@ const cleanup = buildCommand({
 
 const status = buildCommand({
   loader: async () => (await impl()).status,
-  parameters: { flags: { run } },
+  parameters: {
+    flags: {
+      run,
+      full: {
+        kind: "boolean",
+        brief: "Show each task's latest message in full (text view; --json always has it)",
+        optional: true,
+      },
+    },
+  },
   docs: { brief: "Reconcile, then the full run view: tasks, latest attempts and messages" },
 });
 

@@ -5,7 +5,8 @@ import { type DispatchResult, OrchStore } from "../../store/orch_store.ts";
 import { type ExecutionMode, ORCH_EVENT_TYPES, type Task } from "../../store/orch_types.ts";
 import type { CliContext } from "../context.ts";
 import { parseJsonObject, readBody, readTextFile } from "../input.ts";
-import { table } from "../render.ts";
+import { messageBlock, table } from "../render.ts";
+import type { ThreadLease } from "../../store/orch/run_thread_leases.ts";
 import { respond } from "../respond.ts";
 
 export { init } from "../init_db.ts";
@@ -139,7 +140,9 @@ export function depAdd(
         dep: { run_id: flags.run, task_id: flags.task, depends_on: flags.dependsOn },
         created: r.created,
       },
-      text: `${r.created ? "Added" : "Already had"} dependency ${flags.task} -> ${flags.dependsOn}`,
+      text: `${
+        r.created ? "Recorded" : "Already recorded"
+      }: ${flags.task} depends on ${flags.dependsOn}`,
     };
   });
 }
@@ -149,10 +152,32 @@ export function ready(this: CliContext, flags: { run: string }): Promise<void> {
     const store = orchStore(this);
     store.reconcile(flags.run);
     const tasks = store.readyTasks(flags.run);
-    return {
-      json: { run_id: flags.run, tasks },
-      text: tasks.length ? _taskRows(tasks) : `No task of run ${flags.run} is ready`,
-    };
+    if (tasks.length) {
+      return { json: { run_id: flags.run, tasks, waiting: [] }, text: _taskRows(tasks) };
+    }
+    // Nothing ready: say why, from the whole task list (only on this path, so `ready` stays cheap).
+    const all = store.listTasks(flags.run);
+    const statusOf = new Map(all.map((t) => [t.id, t.status]));
+    const waiting = all.filter((t) => t.status === "pending").map((t) => ({
+      task_id: t.id,
+      waiting_on: t.depends_on.filter((d) => statusOf.get(d) !== "done")
+        .map((d) => ({ task_id: d, status: statusOf.get(d) ?? "pending" })),
+    }));
+    const others = Object.entries(
+      all.reduce<Record<string, number>>((c, t) => {
+        if (t.status !== "pending") c[t.status] = (c[t.status] ?? 0) + 1;
+        return c;
+      }, {}),
+    ).map(([k, v]) => `${k}=${v}`).join(" ");
+    const lines = waiting.map((w) =>
+      `  ${w.task_id} waits for ${w.waiting_on.map((d) => `${d.task_id} (${d.status})`).join(", ")}`
+    );
+    const text = all.length === 0
+      ? `No task of run ${flags.run} is ready: the run has no tasks`
+      : `No task of run ${flags.run} is ready:` +
+        (lines.length ? "\n" + lines.join("\n") : " no task is pending") +
+        (others ? `\n  other tasks: ${others}` : "");
+    return { json: { run_id: flags.run, tasks, waiting }, text };
   });
 }
 
@@ -393,26 +418,82 @@ export function cleanup(
 }
 
 /** The status table a person reads. */
-export function statusText(r: ReturnType<OrchStore["status"]>): string {
+/** A duration for people: "45s", "12m05s", "3h07m", "2d04h". */
+export function humanDuration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const pad = (n: number) => String(n).padStart(2, "0");
+  if (s < 3600) return `${Math.floor(s / 60)}m${pad(s % 60)}s`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h${pad(Math.floor(s / 60) % 60)}m`;
+  return `${Math.floor(s / 86400)}d${pad(Math.floor(s / 3600) % 24)}h`;
+}
+
+const _LIVE_STATUSES: readonly string[] = ["dispatched", "in_progress", "blocked", "verifying"];
+
+/**
+ * The human `status` view: one row per task with the current holder of its
+ * thread (after a takeover, not the attempt's first worker), progress, lease
+ * left, age (time since the task's latest activity) and the first line of
+ * its latest message; with `full`, every latest message in full below.
+ */
+export function statusText(
+  r: ReturnType<OrchStore["status"]>,
+  leases: Map<number, ThreadLease>,
+  options: { now: Date; full?: boolean },
+): string {
+  const now = options.now.getTime();
   const counts = Object.entries(r.counts).filter(([k, v]) => k !== "total" && v > 0)
     .map(([k, v]) => `${k}=${v}`).join(" ");
   const rows = r.tasks.map((t) => {
     const a = t.latest_attempt;
     const m = t.latest_message;
+    const lease = a ? leases.get(a.thread_id) : undefined;
+    const live = _LIVE_STATUSES.includes(t.status);
+    let leaseLeft: string | null = null;
+    if (live && lease?.lease_expires_at) {
+      const left = Date.parse(lease.lease_expires_at) - now;
+      leaseLeft = left > 0 ? humanDuration(left) : `expired ${humanDuration(-left)} ago`;
+    }
+    const last = Math.max(Date.parse(t.updated_at), m ? Date.parse(m.ts) : 0);
     return [
       t.id,
       t.status + (a?.stale ? " (stale)" : ""),
+      live ? lease?.claimed_by ?? null : null,
+      lease?.progress !== null && lease?.progress !== undefined ? `${lease.progress}%` : null,
+      leaseLeft,
+      humanDuration(now - last),
       a ? `#${a.n} ${a.assigned_to}` : null,
-      a?.execution_mode ?? null,
+      a?.execution_mode ?? t.execution_mode,
       m ? `${m.type}: ${m.body.split("\n")[0]!.slice(0, 50)}` : null,
     ];
   });
-  return `run ${r.run.id} [${r.run.status}] ${r.run.goal} (${counts || "no tasks"})\n` +
-    table(["TASK", "STATUS", "ATTEMPT", "MODE", "LATEST MESSAGE"], rows);
+  let text = `run ${r.run.id} [${r.run.status}] ${r.run.goal} (${counts || "no tasks"})\n` +
+    table(
+      [
+        "TASK",
+        "STATUS",
+        "HOLDER",
+        "PROGRESS",
+        "LEASE LEFT",
+        "AGE",
+        "ATTEMPT",
+        "MODE",
+        "LATEST MESSAGE",
+      ],
+      rows,
+    );
+  if (options.full) {
+    for (const t of r.tasks) {
+      if (t.latest_message) text += `\n\n${t.id}: ${messageBlock(t.latest_message)}`;
+    }
+  } else if (r.tasks.some((t) => t.latest_message?.body.includes("\n"))) {
+    text += "\n(latest messages cut to their first line: --full shows them whole)";
+  }
+  return text;
 }
 
-export function status(this: CliContext, flags: { run: string }): Promise<void> {
-  return respond(this, () => {
+export function status(this: CliContext, flags: { run: string; full?: boolean }): Promise<void> {
+  return respond(this, async () => {
     const store = orchStore(this);
     store.reconcile(flags.run);
     if (this.global.json) {
@@ -420,7 +501,19 @@ export function status(this: CliContext, flags: { run: string }): Promise<void> 
       const r = store.statusJson(flags.run);
       return { json: { run: r.run, counts: r.counts }, rawJson: { tasks: r.tasks_json }, text: "" };
     }
-    return { json: {}, text: statusText(store.status(flags.run)) };
+    const { runThreadLeases } = await import("../../store/orch/run_thread_leases.ts");
+    const db = this.openDb();
+    const view = db.read(() => ({
+      status: store.status(flags.run),
+      leases: runThreadLeases(db, flags.run),
+    }));
+    return {
+      json: {},
+      text: statusText(view.status, view.leases, {
+        now: this.clock.now(),
+        full: flags.full ?? false,
+      }),
+    };
   });
 }
 
