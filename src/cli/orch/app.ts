@@ -265,7 +265,13 @@ const brief = buildCommand({
       dispatchJson: {
         kind: "parsed",
         parse: textParser,
-        brief: "Saved output of dispatch --json (- for stdin)",
+        brief: "Saved output of dispatch, retry, reassign or council start --json (- for stdin)",
+      },
+      agent: {
+        kind: "parsed",
+        parse: agentParser,
+        brief: "The reviewer to brief, from council start output with several",
+        optional: true,
       },
       inboxCmd: {
         kind: "parsed",
@@ -275,7 +281,7 @@ const brief = buildCommand({
       },
     },
   },
-  docs: { brief: "Render the worker brief for a saved dispatch" },
+  docs: { brief: "Render the worker brief for a saved dispatch (or a council reviewer)" },
 });
 
 const councilStart = buildCommand({

@@ -519,12 +519,54 @@ export function status(this: CliContext, flags: { run: string; full?: boolean })
 
 export function brief(
   this: CliContext,
-  flags: { dispatchJson: string; inboxCmd?: string },
+  flags: { dispatchJson: string; inboxCmd?: string; agent?: string },
 ): Promise<void> {
   return respond(this, async () => {
+    if (!this.global.db) {
+      throw new AppError("USAGE", "Missing --db: the brief tells the worker which database to use");
+    }
+    // The brief sends a worker to this database: it must exist and be ours
+    // (a wrong working directory would otherwise write a dead path into it).
+    const store = orchStore(this);
     const text = await readTextFile(this, flags.dispatchJson, "--dispatch-json");
-    const { renderBrief } = await import("./render_brief.ts");
-    const rendered = await renderBrief(text, {
+    const { parseBriefSource, renderBrief } = await import("./render_brief.ts");
+    const source = await parseBriefSource(text);
+    let input;
+    if (source.kind === "dispatch") {
+      input = source.input;
+      if (flags.agent !== undefined && flags.agent !== input.attempt.assigned_to) {
+        throw new AppError(
+          "INVALID_INPUT",
+          `The dispatch in --dispatch-json is for "${input.attempt.assigned_to}", not "${flags.agent}"`,
+          { agent: input.attempt.assigned_to },
+        );
+      }
+    } else {
+      // council start: one attempt per reviewer; the task and its message come from the database.
+      const agents = source.attempts.map((a) => a.assigned_to);
+      const attempt = flags.agent !== undefined
+        ? source.attempts.find((a) => a.assigned_to === flags.agent)
+        : source.attempts.length === 1
+        ? source.attempts[0]
+        : undefined;
+      if (!attempt) {
+        throw new AppError(
+          "USAGE",
+          flags.agent !== undefined
+            ? `No reviewer "${flags.agent}" in the council start output: it has ${
+              agents.join(", ")
+            }`
+            : `The council start output has ${agents.length} reviewers: pick one with --agent (${
+              agents.join(", ")
+            })`,
+          { agents },
+        );
+      }
+      const task = store.getTask(attempt.run_id, attempt.task_id);
+      const first = store.inbox.showThread(attempt.thread_id).messages[0];
+      input = { attempt, task, body: first?.body ?? "" };
+    }
+    const rendered = renderBrief(input, {
       db: this.global.db,
       inboxCmd: flags.inboxCmd ?? "inbox",
     });
