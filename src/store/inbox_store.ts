@@ -2,6 +2,8 @@ import type { Db, Row } from "../db/db.ts";
 import { AppError } from "../protocol/errors.ts";
 import { appendEvent } from "./append_event.ts";
 import { sha256Hex } from "./sha256.ts";
+import { parseStoredJson, toStoredJson } from "./stored_json.ts";
+import { requireText } from "./require_text.ts";
 import { type Clock, iso, isoPlusSeconds, systemClock } from "./clock.ts";
 import {
   type ArtifactInput,
@@ -76,7 +78,7 @@ const _ACTIONABLE = `(t.status NOT IN (${
 }) OR t.from_agent = m.to_agent)`;
 
 function _toJsonText(value: unknown): string | null {
-  return value === undefined ? null : JSON.stringify(value);
+  return toStoredJson(value, "payload");
 }
 
 export function threadFromRow(r: Row): Thread {
@@ -108,7 +110,7 @@ export function messageFromRow(r: Row): Message {
     to_agent: String(r["to_agent"]),
     type: r["type"] as MessageType,
     body: String(r["body"] ?? ""),
-    payload: r["payload"] == null ? null : JSON.parse(String(r["payload"])),
+    payload: parseStoredJson(r["payload"]),
     ts: String(r["ts"]),
   };
   if (r["thread_subject"] != null) m.thread_subject = String(r["thread_subject"]);
@@ -346,6 +348,7 @@ export class InboxStore {
   /** Creates a thread and its first message (type `task` or `note`). */
   sendThread(input: SendInput): SendResult {
     _checkArtifacts(input.artifacts);
+    requireText(input.subject, "subject");
     return this.db.write(() => {
       if (input.idempotencyKey !== undefined) {
         const prior = this.db.get(
@@ -840,6 +843,7 @@ export class InboxStore {
     type: MessageType,
     m: { body: string; payload?: unknown; ts: string; leaseEpoch?: number },
   ): Message {
+    requireText(m.body, "message body");
     // The sender writes to whoever works the thread (the holder, else the
     // addressee); everyone else writes to the sender.
     const to = from === thread.from_agent

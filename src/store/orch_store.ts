@@ -3,6 +3,8 @@ import { AppError } from "../protocol/errors.ts";
 import { appendEvent, eventFromRow, type EventRecord } from "./append_event.ts";
 import { insertNewTaskDeps } from "./orch/insert_new_task_deps.ts";
 import { type Clock, iso, systemClock } from "./clock.ts";
+import { parseStoredJson, toStoredJson } from "./stored_json.ts";
+import { requireText } from "./require_text.ts";
 import { InboxStore, messageFromRow } from "./inbox_store.ts";
 import type { Message, Thread } from "./inbox_types.ts";
 import {
@@ -61,7 +63,7 @@ export interface ReconcileResult {
 }
 
 function _json(text: unknown): unknown {
-  return text == null ? null : JSON.parse(String(text));
+  return parseStoredJson(text);
 }
 
 function _runFromRow(r: Row): Run {
@@ -138,6 +140,8 @@ export class OrchStore {
     kind?: string;
     meta?: unknown;
   }): Run {
+    requireText(input.goal, "goal");
+    requireText(input.summary, "summary");
     return this.db.write(() => {
       if (this.db.get("SELECT 1 FROM runs WHERE id = ?", input.runId)) {
         throw new AppError("ALREADY_EXISTS", `Run "${input.runId}" already exists`, {
@@ -152,7 +156,7 @@ export class OrchStore {
         input.goal,
         input.summary ?? "",
         input.kind ?? "run",
-        input.meta === undefined ? null : JSON.stringify(input.meta),
+        toStoredJson(input.meta, "run metadata"),
         now,
         now,
       );
@@ -217,6 +221,8 @@ export class OrchStore {
     /** Tasks of the run it waits for, recorded with it in the same transaction. */
     dependsOn?: readonly string[];
   }): Task {
+    requireText(input.title, "title");
+    requireText(input.summary, "summary");
     return this.db.write(() => {
       const run = this.getRun(input.runId);
       // A completed run takes new work: it becomes active again. A cancelled one does not.
@@ -256,7 +262,7 @@ export class OrchStore {
         input.summary ?? "",
         input.defaultTo ?? null,
         input.executionMode ?? null,
-        input.acceptance === undefined ? null : JSON.stringify(input.acceptance),
+        toStoredJson(input.acceptance, "acceptance criteria"),
         seq,
         now,
         now,
@@ -969,8 +975,8 @@ export class OrchStore {
        )
        SELECT json_object(
          'run_id', k.run_id, 'id', k.id, 'title', k.title, 'summary', k.summary,
-         'default_to', k.default_to, 'execution_mode', k.execution_mode,
-         'acceptance', json(k.acceptance),
+         'default_to', k.default_to, 'execution_mode', k.execution_mode, 'acceptance',
+         CASE WHEN json_valid(k.acceptance) THEN json(k.acceptance) END,
          'status', CASE WHEN k.status = 'pending' AND COALESCE(dj.waiting, 0) = 0
            THEN 'ready' ELSE k.status END,
          'depends_on', json(COALESCE(dj.ids, '[]')),
@@ -989,7 +995,7 @@ export class OrchStore {
          'latest_message', CASE WHEN lm.id IS NULL THEN NULL ELSE json_object(
            'id', lm.id, 'thread_id', lm.thread_id, 'from_agent', lm.from_agent,
            'to_agent', lm.to_agent, 'type', lm.type, 'body', lm.body,
-           'payload', json(lm.payload), 'ts', lm.ts) END
+           'payload', CASE WHEN json_valid(lm.payload) THEN json(lm.payload) END, 'ts', lm.ts) END
        ) AS task,
        CASE WHEN k.status = 'pending' AND COALESCE(dj.waiting, 0) = 0 THEN 'ready' ELSE k.status END
          AS shown_status
