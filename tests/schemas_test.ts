@@ -32,7 +32,7 @@ import {
 } from "../src/store/orch_types.ts";
 import type { EventRecord } from "../src/store/append_event.ts";
 import { renderSchemas, SCHEMA_DIR, staleSchemaFiles } from "../scripts/gen_schemas.ts";
-import { type CliResult, inbox, ok, orch, tempDb } from "./_cli.ts";
+import { cli, type CliResult, inbox, ok, orch, tempDb } from "./_cli.ts";
 
 type Json = Record<string, unknown>;
 
@@ -194,6 +194,7 @@ Deno.test("inbox --json output of every command parses under its output schema",
   await Deno.writeTextFile(file, "# notes\n");
 
   await okAs("inbox-init", inbox(db, "init"));
+  await okAs("cli-surface", cli("inbox", ["--help", "--json"]));
   const sent = await okAs(
     "inbox-send",
     inbox(db, "send", "--from", "lead", "--to", "w1", "--subject", "Fix", "--body", "Please"),
@@ -392,6 +393,7 @@ Deno.test("orch --json output of every command parses under its output schema", 
   const db = env.db;
 
   await okAs("orch-init", orch(db, "init"));
+  await okAs("cli-surface", cli("orch", ["--json"]));
   await okAs(
     "orch-run-init",
     orch(db, "run", "init", "--run", "R1", "--goal", "Ship", "--summary", "All of it"),

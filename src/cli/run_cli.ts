@@ -6,6 +6,7 @@ import { systemClock } from "../store/clock.ts";
 import { normalizeArgv, type RouteLike } from "./argv.ts";
 import type { CliContext, Out } from "./context.ts";
 import { printError } from "./respond.ts";
+import { okEnvelope } from "../protocol/envelope.ts";
 
 const _encoder = new TextEncoder();
 
@@ -59,6 +60,21 @@ export async function runCli(
     return fail(toAppError(err));
   }
   json = normalized.global.json;
+  if (json) {
+    // `--help --json`, or no command with `--json`: the command surface as JSON, for agents.
+    const end = normalized.rest.indexOf("--");
+    const words = end >= 0 ? normalized.rest.slice(0, end) : normalized.rest;
+    const help = words.some((w) => ["--help", "-h", "--help-all", "-H"].includes(w));
+    if (help || words.length === 0) {
+      const { describeSurface } = await import("./surface.ts");
+      const path = words.filter((w) => !w.startsWith("-"));
+      const surface = describeSurface(app.root, program, path);
+      if (surface) {
+        stdout.write(JSON.stringify(okEnvelope({ ...surface })) + "\n");
+        return 0;
+      }
+    }
+  }
   // Stricli reports parse errors on the command's stderr: capture all of
   // stderr, then either wrap a parse error in the envelope or pass it through.
   let captured = "";

@@ -340,6 +340,31 @@ const _initShape = {
 /** `inbox init` */
 export const InboxInitOutputSchema = _ok("inbox --json init", _initShape);
 
+const _FlagDescriptionSchema = z.strictObject({
+  name: z.string().describe("As typed: --kebab-case"),
+  type: z.enum(["integer", "number", "string", "boolean", "agent", "id", "id-list", "enum"]),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  values: z.array(z.string()).optional().describe("The allowed values of an enum"),
+  brief: z.string(),
+  required: z.boolean(),
+  repeatable: z.boolean(),
+  default: z.string().optional().describe("What the program uses when the flag is not given"),
+});
+
+/** `inbox|orch --help --json`, or `--json` with no command: the command surface. */
+export const CliSurfaceOutputSchema = _ok("inbox|orch --help --json", {
+  program: z.enum(["inbox", "orch"]),
+  version: z.string(),
+  brief: z.string(),
+  global_flags: z.array(_FlagDescriptionSchema),
+  commands: z.array(z.strictObject({
+    command: z.string().describe('The full command line prefix, like "orch task add"'),
+    brief: z.string(),
+    flags: z.array(_FlagDescriptionSchema),
+  })).describe("Every command, or those under the command path given before --help"),
+});
+
 /** `orch init`: the same as `inbox init` */
 export const OrchInitOutputSchema = _ok("orch --json init", _initShape);
 
@@ -653,6 +678,7 @@ export const OUTPUT_SCHEMAS = {
   "inbox-watch-line": InboxWatchLineSchema,
   "inbox-artifact-get": InboxArtifactGetOutputSchema,
   "orch-init": OrchInitOutputSchema,
+  "cli-surface": CliSurfaceOutputSchema,
   "orch-run-init": OrchRunInitOutputSchema,
   "orch-run-show": OrchRunShowOutputSchema,
   "orch-task-add": OrchTaskAddOutputSchema,
