@@ -641,6 +641,12 @@ Deno.test("orch --json output of every command parses under its output schema", 
   const tally = await okAs("orch-council-tally", orch(db, "council", "tally", "--run", "C1"));
   check("tally", tally.tally);
   assert.equal(tally.tally.reviewers_counted, 2);
+  const firstKey = tally.tally.consensus[0]?.key ?? tally.tally.minority[0]!.key;
+  await okAs(
+    "orch-council-adjustments",
+    orch(db, "council", "split", "--run", "C1", "--key", firstKey),
+  );
+  await okAs("orch-council-adjustments", orch(db, "council", "adjustments", "--run", "C1"));
   const out = join(env.dir, "report.md");
   const report = await okAs(
     "orch-council-report",

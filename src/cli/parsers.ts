@@ -80,6 +80,22 @@ export function idListParser(s: string): string[] {
   return ids.map(idParser);
 }
 
+/** A number from 0 to 1. */
+export function ratioParser(s: string): number {
+  const n = Number(s);
+  if (s.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1) {
+    throw new Error(`expected a number from 0 to 1, got "${s}"`);
+  }
+  return n;
+}
+
+/** A comma-separated list of non-empty values (spaces around commas allowed). */
+export function textListParser(s: string): string[] {
+  const items = s.split(",").map((x) => x.trim());
+  if (items.some((x) => x === "")) throw new Error(`expected comma-separated values, got "${s}"`);
+  return items;
+}
+
 /** Any text that is not empty. */
 export function textParser(s: string): string {
   if (s.trim() === "") throw new Error("expected a non-empty value");
@@ -101,3 +117,5 @@ _typed(agentParser, { type: "agent" });
 _typed(idParser, { type: "id" });
 _typed(idListParser, { type: "id-list" });
 _typed(textParser, { type: "string" });
+_typed(ratioParser, { type: "number", min: 0, max: 1 });
+_typed(textListParser, { type: "string" });

@@ -298,11 +298,15 @@ const _GroupMemberSchema = z.strictObject({
 export const TallyGroupSchema = z.strictObject({
   id: z.string().regex(/^g[1-9][0-9]*$/),
   key: z.string().min(1),
+  key_source: z.enum(["reviewer", "generated"]).describe(
+    "reviewer: a reviewer's key; generated: made by the tally from the title, not a reviewer's choice",
+  ),
   title: z.string(),
   support: z.int().min(1).describe("Distinct counted reviewers in the group"),
   reviewers: z.array(AgentNameSchema),
   members: z.array(_GroupMemberSchema).min(1),
   max_severity: SeveritySchema.optional(),
+  leader_note: z.string().optional().describe("What the leader's merge or split did to this group"),
 }).meta({ id: "TallyGroup", description: "Recommendations the tally considers the same idea" });
 
 export const TallySchema = z.strictObject({
@@ -318,6 +322,10 @@ export const TallySchema = z.strictObject({
     similarity: z.number().min(0).max(1),
     majority_min: _Count,
   }),
+  adjustments: z.array(z.union([
+    z.strictObject({ op: z.literal("merge"), keys: z.array(z.string()), applied: z.boolean() }),
+    z.strictObject({ op: z.literal("split"), key: z.string(), applied: z.boolean() }),
+  ])).describe("The leader's recorded merges and splits, in order; applied false: no such groups"),
   consensus: z.array(TallyGroupSchema),
   majority: z.array(TallyGroupSchema),
   minority: z.array(TallyGroupSchema),
@@ -629,6 +637,18 @@ export const OrchCouncilTallyOutputSchema = _ok("orch --json council tally", {
   tally: TallySchema,
 });
 
+/** `orch council merge`, `split` and `adjustments` */
+export const OrchCouncilAdjustmentsOutputSchema = _ok(
+  "orch --json council merge|split|adjustments",
+  {
+    run_id: RunTaskIdSchema,
+    adjustments: z.array(z.union([
+      z.strictObject({ op: z.literal("merge"), keys: z.array(z.string()).min(2) }),
+      z.strictObject({ op: z.literal("split"), key: z.string() }),
+    ])).describe("Every merge and split recorded on the council run, in order"),
+  },
+);
+
 /** `orch council report` */
 export const OrchCouncilReportOutputSchema = _ok("orch --json council report", {
   run_id: RunTaskIdSchema,
@@ -639,6 +659,9 @@ export const OrchCouncilReportOutputSchema = _ok("orch --json council report", {
     size: _Count,
     sha256: _Sha256,
     out: z.string().nullable().describe("The --out path, or null"),
+    reused: z.boolean().describe(
+      "True when an identical report was already stored: its artifact is returned, none is added",
+    ),
   }),
   tally: TallySchema,
 });
@@ -697,6 +720,7 @@ export const OUTPUT_SCHEMAS = {
   "orch-council-wait": OrchCouncilWaitOutputSchema,
   "orch-council-tally": OrchCouncilTallyOutputSchema,
   "orch-council-report": OrchCouncilReportOutputSchema,
+  "orch-council-adjustments": OrchCouncilAdjustmentsOutputSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type OutputSchemaName = keyof typeof OUTPUT_SCHEMAS;

@@ -10,6 +10,8 @@ import {
   idListParser,
   idParser,
   intParser,
+  ratioParser,
+  textListParser,
   textParser,
 } from "../parsers.ts";
 
@@ -298,7 +300,10 @@ const councilStart = buildCommand({
         brief: "Comma-separated reviewer agents (default reviewer-1,reviewer-2,reviewer-3)",
         optional: true,
       },
-      repoPath,
+      repoPath: {
+        ...repoPath,
+        brief: "The repository the reviewers read, named in their brief (read only; no worktree)",
+      },
     },
   },
   docs: { brief: "Create (or reuse) a run and dispatch one review task per reviewer" },
@@ -310,9 +315,16 @@ const councilWait = buildCommand({
   docs: { brief: "Block until every reviewer is done or failed" },
 });
 
+const threshold = {
+  kind: "parsed",
+  parse: ratioParser,
+  brief: "Title similarity needed to group two recommendations, 0 to 1 (default 0.5)",
+  optional: true,
+} as const;
+
 const councilTally = buildCommand({
   loader: async () => (await council()).tally,
-  parameters: { flags: { run } },
+  parameters: { flags: { run, threshold } },
   docs: { brief: "Group recommendations into consensus, majority and minority" },
 });
 
@@ -327,9 +339,56 @@ const councilReport = buildCommand({
         brief: "Also write the markdown here",
         optional: true,
       },
+      threshold,
     },
   },
-  docs: { brief: "Write the markdown report (stored as an artifact too)" },
+  docs: {
+    brief:
+      "Write the markdown report (stored as an artifact; the same report again is not stored twice)",
+  },
+});
+
+const councilMerge = buildCommand({
+  loader: async () => (await council()).merge,
+  parameters: {
+    flags: {
+      run,
+      keys: {
+        kind: "parsed",
+        parse: textListParser,
+        brief: "Comma-separated keys of the groups that are one idea (from council tally)",
+      },
+      threshold: { ...threshold, brief: "Check the keys against the tally at this threshold" },
+    },
+  },
+  docs: { brief: "Record that groups are one idea; every later tally and report merges them" },
+});
+
+const councilSplit = buildCommand({
+  loader: async () => (await council()).split,
+  parameters: {
+    flags: {
+      run,
+      key: {
+        kind: "parsed",
+        parse: textParser,
+        brief: "Key of the group to split (from council tally)",
+      },
+      threshold: { ...threshold, brief: "Check the key against the tally at this threshold" },
+    },
+  },
+  docs: { brief: "Record that a group is several ideas: later tallies split it, one per reviewer" },
+});
+
+const councilAdjustments = buildCommand({
+  loader: async () => (await council()).adjustments,
+  parameters: {
+    flags: {
+      run,
+      clear: { kind: "boolean", brief: "Remove every recorded merge and split", optional: true },
+    },
+  },
+  docs: { brief: "List (or clear) the leader's recorded merges and splits" },
 });
 
 const routes = buildRouteMap({
@@ -358,9 +417,12 @@ const routes = buildRouteMap({
         start: councilStart,
         wait: councilWait,
         tally: councilTally,
+        merge: councilMerge,
+        split: councilSplit,
+        adjustments: councilAdjustments,
         report: councilReport,
       },
-      docs: { brief: "Three-reviewer council: start, wait, tally, report" },
+      docs: { brief: "Three-reviewer council: start, wait, tally, merge/split, report" },
     }),
   },
   docs: {
