@@ -29,6 +29,22 @@ async function gitOrchStore(ctx: CliContext): Promise<OrchStore> {
   });
 }
 
+/**
+ * The orch store after reconciling `runId`. When a code attempt's result must
+ * be verified (git reads), the git-backed store is loaded and used; otherwise
+ * git stays unloaded.
+ */
+async function reconciledStore(ctx: CliContext, runId: string): Promise<OrchStore> {
+  const store = orchStore(ctx);
+  if (!store.needsGit(runId)) {
+    store.reconcile(runId);
+    return store;
+  }
+  const withGit = await gitOrchStore(ctx);
+  withGit.reconcile(runId);
+  return withGit;
+}
+
 interface BodyFlags {
   body?: string;
   bodyFile?: string;
@@ -148,9 +164,8 @@ export function depAdd(
 }
 
 export function ready(this: CliContext, flags: { run: string }): Promise<void> {
-  return respond(this, () => {
-    const store = orchStore(this);
-    store.reconcile(flags.run);
+  return respond(this, async () => {
+    const store = await reconciledStore(this, flags.run);
     const tasks = store.readyTasks(flags.run);
     if (tasks.length) {
       return { json: { run_id: flags.run, tasks, waiting: [] }, text: _taskRows(tasks) };
@@ -211,7 +226,9 @@ export function dispatch(
         "--base-ref and --workspace-root apply to --execution-mode code only",
       );
     }
-    const store = mode === "code" ? await gitOrchStore(this) : orchStore(this);
+    // Git also for an analysis task when a finished code dependency must be verified first.
+    const plain = orchStore(this);
+    const store = mode === "code" || plain.needsGit(flags.run) ? await gitOrchStore(this) : plain;
     const r = store.dispatch({
       runId: flags.run,
       taskId: flags.task,
@@ -237,8 +254,9 @@ function _eventLine(e: EventRecord): string {
 }
 
 export function reconcile(this: CliContext, flags: { run: string }): Promise<void> {
-  return respond(this, () => {
-    const r = orchStore(this).reconcile(flags.run);
+  return respond(this, async () => {
+    const store = orchStore(this);
+    const r = (store.needsGit(flags.run) ? await gitOrchStore(this) : store).reconcile(flags.run);
     return {
       json: { run_id: flags.run, changes: r.changes, events: r.events },
       text: r.events.length ? r.events.map(_eventLine).join("\n") : "No changes",
@@ -271,7 +289,8 @@ export function wait(
 ): Promise<void> {
   return respond(this, async () => {
     const types = parseEventTypes(flags.for);
-    const store = orchStore(this);
+    // Long-lived: load git up front, so each check can verify finished code attempts.
+    const store = await gitOrchStore(this);
     store.getRun(flags.run);
     const after = flags.afterEvent ?? 0;
     const events = await waitUntil(store.db, () => {
@@ -296,16 +315,17 @@ export function wait(
 }
 
 export function blocked(this: CliContext, flags: { run: string }): Promise<void> {
-  return respond(this, () => {
-    const store = orchStore(this);
-    store.reconcile(flags.run);
+  return respond(this, async () => {
+    const store = await reconciledStore(this, flags.run);
     const items = store.blockedTasks(flags.run);
     return {
       json: { run_id: flags.run, blocked: items },
       text: items.length
         ? items.map((b) =>
           `${b.task.id} (attempt ${b.attempt.n}, ${b.attempt.assigned_to}, thread ${b.attempt.thread_id}): ${
-            b.question?.body ?? "(no question text)"
+            b.attention
+              ? `needs attention (${b.attention.reason}): ${b.attention.message}`
+              : b.question?.body ?? "(no question text)"
           }`
         ).join("\n")
         : `No blocked tasks in run ${flags.run}`,
@@ -457,7 +477,8 @@ export function statusText(
     const last = Math.max(Date.parse(t.updated_at), m ? Date.parse(m.ts) : 0);
     return [
       t.id,
-      t.status + (a?.stale ? " (stale)" : ""),
+      t.status + (a?.stale ? " (stale)" : "") +
+      (a?.result?.status === "needs_attention" ? ` (${a.result.reason})` : ""),
       live ? lease?.claimed_by ?? null : null,
       lease?.progress !== null && lease?.progress !== undefined ? `${lease.progress}%` : null,
       leaseLeft,
@@ -494,8 +515,7 @@ export function statusText(
 
 export function status(this: CliContext, flags: { run: string; full?: boolean }): Promise<void> {
   return respond(this, async () => {
-    const store = orchStore(this);
-    store.reconcile(flags.run);
+    const store = await reconciledStore(this, flags.run);
     if (this.global.json) {
       // The fast path: SQLite builds the tasks' JSON (see OrchStore.statusJson).
       const r = store.statusJson(flags.run);
