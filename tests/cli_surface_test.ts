@@ -37,7 +37,7 @@ Deno.test("orch --json describes every command with its flags, types, enums and 
   assert.equal(_flag(commands, "orch task add", "--run").required, true);
   assert.equal(_flag(commands, "orch status", "--full").type, "boolean");
   const names = (r.json["global_flags"] as Flag[]).map((f) => f.name);
-  assert.deepEqual(names, ["--db", "--json"]);
+  assert.deepEqual(names, ["--db", "--token", "--json"]);
 });
 
 Deno.test("inbox fetch --help --json describes that command only, with its bounds and default", async () => {

@@ -57,6 +57,14 @@ const _GLOBAL_FLAGS: FlagDescription[] = [
     repeatable: false,
   },
   {
+    name: "--token",
+    type: "string",
+    brief:
+      "A capability token (strict mode); else INBOX_TOKEN / ORCH_TOKEN from the environment; anywhere on the line",
+    required: false,
+    repeatable: false,
+  },
+  {
     name: "--json",
     type: "boolean",
     brief: "One JSON object on stdout, errors too; anywhere on the line",

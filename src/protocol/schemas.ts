@@ -20,6 +20,7 @@ const _BriefAttemptSchema = z.object({
 /** The parts of `orch --json dispatch` output the worker brief needs. */
 export const DispatchOutputSchema = z.object({
   ok: z.literal(true),
+  token: z.string().optional(),
   message: z.object({ body: z.string() }).optional(),
   task: z.object({
     title: z.string(),
@@ -33,4 +34,5 @@ export const DispatchOutputSchema = z.object({
 export const CouncilStartOutputSchema = z.object({
   ok: z.literal(true),
   attempts: z.array(_BriefAttemptSchema).min(1),
+  tokens: z.array(z.object({ reviewer: z.string(), token: z.string() })).optional(),
 });

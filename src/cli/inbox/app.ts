@@ -1,7 +1,13 @@
 import { buildApplication, buildCommand, buildRouteMap } from "@stricli/core";
 import { THREAD_KINDS, THREAD_STATUSES, UPDATE_STATUSES } from "../../store/inbox_types.ts";
 import type { CliContext } from "../context.ts";
-import { bodyFileFlag, bodyFlag, payloadJsonFlag, timeoutSecondsFlag } from "../flags.ts";
+import {
+  bodyFileFlag,
+  bodyFlag,
+  payloadJsonFlag,
+  requireTokensFlag,
+  timeoutSecondsFlag,
+} from "../flags.ts";
 import { CLI_TEXT } from "../cli_text.ts";
 import { VERSION } from "../../version.ts";
 import { agentParser, choiceParser, intParser, textParser } from "../parsers.ts";
@@ -42,7 +48,9 @@ const timeoutSeconds = timeoutSecondsFlag;
 
 const init = buildCommand({
   loader: async () => (await impl()).init,
-  parameters: {},
+  parameters: {
+    flags: { requireTokens: requireTokensFlag },
+  },
   docs: { brief: "Create the database (or upgrade it) and apply migrations" },
 });
 
@@ -266,7 +274,12 @@ const artifactGet = buildCommand({
       out: {
         kind: "parsed",
         parse: textParser,
-        brief: "Write the bytes to this file",
+        brief: "Write the bytes to this file (a new file unless --force)",
+        optional: true,
+      },
+      force: {
+        kind: "boolean",
+        brief: "Let --out overwrite an existing file",
         optional: true,
       },
     },
@@ -296,7 +309,8 @@ const routes = buildRouteMap({
     }),
   },
   docs: {
-    brief: "inbox: the worker side of the coordination stack (global flags: --db PATH, --json)",
+    brief:
+      "inbox: the worker side of the coordination stack (global flags: --db PATH, --json, --token T)",
   },
 });
 

@@ -9,13 +9,21 @@ import type {
   ThreadStatus,
   UpdateStatus,
 } from "../../store/inbox_types.ts";
+import type { Access } from "../../store/access/authorize.ts";
+import { checkAccess } from "../access.ts";
 import type { CliContext } from "../context.ts";
 import { parseJsonObject, readArtifacts, readBody } from "../input.ts";
 import { messageBlock, table, threadLine } from "../render.ts";
 import { respond } from "../respond.ts";
 
-function _store(ctx: CliContext): InboxStore {
+/** The inbox store; with `access`, after checking the caller's token allows it (strict mode). */
+function _store(ctx: CliContext, access?: Access): InboxStore {
+  if (access) checkAccess(ctx, access);
   return new InboxStore(ctx.openDb(), ctx.clock);
+}
+
+function _onThread(flags: { agent: string; thread: number }): Access {
+  return { kind: "thread", threadId: flags.thread, agent: flags.agent };
 }
 
 interface BodyFlags {
@@ -41,7 +49,7 @@ export function send(
     const body = await readBody(this, flags, { required: true });
     const payload = await parseJsonObject(flags.payloadJson, "--payload-json");
     const artifacts = await readArtifacts(this, flags.artifact);
-    const r = _store(this).sendThread({
+    const r = _store(this, { kind: "agent", agent: flags.from }).sendThread({
       from: flags.from,
       to: flags.to,
       subject: flags.subject,
@@ -65,7 +73,8 @@ export function fetch(
   flags: { agent: string; limit?: number; peek?: boolean; all?: boolean },
 ): Promise<void> {
   return respond(this, () => {
-    const r = _store(this).fetchMessages(flags.agent, {
+    const store = flags.peek ? _store(this) : _store(this, { kind: "agent", agent: flags.agent });
+    const r = store.fetchMessages(flags.agent, {
       ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
       peek: flags.peek ?? false,
       all: flags.all ?? false,
@@ -94,8 +103,14 @@ export function claim(
   flags: { agent: string; thread?: number; leaseSeconds?: number },
 ): Promise<void> {
   return respond(this, () => {
+    // A worker's token names its thread: a claim without --thread takes that one.
+    const thread = flags.thread ??
+      checkAccess(this, { kind: "agent", agent: flags.agent });
+    if (thread !== undefined) {
+      checkAccess(this, { kind: "thread", threadId: thread, agent: flags.agent });
+    }
     const r = _store(this).claimThread(flags.agent, {
-      ...(flags.thread !== undefined ? { threadId: flags.thread } : {}),
+      ...(thread !== undefined ? { threadId: thread } : {}),
       ...(flags.leaseSeconds !== undefined ? { leaseSeconds: flags.leaseSeconds } : {}),
     });
     return {
@@ -110,7 +125,7 @@ export function renew(
   flags: { agent: string; thread: number; leaseSeconds?: number; leaseEpoch?: number },
 ): Promise<void> {
   return respond(this, () => {
-    const r = _store(this).renewLease(_ref(flags), flags.leaseSeconds);
+    const r = _store(this, _onThread(flags)).renewLease(_ref(flags), flags.leaseSeconds);
     return { json: { thread: r.thread }, text: `Renewed ${threadLine(r.thread)}` };
   });
 }
@@ -137,7 +152,7 @@ export function update(
   return respond(this, async () => {
     const body = await readBody(this, flags);
     const payload = await parseJsonObject(flags.payloadJson, "--payload-json");
-    const r = _store(this).updateThread(_ref(flags), {
+    const r = _store(this, _onThread(flags)).updateThread(_ref(flags), {
       ...(body !== undefined ? { body } : {}),
       ...(flags.progress !== undefined ? { progress: flags.progress } : {}),
       ...(flags.status !== undefined ? { status: flags.status } : {}),
@@ -157,7 +172,7 @@ export function reply(
   return respond(this, async () => {
     const body = await readBody(this, flags, { required: true });
     const payload = await parseJsonObject(flags.payloadJson, "--payload-json");
-    const r = _store(this).replyThread(flags.agent, flags.thread, {
+    const r = _store(this, _onThread(flags)).replyThread(flags.agent, flags.thread, {
       body: body!,
       ...(payload !== undefined ? { payload } : {}),
     });
@@ -199,7 +214,7 @@ export function done(
     const body = await readBody(this, flags);
     const given = await parseJsonObject(flags.payloadJson, "--payload-json");
     const artifacts = await readArtifacts(this, flags.artifact);
-    const store = _store(this);
+    const store = _store(this, _onThread(flags));
     await _checkContract(store.checkLease(_ref(flags)), given);
     // The leader reads `no_changes: true` as "no change was needed" (docs/protocol.md).
     const payload = flags.noChanges ? { ...given, no_changes: true } : given;
@@ -238,7 +253,7 @@ export function fail(
       });
     const payload = await parseJsonObject(flags.payloadJson, "--payload-json");
     const artifacts = await readArtifacts(this, flags.artifact);
-    const r = _store(this).failThread({
+    const r = _store(this, _onThread(flags)).failThread({
       ..._ref(flags),
       body: body!,
       ...(payload !== undefined ? { payload } : {}),
@@ -257,7 +272,7 @@ export function cancel(
 ): Promise<void> {
   return respond(this, async () => {
     const body = await readBody(this, flags);
-    const r = _store(this).cancelThread(flags.agent, flags.thread, body);
+    const r = _store(this, _onThread(flags)).cancelThread(flags.agent, flags.thread, body);
     return {
       json: { thread: r.thread, message: r.message },
       text: `Cancelled ${threadLine(r.thread)}`,
@@ -356,7 +371,7 @@ export function waitReply(
   flags: { agent: string; thread: number; afterMessage?: number; timeoutSeconds?: number },
 ): Promise<void> {
   return respond(this, async () => {
-    const store = _store(this);
+    const store = _store(this, _onThread(flags));
     store.participantThread(flags.thread, flags.agent);
     const after = flags.afterMessage ?? store.lastMessageIdFrom(flags.thread, flags.agent);
     const timeoutMs = (flags.timeoutSeconds ?? _DEFAULT_TIMEOUT_SECONDS) * 1000;
@@ -401,14 +416,23 @@ export function waitReply(
 
 export function artifactGet(
   this: CliContext,
-  flags: { artifact: number; out?: string },
+  flags: { artifact: number; out?: string; force?: boolean },
 ): Promise<void> {
   return respond(this, async () => {
     const { artifact, content } = _store(this).getArtifact(flags.artifact);
     if (flags.out !== undefined) {
       try {
-        await Deno.writeFile(flags.out, content);
+        // Without --force the file must be new (O_EXCL: a symlink planted
+        // at the path counts as existing, so it is never followed).
+        await Deno.writeFile(flags.out, content, flags.force ? {} : { createNew: true });
       } catch (err) {
+        if (err instanceof Deno.errors.AlreadyExists) {
+          throw new AppError(
+            "ALREADY_EXISTS",
+            `File "${flags.out}" given to --out already exists: pass --force to overwrite it`,
+            { path: flags.out, flag: "--out" },
+          );
+        }
         throw new AppError(
           "INVALID_INPUT",
           `Cannot write "${flags.out}" given to --out: ${(err as Error).message}`,

@@ -3,7 +3,7 @@ import { EXECUTION_MODES } from "../../store/orch_types.ts";
 import { CLI_TEXT } from "../cli_text.ts";
 import { VERSION } from "../../version.ts";
 import type { CliContext } from "../context.ts";
-import { bodyFileFlag, bodyFlag, timeoutSecondsFlag } from "../flags.ts";
+import { bodyFileFlag, bodyFlag, requireTokensFlag, timeoutSecondsFlag } from "../flags.ts";
 import {
   agentParser,
   choiceParser,
@@ -58,7 +58,7 @@ const executionMode = {
 
 const init = buildCommand({
   loader: async () => (await impl()).init,
-  parameters: {},
+  parameters: { flags: { requireTokens: requireTokensFlag } },
   docs: { brief: "Create the database (or upgrade it) and apply migrations, as inbox init" },
 });
 
@@ -297,7 +297,7 @@ const brief = buildCommand({
       inboxCmd: {
         kind: "parsed",
         parse: textParser,
-        brief: "How the worker runs inbox (default: inbox)",
+        brief: "Path of the inbox program the worker runs (default: inbox)",
         optional: true,
       },
     },
@@ -446,7 +446,8 @@ const routes = buildRouteMap({
     }),
   },
   docs: {
-    brief: "orch: the leader side of the coordination stack (global flags: --db PATH, --json)",
+    brief:
+      "orch: the leader side of the coordination stack (global flags: --db PATH, --json, --token T)",
   },
 });
 

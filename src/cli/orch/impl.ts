@@ -3,16 +3,20 @@ import { AppError } from "../../protocol/errors.ts";
 import type { EventRecord } from "../../store/append_event.ts";
 import { type DispatchResult, OrchStore, type TaskView } from "../../store/orch_store.ts";
 import { type ExecutionMode, ORCH_EVENT_TYPES, type Task } from "../../store/orch_types.ts";
+import { requiresTokens } from "../../store/access/access_mode.ts";
+import { issueThreadToken } from "../../store/access/issue_thread_token.ts";
+import { checkAccess } from "../access.ts";
 import type { CliContext } from "../context.ts";
-import { parseJsonObject, readBody, readTextFile } from "../input.ts";
+import { MAX_DISPATCH_JSON_BYTES, parseJsonObject, readBody, readTextFile } from "../input.ts";
 import { messageBlock, table } from "../render.ts";
 import type { ThreadLease } from "../../store/orch/run_thread_leases.ts";
-import { respond } from "../respond.ts";
+import { type Reply, respond } from "../respond.ts";
 
 export { init } from "../init_db.ts";
 
 /** The orch store, without git: enough for every command that makes no worktree. */
 export function orchStore(ctx: CliContext): OrchStore {
+  checkAccess(ctx, { kind: "leader" });
   return new OrchStore(ctx.openDb(), { clock: ctx.clock });
 }
 
@@ -22,6 +26,7 @@ export function orchStore(ctx: CliContext): OrchStore {
  * code loads only for them, keeping it off the read paths' start-up.
  */
 export async function gitOrchStore(ctx: CliContext): Promise<OrchStore> {
+  checkAccess(ctx, { kind: "leader" });
   const { gitWorkspaces } = await import("./git_workspaces.ts");
   return new OrchStore(ctx.openDb(), {
     clock: ctx.clock,
@@ -67,7 +72,23 @@ function _dispatchText(verb: string, r: DispatchResult): string {
   return `${verb} ${a.run_id}/${a.task_id} attempt ${a.n} (id ${a.id}) to ${a.assigned_to}: thread ${a.thread_id}, ${a.execution_mode} mode${ws}`;
 }
 
-function _dispatchJson(r: DispatchResult): Record<string, unknown> {
+/** A dispatch's reply: its entities, and in strict mode the worker's token, shown only here. */
+function _dispatchReply(ctx: CliContext, verb: string, r: DispatchResult): Reply {
+  const json = _dispatchJson(ctx, r);
+  const token = json["token"];
+  return {
+    json,
+    text: _dispatchText(verb, r) +
+      (token ? `\n  worker token (shown once; the brief carries it): ${token}` : ""),
+  };
+}
+
+function _dispatchJson(ctx: CliContext, r: DispatchResult): Record<string, unknown> {
+  const db = ctx.openDb();
+  // Strict mode: the worker's token, shown only here (a replay issues a new one).
+  const token = requiresTokens(db)
+    ? issueThreadToken(db, r.attempt.thread_id, { agent: r.attempt.assigned_to, clock: ctx.clock })
+    : undefined;
   return {
     run: r.run,
     task: r.task,
@@ -75,6 +96,7 @@ function _dispatchJson(r: DispatchResult): Record<string, unknown> {
     thread: r.thread,
     message: r.message,
     replayed: r.replayed,
+    ...(token !== undefined ? { token } : {}),
   };
 }
 
@@ -92,16 +114,21 @@ export function runInit(
   });
 }
 
+function _strictLine(strict: boolean): string {
+  return strict ? "\n  tokens required (strict mode)" : "";
+}
+
 export function runShow(this: CliContext, flags: { run: string }): Promise<void> {
   return respond(this, () => {
     const r = orchStore(this).showRun(flags.run);
     const counts = Object.entries(r.counts).filter(([k, v]) => k !== "total" && v > 0)
       .map(([k, v]) => `${k}=${v}`).join(" ");
+    const strict = requiresTokens(this.openDb());
     return {
-      json: { run: r.run, counts: r.counts },
+      json: { run: r.run, counts: r.counts, require_tokens: strict },
       text: `run ${r.run.id} [${r.run.status}] ${r.run.goal}\n  ${r.counts.total} task(s): ${
         counts || "none"
-      }`,
+      }${_strictLine(strict)}`,
     };
   });
 }
@@ -240,10 +267,7 @@ export function dispatch(
       ...(flags.baseRef !== undefined ? { baseRef: flags.baseRef } : {}),
       ...(flags.idempotencyKey !== undefined ? { idempotencyKey: flags.idempotencyKey } : {}),
     });
-    return {
-      json: _dispatchJson(r),
-      text: _dispatchText(r.replayed ? "Already dispatched" : "Dispatched", r),
-    };
+    return _dispatchReply(this, r.replayed ? "Already dispatched" : "Dispatched", r);
   });
 }
 
@@ -367,7 +391,7 @@ export function retry(
       ...(body !== undefined ? { body } : {}),
       ...(flags.baseRef !== undefined ? { baseRef: flags.baseRef } : {}),
     });
-    return { json: _dispatchJson(r), text: _dispatchText("Retried", r) };
+    return _dispatchReply(this, "Retried", r);
   });
 }
 
@@ -383,7 +407,7 @@ export function reassign(
       to: flags.to,
       ...(body !== undefined ? { body } : {}),
     });
-    return { json: _dispatchJson(r), text: _dispatchText("Reassigned", r) };
+    return _dispatchReply(this, "Reassigned", r);
   });
 }
 
@@ -525,10 +549,15 @@ function _commitsCell(a: TaskView["latest_attempt"]): string | null {
 export function status(this: CliContext, flags: { run: string; full?: boolean }): Promise<void> {
   return respond(this, async () => {
     const store = await reconciledStore(this, flags.run);
+    const strict = requiresTokens(this.openDb());
     if (this.global.json) {
       // The fast path: SQLite builds the tasks' JSON (see OrchStore.statusJson).
       const r = store.statusJson(flags.run);
-      return { json: { run: r.run, counts: r.counts }, rawJson: { tasks: r.tasks_json }, text: "" };
+      return {
+        json: { run: r.run, counts: r.counts, require_tokens: strict },
+        rawJson: { tasks: r.tasks_json },
+        text: "",
+      };
     }
     const { runThreadLeases } = await import("../../store/orch/run_thread_leases.ts");
     const db = this.openDb();
@@ -541,7 +570,7 @@ export function status(this: CliContext, flags: { run: string; full?: boolean })
       text: statusText(view.status, view.leases, {
         now: this.clock.now(),
         full: flags.full ?? false,
-      }),
+      }) + _strictLine(strict),
     };
   });
 }
@@ -557,7 +586,12 @@ export function brief(
     // The brief sends a worker to this database: it must exist and be ours
     // (a wrong working directory would otherwise write a dead path into it).
     const store = orchStore(this);
-    const text = await readTextFile(this, flags.dispatchJson, "--dispatch-json");
+    const text = await readTextFile(
+      this,
+      flags.dispatchJson,
+      "--dispatch-json",
+      MAX_DISPATCH_JSON_BYTES,
+    );
     const { parseBriefSource, renderBrief } = await import("./render_brief.ts");
     const source = await parseBriefSource(text);
     let input;
@@ -593,7 +627,8 @@ export function brief(
       }
       const task = store.getTask(attempt.run_id, attempt.task_id);
       const first = store.inbox.showThread(attempt.thread_id).messages[0];
-      input = { attempt, task, body: first?.body ?? "" };
+      const token = source.tokens.find((t) => t.reviewer === attempt.assigned_to)?.token;
+      input = { attempt, task, body: first?.body ?? "", token };
     }
     const rendered = renderBrief(input, {
       db: this.global.db,

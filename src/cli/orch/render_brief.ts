@@ -3,6 +3,8 @@ import template from "../../../skills/orch/references/worker-brief-template.md" 
 };
 import { resolve } from "node:path";
 import { AppError } from "../../protocol/errors.ts";
+import { jsonDepth, MAX_JSON_DEPTH } from "../../protocol/json_bounds.ts";
+import { shQuote } from "../sh_quote.ts";
 
 /** The attempt fields the brief uses (from `dispatch` or `council start` output). */
 export interface BriefAttempt {
@@ -25,12 +27,18 @@ export interface BriefInput {
   task: { title: string; summary: string; acceptance?: unknown };
   /** The task message's body (what the worker is asked to do). */
   body: string;
+  /** Strict mode: the worker's capability token. */
+  token?: string | undefined;
 }
 
 /** What `--dispatch-json` held: one dispatch, or a council start with an attempt per reviewer. */
 export type BriefSource =
   | { kind: "dispatch"; input: BriefInput }
-  | { kind: "council"; attempts: BriefAttempt[] };
+  | {
+    kind: "council";
+    attempts: BriefAttempt[];
+    tokens: { reviewer: string; token: string }[];
+  };
 
 /**
  * Parses the saved output of `orch --json dispatch` (also `retry`,
@@ -46,11 +54,21 @@ export async function parseBriefSource(text: string): Promise<BriefSource> {
       `--dispatch-json is not valid JSON: ${(err as Error).message}`,
     );
   }
+  // The envelope adds a few levels around the payloads, each bounded to MAX_JSON_DEPTH.
+  if (jsonDepth(value, 2 * MAX_JSON_DEPTH) > 2 * MAX_JSON_DEPTH) {
+    throw new AppError(
+      "INVALID_INPUT",
+      `--dispatch-json is nested more than ${2 * MAX_JSON_DEPTH} levels deep`,
+      { flag: "--dispatch-json", limit: 2 * MAX_JSON_DEPTH },
+    );
+  }
   const { CouncilStartOutputSchema, DispatchOutputSchema } = await import(
     "../../protocol/schemas.ts"
   );
   const council = CouncilStartOutputSchema.safeParse(value);
-  if (council.success) return { kind: "council", attempts: council.data.attempts };
+  if (council.success) {
+    return { kind: "council", attempts: council.data.attempts, tokens: council.data.tokens ?? [] };
+  }
   const parsed = DispatchOutputSchema.safeParse(value);
   if (!parsed.success) {
     throw new AppError(
@@ -66,6 +84,7 @@ export async function parseBriefSource(text: string): Promise<BriefSource> {
       attempt: parsed.data.attempt,
       task: parsed.data.task,
       body: parsed.data.message?.body ?? "",
+      token: parsed.data.token,
     },
   };
 }
@@ -74,7 +93,8 @@ export async function parseBriefSource(text: string): Promise<BriefSource> {
  * Renders the worker brief from the template in
  * skills/orch/references/worker-brief-template.md: `{{name}}` placeholders,
  * and `{{#code}}...{{/code}}` / `{{#analysis}}...{{/analysis}}` sections
- * kept only for that execution mode. Same input, same text.
+ * kept only for that execution mode; `{{name_sh}}` is the value quoted as
+ * one POSIX shell word, for command lines. Same input, same text.
  */
 export function renderBrief(
   input: BriefInput,
@@ -101,6 +121,14 @@ export function renderBrief(
     base_ref: attempt.base_ref ?? "",
     base_commit: attempt.base_commit ?? "",
   };
+  // Command lines get every value as one POSIX shell word: paths may hold
+  // spaces, quotes or `$`.
+  for (const name of ["agent", "db", "inbox", "worktree_path"]) {
+    vars[`${name}_sh`] = shQuote(vars[name]!);
+  }
+  // Strict mode: every command carries the worker's token in its environment
+  // (not in argv, which other local users can see).
+  vars["token_env"] = input.token ? `INBOX_TOKEN=${shQuote(input.token)} ` : "";
   const text = template
     .replace(
       /\{\{#(code|analysis)\}\}([\s\S]*?)\{\{\/\1\}\}/g,
