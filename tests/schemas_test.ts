@@ -33,7 +33,7 @@ import {
 } from "../src/store/orch_types.ts";
 import type { EventRecord } from "../src/store/append_event.ts";
 import { renderSchemas, SCHEMA_DIR, staleSchemaFiles } from "../scripts/gen_schemas.ts";
-import { type CliResult, inbox, ok, orch, tempDb } from "./_cli.ts";
+import { cli, type CliResult, inbox, ok, orch, tempDb } from "./_cli.ts";
 
 type Json = Record<string, unknown>;
 
@@ -195,6 +195,7 @@ Deno.test("inbox --json output of every command parses under its output schema",
   await Deno.writeTextFile(file, "# notes\n");
 
   await okAs("inbox-init", inbox(db, "init"));
+  await okAs("cli-surface", cli("inbox", ["--help", "--json"]));
   const sent = await okAs(
     "inbox-send",
     inbox(db, "send", "--from", "lead", "--to", "w1", "--subject", "Fix", "--body", "Please"),
@@ -392,6 +393,8 @@ Deno.test("orch --json output of every command parses under its output schema", 
   using repo = makeTempRepo();
   const db = env.db;
 
+  await okAs("orch-init", orch(db, "init"));
+  await okAs("cli-surface", cli("orch", ["--json"]));
   await okAs(
     "orch-run-init",
     orch(db, "run", "init", "--run", "R1", "--goal", "Ship", "--summary", "All of it"),
@@ -657,6 +660,12 @@ Deno.test("orch --json output of every command parses under its output schema", 
   const tally = await okAs("orch-council-tally", orch(db, "council", "tally", "--run", "C1"));
   check("tally", tally.tally);
   assert.equal(tally.tally.reviewers_counted, 2);
+  const firstKey = tally.tally.consensus[0]?.key ?? tally.tally.minority[0]!.key;
+  await okAs(
+    "orch-council-adjustments",
+    orch(db, "council", "split", "--run", "C1", "--key", firstKey),
+  );
+  await okAs("orch-council-adjustments", orch(db, "council", "adjustments", "--run", "C1"));
   const out = join(env.dir, "report.md");
   const report = await okAs(
     "orch-council-report",

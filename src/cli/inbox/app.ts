@@ -1,7 +1,13 @@
 import { buildApplication, buildCommand, buildRouteMap } from "@stricli/core";
 import { THREAD_KINDS, THREAD_STATUSES, UPDATE_STATUSES } from "../../store/inbox_types.ts";
 import type { CliContext } from "../context.ts";
-import { bodyFileFlag, bodyFlag, payloadJsonFlag, timeoutSecondsFlag } from "../flags.ts";
+import {
+  bodyFileFlag,
+  bodyFlag,
+  payloadJsonFlag,
+  requireTokensFlag,
+  timeoutSecondsFlag,
+} from "../flags.ts";
 import { CLI_TEXT } from "../cli_text.ts";
 import { VERSION } from "../../version.ts";
 import { agentParser, choiceParser, intParser, textParser } from "../parsers.ts";
@@ -43,13 +49,7 @@ const timeoutSeconds = timeoutSecondsFlag;
 const init = buildCommand({
   loader: async () => (await impl()).init,
   parameters: {
-    flags: {
-      requireTokens: {
-        kind: "boolean",
-        brief: "Strict mode: every write needs a capability token (prints the leader token once)",
-        optional: true,
-      },
-    },
+    flags: { requireTokens: requireTokensFlag },
   },
   docs: { brief: "Create the database (or upgrade it) and apply migrations" },
 });
@@ -94,9 +94,17 @@ const fetch = buildCommand({
         optional: true,
       },
       peek: { kind: "boolean", brief: "Do not advance the read cursor", optional: true },
+      all: {
+        kind: "boolean",
+        brief: "Also messages to you in threads already finished (default: only actionable ones)",
+        optional: true,
+      },
     },
   },
-  docs: { brief: "Unread messages addressed to the agent (advances its cursor)" },
+  docs: {
+    brief:
+      "Unread messages addressed to the agent in live threads, or results of threads it started (advances its cursor)",
+  },
 });
 
 const claim = buildCommand({
