@@ -1,5 +1,6 @@
 import { buildApplication, buildCommand, buildRouteMap } from "@stricli/core";
 import { EXECUTION_MODES } from "../../store/orch_types.ts";
+import { GRAPH_FORMATS } from "../../board/graph_text.ts";
 import { CLI_TEXT } from "../cli_text.ts";
 import { VERSION } from "../../version.ts";
 import type { CliContext } from "../context.ts";
@@ -222,6 +223,22 @@ const status = buildCommand({
   docs: { brief: "Reconcile, then the full run view: tasks, latest attempts and messages" },
 });
 
+const graph = buildCommand({
+  loader: async () => (await import("./graph_impl.ts")).graph,
+  parameters: {
+    flags: {
+      run,
+      format: {
+        kind: "parsed",
+        parse: choiceParser(GRAPH_FORMATS),
+        brief: "mermaid (flowchart) | dot (Graphviz)",
+        default: "mermaid",
+      },
+    },
+  },
+  docs: { brief: "Reconcile, then the dependency graph with statuses (Mermaid or DOT)" },
+});
+
 const brief = buildCommand({
   loader: async () => (await impl()).brief,
   parameters: {
@@ -309,6 +326,7 @@ const routes = buildRouteMap({
     cancel,
     cleanup,
     status,
+    graph,
     brief,
     council: buildRouteMap({
       routes: {
