@@ -8,8 +8,11 @@
 export const PERMISSIONS = {
   /** Files only: no subprocesses, no network, no FFI, no environment. */
   inbox: ["--allow-read", "--allow-write"],
-  /** inbox's rights plus running `git`, and nothing else. */
-  orch: ["--allow-read", "--allow-write", "--allow-run=git"],
+  /**
+   * inbox's rights plus running `git` and loopback networking (`orch board`
+   * listens on 127.0.0.1; no other host is reachable), and nothing else.
+   */
+  orch: ["--allow-read", "--allow-write", "--allow-run=git", "--allow-net=127.0.0.1"],
 } as const;
 
 export type Program = keyof typeof PERMISSIONS;

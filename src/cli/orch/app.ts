@@ -239,6 +239,23 @@ const graph = buildCommand({
   docs: { brief: "Reconcile, then the dependency graph with statuses (Mermaid or DOT)" },
 });
 
+const board = buildCommand({
+  loader: async () => (await import("./board_impl.ts")).board,
+  parameters: {
+    flags: {
+      port: {
+        kind: "parsed",
+        parse: intParser(0, 65535),
+        brief: "Port on 127.0.0.1 (0 picks a free one)",
+        default: "0",
+      },
+    },
+  },
+  docs: {
+    brief: "Serve the live run board on 127.0.0.1 (first line of stdout: its URL with the token)",
+  },
+});
+
 const brief = buildCommand({
   loader: async () => (await impl()).brief,
   parameters: {
@@ -327,6 +344,7 @@ const routes = buildRouteMap({
     cleanup,
     status,
     graph,
+    board,
     brief,
     council: buildRouteMap({
       routes: {
