@@ -99,3 +99,45 @@ Deno.test("orch board: a request without the token, or with a foreign Host or Or
     0,
   );
 });
+
+Deno.test("orch board: the task page shows the attempt's timeline; artifacts download, never render", async () => {
+  await using env = await tempDb();
+  await seedRun(env.db, "R", { A: "w1" });
+  await ok(orch(env.db, "dispatch", "--run", "R", "--task", "A", "--execution-mode", "analysis"));
+  await ok(inbox(env.db, "claim", "--agent", "w1", "--thread", "1"));
+  const file = `${env.dir}/notes.html`;
+  await Deno.writeTextFile(file, "<script>alert(1)</script>");
+  await ok(
+    inbox(
+      env.db,
+      "done",
+      "--agent",
+      "w1",
+      "--thread",
+      "1",
+      "--body",
+      "Done <b>now</b>",
+      "--artifact",
+      file,
+    ),
+  );
+  await using board = await startBoard(env.db);
+  const headers = {
+    host: `127.0.0.1:${board.port}`,
+    cookie: `orch_board_${board.port}=${board.token}`,
+  };
+  const page = await rawRequest(board.port, { path: "/run/R/task/A", headers });
+  assert.equal(page.status, 200);
+  assert.match(page.text, /Attempt #1: w1/);
+  assert.match(page.text, /Done &lt;b&gt;now&lt;\/b&gt;/);
+  const link = /href="\/artifact\/(\d+)" download="notes\.html"/.exec(page.text);
+  assert.ok(link, page.text);
+  const art = await rawRequest(board.port, { path: `/artifact/${link[1]}`, headers });
+  assert.equal(art.status, 200);
+  assert.match(art.text, /content-type: application\/octet-stream/i);
+  assert.match(art.text, /content-disposition: attachment; filename="notes\.html"/i);
+  assert.match(art.text, /\r\n\r\n<script>alert\(1\)<\/script>$/);
+  const missing = await rawRequest(board.port, { path: "/run/R/task/nope", headers });
+  assert.equal(missing.status, 404);
+  assert.match(missing.text, /TASK_NOT_FOUND/);
+});

@@ -99,8 +99,11 @@ export const BOARD_JS = `
   function landCell(a) {
     if (!a) return "-";
     var parts = [];
-    if (a.commits_ahead != null) parts.push(a.commits_ahead + " ahead");
-    if (a.merge && a.merge.status) parts.push(a.merge.status);
+    if (a.result) {
+      if (a.result.commits_ahead != null) parts.push(a.result.commits_ahead + " ahead");
+      if (a.result.status !== "accepted") parts.push(a.result.reason ? a.result.status + " (" + a.result.reason + ")" : a.result.status);
+    }
+    if (a.merge) parts.push(a.merge.status === "merged" ? "merged into " + a.merge.into : a.merge.status);
     return parts.length ? parts.join(", ") : "-";
   }
   function fillRow(tr, t) {

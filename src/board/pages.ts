@@ -108,14 +108,7 @@ export function runsPage(runs: Array<{ run: Run; counts: TaskCounts }>): string 
 }
 
 function _landCell(a: Attempt | null): string {
-  // Filled once attempts carry landing data (commits ahead, merge status).
-  const x = a as unknown as { commits_ahead?: number | null; merge?: { status?: string } | null };
-  const parts: string[] = [];
-  if (x?.commits_ahead !== undefined && x.commits_ahead !== null) {
-    parts.push(`${x.commits_ahead} ahead`);
-  }
-  if (x?.merge?.status) parts.push(x.merge.status);
-  return parts.join(", ") || "-";
+  return landText(a);
 }
 
 function _messageCell(m: Message | null): Raw {
@@ -325,4 +318,20 @@ export function errorPage(code: string, message: string): string {
       <p><a href="/">Runs</a></p>
     `,
   );
+}
+
+/** Commits ahead, acceptance and merge of a code attempt ("-" when it has none yet). */
+export function landText(a: Attempt | null): string {
+  if (!a) return "-";
+  const parts: string[] = [];
+  if (a.result) {
+    if (a.result.commits_ahead !== null) parts.push(`${a.result.commits_ahead} ahead`);
+    if (a.result.status !== "accepted") {
+      parts.push(a.result.reason ? `${a.result.status} (${a.result.reason})` : a.result.status);
+    }
+  }
+  if (a.merge) {
+    parts.push(a.merge.status === "merged" ? `merged into ${a.merge.into}` : a.merge.status);
+  }
+  return parts.join(", ") || "-";
 }
