@@ -56,6 +56,7 @@ button{font:inherit;padding:.3rem .9rem;margin-top:.3rem}
  main{padding:.5rem}
  .wide{display:none}
  th,td{padding:.3rem}
+ #graph{max-width:100%;height:auto}
 }
 `;
 
