@@ -158,7 +158,11 @@ async function _liveLatency(
   const abort = new AbortController();
   try {
     const inbox = new InboxStore(db);
-    const r = await fetch(`${board.origin}/run/${RUN}/events?after=${Number.MAX_SAFE_INTEGER}`, {
+    // Start where a freshly opened page would: after the run's latest event.
+    const html = await (await fetch(`${board.origin}/run/${RUN}`, { headers: board.headers }))
+      .text();
+    const cursor = /data-cursor="(\d+)"/.exec(html)?.[1] ?? "0";
+    const r = await fetch(`${board.origin}/run/${RUN}/events?after=${cursor}`, {
       headers: board.headers,
       signal: abort.signal,
     });
