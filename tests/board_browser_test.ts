@@ -141,3 +141,50 @@ Deno.test("orch board: the task page shows the attempt's timeline; artifacts dow
   assert.equal(missing.status, 404);
   assert.match(missing.text, /TASK_NOT_FOUND/);
 });
+
+Deno.test("orch board: a council run shows the tally and the rendered report", async () => {
+  await using env = await tempDb();
+  await ok(
+    orch(
+      env.db,
+      "council",
+      "start",
+      "--run",
+      "C",
+      "--topic",
+      "Harden it",
+      "--body",
+      "Review",
+      "--reviewers",
+      "r1,r2",
+    ),
+  );
+  const recs = (title: string) =>
+    JSON.stringify({ recommendations: [{ title, summary: "s", rationale: "r" }] });
+  for (const [agent, thread] of [["r1", "1"], ["r2", "2"]] as const) {
+    await ok(inbox(env.db, "claim", "--agent", agent, "--thread", thread));
+    await ok(
+      inbox(
+        env.db,
+        "done",
+        "--agent",
+        agent,
+        "--thread",
+        thread,
+        "--payload-json",
+        recs("Back up the database"),
+      ),
+    );
+  }
+  await using board = await startBoard(env.db);
+  const headers = {
+    host: `127.0.0.1:${board.port}`,
+    cookie: `orch_board_${board.port}=${board.token}`,
+  };
+  const page = await rawRequest(board.port, { path: "/run/C", headers });
+  assert.equal(page.status, 200);
+  assert.match(page.text, /id="council">\s*<h2>Council: Harden it<\/h2>/);
+  assert.match(page.text, /Counted 2 of 2 reviewers/);
+  assert.match(page.text, /<h3>Consensus \(1\)<\/h3>\s*<ul>\s*<li>\s*Back up the database/);
+  assert.match(page.text, /<pre id="council-report">[^<]*## Consensus/);
+});

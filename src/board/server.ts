@@ -115,6 +115,7 @@ export function startBoard(options: BoardOptions): Promise<Board> {
     try {
       return options.council(new CouncilStore(reads), runId);
     } catch {
+      // Not a council after all, or its results are unreadable: the rest of the page still shows.
       return undefined;
     }
   };
