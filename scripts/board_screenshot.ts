@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   await page.goto(board.url);
   await page.goto(`${board.origin}/run/blog`);
   await page.waitForSelector("#graph");
-  await page.waitForFunction(`document.getElementById("live")?.textContent?.startsWith("live")`);
+  await page.locator("#live").filter({ hasText: /^live/ }).waitFor();
   await page.screenshot({ path: out, fullPage: true });
   console.log(out);
 }

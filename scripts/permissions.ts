@@ -6,16 +6,45 @@
  * tests/permissions_test.ts checks they agree.)
  */
 export const PERMISSIONS = {
-  /** Files only: no subprocesses, no network, no FFI, no environment. */
-  inbox: ["--allow-read", "--allow-write"],
+  /** Files, and one environment variable (its capability token): no subprocesses, no network, no FFI. */
+  inbox: ["--allow-read", "--allow-write", "--allow-env=INBOX_TOKEN"],
   /**
-   * inbox's rights plus running `git` and loopback networking (`orch board`
-   * listens on 127.0.0.1; no other host is reachable), and nothing else.
+   * Files, running `git`, its own token variable, and loopback networking
+   * (`orch board` listens on 127.0.0.1; no other host is reachable): nothing else.
    */
-  orch: ["--allow-read", "--allow-write", "--allow-run=git", "--allow-net=127.0.0.1"],
+  orch: [
+    "--allow-read",
+    "--allow-write",
+    "--allow-run=git",
+    "--allow-env=ORCH_TOKEN",
+    "--allow-net=127.0.0.1",
+  ],
 } as const;
 
 export type Program = keyof typeof PERMISSIONS;
+
+/**
+ * The environment variable each skill launcher reads for a narrower file
+ * allow-list: a comma-separated list of paths (for a worker, the database's
+ * directory plus its worktree). When set, the launcher runs the sources with
+ * {@linkcode narrowedPermissions} instead of the compiled binary, whose
+ * permissions are fixed when it is built.
+ */
+export const ALLOW_PATHS_ENV: Record<Program, string> = {
+  inbox: "INBOX_ALLOW_PATHS",
+  orch: "ORCH_ALLOW_PATHS",
+};
+
+/**
+ * `PERMISSIONS[program]` with file reads and writes limited to `paths` (a
+ * comma-separated list, or a shell word that expands to one); every other
+ * flag is unchanged.
+ */
+export function narrowedPermissions(program: Program, paths: string): string[] {
+  return PERMISSIONS[program].map((flag) =>
+    flag === "--allow-read" || flag === "--allow-write" ? `${flag}=${paths}` : flag
+  );
+}
 
 /** Entry point of each program. */
 export const ENTRY_POINTS: Record<Program, string> = {

@@ -188,3 +188,17 @@ Deno.test("orch board: a council run shows the tally and the rendered report", a
   assert.match(page.text, /<h3>Consensus \(1\)<\/h3>\s*<ul>\s*<li>\s*Back up the database/);
   assert.match(page.text, /<pre id="council-report">[^<]*## Consensus/);
 });
+
+Deno.test("orch board: in strict mode (init --require-tokens) it needs the leader token", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "board-strict-" });
+  try {
+    const db = `${dir}/coord.db`;
+    await ok(inbox(db, "init", "--require-tokens"));
+    const r = await orch(db, "board", "--port", "0");
+    assert.equal(r.json.ok, false, r.stdout);
+    assert.equal(r.json.error?.code, "FORBIDDEN");
+    assert.doesNotMatch(r.stdout, /http:\/\//);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

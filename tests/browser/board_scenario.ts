@@ -65,11 +65,8 @@ async function main(): Promise<void> {
       (await page.locator('#graph a[data-task="plan"]').getAttribute("class")) ?? "",
       /st-in_progress|st-dispatched/,
     );
-    await page.waitForFunction(
-      `document.getElementById("live")?.textContent?.startsWith("live")`,
-      undefined,
-      { timeout: DEADLINE_MS },
-    );
+    // Locator waits, not waitForFunction: the board's CSP (no 'unsafe-eval') blocks string predicates.
+    await page.locator("#live").filter({ hasText: /^live/ }).waitFor({ timeout: DEADLINE_MS });
     await Deno.mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, "board-run.png"), fullPage: true });
     assert.ok((await Deno.stat(join(ARTIFACTS, "board-run.png"))).size > 1000);
@@ -91,14 +88,10 @@ async function main(): Promise<void> {
         "Halfway: schema drafted",
       ),
     );
-    await page.waitForFunction(
-      `(() => {
-        const row = document.querySelector('#tasks-body tr[data-task="plan"]');
-        return row?.textContent?.includes("40%") && row.textContent.includes("Halfway: schema drafted");
-      })()`,
-      undefined,
-      { timeout: DEADLINE_MS },
-    );
+    await page.locator('#tasks-body tr[data-task="plan"]')
+      .filter({ hasText: "40%" })
+      .filter({ hasText: "Halfway: schema drafted" })
+      .waitFor({ timeout: DEADLINE_MS });
     assert.equal(
       await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker),
       42,
@@ -126,11 +119,7 @@ async function main(): Promise<void> {
       const item = page.locator('#blocked-list .blocked-item[data-task="plan"]');
       await item.waitFor({ timeout: DEADLINE_MS });
       assert.match(await item.locator("pre.question").textContent() ?? "", /Postgres or SQLite\?/);
-      await page.waitForFunction(
-        `document.querySelector('#graph a[data-task="plan"]')?.classList.contains("st-blocked")`,
-        undefined,
-        { timeout: DEADLINE_MS },
-      );
+      await page.locator('#graph a[data-task="plan"].st-blocked').waitFor({ timeout: DEADLINE_MS });
       const waiter = spawnCli("inbox", [
         "--db",
         env.db,
@@ -151,11 +140,8 @@ async function main(): Promise<void> {
         const got = JSON.parse(line.value ?? "{}");
         assert.equal(got.ok, true, line.value);
         assert.equal(got.reply?.body ?? got.message?.body, "SQLite, one file.", line.value);
-        await page.waitForFunction(
-          `!document.querySelector('#blocked-list .blocked-item[data-task="plan"]')`,
-          undefined,
-          { timeout: DEADLINE_MS },
-        );
+        await page.locator('#blocked-list .blocked-item[data-task="plan"]')
+          .waitFor({ state: "detached", timeout: DEADLINE_MS });
       } finally {
         if (!waiter.exited()) waiter.child.kill();
         await waiter.child.status;

@@ -1,6 +1,7 @@
 import { startBoard } from "../../board/server.ts";
 import { openDb } from "../../db/open_db.ts";
 import { toAppError } from "../../protocol/errors.ts";
+import { checkAccess } from "../access.ts";
 import type { CliContext } from "../context.ts";
 import { printError } from "../respond.ts";
 import { councilMarkdown, councilTally } from "./council_impl.ts";
@@ -12,6 +13,8 @@ import { councilMarkdown, councilTally } from "./council_impl.ts";
  */
 export async function board(this: CliContext, flags: { port: number }): Promise<void> {
   try {
+    // The board answers as the leader: in strict mode it needs the leader token (ORCH_TOKEN).
+    checkAccess(this, { kind: "leader" });
     const readDb = this.openDb();
     const writeDb = openDb(this.global.db!);
     try {
