@@ -122,7 +122,8 @@ export function wait(
   });
 }
 
-function _tally(
+/** The council's reviewers and their tally (the board shows it too). */
+export function councilTally(
   council: CouncilStore,
   runId: string,
   options: { threshold?: number | undefined; adjustments?: CouncilAdjustment[] } = {},
@@ -174,7 +175,7 @@ export function tally(
   flags: { run: string; threshold?: number },
 ): Promise<void> {
   return respond(this, () => {
-    const r = _tally(_council(this), flags.run, { threshold: flags.threshold });
+    const r = councilTally(_council(this), flags.run, { threshold: flags.threshold });
     return {
       json: {
         run_id: flags.run,
@@ -187,30 +188,35 @@ export function tally(
   });
 }
 
+/** The markdown report of a tallied council (src/council/report.ts). */
+export function councilMarkdown(runId: string, r: ReturnType<typeof councilTally>): string {
+  return renderCouncilReport({
+    runId,
+    topic: r.topic,
+    tally: r.tally,
+    reviewers: r.reviewers.map((x) => {
+      const result = x.result as { summary?: string; recommendations?: Recommendation[] } | null;
+      return {
+        reviewer: x.reviewer,
+        status: x.status,
+        ...(result?.summary !== undefined ? { summary: result.summary } : {}),
+        ...(Array.isArray(result?.recommendations)
+          ? { recommendations: result.recommendations }
+          : {}),
+        ...(x.error !== undefined ? { error: x.error } : {}),
+      };
+    }),
+  });
+}
+
 export function report(
   this: CliContext,
   flags: { run: string; out?: string; threshold?: number },
 ): Promise<void> {
   return respond(this, async () => {
     const council = _council(this);
-    const r = _tally(council, flags.run, { threshold: flags.threshold });
-    const markdown = renderCouncilReport({
-      runId: flags.run,
-      topic: r.topic,
-      tally: r.tally,
-      reviewers: r.reviewers.map((x) => {
-        const result = x.result as { summary?: string; recommendations?: Recommendation[] } | null;
-        return {
-          reviewer: x.reviewer,
-          status: x.status,
-          ...(result?.summary !== undefined ? { summary: result.summary } : {}),
-          ...(Array.isArray(result?.recommendations)
-            ? { recommendations: result.recommendations }
-            : {}),
-          ...(x.error !== undefined ? { error: x.error } : {}),
-        };
-      }),
-    });
+    const r = councilTally(council, flags.run, { threshold: flags.threshold });
+    const markdown = councilMarkdown(flags.run, r);
     if (flags.out !== undefined) await Deno.writeTextFile(flags.out, markdown);
     const saved = council.saveReport(flags.run, r.topic, markdown);
     return {
@@ -273,7 +279,7 @@ export function merge(
       throw new AppError("USAGE", "--keys needs at least two different group keys to merge");
     }
     const council = _council(this);
-    _requireKeys(_tally(council, flags.run, { threshold: flags.threshold }).tally, keys);
+    _requireKeys(councilTally(council, flags.run, { threshold: flags.threshold }).tally, keys);
     const all = recordCouncilAdjustment(
       council.orch.db,
       flags.run,
@@ -290,7 +296,9 @@ export function split(
 ): Promise<void> {
   return respond(this, () => {
     const council = _council(this);
-    _requireKeys(_tally(council, flags.run, { threshold: flags.threshold }).tally, [flags.key]);
+    _requireKeys(councilTally(council, flags.run, { threshold: flags.threshold }).tally, [
+      flags.key,
+    ]);
     const all = recordCouncilAdjustment(
       council.orch.db,
       flags.run,
