@@ -143,6 +143,7 @@ async function main(): Promise<void> {
       try {
         inbox.push(...await benchInboxCli(ctx, dbPath, db, showThread));
         inbox.push(...benchInboxStore(ctx).metrics);
+        inbox.push(...benchInboxSearch(ctx));
         t = performance.now();
         inbox.push(...await benchInboxWait(ctx, dbPath, db));
         log(`inbox waits took ${((performance.now() - t) / 1000).toFixed(1)} s`);
