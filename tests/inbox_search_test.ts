@@ -58,7 +58,7 @@ Deno.test("search finds subjects and bodies, best first, with snippets", async (
   const text = await cli("inbox", ["--db", db, "search", "lease"]);
   assert.equal(text.code, 0);
   assert.match(text.stdout, new RegExp(`^thread ${t1.id} \\[open\\] Fix the lease renewal$`, "m"));
-  assert.match(text.stdout, /^  Fix the \*\*lease\*\* renewal$/m);
+  assert.match(text.stdout, /^ {2}Fix the \*\*lease\*\* renewal$/m);
 });
 
 Deno.test("search --agent, --run and --limit narrow the hits", async () => {
