@@ -23,6 +23,7 @@ import {
   benchInboxWait,
   buildInboxDb,
 } from "./bench_inbox.ts";
+import { benchInboxSearch } from "./bench_search.ts";
 import {
   HEADERS,
   markdownTable,
