@@ -30,19 +30,30 @@ function _writer(stream: { writeSync(p: Uint8Array): number }): Out {
   };
 }
 
+/** Where an in-process run of a command reads and writes (the MCP servers' tool calls). */
+export interface CliIo {
+  stdout: Out;
+  stderr: Out;
+  /** An open database every command uses, whatever --db says; left open at the end. */
+  db: Db;
+  readStdin(): Promise<Uint8Array>;
+}
+
 /**
  * Runs a stricli application with our conventions: global flags pulled out
  * of argv first, parse errors turned into the JSON error envelope with exit
  * status 2, and the database closed at the end. Returns the exit status.
+ * With `io`, the command runs in-process on those streams and that database.
  */
 export async function runCli(
   app: Application<CliContext>,
   program: "inbox" | "orch",
   argv: readonly string[],
+  io?: CliIo,
 ): Promise<number> {
-  const stdout = _writer(Deno.stdout);
-  const stderr = _writer(Deno.stderr);
-  let db: Db | undefined;
+  const stdout = io?.stdout ?? _writer(Deno.stdout);
+  const stderr = io?.stderr ?? _writer(Deno.stderr);
+  let db: Db | undefined = io?.db;
   let json = argv.includes("--json");
   const fail = (err: AppError) => {
     const ctx = {
@@ -81,6 +92,7 @@ export async function runCli(
       return db;
     },
     async readStdin() {
+      if (io) return await io.readStdin();
       return new Uint8Array(await new Response(Deno.stdin.readable).arrayBuffer());
     },
   };
@@ -96,10 +108,10 @@ export async function runCli(
       forCommand: () => ctx,
     } as never);
   } catch (err) {
-    db?.close();
+    if (!io) db?.close();
     return fail(toAppError(err));
   }
-  db?.close();
+  if (!io) db?.close();
   if (ctx.exitCode !== 0) {
     stderr.write(captured);
     return ctx.exitCode;

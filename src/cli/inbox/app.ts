@@ -266,6 +266,14 @@ const search = buildCommand({
   docs: { brief: "Full-text search of thread subjects and message bodies, best first" },
 });
 
+const mcp = buildCommand({
+  loader: async () => (await import("../mcp/commands.ts")).inboxMcp,
+  parameters: {
+    flags: { agent: { ...agent, optional: true, brief: "Default agent for every tool call" } },
+  },
+  docs: { brief: "Serve the worker commands as MCP tools over stdio (for MCP hosts)" },
+});
+
 const artifactGet = buildCommand({
   loader: async () => (await impl()).artifactGet,
   parameters: {
@@ -299,6 +307,7 @@ const routes = buildRouteMap({
     watch,
     "wait-reply": waitReply,
     search,
+    mcp,
     artifact: buildRouteMap({
       routes: { get: artifactGet },
       docs: { brief: "Artifacts stored with messages" },

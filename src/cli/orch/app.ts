@@ -290,6 +290,12 @@ const councilReport = buildCommand({
   docs: { brief: "Write the markdown report (stored as an artifact too)" },
 });
 
+const mcp = buildCommand({
+  loader: async () => (await import("../mcp/commands.ts")).orchMcp,
+  parameters: {},
+  docs: { brief: "Serve the leader commands as MCP tools over stdio (for MCP hosts)" },
+});
+
 const routes = buildRouteMap({
   routes: {
     run: buildRouteMap({
@@ -310,6 +316,7 @@ const routes = buildRouteMap({
     cleanup,
     status,
     brief,
+    mcp,
     council: buildRouteMap({
       routes: {
         start: councilStart,
