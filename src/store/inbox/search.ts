@@ -134,7 +134,7 @@ function _searchSource(
      ${from} AND ${src.fts}.rowid >= ? ORDER BY score, ${src.fts}.rowid DESC LIMIT ?`,
     match,
     ...f.params,
-    cutoff,
+    BigInt(cutoff),
     limit,
   );
   return rows.map((r) => {
@@ -142,7 +142,8 @@ function _searchSource(
       `SELECT snippet(${src.fts}, 0, ${_SNIPPET_ARGS}) AS snippet FROM ${src.fts}
         WHERE ${src.fts} MATCH ? AND rowid = ?`,
       match,
-      Number(r["fts_rowid"]),
+      // A JS number binds as a REAL, which FTS5's rowid equality ignores: bind an integer.
+      BigInt(Number(r["fts_rowid"])),
     )?.["snippet"];
     return _hit(src.kind, { ...r, snippet });
   });
