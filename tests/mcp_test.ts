@@ -10,6 +10,8 @@ import { cli, inbox, ok, orch, tempDb, until } from "./_cli.ts";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { type Json, mcpSession } from "./_mcp.ts";
+import { git } from "./_git.ts";
+import { tempRepo } from "./_orch.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -181,6 +183,41 @@ Deno.test("leader loop through orch mcp: plan, dispatch, blocked, answer, wait w
   await o.fails("cancel", { run: "nope" }, "RUN_NOT_FOUND");
   const hits = await o.ok("search", { query: "port", run: "r1" });
   assert.ok((hits["hits"] as Json[]).length > 0);
+});
+
+Deno.test("orch mcp: a code dispatch with repo_path, the worker commits, diff shows the change", async () => {
+  await using env = await tempRepo();
+  await using o = await mcpSession("orch", env.db, [], env.dir);
+  await o.ok("run_init", { run: "c1", goal: "Code" });
+  await o.ok("task_add", { run: "c1", task: "t", title: "Add a file", default_to: "w1" });
+  const d = await o.ok("dispatch", {
+    run: "c1",
+    task: "t",
+    execution_mode: "code",
+    repo_path: env.repo,
+  });
+  const attempt = d["attempt"] as Json;
+  const worktree = String(attempt["worktree_path"]);
+  await Deno.writeTextFile(join(worktree, "added.txt"), "hello\n");
+  await git(worktree, "add", "added.txt");
+  await git(
+    worktree,
+    "-c",
+    "user.name=W",
+    "-c",
+    "user.email=w@example.com",
+    "commit",
+    "-qm",
+    "Add",
+  );
+  const ref = ["--agent", "w1", "--thread", String(attempt["thread_id"])];
+  await ok(inbox(env.db, "claim", ...ref));
+  await ok(inbox(env.db, "done", ...ref, "--body", "added"));
+  const diff = await o.ok("diff", { run: "c1", task: "t", stat: true });
+  assert.deepEqual((diff["files"] as Json[]).map((f) => `${f["status"]}:${f["path"]}`), [
+    "added:added.txt",
+  ]);
+  assert.equal(diff["patch"], null);
 });
 
 Deno.test("mcp on a missing database is a plain CLI error before any protocol", async () => {

@@ -105,6 +105,7 @@ export const INBOX_TOOLS: readonly ToolSpec[] = [
       payload,
       artifacts,
       lease_epoch: leaseEpoch,
+      no_changes: { type: "boolean", description: "Code task needed no change" },
     },
   },
   {

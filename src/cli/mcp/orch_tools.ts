@@ -108,6 +108,12 @@ export const ORCH_TOOLS: readonly ToolSpec[] = [
     params: { run, task: { type: "string" }, reason: { type: "string" } },
   },
   {
+    name: "diff",
+    description: "What a code attempt changed: files, commits, patch",
+    command: ["orch", "diff"],
+    params: { run, task, attempt: { type: "integer" }, stat: { type: "boolean" } },
+  },
+  {
     name: "thread",
     description: "A worker thread with all its messages",
     command: ["inbox", "show"],
