@@ -5,6 +5,7 @@ import { AppError, toAppError } from "../protocol/errors.ts";
 import { systemClock } from "../store/clock.ts";
 import { normalizeArgv } from "./argv.ts";
 import type { CliContext, Out } from "./context.ts";
+import { readStreamBounded } from "./read_bounded.ts";
 import { printError } from "./respond.ts";
 
 const _encoder = new TextEncoder();
@@ -36,7 +37,7 @@ export interface CliIo {
   stderr: Out;
   /** An open database every command uses, whatever --db says; left open at the end. */
   db: Db;
-  readStdin(): Promise<Uint8Array>;
+  readStdin(limit: number): Promise<Uint8Array>;
 }
 
 /**
@@ -91,9 +92,9 @@ export async function runCli(
       }
       return db;
     },
-    async readStdin() {
-      if (io) return await io.readStdin();
-      return new Uint8Array(await new Response(Deno.stdin.readable).arrayBuffer());
+    readStdin(limit: number) {
+      if (io) return io.readStdin(limit);
+      return readStreamBounded(Deno.stdin.readable, limit);
     },
   };
   const stricliProcess = {

@@ -151,7 +151,7 @@ function _searchSource(
 
 /**
  * Full-text search over thread subjects and message bodies (the FTS5
- * indexes of migration 003, kept in step by triggers). `text` is plain
+ * indexes of migration 004, kept in step by triggers). `text` is plain
  * words and "quoted phrases" (see {@linkcode ftsQuery}); all must match.
  * Returns the best `limit` hits, most relevant first (bm25 among the newest
  * {@linkcode RANK_WINDOW} matches of subjects and of bodies; subject and body

@@ -1,4 +1,4 @@
--- 003: full-text search over thread subjects and message bodies (`inbox search`).
+-- 004: full-text search over thread subjects and message bodies (`inbox search`).
 -- Two external-content FTS5 indexes (the text lives once, in threads/messages),
 -- kept in step by triggers, so every write path updates them in its own
 -- transaction. The 'rebuild' commands index what an existing database holds.
