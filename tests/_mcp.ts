@@ -23,13 +23,14 @@ export async function mcpSession(
   db: string,
   extra: string[] = [],
   cwd?: string,
+  env: Record<string, string> = {},
 ): Promise<McpSession> {
   const client = new Client({ name: "coord-test", version: "1" });
   await client.connect(
     new StdioClientTransport({
       command: Deno.execPath(),
       args: [...cliCommand(program), "--db", db, "mcp", ...extra],
-      env: { NO_COLOR: "1", PATH: Deno.env.get("PATH") ?? "" },
+      env: { NO_COLOR: "1", PATH: Deno.env.get("PATH") ?? "", ...env },
       stderr: "inherit",
       ...(cwd ? { cwd } : {}),
     }),

@@ -220,6 +220,43 @@ Deno.test("orch mcp: a code dispatch with repo_path, the worker commits, diff sh
   assert.equal(diff["patch"], null);
 });
 
+Deno.test("strict mode: tools take the capability token; the server's token serves calls without one", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "mcp-tokens-" });
+  try {
+    const db = join(dir, "coord.db");
+    const init = await ok(inbox(db, "init", "--require-tokens"));
+    const leader = String(init["leader_token"]);
+    await using o = await mcpSession("orch", db, [], undefined, { ORCH_TOKEN: leader });
+    await using bare = await mcpSession("orch", db);
+    await bare.fails("run_init", { run: "r", goal: "g" }, "FORBIDDEN");
+    await bare.ok("run_init", { run: "r", goal: "g", token: leader });
+    await o.ok("task_add", { run: "r", task: "t", title: "T", default_to: "w1" });
+    const d = await o.ok("dispatch", { run: "r", task: "t", execution_mode: "analysis" });
+    const worker = String(d["token"]);
+    const thread = (d["attempt"] as Json)["thread_id"] as number;
+    // The orch server's inbox tools run with the leader token too.
+    await o.ok("thread", { thread });
+
+    await using w = await mcpSession("inbox", db, ["--agent", "w1"]);
+    await w.fails("claim", { thread }, "FORBIDDEN");
+    await w.fails("claim", { thread, token: leader + "x" }, "FORBIDDEN");
+    await w.ok("claim", { thread, token: worker });
+    const asking = w.call("ask", { thread, question: "Port?", token: worker, timeout_seconds: 60 });
+    await until(async () => {
+      const b = await o.ok("blocked", { run: "r" });
+      return (b["blocked"] as Json[]).length ? b : undefined;
+    }, { what: "the question" });
+    await o.ok("answer", { run: "r", task: "t", body: "8080" });
+    const asked = await asking;
+    assert.equal(asked.isError, false, JSON.stringify(asked.json));
+    assert.equal((asked.json["message"] as Json)["body"], "8080");
+    await using w2 = await mcpSession("inbox", db, ["--token", worker, "--agent", "w1"]);
+    await w2.ok("done", { thread, body: "ok" });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("mcp on a missing database is a plain CLI error before any protocol", async () => {
   await using env = await tempDb();
   const r = await cli("inbox", ["--db", join(env.dir, "missing.db"), "--json", "mcp"]);

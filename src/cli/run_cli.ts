@@ -5,7 +5,7 @@ import { AppError, toAppError } from "../protocol/errors.ts";
 import { systemClock } from "../store/clock.ts";
 import { normalizeArgv } from "./argv.ts";
 import type { CliContext, Out } from "./context.ts";
-import { readStreamBounded } from "./read_bounded.ts";
+import { type BoundedRead, readStreamBounded } from "./read_bounded.ts";
 import { printError } from "./respond.ts";
 
 const _encoder = new TextEncoder();
@@ -37,7 +37,7 @@ export interface CliIo {
   stderr: Out;
   /** An open database every command uses, whatever --db says; left open at the end. */
   db: Db;
-  readStdin(limit: number): Promise<Uint8Array>;
+  readStdin(limit: number): Promise<BoundedRead>;
 }
 
 /**

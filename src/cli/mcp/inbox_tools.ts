@@ -14,7 +14,11 @@ const timeout: ParamSpec = { type: "integer", default: MCP_WAIT_SECONDS };
 
 /** update --status blocked, then wait-reply after that question. */
 async function _ask(args: Record<string, unknown>, run: RunCommand): Promise<Envelope> {
-  const base = [`--agent=${args["agent"]}`, `--thread=${args["thread"]}`];
+  const base = [
+    `--agent=${args["agent"]}`,
+    `--thread=${args["thread"]}`,
+    ...(args["token"] !== undefined ? [`--token=${args["token"]}`] : []),
+  ];
   const asked = await run("inbox", [
     "update",
     ...base,

@@ -18,6 +18,7 @@ import { errorEnvelope } from "../../protocol/envelope.ts";
 import { AppError, toAppError } from "../../protocol/errors.ts";
 import { VERSION } from "../../version.ts";
 import type { CliContext, Out } from "../context.ts";
+import { presentedToken } from "../access.ts";
 import { runCli } from "../run_cli.ts";
 import {
   checkArgs,
@@ -26,6 +27,7 @@ import {
   type RunCommand,
   toArgv,
   type ToolSpec,
+  withToken,
 } from "./tools.ts";
 
 export interface McpServerOptions {
@@ -87,16 +89,24 @@ function _result(env: Envelope): CallToolResult {
 /** Serves the tools over stdio until the client closes stdin. */
 export async function serveMcp(ctx: CliContext, options: McpServerOptions): Promise<void> {
   const run = _runner(ctx);
-  const byName = new Map(options.tools.map((t) => [t.name, t]));
+  const tools = options.tools.map(withToken);
+  const byName = new Map(tools.map((t) => [t.name, t]));
+  // The server's own token (`--token` or the program's variable) serves every call that brings
+  // none, for either program: an orch server's inbox tools run with the leader token too.
+  const serverToken = presentedToken(ctx);
+  const defaults = {
+    ...options.defaults,
+    ...(serverToken !== undefined ? { token: serverToken } : {}),
+  };
   const server = new Server(
     { name: options.name, version: VERSION },
     { capabilities: { tools: {} } },
   );
   server.setRequestHandler(ListToolsRequestSchema, () => ({
-    tools: options.tools.map((t) => ({
+    tools: tools.map((t) => ({
       name: t.name,
       description: t.description,
-      inputSchema: inputSchema(t, options.defaults) as { type: "object" },
+      inputSchema: inputSchema(t, defaults) as { type: "object" },
     })),
   }));
   server.setRequestHandler(CallToolRequestSchema, async (request: _CallRequest) => {
@@ -106,7 +116,7 @@ export async function serveMcp(ctx: CliContext, options: McpServerOptions): Prom
       if (!tool) {
         throw new AppError("USAGE", `No tool "${name}": see tools/list`, { tool: name });
       }
-      const checked = checkArgs(tool, args, options.defaults);
+      const checked = checkArgs(tool, args, defaults);
       const env = tool.run
         ? await tool.run(checked, run)
         : await run(tool.command[0], [...tool.command.slice(1), ...toArgv(tool, checked)]);

@@ -46,6 +46,14 @@ export interface ToolSpec {
   run?: (args: Record<string, unknown>, run: RunCommand) => Promise<Envelope>;
 }
 
+/** Every tool's optional capability token (strict mode), passed as the global `--token`. */
+export const TOKEN_PARAM: ParamSpec = { type: "string", description: "Capability token" };
+
+/** The tool with the `token` argument every tool takes. */
+export function withToken(tool: ToolSpec): ToolSpec {
+  return { ...tool, params: { ...tool.params, token: TOKEN_PARAM } };
+}
+
 /** A JSON Schema for a tool's arguments, as terse as the host allows. */
 export function inputSchema(
   tool: ToolSpec,
