@@ -177,14 +177,3 @@ export function toArgv(tool: ToolSpec, args: Record<string, unknown>): string[] 
   }
   return positional.length ? [...argv, "--", ...positional] : argv;
 }
-
-/** Total characters of a `tools/list` answer: what a host pays to learn the tools. */
-export function toolsListSize(tools: readonly ToolSpec[], defaults: Record<string, unknown> = {}) {
-  return JSON.stringify({
-    tools: tools.map((t) => ({
-      name: t.name,
-      description: t.description,
-      inputSchema: inputSchema(t, defaults),
-    })),
-  }).length;
-}
