@@ -348,7 +348,8 @@ const routes = buildRouteMap({
     }),
   },
   docs: {
-    brief: "orch: the leader side of the coordination stack (global flags: --db PATH, --json)",
+    brief:
+      "orch: the leader side of the coordination stack (global flags: --db PATH, --json, --token T)",
   },
 });
 
