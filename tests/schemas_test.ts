@@ -32,6 +32,7 @@ import {
   type TaskCounts,
 } from "../src/store/orch_types.ts";
 import type { EventRecord } from "../src/store/append_event.ts";
+import type { SearchHit } from "../src/store/inbox/search.ts";
 import { renderSchemas, SCHEMA_DIR, staleSchemaFiles } from "../scripts/gen_schemas.ts";
 import { cli, type CliResult, inbox, ok, orch, tempDb } from "./_cli.ts";
 
@@ -61,6 +62,7 @@ type _Checks = [
   _Assert<_Fits<z.output<typeof S.AttemptSchema>, Attempt>>,
   _Assert<_Fits<z.output<typeof S.TaskCountsSchema>, TaskCounts>>,
   _Assert<_Fits<z.output<typeof S.TallySchema>, Tally>>,
+  _Assert<_Fits<z.output<typeof S.SearchHitSchema>, SearchHit>>,
 ];
 
 // ---- generated files ---------------------------------------------------------
@@ -362,6 +364,11 @@ Deno.test("inbox --json output of every command parses under its output schema",
     inbox(db, "artifact", "get", "--artifact", artifactId, "--out", out),
   );
   assert.equal(await Deno.readTextFile(out), "# notes\n");
+
+  const found = await okAs("inbox-search", inbox(db, "search", "Please", "--agent", "w1"));
+  assert.ok(found.hits.length > 0);
+  for (const h of found.hits) check("search-hit", h);
+  await fails(inbox(db, "search", '"'), "INVALID_INPUT");
 
   await fails(inbox(db, "show", "--thread", "999"), "THREAD_NOT_FOUND");
   await fails(inbox(db, "claim", "--agent", "w1"), "NO_CLAIMABLE_THREAD");

@@ -5,7 +5,7 @@ import { AppError, toAppError } from "../protocol/errors.ts";
 import { systemClock } from "../store/clock.ts";
 import { normalizeArgv, type RouteLike } from "./argv.ts";
 import type { CliContext, Out } from "./context.ts";
-import { readStreamBounded } from "./read_bounded.ts";
+import { type BoundedRead, readStreamBounded } from "./read_bounded.ts";
 import { printError } from "./respond.ts";
 import { okEnvelope } from "../protocol/envelope.ts";
 
@@ -30,19 +30,30 @@ function _writer(stream: { writeSync(p: Uint8Array): number }): Out {
   return { write: (text: string) => writeBytes(_encoder.encode(text)), writeBytes };
 }
 
+/** Where an in-process run of a command reads and writes (the MCP servers' tool calls). */
+export interface CliIo {
+  stdout: Out;
+  stderr: Out;
+  /** An open database every command uses, whatever --db says; left open at the end. */
+  db: Db;
+  readStdin(limit: number): Promise<BoundedRead>;
+}
+
 /**
  * Runs a stricli application with our conventions: global flags pulled out
  * of argv first, parse errors turned into the JSON error envelope with exit
  * status 2, and the database closed at the end. Returns the exit status.
+ * With `io`, the command runs in-process on those streams and that database.
  */
 export async function runCli(
   app: Application<CliContext>,
   program: "inbox" | "orch",
   argv: readonly string[],
+  io?: CliIo,
 ): Promise<number> {
-  const stdout = _writer(Deno.stdout);
-  const stderr = _writer(Deno.stderr);
-  let db: Db | undefined;
+  const stdout = io?.stdout ?? _writer(Deno.stdout);
+  const stderr = io?.stderr ?? _writer(Deno.stderr);
+  let db: Db | undefined = io?.db;
   let json = argv.includes("--json");
   const fail = (err: AppError) => {
     const ctx = {
@@ -99,6 +110,7 @@ export async function runCli(
       return db;
     },
     readStdin(limit: number) {
+      if (io) return io.readStdin(limit);
       return readStreamBounded(Deno.stdin.readable, limit);
     },
   };
@@ -114,10 +126,10 @@ export async function runCli(
       forCommand: () => ctx,
     } as never);
   } catch (err) {
-    db?.close();
+    if (!io) db?.close();
     return fail(toAppError(err));
   }
-  db?.close();
+  if (!io) db?.close();
   if (ctx.exitCode !== 0) {
     stderr.write(captured);
     return ctx.exitCode;

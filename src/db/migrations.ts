@@ -2,6 +2,7 @@ import initial from "../../schema/001_initial.sql" with { type: "text" };
 import codeResults from "../../schema/002_code_results.sql" with { type: "text" };
 import capabilityTokens from "../../schema/003_capability_tokens.sql" with { type: "text" };
 import taskExecutionMode from "../../schema/004_task_execution_mode.sql" with { type: "text" };
+import searchIndex from "../../schema/005_search_index.sql" with { type: "text" };
 
 /** One numbered migration: plain SQL, embedded in the program as text. */
 export interface Migration {
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 2, name: "002_code_results", sql: codeResults },
   { id: 3, name: "003_capability_tokens", sql: capabilityTokens },
   { id: 4, name: "004_task_execution_mode", sql: taskExecutionMode },
+  { id: 5, name: "005_search_index", sql: searchIndex },
 ];
 
 /** The schema version this program writes. */

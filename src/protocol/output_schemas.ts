@@ -505,6 +505,29 @@ export const InboxWaitReplyOutputSchema = z.discriminatedUnion("timed_out", [
   }),
 ]).describe("Success output of `inbox --json wait-reply` (a timeout is a success)");
 
+/** One `inbox search` hit. */
+export const SearchHitSchema = z.strictObject({
+  kind: z.enum(["thread", "message"]).describe("A subject match or a message body match"),
+  thread_id: _Id,
+  message_id: _Id.nullable().describe("The matching message; null for a subject match"),
+  subject: z.string(),
+  thread_status: ThreadStatusSchema,
+  run_id: RunTaskIdSchema.nullable(),
+  task_id: RunTaskIdSchema.nullable(),
+  from_agent: AgentNameSchema,
+  to_agent: AgentNameSchema,
+  message_type: MessageTypeSchema.nullable().describe("Null for a subject match"),
+  ts: TimestampSchema.describe("When the message (or the thread) was written"),
+  snippet: z.string().describe("Text around the match, matched words wrapped in **"),
+  score: z.number().describe("Relevance (negated bm25): higher is better"),
+}).meta({ id: "SearchHit", description: "A full-text search hit" });
+
+/** `inbox search` */
+export const InboxSearchOutputSchema = _ok("inbox --json search", {
+  query: z.string().describe("The words searched for, as given"),
+  hits: z.array(SearchHitSchema).describe("Most relevant first"),
+});
+
 /** One NDJSON line of `inbox watch` per message. */
 export const InboxWatchMessageLineSchema = z.strictObject({
   type: z.literal("message"),
@@ -842,6 +865,8 @@ export const OUTPUT_SCHEMAS = {
   "inbox-list": InboxListOutputSchema,
   "inbox-show": InboxShowOutputSchema,
   "inbox-wait-reply": InboxWaitReplyOutputSchema,
+  "search-hit": SearchHitSchema,
+  "inbox-search": InboxSearchOutputSchema,
   "inbox-watch-line": InboxWatchLineSchema,
   "inbox-artifact-get": InboxArtifactGetOutputSchema,
   "orch-init": OrchInitOutputSchema,

@@ -483,6 +483,12 @@ const councilAdjustments = buildCommand({
   docs: { brief: "List (or clear) the leader's recorded merges and splits" },
 });
 
+const mcp = buildCommand({
+  loader: async () => (await import("../mcp/commands.ts")).orchMcp,
+  parameters: {},
+  docs: { brief: "Serve the leader commands as MCP tools over stdio (for MCP hosts)" },
+});
+
 const routes = buildRouteMap({
   routes: {
     init,
@@ -508,6 +514,7 @@ const routes = buildRouteMap({
     graph,
     board,
     brief,
+    mcp,
     council: buildRouteMap({
       routes: {
         start: councilStart,
