@@ -39,7 +39,12 @@ export interface McpServerOptions {
 
 function _collector(): Out & { text(): string } {
   const parts: string[] = [];
-  return { write: (t: string) => void parts.push(t), text: () => parts.join("") };
+  const decoder = new TextDecoder();
+  return {
+    write: (t: string) => void parts.push(t),
+    writeBytes: (b: Uint8Array) => void parts.push(decoder.decode(b)),
+    text: () => parts.join(""),
+  };
 }
 
 /** Runs `program argv --json` in-process on `ctx`'s database; its JSON envelope. */
