@@ -9,13 +9,14 @@ export const PERMISSIONS = {
   /** Files, and one environment variable (its capability token): no subprocesses, no network, no FFI. */
   inbox: ["--allow-read", "--allow-write", "--allow-env=INBOX_TOKEN"],
   /**
-   * Files, running `git`, its own token variable, and loopback networking
-   * (`orch board` listens on 127.0.0.1; no other host is reachable): nothing else.
+   * Files, running `git`, `sh` for the user's own `orch merge --check`
+   * command, its own token variable, and loopback networking (`orch board`
+   * listens on 127.0.0.1; no other host is reachable): nothing else.
    */
   orch: [
     "--allow-read",
     "--allow-write",
-    "--allow-run=git",
+    "--allow-run=git,sh",
     "--allow-env=ORCH_TOKEN",
     "--allow-net=127.0.0.1",
   ],
