@@ -54,7 +54,7 @@ Deno.test("PERMISSIONS.inbox: a script run with them cannot spawn processes, use
   assert.equal(got["read"], "ok");
 });
 
-Deno.test("PERMISSIONS.orch: a script run with them can run git and sh (merge --check) and listen on loopback, nothing else", async () => {
+Deno.test("PERMISSIONS.orch: a script run with them can run git and sh (merge --check), listen on loopback, nothing else", async () => {
   const got = await _capabilities(PERMISSIONS.orch);
   assert.equal(got["run_git"], "ok");
   assert.equal(got["run_sh"], "ok");
