@@ -2,7 +2,7 @@
  * Git helpers for code-mode dispatch and cleanup: repository discovery, base
  * resolution, attempt branch and worktree naming, worktree lifecycle.
  *
- * Everything is synchronous: callers run git inside an open SQLite write
+ * Everything is synchronous; nothing here may be called inside a write
  * transaction.
  *
  * @module

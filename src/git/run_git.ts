@@ -1,6 +1,6 @@
 /**
- * The one place that runs the `git` executable. Synchronous on purpose: the
- * callers run git inside an open SQLite write transaction.
+ * The one place that runs the `git` executable. Synchronous, and never called
+ * inside a write transaction (git may run hooks that take any time).
  *
  * @module
  */

@@ -18,6 +18,8 @@ export interface CreateWorktreeOptions {
   path: string;
   /** The commit the branch and worktree start at (an id or revision). */
   commit: string;
+  /** Called once the path and branch were found free, right before git makes them. */
+  starting?: () => void;
 }
 
 /** Options for {@linkcode removeWorktree}. */
@@ -75,6 +77,7 @@ export function createWorktree(options: CreateWorktreeOptions): void {
   }
 
   const createdTop = _topmostMissing(path);
+  options.starting?.();
   try {
     runGit(["worktree", "add", "--quiet", "-b", branch, "--", path, commit], { cwd: repo });
   } catch (err) {

@@ -21,6 +21,12 @@ import {
   type WorkspaceProvider,
 } from "./orch_types.ts";
 import { foldThreadEvent, isReady } from "./orch_rules.ts";
+import { databaseId } from "./database_id.ts";
+import {
+  type DispatchCheck,
+  dispatchWithWorkspace,
+  sweepDeadReservations,
+} from "./orch/dispatch_with_workspace.ts";
 
 /** The agent name orch writes inbox threads as. */
 export const LEADER_AGENT = "orch";
@@ -108,8 +114,8 @@ const _ATTEMPT_SELECT =
 
 /**
  * The leader's store: runs, tasks, dependencies, attempts. Every state
- * change and its events commit in one transaction; dispatch creates the
- * attempt, its inbox thread and (code mode) its worktree atomically.
+ * change and its events commit in one transaction; a code-mode dispatch makes
+ * its worktree between two short ones (orch/dispatch_with_workspace.ts).
  */
 export class OrchStore {
   readonly db: Db;
@@ -126,6 +132,11 @@ export class OrchStore {
 
   #now(): string {
     return iso(this.clock.now());
+  }
+
+  /** The store clock's time as stored (ISO 8601). */
+  nowIso(): string {
+    return this.#now();
   }
 
   // ---- runs --------------------------------------------------------------
@@ -478,70 +489,110 @@ export class OrchStore {
 
   /**
    * Dispatches a ready task (after folding worker progress, so a dependency
-   * that just finished counts): one transaction creates the attempt, its inbox
-   * thread (payload: run, task, attempt, acceptance, workspace) and, in code
-   * mode, a fresh worktree from a committed base. If anything fails, nothing
-   * is written and the worktree is removed again. A repeat with the same
-   * idempotency key returns the first attempt.
+   * that just finished counts): creates the attempt and its inbox thread
+   * (payload: run, task, attempt, acceptance, workspace) in one transaction.
+   * In code mode the fresh worktree is made outside any transaction, between
+   * a reservation and that commit (see dispatch_with_workspace.ts); if
+   * anything fails, nothing is written and the worktree is removed again. A
+   * repeat with the same idempotency key returns the first attempt.
    */
   dispatch(input: DispatchInput): DispatchResult {
-    return this.db.write(() => {
-      if (input.idempotencyKey !== undefined) {
-        const prior = this.db.get(
-          "SELECT id FROM attempts WHERE idempotency_key = ?",
-          input.idempotencyKey,
-        );
-        if (prior) {
-          const attempt = this.getAttempt(Number(prior["id"]));
-          if (attempt.run_id !== input.runId || attempt.task_id !== input.taskId) {
-            throw new AppError(
-              "IDEMPOTENCY_CONFLICT",
-              `Idempotency key "${input.idempotencyKey}" was already used for task "${attempt.task_id}" of run "${attempt.run_id}"`,
-              { attempt_id: attempt.id, idempotency_key: input.idempotencyKey },
-            );
-          }
-          return this.#dispatchResult(attempt, true);
-        }
-      }
-      const run = this.getRun(input.runId);
-      _requireActiveRun(run);
-      // Fold worker progress first: a dependency may have finished since the
-      // last reconcile, and readiness is decided on the folded state.
-      this.#reconcileInTx(input.runId);
-      const task = this.getTask(input.runId, input.taskId);
-      if (task.status !== "ready") {
-        const waiting = task.status === "pending"
-          ? this.db.all(
-            `SELECT d.depends_on AS id, u.status AS status FROM deps d
-             JOIN tasks u ON u.run_id = d.run_id AND u.id = d.depends_on
-             WHERE d.run_id = ? AND d.task_id = ? AND u.status <> 'done' ORDER BY u.seq`,
-            input.runId,
-            input.taskId,
-          ).map((r) => ({ task_id: String(r["id"]), status: String(r["status"]) }))
-          : [];
-        const why = waiting.length
-          ? `dependency "${waiting[0]!.task_id}" is not done (${waiting[0]!.status})`
-          : `it is ${task.status}`;
-        throw new AppError("TASK_NOT_READY", `Cannot dispatch task "${input.taskId}": ${why}`, {
-          run_id: input.runId,
-          task_id: input.taskId,
-          status: task.status,
-          waiting_on: waiting,
-        });
-      }
-      const attempt = this.#createAttempt(task, {
-        mode: input.mode,
-        to: input.to,
-        body: input.body,
-        repoPath: input.repoPath,
-        workspaceRoot: input.workspaceRoot,
-        baseRef: input.baseRef,
-        baseCommit: undefined,
-        idempotencyKey: input.idempotencyKey,
-        event: "task_dispatched",
-      });
-      return this.#dispatchResult(attempt, false);
+    const attemptOptions = (workspace: Workspace | undefined, n?: number) => ({
+      mode: input.mode,
+      to: input.to,
+      body: input.body,
+      workspace,
+      n,
+      idempotencyKey: input.idempotencyKey,
+      event: "task_dispatched",
     });
+    if (input.mode === "code") {
+      return dispatchWithWorkspace(this, {
+        runId: input.runId,
+        taskId: input.taskId,
+        request: {
+          repoPath: input.repoPath,
+          workspaceRoot: input.workspaceRoot,
+          baseRef: input.baseRef,
+          baseCommit: undefined,
+        },
+        check: () => this.#checkDispatch(input),
+        commit: (task, workspace, n) =>
+          this.#dispatchResult(
+            this.#createAttempt(task, attemptOptions(workspace, n)),
+            false,
+          ),
+      });
+    }
+    return this.db.write(() => {
+      const c = this.#checkDispatch(input);
+      if ("replay" in c) return c.replay;
+      return this.#dispatchResult(
+        this.#createAttempt(c.task, attemptOptions(undefined)),
+        false,
+      );
+    });
+  }
+
+  /** Whether `input` may be dispatched now (inside a write transaction). */
+  #checkDispatch(input: DispatchInput): DispatchCheck {
+    if (input.idempotencyKey !== undefined) {
+      const prior = this.db.get(
+        "SELECT id FROM attempts WHERE idempotency_key = ?",
+        input.idempotencyKey,
+      );
+      if (prior) {
+        const attempt = this.getAttempt(Number(prior["id"]));
+        if (attempt.run_id !== input.runId || attempt.task_id !== input.taskId) {
+          throw new AppError(
+            "IDEMPOTENCY_CONFLICT",
+            `Idempotency key "${input.idempotencyKey}" was already used for task "${attempt.task_id}" of run "${attempt.run_id}"`,
+            { attempt_id: attempt.id, idempotency_key: input.idempotencyKey },
+          );
+        }
+        return { replay: this.#dispatchResult(attempt, true) };
+      }
+    }
+    const run = this.getRun(input.runId);
+    _requireActiveRun(run);
+    // Fold worker progress first: a dependency may have finished since the
+    // last reconcile, and readiness is decided on the folded state.
+    this.#reconcileInTx(input.runId);
+    const task = this.getTask(input.runId, input.taskId);
+    if (task.status !== "ready") {
+      const waiting = task.status === "pending"
+        ? this.db.all(
+          `SELECT d.depends_on AS id, u.status AS status FROM deps d
+           JOIN tasks u ON u.run_id = d.run_id AND u.id = d.depends_on
+           WHERE d.run_id = ? AND d.task_id = ? AND u.status <> 'done' ORDER BY u.seq`,
+          input.runId,
+          input.taskId,
+        ).map((r) => ({ task_id: String(r["id"]), status: String(r["status"]) }))
+        : [];
+      const why = waiting.length
+        ? `dependency "${waiting[0]!.task_id}" is not done (${waiting[0]!.status})`
+        : `it is ${task.status}`;
+      throw new AppError("TASK_NOT_READY", `Cannot dispatch task "${input.taskId}": ${why}`, {
+        run_id: input.runId,
+        task_id: input.taskId,
+        status: task.status,
+        waiting_on: waiting,
+      });
+    }
+    this.#requireAssignee(task, input.to);
+    return { task };
+  }
+
+  #requireAssignee(task: Task, to: string | undefined): string {
+    const assignedTo = to ?? task.default_to;
+    if (!assignedTo) {
+      throw new AppError(
+        "USAGE",
+        `Task "${task.id}" has no default worker: pass --to AGENT`,
+        { run_id: task.run_id, task_id: task.id },
+      );
+    }
+    return assignedTo;
   }
 
   #dispatchResult(attempt: Attempt, replayed: boolean): DispatchResult {
@@ -560,27 +611,22 @@ export class OrchStore {
     };
   }
 
-  /** Creates attempt n+1 for `task` (inside the caller's transaction). */
+  /**
+   * Creates attempt n+1 for `task` (inside the caller's transaction), with
+   * the workspace a code-mode dispatch made for it (whose attempt number
+   * `n` it checks).
+   */
   #createAttempt(task: Task, o: {
     mode: ExecutionMode;
     to: string | undefined;
     body: string | undefined;
-    repoPath: string | undefined;
-    workspaceRoot: string | undefined;
-    baseRef: string | undefined;
-    baseCommit: string | undefined;
+    workspace: Workspace | undefined;
+    n?: number | undefined;
     idempotencyKey: string | undefined;
     event: string;
     eventPayload?: Record<string, unknown>;
   }): Attempt {
-    const assignedTo = o.to ?? task.default_to;
-    if (!assignedTo) {
-      throw new AppError(
-        "USAGE",
-        `Task "${task.id}" has no default worker: pass --to AGENT`,
-        { run_id: task.run_id, task_id: task.id },
-      );
-    }
+    const assignedTo = this.#requireAssignee(task, o.to);
     const n = Number(
       this.db.get(
         "SELECT COALESCE(MAX(n), 0) + 1 AS n FROM attempts WHERE run_id = ? AND task_id = ?",
@@ -588,108 +634,92 @@ export class OrchStore {
         task.id,
       )?.["n"],
     );
-    let workspace: Workspace | undefined;
-    if (o.mode === "code") {
-      if (!this.workspaces) {
-        throw new AppError("WORKSPACE_ERROR", "Code mode needs git, which this program cannot run");
-      }
-      workspace = this.workspaces.create({
-        runId: task.run_id,
-        taskId: task.id,
-        attemptNumber: n,
-        repoPath: o.repoPath,
-        workspaceRoot: o.workspaceRoot,
-        baseRef: o.baseRef,
-        baseCommit: o.baseCommit,
-      });
+    if (o.n !== undefined && o.n !== n) {
+      throw new AppError(
+        "WORKSPACE_ERROR",
+        `Attempt ${o.n} of task "${task.id}" was prepared, but the next attempt is ${n}`,
+        { run_id: task.run_id, task_id: task.id },
+      );
     }
-    try {
-      const now = this.#now();
-      const attemptId = Number(
-        this.db.get("SELECT seq FROM sqlite_sequence WHERE name = 'attempts'")?.["seq"] ?? 0,
-      ) + 1;
-      const payload = {
-        run_id: task.run_id,
-        task_id: task.id,
+    const workspace = o.workspace;
+    const now = this.#now();
+    const attemptId = Number(
+      this.db.get("SELECT seq FROM sqlite_sequence WHERE name = 'attempts'")?.["seq"] ?? 0,
+    ) + 1;
+    const payload = {
+      run_id: task.run_id,
+      task_id: task.id,
+      attempt_id: attemptId,
+      attempt_n: n,
+      execution_mode: o.mode,
+      title: task.title,
+      summary: task.summary,
+      acceptance: task.acceptance,
+      repo_path: workspace?.repo_path ?? null,
+      base_ref: workspace?.base_ref ?? null,
+      base_commit: workspace?.base_commit ?? null,
+      branch_name: workspace?.branch_name ?? null,
+      worktree_path: workspace?.worktree_path ?? null,
+      workspace_status: workspace ? "active" : null,
+    };
+    const sent = this.inbox.sendThread({
+      from: LEADER_AGENT,
+      to: assignedTo,
+      subject: `[${task.run_id}/${task.id}] ${task.title}`,
+      body: o.body ?? (task.summary || task.title),
+      kind: "task",
+      payload,
+      runId: task.run_id,
+      taskId: task.id,
+      attemptId,
+      ...(task.acceptance && typeof task.acceptance === "object" &&
+          (task.acceptance as Record<string, unknown>)["result_contract"]
+        ? {
+          resultContract: String((task.acceptance as Record<string, unknown>)["result_contract"]),
+        }
+        : {}),
+    });
+    this.db.run(
+      `INSERT INTO attempts (id, run_id, task_id, n, assigned_to, thread_id, execution_mode, status,
+         repo_path, base_ref, base_commit, branch_name, worktree_path, workspace_status,
+         idempotency_key, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'dispatched', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      attemptId,
+      task.run_id,
+      task.id,
+      n,
+      assignedTo,
+      sent.thread.id,
+      o.mode,
+      workspace?.repo_path ?? null,
+      workspace?.base_ref ?? null,
+      workspace?.base_commit ?? null,
+      workspace?.branch_name ?? null,
+      workspace?.worktree_path ?? null,
+      workspace ? "active" : null,
+      o.idempotencyKey ?? null,
+      now,
+      now,
+    );
+    this.#setTaskStatus(task.run_id, task.id, "dispatched", now);
+    appendEvent(this.db, {
+      ts: now,
+      type: o.event,
+      runId: task.run_id,
+      taskId: task.id,
+      threadId: sent.thread.id,
+      payload: {
         attempt_id: attemptId,
         attempt_n: n,
+        assigned_to: assignedTo,
         execution_mode: o.mode,
-        title: task.title,
-        summary: task.summary,
-        acceptance: task.acceptance,
-        repo_path: workspace?.repo_path ?? null,
-        base_ref: workspace?.base_ref ?? null,
-        base_commit: workspace?.base_commit ?? null,
-        branch_name: workspace?.branch_name ?? null,
+        from_status: task.status,
         worktree_path: workspace?.worktree_path ?? null,
-        workspace_status: workspace ? "active" : null,
-      };
-      const sent = this.inbox.sendThread({
-        from: LEADER_AGENT,
-        to: assignedTo,
-        subject: `[${task.run_id}/${task.id}] ${task.title}`,
-        body: o.body ?? (task.summary || task.title),
-        kind: "task",
-        payload,
-        runId: task.run_id,
-        taskId: task.id,
-        attemptId,
-        ...(task.acceptance && typeof task.acceptance === "object" &&
-            (task.acceptance as Record<string, unknown>)["result_contract"]
-          ? {
-            resultContract: String((task.acceptance as Record<string, unknown>)["result_contract"]),
-          }
-          : {}),
-      });
-      this.db.run(
-        `INSERT INTO attempts (id, run_id, task_id, n, assigned_to, thread_id, execution_mode, status,
-           repo_path, base_ref, base_commit, branch_name, worktree_path, workspace_status,
-           idempotency_key, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'dispatched', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        attemptId,
-        task.run_id,
-        task.id,
-        n,
-        assignedTo,
-        sent.thread.id,
-        o.mode,
-        workspace?.repo_path ?? null,
-        workspace?.base_ref ?? null,
-        workspace?.base_commit ?? null,
-        workspace?.branch_name ?? null,
-        workspace?.worktree_path ?? null,
-        workspace ? "active" : null,
-        o.idempotencyKey ?? null,
-        now,
-        now,
-      );
-      this.#setTaskStatus(task.run_id, task.id, "dispatched", now);
-      appendEvent(this.db, {
-        ts: now,
-        type: o.event,
-        runId: task.run_id,
-        taskId: task.id,
-        threadId: sent.thread.id,
-        payload: {
-          attempt_id: attemptId,
-          attempt_n: n,
-          assigned_to: assignedTo,
-          execution_mode: o.mode,
-          from_status: task.status,
-          worktree_path: workspace?.worktree_path ?? null,
-          branch_name: workspace?.branch_name ?? null,
-          ...o.eventPayload,
-        },
-      });
-      return this.getAttempt(attemptId);
-    } catch (err) {
-      if (workspace) {
-        try {
-          this.workspaces!.discard(workspace);
-        } catch { /* the original error matters more */ }
-      }
-      throw err;
-    }
+        branch_name: workspace?.branch_name ?? null,
+        ...o.eventPayload,
+      },
+    });
+    return this.getAttempt(attemptId);
   }
 
   #setTaskStatus(runId: string, taskId: string, status: StoredTaskStatus, now: string): void {
@@ -1078,90 +1108,149 @@ export class OrchStore {
   retry(
     input: { runId: string; taskId: string; to?: string; body?: string; baseRef?: string },
   ): DispatchResult {
-    return this.db.write(() => {
-      this.#reconcileInTx(input.runId);
-      _requireActiveRun(this.getRun(input.runId));
-      const task = this.getTask(input.runId, input.taskId);
-      const prev = this.latestAttempt(input.runId, input.taskId);
-      const stale = prev?.stale === true;
-      if (!prev || (task.status !== "failed" && !stale)) {
-        throw new AppError(
-          "INVALID_STATE",
-          `Cannot retry task "${input.taskId}": it is ${task.status}${
-            prev ? "" : " and was never dispatched"
-          } (retry needs a failed task or a stale attempt)`,
-          { run_id: input.runId, task_id: input.taskId, status: task.status },
-        );
-      }
-      if (input.baseRef !== undefined && prev.execution_mode !== "code") {
-        throw new AppError(
-          "USAGE",
-          `--base-ref applies to code tasks only: "${input.taskId}" is an analysis task`,
-          {
-            run_id: input.runId,
-            task_id: input.taskId,
-          },
-        );
-      }
-      if (stale) this.#cancelAttempt(prev, "Superseded by a retry: the lease ran out");
-      return this.#redispatch(task, prev, {
-        to: input.to,
-        body: input.body,
-        baseRef: input.baseRef,
-        event: "task_retried",
-      });
+    return this.#redispatch(input.runId, input.taskId, {
+      to: input.to,
+      body: input.body,
+      baseRef: input.baseRef,
+      event: "task_retried",
+      check: () => {
+        this.#reconcileInTx(input.runId);
+        _requireActiveRun(this.getRun(input.runId));
+        const task = this.getTask(input.runId, input.taskId);
+        const prev = this.latestAttempt(input.runId, input.taskId);
+        const stale = prev?.stale === true;
+        if (!prev || (task.status !== "failed" && !stale)) {
+          throw new AppError(
+            "INVALID_STATE",
+            `Cannot retry task "${input.taskId}": it is ${task.status}${
+              prev ? "" : " and was never dispatched"
+            } (retry needs a failed task or a stale attempt)`,
+            { run_id: input.runId, task_id: input.taskId, status: task.status },
+          );
+        }
+        if (input.baseRef !== undefined && prev.execution_mode !== "code") {
+          throw new AppError(
+            "USAGE",
+            `--base-ref applies to code tasks only: "${input.taskId}" is an analysis task`,
+            { run_id: input.runId, task_id: input.taskId },
+          );
+        }
+        return {
+          task,
+          prev,
+          cancelReason: stale ? "Superseded by a retry: the lease ran out" : undefined,
+        };
+      },
     });
   }
 
   /** Cancels the current attempt (if live) and dispatches a new one to `to`. */
   reassign(input: { runId: string; taskId: string; to: string; body?: string }): DispatchResult {
-    return this.db.write(() => {
-      this.#reconcileInTx(input.runId);
-      _requireActiveRun(this.getRun(input.runId));
-      const task = this.getTask(input.runId, input.taskId);
-      const prev = this.latestAttempt(input.runId, input.taskId);
-      if (!prev || !(ACTIVE_TASK_STATUSES.includes(task.status) || task.status === "failed")) {
-        throw new AppError(
-          "INVALID_STATE",
-          `Cannot reassign task "${input.taskId}": it is ${task.status} (reassign needs a dispatched, running, blocked or failed task)`,
-          { run_id: input.runId, task_id: input.taskId, status: task.status },
-        );
-      }
-      if (ACTIVE_TASK_STATUSES.includes(prev.status)) {
-        this.#cancelAttempt(prev, `Reassigned to ${input.to}`);
-      }
-      return this.#redispatch(task, prev, {
-        to: input.to,
-        body: input.body,
-        baseRef: undefined,
-        event: "task_reassigned",
-      });
+    return this.#redispatch(input.runId, input.taskId, {
+      to: input.to,
+      body: input.body,
+      baseRef: undefined,
+      event: "task_reassigned",
+      check: () => {
+        this.#reconcileInTx(input.runId);
+        _requireActiveRun(this.getRun(input.runId));
+        const task = this.getTask(input.runId, input.taskId);
+        const prev = this.latestAttempt(input.runId, input.taskId);
+        if (!prev || !(ACTIVE_TASK_STATUSES.includes(task.status) || task.status === "failed")) {
+          throw new AppError(
+            "INVALID_STATE",
+            `Cannot reassign task "${input.taskId}": it is ${task.status} (reassign needs a dispatched, running, blocked or failed task)`,
+            { run_id: input.runId, task_id: input.taskId, status: task.status },
+          );
+        }
+        return {
+          task,
+          prev,
+          cancelReason: ACTIVE_TASK_STATUSES.includes(prev.status)
+            ? `Reassigned to ${input.to}`
+            : undefined,
+        };
+      },
     });
   }
 
-  #redispatch(task: Task, prev: Attempt, o: {
+  /**
+   * Attempt n+1 of a task that had attempt n (retry, reassign). `check` runs
+   * inside a write transaction and says whether it may happen now, and which
+   * live attempt to cancel; in code mode it runs again when committing, after
+   * the new worktree was made outside any transaction.
+   */
+  #redispatch(runId: string, taskId: string, o: {
     to: string | undefined;
     body: string | undefined;
     baseRef: string | undefined;
     event: string;
+    check: () => { task: Task; prev: Attempt; cancelReason: string | undefined };
   }): DispatchResult {
-    const firstBody = this.db.get(
-      "SELECT body FROM messages WHERE thread_id = ? ORDER BY id LIMIT 1",
-      prev.thread_id,
-    )?.["body"];
-    const attempt = this.#createAttempt(task, {
-      mode: prev.execution_mode,
-      to: o.to ?? prev.assigned_to,
-      body: o.body ?? (firstBody == null ? undefined : String(firstBody)),
-      repoPath: prev.repo_path ?? undefined,
-      workspaceRoot: prev.worktree_path ? _workspaceRootOf(prev) : undefined,
-      baseRef: o.baseRef ?? prev.base_ref ?? undefined,
-      baseCommit: o.baseRef ? undefined : prev.base_commit ?? undefined,
-      idempotencyKey: undefined,
-      event: o.event,
-      eventPayload: { previous_attempt_id: prev.id, previous_assigned_to: prev.assigned_to },
+    const create = (
+      c: { task: Task; prev: Attempt; cancelReason: string | undefined },
+      workspace: Workspace | undefined,
+      n: number | undefined,
+    ) => {
+      const prev = c.prev;
+      if (c.cancelReason !== undefined) this.#cancelAttempt(prev, c.cancelReason);
+      const firstBody = this.db.get(
+        "SELECT body FROM messages WHERE thread_id = ? ORDER BY id LIMIT 1",
+        prev.thread_id,
+      )?.["body"];
+      const attempt = this.#createAttempt(c.task, {
+        mode: prev.execution_mode,
+        to: o.to ?? prev.assigned_to,
+        body: o.body ?? (firstBody == null ? undefined : String(firstBody)),
+        workspace,
+        n,
+        idempotencyKey: undefined,
+        event: o.event,
+        eventPayload: { previous_attempt_id: prev.id, previous_assigned_to: prev.assigned_to },
+      });
+      return this.#dispatchResult(attempt, false);
+    };
+    // The previous attempt's workspace fields never change, so they can be read
+    // before the transaction that checks it is still the latest.
+    const seen = this.db.read(() => this.latestAttempt(runId, taskId));
+    if (seen?.execution_mode !== "code") {
+      return this.db.write(() => create(o.check(), undefined, undefined));
+    }
+    let checked: ReturnType<typeof o.check> | undefined;
+    return dispatchWithWorkspace(this, {
+      runId,
+      taskId,
+      request: {
+        repoPath: seen.repo_path ?? undefined,
+        workspaceRoot: seen.worktree_path ? this.#workspaceRootOf(seen) : undefined,
+        baseRef: o.baseRef ?? seen.base_ref ?? undefined,
+        baseCommit: o.baseRef ? undefined : seen.base_commit ?? undefined,
+      },
+      check: () => {
+        const c = o.check();
+        if (c.prev.id !== seen.id) {
+          throw new AppError(
+            "INVALID_STATE",
+            `Task "${taskId}" got a new attempt meanwhile: look at it before retrying again`,
+            { run_id: runId, task_id: taskId, attempt_id: c.prev.id },
+          );
+        }
+        checked = c;
+        return { task: c.task };
+      },
+      commit: (_task, workspace, n) => create(checked!, workspace, n),
     });
-    return this.#dispatchResult(attempt, false);
+  }
+
+  /**
+   * The workspace root an attempt's worktree was made under:
+   * `<root>/<database id>/<run>/<task>/attempt-n`, or `<root>/<run>/<task>/attempt-n`
+   * for attempts made before database ids.
+   */
+  #workspaceRootOf(a: Attempt): string {
+    const parts = a.worktree_path!.split("/");
+    const depth = parts.at(-4) === databaseId(this.db) ? 4 : 3;
+    return parts.slice(0, -depth).join("/");
   }
 
   /** Cancels a live attempt and its thread (inside the caller's transaction). */
@@ -1275,7 +1364,8 @@ export class OrchStore {
   /**
    * Removes worktrees of finished attempts (final attempt, or final task) and
    * marks them `cleaned` (`missing` if already gone). A dirty worktree is
-   * refused unless `force`. Branches are never deleted.
+   * refused unless `force`. Branches are never deleted. First removes what
+   * dispatches of the run that were killed before committing left behind.
    */
   cleanup(input: { runId: string; taskId?: string; allCompleted?: boolean; force?: boolean }): {
     cleaned: Attempt[];
@@ -1284,6 +1374,8 @@ export class OrchStore {
     if (!this.workspaces) throw new AppError("WORKSPACE_ERROR", "Cleanup needs git");
     const workspaces = this.workspaces;
     this.reconcile(input.runId);
+    // Debris of dispatches that were killed before they committed.
+    sweepDeadReservations(this, input.runId);
     const candidates = this.db.read(() => {
       this.getRun(input.runId);
       if (input.taskId !== undefined) this.getTask(input.runId, input.taskId);
@@ -1371,12 +1463,6 @@ function _requireActiveRun(run: Run): void {
       status: run.status,
     });
   }
-}
-
-/** The workspace root an attempt's worktree was made under (`<root>/<run>/<task>/attempt-n`). */
-function _workspaceRootOf(a: Attempt): string {
-  const parts = a.worktree_path!.split("/");
-  return parts.slice(0, -3).join("/");
 }
 
 export { type Attempt, type Run, type Task, type TaskStatus };

@@ -83,14 +83,31 @@ export type TaskCounts = Record<TaskStatus, number> & { total: number };
 
 /** What a code-mode dispatch asks the workspace provider for. */
 export interface WorkspaceRequest {
-  runId: string;
-  taskId: string;
-  attemptNumber: number;
   repoPath: string | undefined;
   workspaceRoot: string | undefined;
   baseRef: string | undefined;
   /** Exact commit to start from (retry reuses its predecessor's base). */
   baseCommit: string | undefined;
+}
+
+/** Where new attempt workspaces go and what they start from (no attempt yet). */
+export interface WorkspaceBase {
+  repo_path: string;
+  /** Absolute directory the attempt worktrees are made under. */
+  workspace_root: string;
+  base_ref: string;
+  base_commit: string;
+  /** Directory of the workspace lock files. */
+  lock_dir: string;
+}
+
+/** The ids that name one attempt's workspace. */
+export interface WorkspaceIds {
+  /** The database's own id (`database_identity`), so two databases never share a name. */
+  databaseId: string;
+  runId: string;
+  taskId: string;
+  attemptNumber: number;
 }
 
 /** A provisioned attempt workspace. */
@@ -102,15 +119,50 @@ export interface Workspace {
   worktree_path: string;
 }
 
+/** A workspace about to be made, with the lock file that serialises work on it. */
+export interface PlannedWorkspace extends Workspace {
+  /** While a process holds this file's lock, it is working on the workspace. */
+  lock_path: string;
+}
+
+/** A held workspace lock; `release` is idempotent. */
+export interface WorkspaceLock {
+  release(): void;
+}
+
 /**
  * Makes and removes attempt worktrees. Injected into the store so the store
- * holds no git code: the CLI passes the git-backed one (src/git), and the
- * store calls it inside the dispatch transaction, undoing it if the
- * transaction fails.
+ * holds no git code: the CLI passes the git-backed one
+ * (src/cli/orch/git_workspaces.ts). No method may be called inside a write
+ * transaction except `plan` and `tryLock`, which run no git and read no file
+ * of unknown size.
+ *
+ * A code-mode dispatch calls `resolve` (git, no transaction), then in one
+ * transaction reserves attempt n and takes its lock (`plan`, `tryLock`),
+ * then `create` (git, no transaction), then commits the attempt and releases
+ * the lock. A dispatch killed anywhere leaves a reservation whose lock no
+ * one holds: `discard` removes what it made.
  */
 export interface WorkspaceProvider {
-  create(request: WorkspaceRequest): Workspace;
-  /** Undo `create` after a failed transaction: worktree and the new branch. */
+  /** Finds the repository and resolves the base commit. Runs git. */
+  resolve(request: WorkspaceRequest): WorkspaceBase;
+  /** The branch, worktree path and lock file of one attempt. Pure: no git, no files. */
+  plan(base: WorkspaceBase, ids: WorkspaceIds): PlannedWorkspace;
+  /** Takes the lock at `lockPath` without waiting; null while another process holds it. */
+  tryLock(lockPath: string): WorkspaceLock | null;
+  /**
+   * Creates the planned branch and worktree. Runs git. Throws, touching
+   * nothing, if the path or the branch already exists; otherwise calls
+   * `starting` right before git starts making them (from then on they are
+   * this workspace's, and `discard` may remove them). On failure leaves nothing.
+   */
+  create(workspace: PlannedWorkspace, starting: () => void): void;
+  /**
+   * Removes a workspace that was never handed to a worker (a failed or killed
+   * dispatch, after `create` called `starting`): its worktree, even half
+   * made, and its branch while it still points at the base. Idempotent.
+   * Runs git.
+   */
   discard(workspace: Workspace): void;
   /** "clean" | "dirty" | "missing" */
   state(path: string): "clean" | "dirty" | "missing";
