@@ -1,6 +1,6 @@
 /**
- * `deno task compile [--host] [--target T]...`: builds `inbox` and `orch`
- * into dist/<target>/ with the permission flags of scripts/permissions.ts
+ * `deno task compile [--host] [--target T]... [--out DIR]`: builds `inbox` and
+ * `orch` into dist/<target>/ (or DIR/<target>/) with the permission flags of scripts/permissions.ts
  * (no blanket -A). `deno compile` downloads a small runtime (denort) per
  * target; where that download is impossible, this says so in one line and
  * exits 1. With DENORT_BIN set (a local denort), only the host target is built.
@@ -49,10 +49,17 @@ function _targets(args: string[]): string[] {
   return [...TARGETS];
 }
 
+/** The `--out DIR` value (the output root), or dist/ of this checkout. */
+function _outRoot(args: string[]): string {
+  const i = args.indexOf("--out");
+  return i >= 0 && args[i + 1] ? args[i + 1]! : join(ROOT, "dist");
+}
+
 if (import.meta.main) {
   const targets = _targets(Deno.args);
+  const outRoot = _outRoot(Deno.args);
   for (const target of targets) {
-    const outDir = join(ROOT, "dist", target);
+    const outDir = join(outRoot, target);
     await Deno.mkdir(outDir, { recursive: true });
     for (const program of Object.keys(PERMISSIONS) as Program[]) {
       const out = await new Deno.Command(Deno.execPath(), {
@@ -74,7 +81,7 @@ if (import.meta.main) {
         );
         Deno.exit(1);
       }
-      console.log(`compiled ${join("dist", target, binaryName(program, target))}`);
+      console.log(`compiled ${join(outDir, binaryName(program, target))}`);
     }
   }
 }

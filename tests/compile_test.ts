@@ -73,6 +73,8 @@ Deno.test({
 });
 
 Deno.test("deno task compile: builds every target or fails with one clear line", async () => {
+  // Into a temp dir, never the checkout's dist/ (test files run in parallel).
+  const outRoot = await Deno.makeTempDir({ prefix: "coord-compile-task-" });
   const out = await new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -83,22 +85,28 @@ Deno.test("deno task compile: builds every target or fails with one clear line",
       "--allow-net",
       join(ROOT, "scripts/compile.ts"),
       "--host",
+      "--out",
+      outRoot,
     ],
     cwd: ROOT,
     stdout: "piped",
     stderr: "piped",
   }).output();
   const stderr = decode(out.stderr).trim();
-  if (out.code === 0) {
-    const host = hostTarget()!;
-    for (const p of ["inbox", "orch"]) {
-      await Deno.stat(join(ROOT, "dist", host, binaryName(p, host)));
+  try {
+    if (out.code === 0) {
+      const host = hostTarget()!;
+      for (const p of ["inbox", "orch"]) {
+        await Deno.stat(join(outRoot, host, binaryName(p, host)));
+      }
+    } else {
+      assert.equal(out.code, 1);
+      assert.equal(stderr.split("\n").length, 1, `expected one line, got: ${stderr}`);
+      assert.match(stderr, /^compile: /);
+      assert.doesNotMatch(stderr, /\s+at /);
     }
-  } else {
-    assert.equal(out.code, 1);
-    assert.equal(stderr.split("\n").length, 1, `expected one line, got: ${stderr}`);
-    assert.match(stderr, /^compile: /);
-    assert.doesNotMatch(stderr, /\s+at /);
+  } finally {
+    await Deno.remove(outRoot, { recursive: true });
   }
 });
 

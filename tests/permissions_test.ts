@@ -59,3 +59,10 @@ Deno.test("PERMISSIONS.orch: a script run with them can run git and nothing else
     assert.ok(DENIED.includes(got[capability]!), `${capability}: ${got[capability]}`);
   }
 });
+
+Deno.test("deno.json: the test task runs the test files in parallel (each test owns its temp dir)", async () => {
+  const config = JSON.parse(await Deno.readTextFile(join(ROOT, "deno.json")));
+  const words = String(config.tasks?.test ?? "").trim().split(/\s+/);
+  assert.deepEqual(words.slice(0, 2), ["deno", "test"]);
+  assert.ok(words.includes("--parallel"), `test task is serial: ${config.tasks?.test}`);
+});
