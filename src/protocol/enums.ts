@@ -66,5 +66,7 @@ export const ORCH_EVENT_TYPES = [
   "task_answered",
   "task_retried",
   "task_reassigned",
+  "task_accepted",
+  "task_needs_attention",
   "workspace_cleaned",
 ] as const;

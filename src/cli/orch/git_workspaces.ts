@@ -10,7 +10,10 @@ import {
   worktreePathFor,
   worktreeState,
 } from "../../git/mod.ts";
+import { inspectAttempt } from "../../git/inspect.ts";
 import type {
+  Attempt,
+  AttemptInspection,
   PlannedWorkspace,
   Workspace,
   WorkspaceBase,
@@ -84,6 +87,14 @@ export function gitWorkspaces(options: { dbPath?: string | undefined } = {}): Wo
     state: worktreeState,
     remove(repoPath: string, worktreePath: string, force: boolean): void {
       removeWorktree({ repo: repoPath, path: worktreePath, force });
+    },
+    inspect(a: Attempt): AttemptInspection {
+      return inspectAttempt({
+        repo: a.repo_path!,
+        worktree: a.worktree_path!,
+        branch: a.branch_name!,
+        baseCommit: a.start_commit ?? a.base_commit!,
+      });
     },
   };
 }
