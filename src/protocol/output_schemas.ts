@@ -601,6 +601,30 @@ export const OrchCleanupOutputSchema = _ok("orch --json cleanup", {
   })),
 });
 
+/** `orch diff` */
+export const OrchDiffOutputSchema = _ok("orch --json diff", {
+  run_id: RunTaskIdSchema,
+  task_id: RunTaskIdSchema,
+  attempt: AttemptSchema,
+  from: _Commit.describe("The attempt's start (start_commit, else base_commit)"),
+  to: _Commit.describe("The branch's head now (the recorded head if the branch is gone)"),
+  worktree: z.enum(["clean", "dirty", "missing"]).describe(
+    "dirty: uncommitted changes exist that the diff does not show",
+  ),
+  files: z.array(z.strictObject({
+    path: z.string(),
+    old_path: z.string().nullable().describe("Before a rename or copy"),
+    status: z.enum(["added", "modified", "deleted", "renamed", "copied", "type_changed"]),
+    insertions: _Count.nullable().describe("null for a binary file"),
+    deletions: _Count.nullable().describe("null for a binary file"),
+  })),
+  commits: z.array(z.strictObject({ commit: _Commit, subject: z.string() })).describe(
+    "Oldest first",
+  ),
+  totals: z.strictObject({ files: _Count, insertions: _Count, deletions: _Count }),
+  patch: z.string().nullable().describe("git diff --stat plus the patch; null with --stat"),
+});
+
 /** `orch status` */
 export const OrchStatusOutputSchema = _ok("orch --json status", {
   run: RunSchema,
@@ -696,6 +720,7 @@ export const OUTPUT_SCHEMAS = {
   "orch-answer": OrchAnswerOutputSchema,
   "orch-cancel": OrchCancelOutputSchema,
   "orch-cleanup": OrchCleanupOutputSchema,
+  "orch-diff": OrchDiffOutputSchema,
   "orch-status": OrchStatusOutputSchema,
   "orch-brief": OrchBriefOutputSchema,
   "orch-council-start": OrchCouncilStartOutputSchema,

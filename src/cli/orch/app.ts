@@ -12,6 +12,7 @@ import { agentParser, choiceParser, idParser, intParser, textParser } from "../p
  */
 
 const impl = () => import("./impl.ts");
+const code = () => import("./code_impl.ts");
 const council = () => import("./council_impl.ts");
 
 const run = { kind: "parsed", parse: idParser, brief: "Run id" } as const;
@@ -216,6 +217,24 @@ const cleanup = buildCommand({
   docs: { brief: "Remove finished attempts' worktrees (never branches)" },
 });
 
+const diff = buildCommand({
+  loader: async () => (await code()).diff,
+  parameters: {
+    flags: {
+      run,
+      task,
+      attempt: {
+        kind: "parsed",
+        parse: intParser(1, Number.MAX_SAFE_INTEGER),
+        brief: "Attempt number (default: the latest)",
+        optional: true,
+      },
+      stat: { kind: "boolean", brief: "Files and counts only, no patch", optional: true },
+    },
+  },
+  docs: { brief: "What a code attempt changed since its start: files, commits, patch" },
+});
+
 const status = buildCommand({
   loader: async () => (await impl()).status,
   parameters: { flags: { run } },
@@ -308,6 +327,7 @@ const routes = buildRouteMap({
     reassign,
     cancel,
     cleanup,
+    diff,
     status,
     brief,
     council: buildRouteMap({

@@ -1,7 +1,7 @@
 import { waitUntil } from "../../db/wait_until.ts";
 import { AppError } from "../../protocol/errors.ts";
 import type { EventRecord } from "../../store/append_event.ts";
-import { type DispatchResult, OrchStore } from "../../store/orch_store.ts";
+import { type DispatchResult, OrchStore, type TaskView } from "../../store/orch_store.ts";
 import { type ExecutionMode, ORCH_EVENT_TYPES, type Task } from "../../store/orch_types.ts";
 import type { CliContext } from "../context.ts";
 import { parseJsonObject, readBody, readTextFile } from "../input.ts";
@@ -18,7 +18,7 @@ export function orchStore(ctx: CliContext): OrchStore {
  * make or remove worktrees (dispatch, retry, reassign, cleanup). The git
  * code loads only for them, keeping it off the read paths' start-up.
  */
-async function gitOrchStore(ctx: CliContext): Promise<OrchStore> {
+export async function gitOrchStore(ctx: CliContext): Promise<OrchStore> {
   const { gitWorkspaces } = await import("./git_workspaces.ts");
   return new OrchStore(ctx.openDb(), {
     clock: ctx.clock,
@@ -412,11 +412,19 @@ export function statusText(r: ReturnType<OrchStore["status"]>): string {
       (a?.result?.status === "needs_attention" ? ` (${a.result.reason})` : ""),
       a ? `#${a.n} ${a.assigned_to}` : null,
       a?.execution_mode ?? null,
+      _commitsCell(a),
       m ? `${m.type}: ${m.body.split("\n")[0]!.slice(0, 50)}` : null,
     ];
   });
   return `run ${r.run.id} [${r.run.status}] ${r.run.goal} (${counts || "no tasks"})\n` +
-    table(["TASK", "STATUS", "ATTEMPT", "MODE", "LATEST MESSAGE"], rows);
+    table(["TASK", "STATUS", "ATTEMPT", "MODE", "COMMITS", "LATEST MESSAGE"], rows);
+}
+
+/** Code attempts: commits ahead of the start (as verified) and the merge state. */
+function _commitsCell(a: TaskView["latest_attempt"]): string | null {
+  if (!a || a.execution_mode !== "code" || !a.result) return null;
+  const n = `${a.result.commits_ahead ?? 0} ahead`;
+  return a.merge ? `${n}, ${a.merge.status.replace(/_/g, " ")}` : `${n}, not merged`;
 }
 
 export function status(this: CliContext, flags: { run: string }): Promise<void> {
