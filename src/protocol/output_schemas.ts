@@ -380,6 +380,10 @@ export const InboxInitOutputSchema = _ok("inbox --json init", {
   db: z.string().describe("The database path as given"),
   schema_version: z.int().min(1),
   latest_schema_version: z.int().min(1),
+  require_tokens: z.boolean().describe("Strict mode: every write needs a capability token"),
+  leader_token: z.string().optional().describe(
+    "The leader token, only from the init that made the database strict (shown once)",
+  ),
 });
 
 /** `inbox send` */
@@ -498,6 +502,7 @@ export const OrchRunInitOutputSchema = _ok("orch --json run init", { run: RunSch
 export const OrchRunShowOutputSchema = _ok("orch --json run show", {
   run: RunSchema,
   counts: TaskCountsSchema,
+  require_tokens: z.boolean().describe("Strict mode: every write needs a capability token"),
 });
 
 /** `orch task add` */
@@ -528,6 +533,9 @@ export const OrchDispatchOutputSchema = _ok("orch --json dispatch|retry|reassign
   thread: ThreadSchema,
   message: MessageSchema.describe("The task message; its payload repeats the attempt"),
   replayed: z.boolean().describe("True when the idempotency key returned an earlier dispatch"),
+  token: z.string().optional().describe(
+    "Strict mode only: the worker's capability token, shown only here (a replay issues a new one)",
+  ),
 });
 
 /** `orch reconcile` */
@@ -629,6 +637,7 @@ export const OrchDiffOutputSchema = _ok("orch --json diff", {
 export const OrchStatusOutputSchema = _ok("orch --json status", {
   run: RunSchema,
   counts: TaskCountsSchema,
+  require_tokens: z.boolean().describe("Strict mode: every write needs a capability token"),
   tasks: z.array(TaskViewSchema).describe("In creation order"),
 });
 
@@ -643,6 +652,13 @@ export const OrchBriefOutputSchema = _ok("orch --json brief", {
 export const OrchCouncilStartOutputSchema = _ok("orch --json council start", {
   run: RunSchema,
   attempts: z.array(AttemptSchema).min(2).describe("One analysis attempt per reviewer"),
+  tokens: z.array(z.strictObject({
+    reviewer: z.string(),
+    thread_id: z.int().min(1),
+    token: z.string(),
+  })).optional().describe(
+    "Strict mode only: each reviewer's capability token, shown only here",
+  ),
 });
 
 /** `orch council wait` */

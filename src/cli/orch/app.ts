@@ -253,7 +253,7 @@ const brief = buildCommand({
       inboxCmd: {
         kind: "parsed",
         parse: textParser,
-        brief: "How the worker runs inbox (default: inbox)",
+        brief: "Path of the inbox program the worker runs (default: inbox)",
         optional: true,
       },
     },

@@ -3,13 +3,17 @@ import { AppError } from "../../protocol/errors.ts";
 import type { EventRecord } from "../../store/append_event.ts";
 import { type DispatchResult, OrchStore, type TaskView } from "../../store/orch_store.ts";
 import { type ExecutionMode, ORCH_EVENT_TYPES, type Task } from "../../store/orch_types.ts";
+import { requiresTokens } from "../../store/access/access_mode.ts";
+import { issueThreadToken } from "../../store/access/issue_thread_token.ts";
+import { checkAccess } from "../access.ts";
 import type { CliContext } from "../context.ts";
-import { parseJsonObject, readBody, readTextFile } from "../input.ts";
+import { MAX_DISPATCH_JSON_BYTES, parseJsonObject, readBody, readTextFile } from "../input.ts";
 import { table } from "../render.ts";
-import { respond } from "../respond.ts";
+import { type Reply, respond } from "../respond.ts";
 
 /** The orch store, without git: enough for every command that makes no worktree. */
 export function orchStore(ctx: CliContext): OrchStore {
+  checkAccess(ctx, { kind: "leader" });
   return new OrchStore(ctx.openDb(), { clock: ctx.clock });
 }
 
@@ -19,6 +23,7 @@ export function orchStore(ctx: CliContext): OrchStore {
  * code loads only for them, keeping it off the read paths' start-up.
  */
 export async function gitOrchStore(ctx: CliContext): Promise<OrchStore> {
+  checkAccess(ctx, { kind: "leader" });
   const { gitWorkspaces } = await import("./git_workspaces.ts");
   return new OrchStore(ctx.openDb(), {
     clock: ctx.clock,
@@ -64,7 +69,23 @@ function _dispatchText(verb: string, r: DispatchResult): string {
   return `${verb} ${a.run_id}/${a.task_id} attempt ${a.n} (id ${a.id}) to ${a.assigned_to}: thread ${a.thread_id}, ${a.execution_mode} mode${ws}`;
 }
 
-function _dispatchJson(r: DispatchResult): Record<string, unknown> {
+/** A dispatch's reply: its entities, and in strict mode the worker's token, shown only here. */
+function _dispatchReply(ctx: CliContext, verb: string, r: DispatchResult): Reply {
+  const json = _dispatchJson(ctx, r);
+  const token = json["token"];
+  return {
+    json,
+    text: _dispatchText(verb, r) +
+      (token ? `\n  worker token (shown once; the brief carries it): ${token}` : ""),
+  };
+}
+
+function _dispatchJson(ctx: CliContext, r: DispatchResult): Record<string, unknown> {
+  const db = ctx.openDb();
+  // Strict mode: the worker's token, shown only here (a replay issues a new one).
+  const token = requiresTokens(db)
+    ? issueThreadToken(db, r.attempt.thread_id, { agent: r.attempt.assigned_to, clock: ctx.clock })
+    : undefined;
   return {
     run: r.run,
     task: r.task,
@@ -72,6 +93,7 @@ function _dispatchJson(r: DispatchResult): Record<string, unknown> {
     thread: r.thread,
     message: r.message,
     replayed: r.replayed,
+    ...(token !== undefined ? { token } : {}),
   };
 }
 
@@ -89,16 +111,21 @@ export function runInit(
   });
 }
 
+function _strictLine(strict: boolean): string {
+  return strict ? "\n  tokens required (strict mode)" : "";
+}
+
 export function runShow(this: CliContext, flags: { run: string }): Promise<void> {
   return respond(this, () => {
     const r = orchStore(this).showRun(flags.run);
     const counts = Object.entries(r.counts).filter(([k, v]) => k !== "total" && v > 0)
       .map(([k, v]) => `${k}=${v}`).join(" ");
+    const strict = requiresTokens(this.openDb());
     return {
-      json: { run: r.run, counts: r.counts },
+      json: { run: r.run, counts: r.counts, require_tokens: strict },
       text: `run ${r.run.id} [${r.run.status}] ${r.run.goal}\n  ${r.counts.total} task(s): ${
         counts || "none"
-      }`,
+      }${_strictLine(strict)}`,
     };
   });
 }
@@ -202,10 +229,7 @@ export function dispatch(
       ...(flags.baseRef !== undefined ? { baseRef: flags.baseRef } : {}),
       ...(flags.idempotencyKey !== undefined ? { idempotencyKey: flags.idempotencyKey } : {}),
     });
-    return {
-      json: _dispatchJson(r),
-      text: _dispatchText(r.replayed ? "Already dispatched" : "Dispatched", r),
-    };
+    return _dispatchReply(this, r.replayed ? "Already dispatched" : "Dispatched", r);
   });
 }
 
@@ -329,7 +353,7 @@ export function retry(
       ...(body !== undefined ? { body } : {}),
       ...(flags.baseRef !== undefined ? { baseRef: flags.baseRef } : {}),
     });
-    return { json: _dispatchJson(r), text: _dispatchText("Retried", r) };
+    return _dispatchReply(this, "Retried", r);
   });
 }
 
@@ -345,7 +369,7 @@ export function reassign(
       to: flags.to,
       ...(body !== undefined ? { body } : {}),
     });
-    return { json: _dispatchJson(r), text: _dispatchText("Reassigned", r) };
+    return _dispatchReply(this, "Reassigned", r);
   });
 }
 
@@ -430,12 +454,17 @@ function _commitsCell(a: TaskView["latest_attempt"]): string | null {
 export function status(this: CliContext, flags: { run: string }): Promise<void> {
   return respond(this, async () => {
     const store = await reconciledStore(this, flags.run);
+    const strict = requiresTokens(this.openDb());
     if (this.global.json) {
       // The fast path: SQLite builds the tasks' JSON (see OrchStore.statusJson).
       const r = store.statusJson(flags.run);
-      return { json: { run: r.run, counts: r.counts }, rawJson: { tasks: r.tasks_json }, text: "" };
+      return {
+        json: { run: r.run, counts: r.counts, require_tokens: strict },
+        rawJson: { tasks: r.tasks_json },
+        text: "",
+      };
     }
-    return { json: {}, text: statusText(store.status(flags.run)) };
+    return { json: {}, text: statusText(store.status(flags.run)) + _strictLine(strict) };
   });
 }
 
@@ -444,7 +473,12 @@ export function brief(
   flags: { dispatchJson: string; inboxCmd?: string },
 ): Promise<void> {
   return respond(this, async () => {
-    const text = await readTextFile(this, flags.dispatchJson, "--dispatch-json");
+    const text = await readTextFile(
+      this,
+      flags.dispatchJson,
+      "--dispatch-json",
+      MAX_DISPATCH_JSON_BYTES,
+    );
     const { renderBrief } = await import("./render_brief.ts");
     const rendered = await renderBrief(text, {
       db: this.global.db,
