@@ -46,6 +46,7 @@ Deno.test("dispatch --execution-mode code: a slow checkout hook does not block o
     "code",
     "--repo-path",
     env.repo,
+    "--run-hooks",
   ]);
   try {
     await until(() => exists(started), { what: "the hook to start" });
@@ -132,6 +133,7 @@ Deno.test("dispatch --execution-mode code: kill -9 at any point never leaves a t
     "code",
     "--repo-path",
     env.repo,
+    "--run-hooks",
   ];
   const admin = join(env.repo, ".git/worktrees");
   const registered = async () => {
@@ -198,6 +200,7 @@ Deno.test("cleanup removes what a killed dispatch left, when no one dispatches t
     "code",
     "--repo-path",
     env.repo,
+    "--run-hooks",
   ]);
   await until(() => exists(started), { what: "the hook to start" });
   victim.killGroup();

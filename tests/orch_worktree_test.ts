@@ -275,9 +275,11 @@ Deno.test("dispatch --execution-mode code: a failing checkout hook leaves no hal
   await Deno.chmod(hook, 0o755);
   const before = rowCounts(env.db);
   const path = attemptPath(join(env.repo, ".orch/worktrees"), env.db, "R", "T");
-  const r = await _dispatchR(env, "T", ...CODE);
+  const r = await _dispatchR(env, "T", ...CODE, "--run-hooks");
   assertError(r, "WORKSPACE_ERROR", 5);
   await _assertNothingMade(env, before, path);
+  // Without --run-hooks the hook does not run, so the dispatch goes through.
+  await ok(_dispatchR(env, "T", ...CODE));
 });
 
 Deno.test("dispatch --execution-mode code: a database failure after git removes the new worktree and branch", async () => {

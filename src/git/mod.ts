@@ -8,7 +8,14 @@
  * @module
  */
 
-export { type GitResult, runGit, type RunGitOptions } from "./run_git.ts";
+export {
+  GIT_SUBCOMMANDS,
+  type GitResult,
+  NO_HOOKS_PATH,
+  runGit,
+  type RunGitOptions,
+} from "./run_git.ts";
+export { verifyWorktreeLink } from "./worktree_link.ts";
 export {
   type CleanOptions,
   discoverRepo,
@@ -21,6 +28,7 @@ export { type AttemptIds, branchNameFor, sanitizeSegment, worktreePathFor } from
 export {
   createWorktree,
   type CreateWorktreeOptions,
+  listWorktrees,
   parseWorktreeList,
   removeWorktree,
   type RemoveWorktreeOptions,

@@ -239,6 +239,7 @@ export const AttentionReasonSchema = z.enum([
   "NO_COMMITS",
   "WRONG_BRANCH",
   "BRANCH_MISSING",
+  "WORKSPACE_TAMPERED",
 ]);
 
 export const AttemptResultSchema = z.strictObject({
@@ -604,7 +605,7 @@ export const OrchCleanupOutputSchema = _ok("orch --json cleanup", {
   cleaned: z.array(AttemptSchema).describe("workspace_status now cleaned or missing"),
   refused: z.array(z.strictObject({
     attempt: AttemptSchema,
-    code: ErrorCodeSchema.describe("WORKTREE_DIRTY"),
+    code: ErrorCodeSchema.describe("WORKTREE_DIRTY or WORKSPACE_TAMPERED"),
     reason: z.string(),
   })),
 });

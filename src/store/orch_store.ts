@@ -27,11 +27,8 @@ import { databaseId } from "./database_id.ts";
 import { ATTEMPT_JSON_SQL, ATTEMPT_SELECT, attemptFromRow } from "./orch/attempt_row.ts";
 import { applyAcceptance, attemptsToVerify, wouldChange } from "./orch/accept_attempt.ts";
 import { attentionMessage } from "./orch/accept_rules.ts";
-import {
-  type DispatchCheck,
-  dispatchWithWorkspace,
-  sweepDeadReservations,
-} from "./orch/dispatch_with_workspace.ts";
+import { type DispatchCheck, dispatchWithWorkspace } from "./orch/dispatch_with_workspace.ts";
+import { cleanupWorkspaces } from "./orch/cleanup_workspaces.ts";
 
 /** The agent name orch writes inbox threads as. */
 export const LEADER_AGENT = "orch";
@@ -1428,24 +1425,26 @@ export class OrchStore {
     });
   }
 
-  /**
-   * Removes worktrees of finished attempts (final attempt, or final task) and
-   * marks them `cleaned` (`missing` if already gone). A dirty worktree is
-   * refused unless `force`. Branches are never deleted. First removes what
-   * dispatches of the run that were killed before committing left behind.
-   */
+  /** Removes worktrees of finished attempts: see cleanup_workspaces.ts. */
   cleanup(input: { runId: string; taskId?: string; allCompleted?: boolean; force?: boolean }): {
     cleaned: Attempt[];
     refused: Array<{ attempt: Attempt; code: string; reason: string }>;
   } {
-    if (!this.workspaces) throw new AppError("WORKSPACE_ERROR", "Cleanup needs git");
-    const workspaces = this.workspaces;
-    this.reconcile(input.runId);
-    // Debris of dispatches that were killed before they committed.
-    sweepDeadReservations(this, input.runId);
-    const candidates = this.db.read(() => {
-      this.getRun(input.runId);
-      if (input.taskId !== undefined) this.getTask(input.runId, input.taskId);
+    return cleanupWorkspaces(this, {
+      runId: input.runId,
+      ...(input.taskId !== undefined ? { taskId: input.taskId } : {}),
+      ...(input.force !== undefined ? { force: input.force } : {}),
+    });
+  }
+
+  /**
+   * Attempts of the run (or of one task) whose worktree is still active and
+   * whose attempt or task is final: what cleanup may remove.
+   */
+  finishedActiveWorkspaces(runId: string, taskId: string | undefined): Attempt[] {
+    return this.db.read(() => {
+      this.getRun(runId);
+      if (taskId !== undefined) this.getTask(runId, taskId);
       const now = this.#now();
       return this.db.all(
         `${ATTEMPT_SELECT} JOIN tasks k ON k.run_id = a.run_id AND k.id = a.task_id
@@ -1453,66 +1452,11 @@ export class OrchStore {
            AND (? IS NULL OR a.task_id = ?)
            AND (a.status IN ('done', 'failed', 'cancelled') OR k.status IN ('done', 'failed', 'cancelled'))
          ORDER BY a.id`,
-        input.runId,
-        input.taskId ?? null,
-        input.taskId ?? null,
+        runId,
+        taskId ?? null,
+        taskId ?? null,
       ).map((r) => attemptFromRow(r, now));
     });
-    const cleaned: Attempt[] = [];
-    const refused: Array<{ attempt: Attempt; code: string; reason: string }> = [];
-    for (const a of candidates) {
-      const state = workspaces.state(a.worktree_path!);
-      if (state === "dirty" && !input.force) {
-        refused.push({
-          attempt: a,
-          code: "WORKTREE_DIRTY",
-          reason:
-            `Worktree "${a.worktree_path}" has uncommitted changes: commit them or pass --force`,
-        });
-        continue;
-      }
-      if (state !== "missing") {
-        workspaces.remove(a.repo_path!, a.worktree_path!, input.force ?? false);
-      } else {
-        // Gone already: drop git's stale registration of it (a path that is
-        // there but is no worktree of the repo is not ours to touch).
-        try {
-          workspaces.remove(a.repo_path!, a.worktree_path!, false);
-        } catch { /* left alone */ }
-      }
-      const status = state === "missing" ? "missing" : "cleaned";
-      this.db.write(() => {
-        const now = this.#now();
-        this.db.run(
-          "UPDATE attempts SET workspace_status = ?, updated_at = ? WHERE id = ?",
-          status,
-          now,
-          a.id,
-        );
-        appendEvent(this.db, {
-          ts: now,
-          type: "workspace_cleaned",
-          runId: a.run_id,
-          taskId: a.task_id,
-          threadId: a.thread_id,
-          payload: {
-            attempt_id: a.id,
-            worktree_path: a.worktree_path,
-            branch_name: a.branch_name,
-            workspace_status: status,
-          },
-        });
-      });
-      cleaned.push(this.getAttempt(a.id));
-    }
-    if (input.taskId !== undefined && refused.length > 0 && cleaned.length === 0) {
-      const r = refused[0]!;
-      throw new AppError("WORKTREE_DIRTY", r.reason, {
-        attempt_id: r.attempt.id,
-        worktree_path: r.attempt.worktree_path,
-      });
-    }
-    return { cleaned, refused };
   }
 }
 

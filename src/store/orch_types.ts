@@ -94,7 +94,8 @@ export type AttentionReason =
   | "UNCOMMITTED_CHANGES"
   | "NO_COMMITS"
   | "WRONG_BRANCH"
-  | "BRANCH_MISSING";
+  | "BRANCH_MISSING"
+  | "WORKSPACE_TAMPERED";
 
 export interface AttemptResult {
   status: AttemptResultStatus;
@@ -137,6 +138,8 @@ export interface AttemptInspection {
   head_commit: string | null;
   commits_ahead: number;
   files_changed: number;
+  /** The worktree is no longer the one git linked (its `.git` replaced): nothing was read in it. */
+  tampered?: boolean;
 }
 
 /** Counts of tasks by (derived) status, plus the total. */
@@ -225,10 +228,18 @@ export interface WorkspaceProvider {
    * Runs git.
    */
   discard(workspace: Workspace): void;
-  /** "clean" | "dirty" | "missing" */
-  state(path: string): "clean" | "dirty" | "missing";
-  /** Remove the worktree (never the branch); refuses a dirty one unless `force`. */
+  /**
+   * "clean" | "dirty" | "missing". Throws `WORKSPACE_TAMPERED` (running no
+   * git there) when the directory is no longer the worktree git linked.
+   */
+  state(repoPath: string, worktreePath: string): "clean" | "dirty" | "missing";
+  /**
+   * Remove the worktree (never the branch); refuses a dirty one unless
+   * `force`, and a tampered one (`WORKSPACE_TAMPERED`) always.
+   */
   remove(repoPath: string, worktreePath: string, force: boolean): void;
+  /** The lock file that serialises work on an attempt's workspace (as in `plan`). */
+  lockPathOf(workspace: Workspace): string;
   /** Reads a done code attempt's worktree and branch (git, never in a transaction). */
   inspect(attempt: Attempt): AttemptInspection;
 }

@@ -40,6 +40,12 @@ const baseRef = {
   optional: true,
 } as const;
 
+const runHooks = {
+  kind: "boolean",
+  brief: "Let git run the repository's hooks when making the worktree (default: none run)",
+  optional: true,
+} as const;
+
 const runInit = buildCommand({
   loader: async () => (await impl()).runInit,
   parameters: {
@@ -109,6 +115,7 @@ const dispatch = buildCommand({
       repoPath,
       workspaceRoot,
       baseRef,
+      runHooks,
       idempotencyKey: {
         kind: "parsed",
         parse: textParser,
@@ -176,14 +183,21 @@ const answer = buildCommand({
 
 const retry = buildCommand({
   loader: async () => (await impl()).retry,
-  parameters: { flags: { run, task, to, body, bodyFile, baseRef } },
+  parameters: { flags: { run, task, to, body, bodyFile, baseRef, runHooks } },
   docs: { brief: "New attempt for a failed task (or one whose worker went stale)" },
 });
 
 const reassign = buildCommand({
   loader: async () => (await impl()).reassign,
   parameters: {
-    flags: { run, task, to: { ...to, optional: false, brief: "The new worker" }, body, bodyFile },
+    flags: {
+      run,
+      task,
+      to: { ...to, optional: false, brief: "The new worker" },
+      body,
+      bodyFile,
+      runHooks,
+    },
   },
   docs: { brief: "Cancel the current attempt and dispatch to another worker" },
 });

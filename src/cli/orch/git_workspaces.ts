@@ -4,13 +4,16 @@ import {
   branchNameFor,
   createWorktree,
   discoverRepo,
+  listWorktrees,
   removeWorktree,
   resolveBase,
   runGit,
+  verifyWorktreeLink,
   worktreePathFor,
   worktreeState,
 } from "../../git/mod.ts";
 import { inspectAttempt } from "../../git/inspect.ts";
+import { AppError } from "../../protocol/errors.ts";
 import type {
   Attempt,
   AttemptInspection,
@@ -31,9 +34,12 @@ const _LOCK_DIR = "orch/locks";
 /**
  * The git-backed workspace provider: one branch and one fresh worktree per
  * attempt, from a committed base. `dbPath` is left out of the dirty check so
- * a database kept inside the repository does not make it dirty.
+ * a database kept inside the repository does not make it dirty. `runHooks`
+ * lets `git worktree add` run the repository's hooks (`--run-hooks`).
  */
-export function gitWorkspaces(options: { dbPath?: string | undefined } = {}): WorkspaceProvider {
+export function gitWorkspaces(
+  options: { dbPath?: string | undefined; runHooks?: boolean } = {},
+): WorkspaceProvider {
   return {
     resolve(req: WorkspaceRequest): WorkspaceBase {
       const repo = discoverRepo(resolve(req.repoPath ?? Deno.cwd()));
@@ -67,8 +73,7 @@ export function gitWorkspaces(options: { dbPath?: string | undefined } = {}): Wo
         base_commit: base.base_commit,
         branch_name: branch,
         worktree_path: worktreePathFor(base.workspace_root, ids),
-        // Branch segments are [A-Za-z0-9._-], so "+" keeps distinct branches distinct.
-        lock_path: join(base.lock_dir, `${branch.split("/").join("+")}.lock`),
+        lock_path: _lockPath(base.lock_dir, branch),
       };
     },
     tryLock: tryLockFile,
@@ -79,16 +84,41 @@ export function gitWorkspaces(options: { dbPath?: string | undefined } = {}): Wo
         path: ws.worktree_path,
         commit: ws.base_commit,
         starting,
+        runHooks: options.runHooks === true,
       });
     },
     discard(ws: Workspace): void {
       _discard(ws);
     },
-    state: worktreeState,
+    state(repoPath: string, worktreePath: string) {
+      if (!_lexists(worktreePath)) return "missing";
+      verifyWorktreeLink(_commonDir(repoPath), worktreePath);
+      return worktreeState(worktreePath);
+    },
     remove(repoPath: string, worktreePath: string, force: boolean): void {
+      if (_lexists(worktreePath)) verifyWorktreeLink(_commonDir(repoPath), worktreePath);
       removeWorktree({ repo: repoPath, path: worktreePath, force });
     },
+    lockPathOf(ws: Workspace): string {
+      return _lockPath(join(_commonDir(ws.repo_path), _LOCK_DIR), ws.branch_name);
+    },
     inspect(a: Attempt): AttemptInspection {
+      if (_lexists(a.worktree_path!)) {
+        try {
+          verifyWorktreeLink(_commonDir(a.repo_path!), a.worktree_path!);
+        } catch (err) {
+          if (!(err instanceof AppError && err.code === "WORKSPACE_TAMPERED")) throw err;
+          return {
+            worktree: "dirty",
+            dirty_paths: [],
+            on_branch: false,
+            head_commit: null,
+            commits_ahead: 0,
+            files_changed: 0,
+            tampered: true,
+          };
+        }
+      }
       return inspectAttempt({
         repo: a.repo_path!,
         worktree: a.worktree_path!,
@@ -97,6 +127,20 @@ export function gitWorkspaces(options: { dbPath?: string | undefined } = {}): Wo
       });
     },
   };
+}
+
+/** Branch segments are [A-Za-z0-9._-], so "+" keeps distinct branches distinct. */
+function _lockPath(lockDir: string, branch: string): string {
+  return join(lockDir, `${branch.split("/").join("+")}.lock`);
+}
+
+function _lexists(path: string): boolean {
+  try {
+    Deno.lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function _commonDir(repo: string): string {
@@ -167,8 +211,7 @@ function _isEmptyDir(path: string): boolean {
 }
 
 function _checkedOut(repo: string, ref: string): boolean {
-  return runGit(["worktree", "list", "--porcelain"], { cwd: repo }).stdout.split("\n")
-    .includes(`branch ${ref}`);
+  return listWorktrees(repo).some((e) => e.branch === ref);
 }
 
 /**
