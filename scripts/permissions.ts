@@ -8,8 +8,11 @@
 export const PERMISSIONS = {
   /** Files, and one environment variable (its capability token): no subprocesses, no network, no FFI. */
   inbox: ["--allow-read", "--allow-write", "--allow-env=INBOX_TOKEN"],
-  /** Files, running `git`, and its own token variable: nothing else. */
-  orch: ["--allow-read", "--allow-write", "--allow-run=git", "--allow-env=ORCH_TOKEN"],
+  /**
+   * Files, running `git`, `sh` for the user's own `orch merge --check`
+   * command, and its own token variable: nothing else.
+   */
+  orch: ["--allow-read", "--allow-write", "--allow-run=git,sh", "--allow-env=ORCH_TOKEN"],
 } as const;
 
 export type Program = keyof typeof PERMISSIONS;

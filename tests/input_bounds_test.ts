@@ -237,3 +237,12 @@ Deno.test("inbox artifact get --out: an existing file or symlink is refused unle
   await ok(inbox(env.db, "artifact", "get", "--artifact", id, "--out", out, "--force"));
   assert.equal(await Deno.readTextFile(out), "artifact bytes");
 });
+
+Deno.test("orch brief --dispatch-json: a file nested 100,000 deep is INVALID_INPUT, not a crash", async () => {
+  await using env = await tempDb();
+  const file = join(env.dir, "deep.json");
+  await Deno.writeTextFile(file, "[".repeat(100_000) + "]".repeat(100_000));
+  const r = await orch(env.db, "brief", "--dispatch-json", file);
+  assertError(r, "INVALID_INPUT", 2);
+  assert.match(r.json.error!.message, /--dispatch-json is nested more than 128 levels deep/);
+});

@@ -585,6 +585,11 @@ Deno.test("orch --json output of every command parses under its output schema", 
     cwd: wt3,
   });
   const diffed = await okAs("orch-diff", orch(db, "diff", "--run", "R1", "--task", "T2"));
+  const merged = await okAs(
+    "orch-merge",
+    orch(db, "merge", "--run", "R1", "--into", "main", "--repo-path", repo.repo, "--dry-run"),
+  );
+  assert.equal(merged.dry_run, true);
   assert.deepEqual(diffed.commits.map((c) => c.subject), ["x"]);
   assert.deepEqual(diffed.files.map((f) => [f.path, f.status, f.insertions]), [[
     "x.txt",

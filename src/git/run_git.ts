@@ -43,6 +43,7 @@ export const GIT_SUBCOMMANDS: ReadonlySet<string> = new Set([
   "cat-file",
   "check-ref-format",
   "checkout",
+  "clean",
   "commit",
   "commit-tree",
   "config",
@@ -76,7 +77,7 @@ const _GLOBAL_OPTIONS: ReadonlySet<string> = new Set([
 
 /** Settings orch may pass with `-c` before the subcommand: none of them runs anything. */
 const _SAFE_CONFIG =
-  /^(core\.quotepath|core\.abbrev|user\.name|user\.email|advice\.[a-z]+|color\.[a-z.]+|merge\.conflictstyle|diff\.renames|diff\.renamelimit)=/i;
+  /^((core\.quotepath|core\.abbrev|user\.name|user\.email|advice\.[a-z]+|color\.[a-z.]+|merge\.conflictstyle|diff\.renames|diff\.renamelimit)=.*|core\.hookspath=\/dev\/null)$/is;
 
 /** Subcommands that read or write file contents, where filters and drivers could run. */
 const _CONTENT_SUBCOMMANDS: ReadonlySet<string> = new Set([

@@ -68,5 +68,10 @@ export const ORCH_EVENT_TYPES = [
   "task_reassigned",
   "task_accepted",
   "task_needs_attention",
+  "task_merged",
+  "merge_conflict",
+  "check_failed",
+  "merge_blocked",
+  "merge_completed",
   "workspace_cleaned",
 ] as const;

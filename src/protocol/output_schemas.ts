@@ -608,6 +608,24 @@ export const OrchCleanupOutputSchema = _ok("orch --json cleanup", {
     code: ErrorCodeSchema.describe("WORKTREE_DIRTY or WORKSPACE_TAMPERED"),
     reason: z.string(),
   })),
+  removed_integration_worktrees: z.array(z.string()).describe(
+    "Temporary worktrees of `orch merge --check` runs that died (kill -9) before removing them",
+  ),
+  branches_deleted: z.array(z.strictObject({
+    attempt_id: _Id,
+    task_id: RunTaskIdSchema,
+    branch_name: z.string(),
+    head_commit: _Commit,
+    why: z.enum(["empty", "merged", "forced"]),
+  })).describe("--delete-branches: branches deleted (head_commit: where they pointed)"),
+  branches_kept: z.array(z.strictObject({
+    attempt_id: _Id,
+    task_id: RunTaskIdSchema,
+    branch_name: z.string(),
+    head_commit: _Commit,
+    reason: z.enum(["UNMERGED_COMMITS", "CHECKED_OUT", "MOVED"]),
+    commits_ahead: _Count,
+  })).describe("--delete-branches: branches kept, and why"),
 });
 
 /** `orch diff` */
@@ -632,6 +650,34 @@ export const OrchDiffOutputSchema = _ok("orch --json diff", {
   ),
   totals: z.strictObject({ files: _Count, insertions: _Count, deletions: _Count }),
   patch: z.string().nullable().describe("git diff --stat plus the patch; null with --stat"),
+});
+
+/** `orch merge` */
+export const OrchMergeOutputSchema = _ok("orch --json merge", {
+  run_id: RunTaskIdSchema,
+  into: z.string().describe("The target branch"),
+  from: _Commit.describe("The target's commit when the merge started"),
+  to: _Commit.describe("The target's commit now (--dry-run: what it would be)"),
+  dry_run: z.boolean(),
+  merged: z.array(z.strictObject({
+    task_id: RunTaskIdSchema,
+    attempt_id: _Id,
+    commit: _Commit.describe("The commit on the target holding the task's work"),
+    already_contained: z.boolean().describe("The work was in the target already: no new commit"),
+  })).describe("In the order merged (dependencies first)"),
+  left_out: z.array(z.strictObject({
+    task_id: RunTaskIdSchema,
+    attempt_id: _Id,
+    status: z.enum(["merge_conflict", "check_failed", "dependency_left_out"]),
+    detail: _JsonObject.describe(
+      "paths (conflict); command, exit_code, output_tail (check); dependency",
+    ),
+  })),
+  skipped: z.array(z.strictObject({
+    task_id: RunTaskIdSchema,
+    reason: z.enum(["not_code", "not_accepted", "already_merged", "no_changes"]),
+  })).describe("Tasks named with --task that are not in the queue"),
+  checkout: z.string().nullable().describe("The worktree with the target checked out, if any"),
 });
 
 /** `orch status` */
@@ -738,6 +784,7 @@ export const OUTPUT_SCHEMAS = {
   "orch-cancel": OrchCancelOutputSchema,
   "orch-cleanup": OrchCleanupOutputSchema,
   "orch-diff": OrchDiffOutputSchema,
+  "orch-merge": OrchMergeOutputSchema,
   "orch-status": OrchStatusOutputSchema,
   "orch-brief": OrchBriefOutputSchema,
   "orch-council-start": OrchCouncilStartOutputSchema,

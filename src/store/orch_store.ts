@@ -29,6 +29,7 @@ import { applyAcceptance, attemptsToVerify, wouldChange } from "./orch/accept_at
 import { attentionMessage } from "./orch/accept_rules.ts";
 import { type DispatchCheck, dispatchWithWorkspace } from "./orch/dispatch_with_workspace.ts";
 import { cleanupWorkspaces } from "./orch/cleanup_workspaces.ts";
+import { maybeCompleteRun } from "./orch/run_completion.ts";
 
 /** The agent name orch writes inbox threads as. */
 export const LEADER_AGENT = "orch";
@@ -603,6 +604,7 @@ export class OrchStore {
     idempotencyKey: string | undefined;
     event: string;
     eventPayload?: Record<string, unknown>;
+    conflictMerge?: { commit: string; message: string };
   }): Attempt {
     const assignedTo = this.#requireAssignee(task, o.to);
     const n = Number(
@@ -639,6 +641,8 @@ export class OrchStore {
       branch_name: workspace?.branch_name ?? null,
       worktree_path: workspace?.worktree_path ?? null,
       workspace_status: workspace ? "active" : null,
+      start_commit: workspace ? workspace.start_commit ?? workspace.base_commit : null,
+      ...(workspace?.conflicts?.length ? { merge_conflicts: workspace.conflicts } : {}),
     };
     const sent = this.inbox.sendThread({
       from: LEADER_AGENT,
@@ -660,8 +664,8 @@ export class OrchStore {
     this.db.run(
       `INSERT INTO attempts (id, run_id, task_id, n, assigned_to, thread_id, execution_mode, status,
          repo_path, base_ref, base_commit, branch_name, worktree_path, workspace_status,
-         idempotency_key, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 'dispatched', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         start_commit, idempotency_key, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'dispatched', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       attemptId,
       task.run_id,
       task.id,
@@ -675,6 +679,7 @@ export class OrchStore {
       workspace?.branch_name ?? null,
       workspace?.worktree_path ?? null,
       workspace ? "active" : null,
+      workspace ? workspace.start_commit ?? workspace.base_commit : null,
       o.idempotencyKey ?? null,
       now,
       now,
@@ -941,22 +946,7 @@ export class OrchStore {
   }
 
   #maybeCompleteRun(runId: string, now: string): void {
-    const open = this.db.get(
-      "SELECT COUNT(*) AS n FROM tasks WHERE run_id = ? AND status NOT IN ('done', 'cancelled')",
-      runId,
-    );
-    const done = this.db.get(
-      "SELECT COUNT(*) AS n FROM tasks WHERE run_id = ? AND status = 'done'",
-      runId,
-    );
-    if (Number(open?.["n"]) === 0 && Number(done?.["n"]) > 0) {
-      const changed = this.db.run(
-        "UPDATE runs SET status = 'completed', updated_at = ? WHERE id = ? AND status = 'active'",
-        now,
-        runId,
-      ).changes;
-      if (changed) appendEvent(this.db, { ts: now, type: "run_completed", runId, payload: {} });
-    }
+    maybeCompleteRun(this.db, runId, now);
   }
 
   // ---- views -------------------------------------------------------------
@@ -1170,11 +1160,31 @@ export class OrchStore {
     input: { runId: string; taskId: string; to?: string; body?: string; baseRef?: string },
   ): DispatchResult {
     if (this.workspaces) this.reconcile(input.runId);
+    // `orch merge` left it out: the new attempt starts from the merge target with this work
+    // merged in. Decided on a read first (the worktree is made before the commit transaction),
+    // and checked again in it.
+    const mergeFailedOf = (task: Task, prev: Attempt | null) =>
+      task.status === "done" &&
+      (prev?.merge?.status === "merge_conflict" || prev?.merge?.status === "check_failed");
+    const seen = this.db.read(() => {
+      const task = this.getTask(input.runId, input.taskId);
+      const prev = this.latestAttempt(input.runId, input.taskId);
+      return { prev, mergeFailed: mergeFailedOf(task, prev) };
+    });
+    const conflictMerge = seen.mergeFailed && input.baseRef === undefined
+      ? {
+        commit: seen.prev!.result!.head_commit!,
+        message: `Merge task ${input.taskId} (attempt ${seen.prev!.n}) into ${
+          seen.prev!.merge!.into
+        }`,
+      }
+      : undefined;
     return this.#redispatch(input.runId, input.taskId, {
       to: input.to,
       body: input.body,
-      baseRef: input.baseRef,
+      baseRef: conflictMerge ? seen.prev!.merge!.into : input.baseRef,
       event: "task_retried",
+      ...(conflictMerge ? { conflictMerge } : {}),
       check: () => {
         this.#reconcileInTx(input.runId);
         _requireActiveRun(this.getRun(input.runId));
@@ -1182,12 +1192,20 @@ export class OrchStore {
         const prev = this.latestAttempt(input.runId, input.taskId);
         const stale = prev?.stale === true;
         const attention = prev?.result?.status === "needs_attention" && task.status === "blocked";
-        if (!prev || (task.status !== "failed" && !stale && !attention)) {
+        const mergeFailed = mergeFailedOf(task, prev);
+        if (!prev || (task.status !== "failed" && !stale && !attention && !mergeFailed)) {
           throw new AppError(
             "INVALID_STATE",
             `Cannot retry task "${input.taskId}": it is ${task.status}${
               prev ? "" : " and was never dispatched"
-            } (retry needs a failed task, a stale attempt or one that needs attention)`,
+            } (retry needs a failed task, a stale attempt, one that needs attention, or one a merge left out)`,
+            { run_id: input.runId, task_id: input.taskId, status: task.status },
+          );
+        }
+        if (mergeFailed !== seen.mergeFailed || prev.id !== seen.prev?.id) {
+          throw new AppError(
+            "INVALID_STATE",
+            `Task "${input.taskId}" changed while its retry was prepared: look at it again`,
             { run_id: input.runId, task_id: input.taskId, status: task.status },
           );
         }
@@ -1249,6 +1267,7 @@ export class OrchStore {
     body: string | undefined;
     baseRef: string | undefined;
     event: string;
+    conflictMerge?: { commit: string; message: string };
     check: () => { task: Task; prev: Attempt; cancelReason: string | undefined };
   }): DispatchResult {
     const create = (
@@ -1270,7 +1289,11 @@ export class OrchStore {
         n,
         idempotencyKey: undefined,
         event: o.event,
-        eventPayload: { previous_attempt_id: prev.id, previous_assigned_to: prev.assigned_to },
+        eventPayload: {
+          previous_attempt_id: prev.id,
+          previous_assigned_to: prev.assigned_to,
+          ...(o.conflictMerge && workspace ? { merged_previous_head: o.conflictMerge.commit } : {}),
+        },
       });
       return this.#dispatchResult(attempt, false);
     };
@@ -1289,6 +1312,7 @@ export class OrchStore {
         workspaceRoot: seen.worktree_path ? this.#workspaceRootOf(seen) : undefined,
         baseRef: o.baseRef ?? seen.base_ref ?? undefined,
         baseCommit: o.baseRef ? undefined : seen.base_commit ?? undefined,
+        ...(o.conflictMerge ? { conflictMerge: o.conflictMerge } : {}),
       },
       check: () => {
         const c = o.check();

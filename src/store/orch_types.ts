@@ -152,6 +152,12 @@ export interface WorkspaceRequest {
   baseRef: string | undefined;
   /** Exact commit to start from (retry reuses its predecessor's base). */
   baseCommit: string | undefined;
+  /**
+   * Retry after `orch merge` left the task out: the previous head, merged into
+   * the new worktree (on top of the base, the merge target). A clean merge is
+   * committed; a conflict is left in the worktree for the worker to resolve.
+   */
+  conflictMerge?: { commit: string; message: string };
 }
 
 /** Where new attempt workspaces go and what they start from (no attempt yet). */
@@ -163,6 +169,8 @@ export interface WorkspaceBase {
   base_commit: string;
   /** Directory of the workspace lock files. */
   lock_dir: string;
+  /** As in the request: the previous head to merge into the new worktree. */
+  conflict_merge?: { commit: string; message: string };
 }
 
 /** The ids that name one attempt's workspace. */
@@ -181,12 +189,18 @@ export interface Workspace {
   base_commit: string;
   branch_name: string;
   worktree_path: string;
+  /** Where the branch starts, when not at base_commit. */
+  start_commit?: string;
+  /** Paths left conflicted in the worktree (retry after a merge conflict). */
+  conflicts?: string[];
 }
 
 /** A workspace about to be made, with the lock file that serialises work on it. */
 export interface PlannedWorkspace extends Workspace {
   /** While a process holds this file's lock, it is working on the workspace. */
   lock_path: string;
+  /** The previous head to merge into the new worktree once it exists (retry after a merge). */
+  conflict_merge?: { commit: string; message: string };
 }
 
 /** A held workspace lock; `release` is idempotent. */
@@ -220,7 +234,7 @@ export interface WorkspaceProvider {
    * `starting` right before git starts making them (from then on they are
    * this workspace's, and `discard` may remove them). On failure leaves nothing.
    */
-  create(workspace: PlannedWorkspace, starting: () => void): void;
+  create(workspace: PlannedWorkspace, starting: () => void): Workspace;
   /**
    * Removes a workspace that was never handed to a worker (a failed or killed
    * dispatch, after `create` called `starting`): its worktree, even half

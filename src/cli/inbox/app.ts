@@ -301,7 +301,8 @@ const routes = buildRouteMap({
     }),
   },
   docs: {
-    brief: "inbox: the worker side of the coordination stack (global flags: --db PATH, --json)",
+    brief:
+      "inbox: the worker side of the coordination stack (global flags: --db PATH, --json, --token T)",
   },
 });
 

@@ -14,6 +14,7 @@ import {
 } from "../../git/mod.ts";
 import { inspectAttempt } from "../../git/inspect.ts";
 import { AppError } from "../../protocol/errors.ts";
+import { mergeInWorktree } from "../../git/merge.ts";
 import type {
   Attempt,
   AttemptInspection,
@@ -63,6 +64,7 @@ export function gitWorkspaces(
         base_ref: req.baseCommit ? (req.baseRef ?? base.baseRef) : base.baseRef,
         base_commit: base.baseCommit,
         lock_dir: join(common, _LOCK_DIR),
+        ...(req.conflictMerge ? { conflict_merge: req.conflictMerge } : {}),
       };
     },
     plan(base: WorkspaceBase, ids: WorkspaceIds): PlannedWorkspace {
@@ -74,10 +76,11 @@ export function gitWorkspaces(
         branch_name: branch,
         worktree_path: worktreePathFor(base.workspace_root, ids),
         lock_path: _lockPath(base.lock_dir, branch),
+        ...(base.conflict_merge ? { conflict_merge: base.conflict_merge } : {}),
       };
     },
     tryLock: tryLockFile,
-    create(ws: PlannedWorkspace, starting: () => void): void {
+    create(ws: PlannedWorkspace, starting: () => void): Workspace {
       createWorktree({
         repo: ws.repo_path,
         branch: ws.branch_name,
@@ -86,6 +89,29 @@ export function gitWorkspaces(
         starting,
         runHooks: options.runHooks === true,
       });
+      const made: Workspace = {
+        repo_path: ws.repo_path,
+        base_ref: ws.base_ref,
+        base_commit: ws.base_commit,
+        branch_name: ws.branch_name,
+        worktree_path: ws.worktree_path,
+      };
+      if (ws.conflict_merge) {
+        // Retry after a merge conflict: the previous head merged in (a conflict is left for
+        // the worker). On failure the caller discards the workspace.
+        const conflicts = mergeInWorktree(
+          ws.worktree_path,
+          ws.conflict_merge.commit,
+          ws.conflict_merge.message,
+          true,
+        );
+        made.conflicts = conflicts;
+        if (conflicts.length === 0) {
+          made.start_commit = runGit(["rev-parse", "HEAD"], { cwd: ws.worktree_path }).stdout
+            .trim();
+        }
+      }
+      return made;
     },
     discard(ws: Workspace): void {
       _discard(ws);
@@ -218,6 +244,11 @@ function _checkedOut(repo: string, ref: string): boolean {
  * Keeps a workspace root that lies inside the repository out of the user's
  * `git status` (an entry in the repository's own info/exclude, added once).
  */
+/** {@linkcode _excludeFromStatus}, finding the common git directory itself. */
+export function excludeFromStatus(repo: string, root: string): void {
+  _excludeFromStatus(repo, _commonDir(repo), root);
+}
+
 function _excludeFromStatus(repo: string, common: string, root: string): void {
   const rel = relative(repo, root);
   if (!rel || rel.startsWith("..") || isAbsolute(rel)) return;

@@ -408,26 +408,63 @@ export function cancel(
 
 export function cleanup(
   this: CliContext,
-  flags: { run: string; task?: string; allCompleted?: boolean; force?: boolean },
+  flags: {
+    run: string;
+    task?: string;
+    allCompleted?: boolean;
+    force?: boolean;
+    deleteBranches?: boolean;
+  },
 ): Promise<void> {
   return respond(this, async () => {
     if ((flags.task === undefined) === !flags.allCompleted) {
       throw new AppError("USAGE", "Pass exactly one of --task T or --all-completed");
     }
-    const r = (await gitOrchStore(this)).cleanup({
+    const store = await gitOrchStore(this);
+    const r = store.cleanup({
       runId: flags.run,
       ...(flags.task !== undefined ? { taskId: flags.task } : {}),
       allCompleted: flags.allCompleted ?? false,
       force: flags.force ?? false,
     });
+    // Debris of merges killed mid-way: their integration worktrees (never a live merge's).
+    const { removeStrayIntegrations } = await import("./integration.ts");
+    const { runRepos } = await import("../../store/orch/run_repos.ts");
+    const removedIntegrations = runRepos(store, flags.run).flatMap((repo) => {
+      try {
+        return removeStrayIntegrations(repo);
+      } catch {
+        return [];
+      }
+    });
+    const { deleteAttemptBranches } = await import("./branch_cleanup.ts");
+    const branches = flags.deleteBranches
+      ? deleteAttemptBranches(store, flags.run, flags.task, flags.force ?? false)
+      : { deleted: [], kept: [] };
     const lines = [
       ...r.cleaned.map((a) =>
         `cleaned ${a.task_id} attempt ${a.n}: ${a.worktree_path} [${a.workspace_status}]`
       ),
       ...r.refused.map((x) => `refused ${x.attempt.task_id} attempt ${x.attempt.n}: ${x.reason}`),
+      ...removedIntegrations.map((p) => `removed left-over integration worktree ${p}`),
+      ...branches.deleted.map((b) => `deleted branch ${b.branch_name} (${b.why})`),
+      ...branches.kept.map((b) =>
+        `kept branch ${b.branch_name}: ${b.reason}${
+          b.reason === "UNMERGED_COMMITS"
+            ? ` (${b.commits_ahead} commit(s); --force deletes it)`
+            : ""
+        }`
+      ),
     ];
     return {
-      json: { run_id: flags.run, cleaned: r.cleaned, refused: r.refused },
+      json: {
+        run_id: flags.run,
+        cleaned: r.cleaned,
+        refused: r.refused,
+        removed_integration_worktrees: removedIntegrations,
+        branches_deleted: branches.deleted,
+        branches_kept: branches.kept,
+      },
       text: lines.length ? lines.join("\n") : "Nothing to clean",
     };
   });

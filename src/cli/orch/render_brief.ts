@@ -3,6 +3,7 @@ import template from "../../../skills/orch/references/worker-brief-template.md" 
 };
 import { resolve } from "node:path";
 import { AppError } from "../../protocol/errors.ts";
+import { jsonDepth, MAX_JSON_DEPTH } from "../../protocol/json_bounds.ts";
 import { shQuote } from "../sh_quote.ts";
 
 /**
@@ -26,6 +27,14 @@ export async function renderBrief(
     throw new AppError(
       "INVALID_JSON",
       `--dispatch-json is not valid JSON: ${(err as Error).message}`,
+    );
+  }
+  // The envelope adds a few levels around the payloads, each bounded to MAX_JSON_DEPTH.
+  if (jsonDepth(value, 2 * MAX_JSON_DEPTH) > 2 * MAX_JSON_DEPTH) {
+    throw new AppError(
+      "INVALID_INPUT",
+      `--dispatch-json is nested more than ${2 * MAX_JSON_DEPTH} levels deep`,
+      { flag: "--dispatch-json", limit: 2 * MAX_JSON_DEPTH },
     );
   }
   const { DispatchOutputSchema } = await import("../../protocol/schemas.ts");

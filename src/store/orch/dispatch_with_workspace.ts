@@ -134,8 +134,9 @@ export function dispatchWithWorkspace(store: OrchStore, d: WorkspaceDispatch): D
       { id, run_id: d.runId, task_id: d.taskId, n, workspace, creating },
       lock,
     );
+  let made: Workspace;
   try {
-    provider.create(workspace, () => {
+    made = provider.create(workspace, () => {
       db.write(() => markCreating(db, id));
       creating = true;
     });
@@ -154,7 +155,7 @@ export function dispatchWithWorkspace(store: OrchStore, d: WorkspaceDispatch): D
       }
       const c = d.check();
       if ("replay" in c) return c;
-      return { done: d.commit(c.task, workspace, n) };
+      return { done: d.commit(c.task, made, n) };
     });
   } catch (err) {
     _quietly(undo);
