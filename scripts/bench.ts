@@ -16,6 +16,7 @@
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { cliCommand } from "../tests/_cli.ts";
+import { benchBoard } from "./bench_board.ts";
 import {
   type BenchContext,
   benchInboxCli,
@@ -187,6 +188,7 @@ async function main(): Promise<void> {
       } finally {
         o.db.close();
       }
+      orch.push(...await benchBoard(ctx));
     }
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => undefined);

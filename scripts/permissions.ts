@@ -10,9 +10,16 @@ export const PERMISSIONS = {
   inbox: ["--allow-read", "--allow-write", "--allow-env=INBOX_TOKEN"],
   /**
    * Files, running `git`, `sh` for the user's own `orch merge --check`
-   * command, and its own token variable: nothing else.
+   * command, its own token variable, and loopback networking (`orch board`
+   * listens on 127.0.0.1; no other host is reachable): nothing else.
    */
-  orch: ["--allow-read", "--allow-write", "--allow-run=git,sh", "--allow-env=ORCH_TOKEN"],
+  orch: [
+    "--allow-read",
+    "--allow-write",
+    "--allow-run=git,sh",
+    "--allow-env=ORCH_TOKEN",
+    "--allow-net=127.0.0.1",
+  ],
 } as const;
 
 export type Program = keyof typeof PERMISSIONS;

@@ -46,17 +46,20 @@ Deno.test("cliCommand(): the tests spawn each CLI with exactly its permission fl
 
 Deno.test("PERMISSIONS.inbox: a script run with them cannot spawn processes, use the network, env or FFI", async () => {
   const got = await _capabilities(PERMISSIONS.inbox);
-  for (const capability of ["run_git", "run_sh", "net", "env", "ffi"]) {
+  for (
+    const capability of ["run_git", "run_sh", "net", "net_name", "listen_loopback", "env", "ffi"]
+  ) {
     assert.ok(DENIED.includes(got[capability]!), `${capability}: ${got[capability]}`);
   }
   assert.equal(got["read"], "ok");
 });
 
-Deno.test("PERMISSIONS.orch: a script run with them can run git and sh (merge --check) and nothing else", async () => {
+Deno.test("PERMISSIONS.orch: a script run with them can run git and sh (merge --check), listen on loopback, nothing else", async () => {
   const got = await _capabilities(PERMISSIONS.orch);
   assert.equal(got["run_git"], "ok");
   assert.equal(got["run_sh"], "ok");
-  for (const capability of ["net", "env", "ffi"]) {
+  assert.equal(got["listen_loopback"], "ok", "orch board listens on 127.0.0.1");
+  for (const capability of ["net", "net_name", "listen_any", "env", "ffi"]) {
     assert.ok(DENIED.includes(got[capability]!), `${capability}: ${got[capability]}`);
   }
 });

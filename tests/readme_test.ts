@@ -77,6 +77,13 @@ Deno.test("README: the leader and worker session, then the council, run as writt
     assert.match(await Deno.readTextFile(join(dir, "report.md")), /## Consensus/);
     const brief = await Deno.readTextFile(join(dir, "t1-brief.txt"));
     assert.match(brief, /claim --agent builder --thread 1/);
+    // The graph section's command prints the Mermaid block shown under it.
+    const [graphLine] = shBlockAfter("## Dependency graph", 0);
+    const graphSection = README.slice(README.indexOf("## Dependency graph"));
+    const shown = graphSection.match(/```mermaid\n([\s\S]*?)```/)![1];
+    const graph = await sh(graphLine!, dir, env);
+    assert.equal(graph.code, 0, graph.stderr);
+    assert.equal(graph.stdout, shown);
     const ready = await sh("orch --db coord.db --json ready --run demo", dir, env);
     assert.deepEqual(JSON.parse(ready.stdout).tasks.map((t: { id: string }) => t.id), ["T2"]);
   } finally {

@@ -530,6 +530,8 @@ Deno.test("orch --json output of every command parses under its output schema", 
   const status = await okAs("orch-status", orch(db, "status", "--run", "R1"));
   for (const t of status.tasks) check("task-view", t);
   assert.equal(status.counts.done, 1);
+  const graph = await okAs("orch-graph", orch(db, "graph", "--run", "R1", "--format", "dot"));
+  assert.match(graph.graph, /^digraph /);
   const idle = await okAs(
     "orch-wait",
     orch(

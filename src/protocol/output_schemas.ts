@@ -688,6 +688,13 @@ export const OrchStatusOutputSchema = _ok("orch --json status", {
   tasks: z.array(TaskViewSchema).describe("In creation order"),
 });
 
+/** `orch graph` */
+export const OrchGraphOutputSchema = _ok("orch --json graph", {
+  run_id: RunTaskIdSchema,
+  format: z.enum(["mermaid", "dot"]),
+  graph: z.string().describe("The dependency graph with statuses, in that format"),
+});
+
 /** `orch brief` */
 export const OrchBriefOutputSchema = _ok("orch --json brief", {
   brief: z.string().describe("The worker brief (markdown)"),
@@ -786,6 +793,7 @@ export const OUTPUT_SCHEMAS = {
   "orch-diff": OrchDiffOutputSchema,
   "orch-merge": OrchMergeOutputSchema,
   "orch-status": OrchStatusOutputSchema,
+  "orch-graph": OrchGraphOutputSchema,
   "orch-brief": OrchBriefOutputSchema,
   "orch-council-start": OrchCouncilStartOutputSchema,
   "orch-council-wait": OrchCouncilWaitOutputSchema,

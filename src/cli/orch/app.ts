@@ -1,5 +1,6 @@
 import { buildApplication, buildCommand, buildRouteMap } from "@stricli/core";
 import { EXECUTION_MODES } from "../../store/orch_types.ts";
+import { GRAPH_FORMATS } from "../../board/graph_text.ts";
 import { CLI_TEXT } from "../cli_text.ts";
 import { VERSION } from "../../version.ts";
 import type { CliContext } from "../context.ts";
@@ -294,6 +295,39 @@ const status = buildCommand({
   docs: { brief: "Reconcile, then the full run view: tasks, latest attempts and messages" },
 });
 
+const graph = buildCommand({
+  loader: async () => (await import("./graph_impl.ts")).graph,
+  parameters: {
+    flags: {
+      run,
+      format: {
+        kind: "parsed",
+        parse: choiceParser(GRAPH_FORMATS),
+        brief: "mermaid (flowchart) | dot (Graphviz)",
+        default: "mermaid",
+      },
+    },
+  },
+  docs: { brief: "Reconcile, then the dependency graph with statuses (Mermaid or DOT)" },
+});
+
+const board = buildCommand({
+  loader: async () => (await import("./board_impl.ts")).board,
+  parameters: {
+    flags: {
+      port: {
+        kind: "parsed",
+        parse: intParser(0, 65535),
+        brief: "Port on 127.0.0.1 (0 picks a free one)",
+        default: "0",
+      },
+    },
+  },
+  docs: {
+    brief: "Serve the live run board on 127.0.0.1 (first line of stdout: its URL with the token)",
+  },
+});
+
 const brief = buildCommand({
   loader: async () => (await impl()).brief,
   parameters: {
@@ -383,6 +417,8 @@ const routes = buildRouteMap({
     diff,
     merge,
     status,
+    graph,
+    board,
     brief,
     council: buildRouteMap({
       routes: {

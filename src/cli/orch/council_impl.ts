@@ -118,7 +118,8 @@ export function wait(
   });
 }
 
-function _tally(council: CouncilStore, runId: string) {
+/** The council's reviewers and their tally (the board shows it too). */
+export function councilTally(council: CouncilStore, runId: string) {
   const r = council.reviewers(runId);
   const tally = tallyRecommendations({
     reviewers: r.reviewers.map((x) => {
@@ -150,7 +151,7 @@ function _tallyText(t: Tally): string {
 
 export function tally(this: CliContext, flags: { run: string }): Promise<void> {
   return respond(this, () => {
-    const r = _tally(_council(this), flags.run);
+    const r = councilTally(_council(this), flags.run);
     return {
       json: {
         run_id: flags.run,
@@ -163,27 +164,32 @@ export function tally(this: CliContext, flags: { run: string }): Promise<void> {
   });
 }
 
+/** The markdown report of a tallied council (src/council/report.ts). */
+export function councilMarkdown(runId: string, r: ReturnType<typeof councilTally>): string {
+  return renderCouncilReport({
+    runId,
+    topic: r.topic,
+    tally: r.tally,
+    reviewers: r.reviewers.map((x) => {
+      const result = x.result as { summary?: string; recommendations?: Recommendation[] } | null;
+      return {
+        reviewer: x.reviewer,
+        status: x.status,
+        ...(result?.summary !== undefined ? { summary: result.summary } : {}),
+        ...(Array.isArray(result?.recommendations)
+          ? { recommendations: result.recommendations }
+          : {}),
+        ...(x.error !== undefined ? { error: x.error } : {}),
+      };
+    }),
+  });
+}
+
 export function report(this: CliContext, flags: { run: string; out?: string }): Promise<void> {
   return respond(this, async () => {
     const council = _council(this);
-    const r = _tally(council, flags.run);
-    const markdown = renderCouncilReport({
-      runId: flags.run,
-      topic: r.topic,
-      tally: r.tally,
-      reviewers: r.reviewers.map((x) => {
-        const result = x.result as { summary?: string; recommendations?: Recommendation[] } | null;
-        return {
-          reviewer: x.reviewer,
-          status: x.status,
-          ...(result?.summary !== undefined ? { summary: result.summary } : {}),
-          ...(Array.isArray(result?.recommendations)
-            ? { recommendations: result.recommendations }
-            : {}),
-          ...(x.error !== undefined ? { error: x.error } : {}),
-        };
-      }),
-    });
+    const r = councilTally(council, flags.run);
+    const markdown = councilMarkdown(flags.run, r);
     if (flags.out !== undefined) await Deno.writeTextFile(flags.out, markdown);
     const saved = council.saveReport(flags.run, r.topic, markdown);
     return {

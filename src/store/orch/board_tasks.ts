@@ -1,0 +1,65 @@
+import { messageFromRow, threadFromRow } from "../inbox_store.ts";
+import type { Message, Thread } from "../inbox_types.ts";
+import type { OrchStore, TaskView } from "../orch_store.ts";
+
+/** A task as the board's table shows it: the status view plus its attempt's thread (holder, progress, lease). */
+export interface BoardTask extends TaskView {
+  thread: Thread | null;
+  /** The latest question of the attempt's thread while the task is blocked. */
+  question: Message | null;
+}
+
+/**
+ * The board's rows of a run (call reconcile first): every task, or only
+ * `taskIds` (the ones an event touched), from one read snapshot. Unknown
+ * ids are left out.
+ */
+export function boardTasks(
+  store: OrchStore,
+  runId: string,
+  taskIds?: readonly string[],
+): BoardTask[] {
+  return store.db.read(() => {
+    let views: TaskView[];
+    if (taskIds === undefined) {
+      views = store.status(runId).tasks;
+    } else {
+      store.getRun(runId);
+      const known = new Set(
+        store.db.all("SELECT id FROM tasks WHERE run_id = ?", runId).map((r) => String(r["id"])),
+      );
+      views = [...new Set(taskIds)].filter((id) => known.has(id)).map((id) => {
+        const task = store.getTask(runId, id);
+        const attempt = store.latestAttempt(runId, id);
+        const m = attempt
+          ? store.db.get(
+            "SELECT * FROM messages WHERE thread_id = ? ORDER BY id DESC LIMIT 1",
+            attempt.thread_id,
+          )
+          : undefined;
+        return { ...task, latest_attempt: attempt, latest_message: m ? messageFromRow(m) : null };
+      });
+    }
+    const threads = new Map<number, Thread>();
+    const wanted = views.flatMap((v) => v.latest_attempt ? [v.latest_attempt.thread_id] : []);
+    if (taskIds === undefined) {
+      for (const r of store.db.all("SELECT * FROM threads WHERE run_id = ?", runId)) {
+        threads.set(Number(r["id"]), threadFromRow(r));
+      }
+    } else {
+      for (const id of wanted) threads.set(id, store.inbox.getThread(id));
+    }
+    return views.map((v) => {
+      const thread = v.latest_attempt ? threads.get(v.latest_attempt.thread_id) ?? null : null;
+      let question: Message | null = null;
+      if (v.status === "blocked" && thread) {
+        const q = store.db.get(
+          "SELECT * FROM messages WHERE thread_id = ? AND type = 'question' ORDER BY id DESC LIMIT 1",
+          thread.id,
+        );
+        question = q ? messageFromRow(q) : null;
+      }
+      return { ...v, thread, question };
+    });
+  });
+}
