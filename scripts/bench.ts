@@ -24,6 +24,7 @@ import {
   benchInboxWait,
   buildInboxDb,
 } from "./bench_inbox.ts";
+import { benchInboxSearch } from "./bench_search.ts";
 import {
   HEADERS,
   markdownTable,
@@ -144,6 +145,7 @@ async function main(): Promise<void> {
       try {
         inbox.push(...await benchInboxCli(ctx, dbPath, db, showThread));
         inbox.push(...benchInboxStore(ctx).metrics);
+        inbox.push(...benchInboxSearch(ctx));
         t = performance.now();
         inbox.push(...await benchInboxWait(ctx, dbPath, db));
         log(`inbox waits took ${((performance.now() - t) / 1000).toFixed(1)} s`);

@@ -21,7 +21,11 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { z } from "zod";
 import { ReviewerResultSchema } from "../src/council/contract.ts";
 import { OUTPUT_SCHEMAS } from "../src/protocol/output_schemas.ts";
-import { DispatchOutputSchema, JsonObjectSchema } from "../src/protocol/schemas.ts";
+import {
+  CouncilStartOutputSchema,
+  DispatchOutputSchema,
+  JsonObjectSchema,
+} from "../src/protocol/schemas.ts";
 
 /** Where the files go. */
 export const SCHEMA_DIR = new URL("../docs/schemas/", import.meta.url);
@@ -31,8 +35,8 @@ export const INPUT_SCHEMAS = {
   "input-json-object": JsonObjectSchema.describe(
     "--payload-json and --acceptance-json: any JSON object",
   ),
-  "input-dispatch-json": DispatchOutputSchema.describe(
-    "orch brief --dispatch-json: the parts of `orch --json dispatch` output the brief reads",
+  "input-dispatch-json": z.union([DispatchOutputSchema, CouncilStartOutputSchema]).describe(
+    "orch brief --dispatch-json: the parts of `orch --json dispatch` (or `council start`) output the brief reads",
   ),
   "input-reviewer-result": ReviewerResultSchema.describe(
     "A council reviewer's `inbox done --payload-json` result (contract council-review/v1)",

@@ -36,14 +36,14 @@ Deno.test("inbox list: a reader that goes away early ends the command quietly, n
   assert.doesNotMatch(stderr, /\s+at |BrokenPipe|error/);
 });
 
-Deno.test("orch dispatch: a missing required flag is named in a USAGE error, in kebab-case", async () => {
+Deno.test("orch brief: a missing required flag is named in a USAGE error, in kebab-case", async () => {
   await using env = await tempDb();
-  const r = await cli("orch", ["--db", env.db, "--json", "dispatch", "--run", "R", "--task", "T"]);
+  const r = await cli("orch", ["--db", env.db, "--json", "brief"]);
   assert.equal(r.code, 2);
   assert.equal(r.json.error?.code, "USAGE");
   assert.equal(
     r.json.error?.message,
-    "Missing flag --execution-mode: it is required and needs a value",
+    "Missing flag --dispatch-json: it is required and needs a value",
   );
 });
 

@@ -259,7 +259,7 @@ _case("update from an agent that does not hold the lease", "LEASE_LOST", 4, (w) 
   "--progress",
   "5",
 ]);
-_case("done with a stale --lease-epoch", "LEASE_LOST", 4, (w) => [
+_case("done with a --lease-epoch never issued", "INVALID_INPUT", 2, (w) => [
   "done",
   "--agent",
   "w",

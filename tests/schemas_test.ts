@@ -32,8 +32,9 @@ import {
   type TaskCounts,
 } from "../src/store/orch_types.ts";
 import type { EventRecord } from "../src/store/append_event.ts";
+import type { SearchHit } from "../src/store/inbox/search.ts";
 import { renderSchemas, SCHEMA_DIR, staleSchemaFiles } from "../scripts/gen_schemas.ts";
-import { type CliResult, inbox, ok, orch, tempDb } from "./_cli.ts";
+import { cli, type CliResult, inbox, ok, orch, tempDb } from "./_cli.ts";
 
 type Json = Record<string, unknown>;
 
@@ -61,6 +62,7 @@ type _Checks = [
   _Assert<_Fits<z.output<typeof S.AttemptSchema>, Attempt>>,
   _Assert<_Fits<z.output<typeof S.TaskCountsSchema>, TaskCounts>>,
   _Assert<_Fits<z.output<typeof S.TallySchema>, Tally>>,
+  _Assert<_Fits<z.output<typeof S.SearchHitSchema>, SearchHit>>,
 ];
 
 // ---- generated files ---------------------------------------------------------
@@ -195,6 +197,7 @@ Deno.test("inbox --json output of every command parses under its output schema",
   await Deno.writeTextFile(file, "# notes\n");
 
   await okAs("inbox-init", inbox(db, "init"));
+  await okAs("cli-surface", cli("inbox", ["--help", "--json"]));
   const sent = await okAs(
     "inbox-send",
     inbox(db, "send", "--from", "lead", "--to", "w1", "--subject", "Fix", "--body", "Please"),
@@ -362,6 +365,11 @@ Deno.test("inbox --json output of every command parses under its output schema",
   );
   assert.equal(await Deno.readTextFile(out), "# notes\n");
 
+  const found = await okAs("inbox-search", inbox(db, "search", "Please", "--agent", "w1"));
+  assert.ok(found.hits.length > 0);
+  for (const h of found.hits) check("search-hit", h);
+  await fails(inbox(db, "search", '"'), "INVALID_INPUT");
+
   await fails(inbox(db, "show", "--thread", "999"), "THREAD_NOT_FOUND");
   await fails(inbox(db, "claim", "--agent", "w1"), "NO_CLAIMABLE_THREAD");
   await fails(inbox(db, "done", "--agent", "w1", "--thread", t), "THREAD_CLOSED");
@@ -392,6 +400,8 @@ Deno.test("orch --json output of every command parses under its output schema", 
   using repo = makeTempRepo();
   const db = env.db;
 
+  await okAs("orch-init", orch(db, "init"));
+  await okAs("cli-surface", cli("orch", ["--json"]));
   await okAs(
     "orch-run-init",
     orch(db, "run", "init", "--run", "R1", "--goal", "Ship", "--summary", "All of it"),
@@ -657,6 +667,12 @@ Deno.test("orch --json output of every command parses under its output schema", 
   const tally = await okAs("orch-council-tally", orch(db, "council", "tally", "--run", "C1"));
   check("tally", tally.tally);
   assert.equal(tally.tally.reviewers_counted, 2);
+  const firstKey = tally.tally.consensus[0]?.key ?? tally.tally.minority[0]!.key;
+  await okAs(
+    "orch-council-adjustments",
+    orch(db, "council", "split", "--run", "C1", "--key", firstKey),
+  );
+  await okAs("orch-council-adjustments", orch(db, "council", "adjustments", "--run", "C1"));
   const out = join(env.dir, "report.md");
   const report = await okAs(
     "orch-council-report",

@@ -8,15 +8,44 @@ export interface GlobalFlags {
   token?: string | undefined;
 }
 
+/** What argv.ts needs to know of a stricli route map or command (duck-typed, no stricli import). */
+export interface RouteLike {
+  /** Present on commands: their flag specs. */
+  parameters?: { flags?: Record<string, { kind: string }> };
+  /** Present on route maps: their entries. */
+  getAllEntries?: () => readonly {
+    name: Record<string, string>;
+    target: RouteLike;
+  }[];
+}
+
+/**
+ * A token stricli would read as a long flag (`--name` or `--name=value`, one
+ * line): such a token is never taken silently as another flag's value.
+ */
+const _LONG_FLAG = /^--[a-z][a-z-.\d_]+(=.+)?$/i;
+/** Characters JavaScript's `.` does not match: stricli's `--name=value` pattern stops at them. */
+const _LINE_BREAK = /[\n\r\u2028\u2029]/;
+
 /**
  * Pulls `--db PATH` / `--db=PATH`, `--token T` and `--json` out of argv, before or after
  * the command path (`orch --db x.db --json run init ...` and `orch run init
  * ... --db x.db` both work), and returns the rest for stricli. Anything after
  * a bare `--` is left alone.
+ *
+ * Given the program's route map, it also makes the value of a value-taking
+ * flag a value whatever it looks like: `--reason -x` passes "-x" (rewritten
+ * to `--reason=-x` so stricli does not read it as an alias), and
+ * `--body --db other.db` is refused, naming the flag and the `--body=VALUE`
+ * form, instead of silently switching databases.
  */
-export function normalizeArgv(argv: readonly string[]): { global: GlobalFlags; rest: string[] } {
+export function normalizeArgv(
+  argv: readonly string[],
+  root?: RouteLike,
+): { global: GlobalFlags; rest: string[] } {
   const global: GlobalFlags = { db: undefined, json: false };
   const rest: string[] = [];
+  let target: RouteLike | undefined = root;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === "--") {
@@ -30,6 +59,7 @@ export function normalizeArgv(argv: readonly string[]): { global: GlobalFlags; r
       if (v === undefined || v === "") {
         throw new AppError("USAGE", "Flag --db needs a value: the path of the shared database");
       }
+      _refuseFlagAsValue("db", v);
       global.db = v;
       i++;
     } else if (a === "--token") {
@@ -37,6 +67,7 @@ export function normalizeArgv(argv: readonly string[]): { global: GlobalFlags; r
       if (v === undefined || v === "") {
         throw new AppError("USAGE", "Flag --token needs a value: the capability token");
       }
+      _refuseFlagAsValue("token", v);
       global.token = v;
       i++;
     } else if (a.startsWith("--token=")) {
@@ -49,9 +80,39 @@ export function normalizeArgv(argv: readonly string[]): { global: GlobalFlags; r
       if (!global.db) {
         throw new AppError("USAGE", "Flag --db needs a value: the path of the shared database");
       }
-    } else {
+    } else if (target?.getAllEntries && !a.startsWith("-")) {
+      // Still on the command path: follow it into the route map.
+      target = target.getAllEntries().find((e) => Object.values(e.name).includes(a))?.target;
       rest.push(a);
+    } else {
+      const name = a.startsWith("--") && !a.includes("=") ? _camel(a.slice(2)) : undefined;
+      const spec = name !== undefined ? target?.parameters?.flags?.[name] : undefined;
+      const v = argv[i + 1];
+      if (spec && spec.kind !== "boolean" && spec.kind !== "counter" && v !== undefined) {
+        _refuseFlagAsValue(a.slice(2), v);
+        // A value that begins with "-" would be read by stricli as a flag or
+        // an alias: hand it over joined, which stricli takes as a value.
+        if (v.startsWith("-") && !_LINE_BREAK.test(v)) rest.push(`${a}=${v}`);
+        else rest.push(a, v);
+        i++;
+      } else {
+        rest.push(a);
+      }
     }
   }
   return { global, rest };
+}
+
+function _refuseFlagAsValue(flag: string, value: string): void {
+  if (_LONG_FLAG.test(value)) {
+    throw new AppError(
+      "USAGE",
+      `Flag --${flag} needs a value, got the flag "${value}": to pass a value that begins with "-", write --${flag}=VALUE`,
+      { flag, value },
+    );
+  }
+}
+
+function _camel(kebab: string): string {
+  return kebab.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }

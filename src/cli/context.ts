@@ -7,6 +7,8 @@ import type { BoundedRead } from "./read_bounded.ts";
 /** A place to write text. */
 export interface Out {
   write(text: string): void;
+  /** Writes raw bytes (`artifact get` to stdout); a closed reader is ignored like in `write`. */
+  writeBytes(bytes: Uint8Array): void;
 }
 
 /**

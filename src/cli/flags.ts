@@ -29,3 +29,10 @@ export const timeoutSecondsFlag = {
   brief: "Give up after this many seconds (default 60)",
   optional: true,
 } as const;
+
+/** `init`'s strict-mode flag (both programs have `init`). */
+export const requireTokensFlag = {
+  kind: "boolean",
+  brief: "Strict mode: every write needs a capability token (prints the leader token once)",
+  optional: true,
+} as const;

@@ -3,10 +3,11 @@ import type { Db } from "../db/db.ts";
 import { openDb } from "../db/open_db.ts";
 import { AppError, toAppError } from "../protocol/errors.ts";
 import { systemClock } from "../store/clock.ts";
-import { normalizeArgv } from "./argv.ts";
+import { normalizeArgv, type RouteLike } from "./argv.ts";
 import type { CliContext, Out } from "./context.ts";
-import { readStreamBounded } from "./read_bounded.ts";
+import { type BoundedRead, readStreamBounded } from "./read_bounded.ts";
 import { printError } from "./respond.ts";
+import { okEnvelope } from "../protocol/envelope.ts";
 
 const _encoder = new TextEncoder();
 
@@ -17,33 +18,42 @@ const _encoder = new TextEncoder();
  */
 function _writer(stream: { writeSync(p: Uint8Array): number }): Out {
   let closed = false;
-  return {
-    write(text: string) {
-      if (closed) return;
-      let bytes = _encoder.encode(text);
-      try {
-        while (bytes.length > 0) bytes = bytes.subarray(stream.writeSync(bytes));
-      } catch (err) {
-        if (!(err instanceof Deno.errors.BrokenPipe)) throw err;
-        closed = true;
-      }
-    },
+  const writeBytes = (bytes: Uint8Array) => {
+    if (closed) return;
+    try {
+      while (bytes.length > 0) bytes = bytes.subarray(stream.writeSync(bytes));
+    } catch (err) {
+      if (!(err instanceof Deno.errors.BrokenPipe)) throw err;
+      closed = true;
+    }
   };
+  return { write: (text: string) => writeBytes(_encoder.encode(text)), writeBytes };
+}
+
+/** Where an in-process run of a command reads and writes (the MCP servers' tool calls). */
+export interface CliIo {
+  stdout: Out;
+  stderr: Out;
+  /** An open database every command uses, whatever --db says; left open at the end. */
+  db: Db;
+  readStdin(limit: number): Promise<BoundedRead>;
 }
 
 /**
  * Runs a stricli application with our conventions: global flags pulled out
  * of argv first, parse errors turned into the JSON error envelope with exit
  * status 2, and the database closed at the end. Returns the exit status.
+ * With `io`, the command runs in-process on those streams and that database.
  */
 export async function runCli(
   app: Application<CliContext>,
   program: "inbox" | "orch",
   argv: readonly string[],
+  io?: CliIo,
 ): Promise<number> {
-  const stdout = _writer(Deno.stdout);
-  const stderr = _writer(Deno.stderr);
-  let db: Db | undefined;
+  const stdout = io?.stdout ?? _writer(Deno.stdout);
+  const stderr = io?.stderr ?? _writer(Deno.stderr);
+  let db: Db | undefined = io?.db;
   let json = argv.includes("--json");
   const fail = (err: AppError) => {
     const ctx = {
@@ -57,15 +67,33 @@ export async function runCli(
   };
   let normalized;
   try {
-    normalized = normalizeArgv(argv);
+    normalized = normalizeArgv(argv, app.root as RouteLike);
   } catch (err) {
     return fail(toAppError(err));
   }
   json = normalized.global.json;
+  if (json) {
+    // `--help --json`, or no command with `--json`: the command surface as JSON, for agents.
+    const end = normalized.rest.indexOf("--");
+    const words = end >= 0 ? normalized.rest.slice(0, end) : normalized.rest;
+    const help = words.some((w) => ["--help", "-h", "--help-all", "-H"].includes(w));
+    if (help || words.length === 0) {
+      const { describeSurface } = await import("./surface.ts");
+      const path = words.filter((w) => !w.startsWith("-"));
+      const surface = describeSurface(app.root, program, path);
+      if (surface) {
+        stdout.write(JSON.stringify(okEnvelope({ ...surface })) + "\n");
+        return 0;
+      }
+    }
+  }
   // Stricli reports parse errors on the command's stderr: capture all of
   // stderr, then either wrap a parse error in the envelope or pass it through.
   let captured = "";
-  const capturing: Out = { write: (t: string) => void (captured += t) };
+  const capturing: Out = {
+    write: (t: string) => void (captured += t),
+    writeBytes: (b: Uint8Array) => void (captured += new TextDecoder().decode(b)),
+  };
   const ctx: CliContext = {
     process: { stdout, stderr: capturing },
     program,
@@ -82,6 +110,7 @@ export async function runCli(
       return db;
     },
     readStdin(limit: number) {
+      if (io) return io.readStdin(limit);
       return readStreamBounded(Deno.stdin.readable, limit);
     },
   };
@@ -97,10 +126,10 @@ export async function runCli(
       forCommand: () => ctx,
     } as never);
   } catch (err) {
-    db?.close();
+    if (!io) db?.close();
     return fail(toAppError(err));
   }
-  db?.close();
+  if (!io) db?.close();
   if (ctx.exitCode !== 0) {
     stderr.write(captured);
     return ctx.exitCode;

@@ -58,8 +58,23 @@ export function renderCouncilReport(input: CouncilReportInput): string {
   }
   out.push(
     `- Grouping: the same key, or title similarity >= ${tally.threshold.similarity}`,
-    "",
   );
+  const adjustments = tally.adjustments ?? [];
+  if (adjustments.length > 0) {
+    out.push(`- Leader adjustments: ${adjustments.length} (listed below)`);
+  }
+  out.push("");
+  if (adjustments.length > 0) {
+    out.push("## Leader adjustments", "");
+    out.push("The leader corrected the automatic grouping, in this order:", "");
+    for (const a of adjustments) {
+      const what = a.op === "merge"
+        ? `Merged the groups ${a.keys.map((k) => `\`${k}\``).join(", ")} into one`
+        : `Split the group \`${a.key}\` into one group per reviewer`;
+      out.push(`- ${what}${a.applied ? "" : " (not applied: no such groups in this tally)"}`);
+    }
+    out.push("");
+  }
 
   const few = n < 2;
   _bucket(
@@ -123,10 +138,20 @@ export function renderCouncilReport(input: CouncilReportInput): string {
   if (n < 2) {
     out.push("_Fewer than two reviewers were counted, so there is nothing to compare._", "");
   } else {
+    // Who stood alone, and on what: group ids only (the groups are described above).
     const single = groups.filter((g) => g.support === 1);
     if (single.length === 0) out.push("_None._");
+    const byReviewer = new Map<string, string[]>();
     for (const g of single) {
-      out.push(`- ${g.id}. ${_inline(g.title)} (${g.reviewers.join(", ")})`);
+      const r = g.reviewers[0]!;
+      byReviewer.set(r, [...(byReviewer.get(r) ?? []), g.id]);
+    }
+    for (const [reviewer, ids] of [...byReviewer].sort((a, b) => a[0] < b[0] ? -1 : 1)) {
+      const others = tally.counted_reviewers.length - 1;
+      out.push(
+        `- ${reviewer} alone raised ${ids.join(", ")} (no other of the ${others} counted ` +
+          `${_plural(others, "reviewer")} did)`,
+      );
     }
     out.push("");
   }
@@ -150,9 +175,11 @@ function _bucket(out: string[], name: string, intro: string, groups: Group[], n:
   for (const g of groups) {
     out.push(`### ${g.id}. ${_inline(g.title)}`, "");
     const severity = g.max_severity === undefined ? "" : `; max severity: ${g.max_severity}`;
+    const source = g.key_source === "generated" ? " (generated from the title)" : "";
+    const note = g.leader_note === undefined ? "" : ` ${_capital(g.leader_note)}.`;
     out.push(
       `Supported by ${g.reviewers.join(", ")} (${g.support} of ${n}); ` +
-        `key: \`${g.key}\`${severity}.`,
+        `key: \`${g.key}\`${source}${severity}.${note}`,
       "",
     );
     for (const m of g.members) {
@@ -210,4 +237,8 @@ function _indent(text: string, pad: string): string {
 
 function _plural(count: number, word: string): string {
   return count === 1 ? word : `${word}s`;
+}
+
+function _capital(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -67,7 +67,7 @@ Deno.test("renderCouncilReport() summarises counts, the counted-over-N line and 
 Deno.test("renderCouncilReport() shows who supported a group and each member's reasoning", () => {
   const report = render();
   assert.ok(report.includes(
-    "Supported by alice, bob (2 of 2); key: `retry-flaky-network-test`; max severity: high.\n",
+    "Supported by alice, bob (2 of 2); key: `retry-flaky-network-test` (generated from the title); max severity: high.\n",
   ));
   assert.ok(report.includes(
     "- **bob**: Retry flaky network tests (severity: high, priority: 1)\n" +
@@ -88,15 +88,15 @@ Deno.test("renderCouncilReport() lists each reviewer's summary and recommendatio
   assert.ok(report.includes("### carol (failed)\n\nError: Lease expired twice\n"));
 });
 
-Deno.test("renderCouncilReport() lists single-reviewer ideas and failed reviewers as dissent", () => {
+Deno.test("renderCouncilReport() names who stood alone by group id, without repeating the minority", () => {
   const report = render();
   const dissent = report.slice(report.indexOf("## Dissent"));
   assert.equal(
     dissent,
     "## Dissent\n\n" +
       "### Raised by a single reviewer\n\n" +
-      "- g2. Split the store module (bob)\n" +
-      "- g3. Use WAL mode (alice)\n\n" +
+      "- alice alone raised g3 (no other of the 1 counted reviewer did)\n" +
+      "- bob alone raised g2 (no other of the 1 counted reviewer did)\n\n" +
       "### Reviewers not counted\n\n" +
       "- carol (failed): Lease expired twice\n",
   );

@@ -6,6 +6,7 @@
  */
 
 import { AppError } from "../protocol/errors.ts";
+import { applyAdjustments } from "./adjust.ts";
 import { titleTokens } from "./title_tokens.ts";
 import type {
   Group,
@@ -104,7 +105,15 @@ export function tallyRecommendations(input: TallyInput): Tally {
   }
 
   const n = counted.length;
-  const groups = _groupItems(_canonicalItems(counted));
+  const threshold = input.threshold ?? SIMILARITY_THRESHOLD;
+  if (!(threshold >= 0 && threshold <= 1)) {
+    throw new AppError("INVALID_INPUT", `Similarity threshold ${threshold} is not within 0..1`, {
+      threshold,
+    });
+  }
+  let groups = _groupItems(_canonicalItems(counted), threshold);
+  const adjusted = applyAdjustments(groups, input.adjustments ?? []);
+  groups = adjusted.groups;
   const consensus: Group[] = [];
   const majority: Group[] = [];
   const minority: Group[] = [];
@@ -119,7 +128,8 @@ export function tallyRecommendations(input: TallyInput): Tally {
     reviewers_counted: n,
     counted_reviewers: counted.map((r) => r.reviewer),
     not_counted: notCounted,
-    threshold: { similarity: SIMILARITY_THRESHOLD, majority_min: Math.floor(n / 2) + 1 },
+    threshold: { similarity: threshold, majority_min: Math.floor(n / 2) + 1 },
+    adjustments: adjusted.applied,
     consensus,
     majority,
     minority,
@@ -151,8 +161,8 @@ function _canonicalItems(
 }
 
 /** Clusters the items and turns the clusters into sorted, numbered groups. */
-function _groupItems(items: _Item[]): Group[] {
-  const clusters = _cluster(items);
+function _groupItems(items: _Item[], threshold: number): Group[] {
+  const clusters = _cluster(items, threshold);
   const drafts = clusters.map((cluster) => {
     const representative = _representative(cluster.items);
     const members = [...cluster.items].sort((a, b) =>
@@ -194,6 +204,7 @@ function _groupItems(items: _Item[]): Group[] {
     return {
       id: `g${i + 1}`,
       key,
+      key_source: d.cluster.key === undefined ? "generated" : "reviewer",
       title: d.title,
       support: d.reviewers.length,
       reviewers: d.reviewers,
@@ -209,7 +220,7 @@ function _groupItems(items: _Item[]): Group[] {
  * similar mergeable pair until none reaches the threshold. O(c^3) for c
  * starting clusters, which is fine for a council (tens of items).
  */
-function _cluster(items: _Item[]): _Cluster[] {
+function _cluster(items: _Item[], threshold: number): _Cluster[] {
   const clusters: _Cluster[] = [];
   const byKey = new Map<string, _Cluster>();
   for (const item of items) {
@@ -253,7 +264,7 @@ function _cluster(items: _Item[]): _Cluster[] {
         if (!alive[j]) continue;
         if (clusters[i]?.key !== undefined && clusters[j]?.key !== undefined) continue;
         const s = sim[i * c + j] ?? 0;
-        if (s >= SIMILARITY_THRESHOLD && s > best) {
+        if (s >= threshold && s > best) {
           best = s;
           bestI = i;
           bestJ = j;

@@ -64,6 +64,7 @@ Deno.test("tallyRecommendations() fills a group's fields from its members", () =
   assert.deepEqual(retry, {
     id: "g1",
     key: "retry-flaky-network-test",
+    key_source: "generated",
     title: "Retry flaky network tests",
     support: 3,
     reviewers: ["alice", "bob", "carol"],
@@ -255,6 +256,7 @@ Deno.test("tallyRecommendations() puts everything in minority with a single coun
 
 Deno.test("tallyRecommendations() returns empty buckets for no reviewers", () => {
   assert.deepEqual(tallyRecommendations({ reviewers: [] }), {
+    adjustments: [],
     reviewers_total: 0,
     reviewers_counted: 0,
     counted_reviewers: [],

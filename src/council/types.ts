@@ -41,9 +41,25 @@ export interface TallyReviewer {
   error?: string | undefined;
 }
 
+/**
+ * A leader's correction of the grouping, recorded on the council run and
+ * applied after the automatic grouping: merge the groups with these keys
+ * into one, or split a group into one group per reviewer.
+ */
+export type CouncilAdjustment =
+  | { op: "merge"; keys: string[] }
+  | { op: "split"; key: string };
+
+/** An adjustment as the tally applied it (`applied` false when its keys matched no groups). */
+export type AppliedAdjustment = CouncilAdjustment & { applied: boolean };
+
 /** Input of {@linkcode tallyRecommendations}. */
 export interface TallyInput {
   reviewers: TallyReviewer[];
+  /** Title similarity threshold, 0..1 (default SIMILARITY_THRESHOLD). */
+  threshold?: number;
+  /** The leader's merges and splits, applied in order. */
+  adjustments?: readonly CouncilAdjustment[];
 }
 
 /** One recommendation inside a {@linkcode Group}, with who made it. */
@@ -63,6 +79,10 @@ export interface Group {
   id: string;
   /** The explicit (normalised) key, or a slug of the representative title. Unique in a tally. */
   key: string;
+  /** `reviewer`: a reviewer's `key`; `generated`: made by the tally, not a reviewer's choice. */
+  key_source: "reviewer" | "generated";
+  /** Set when the leader merged or split this group: what was done. */
+  leader_note?: string;
   /** The representative member's title. */
   title: string;
   /** Number of distinct counted reviewers in the group. */
@@ -96,6 +116,8 @@ export interface Tally {
     /** Minimum support for the majority bucket (`floor(counted / 2) + 1`). */
     majority_min: number;
   };
+  /** The leader's merges and splits, in the order applied. */
+  adjustments: AppliedAdjustment[];
   consensus: Group[];
   majority: Group[];
   minority: Group[];

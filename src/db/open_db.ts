@@ -1,5 +1,5 @@
 import { DatabaseSync } from "node:sqlite";
-import { AppError } from "../protocol/errors.ts";
+import { AppError, storageFailure } from "../protocol/errors.ts";
 import { Db } from "./db.ts";
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from "./migrations.ts";
 
@@ -27,11 +27,57 @@ export function compareVersions(a: string, b: string): number {
 
 function _fileExists(path: string): boolean {
   try {
-    return Deno.statSync(path).isFile;
+    const info = Deno.statSync(path);
+    if (info.isDirectory) {
+      throw new AppError(
+        "USAGE",
+        `--db "${path}" is a directory: pass the path of the database file, like "${
+          path.replace(/\/+$/, "")
+        }/coord.db"`,
+        { db: path },
+      );
+    }
+    return true;
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return false;
     throw err;
   }
+}
+
+/** Names SQLite gives databases that live only in memory: nothing would be saved. */
+function _inMemory(path: string): boolean {
+  return path === ":memory:" || /^file:.*(:memory:|[?&]mode=memory)/.test(path);
+}
+
+/**
+ * A storage failure met while opening, with the path; "unable to open" on an
+ * existing file that cannot be opened for writing is reported as read-only.
+ */
+function _openFailure(path: string, err: unknown): unknown {
+  if (err instanceof AppError) return err;
+  const failure = storageFailure(err);
+  if (!failure) return err;
+  if (failure.reason === "cannot_open") {
+    try {
+      Deno.openSync(path, { read: true, write: true }).close();
+    } catch (e) {
+      const readOnly = storageFailure(e)?.reason === "read_only" ||
+        e instanceof Deno.errors.PermissionDenied;
+      if (readOnly) {
+        return new AppError(
+          "STORAGE_ERROR",
+          `Database "${path}" is read-only: check the permissions of the file and its folder, and the mount (${
+            (e as Error).message
+          })`,
+          { db: path, reason: "read_only" },
+        );
+      }
+    }
+  }
+  return new AppError("STORAGE_ERROR", `Database "${path}": ${failure.message}`, {
+    db: path,
+    reason: failure.reason,
+  });
 }
 
 /**
@@ -48,7 +94,15 @@ function _fileExists(path: string): boolean {
  */
 export function openDb(path: string, options: OpenDbOptions = {}): Db {
   if (!path) throw new AppError("USAGE", "Missing --db: pass the path of the shared database");
-  if (!options.init && !_fileExists(path)) {
+  if (_inMemory(path)) {
+    throw new AppError(
+      "USAGE",
+      `--db "${path}" is an in-memory database: nothing would be saved and no other process could see it; pass a file path`,
+      { db: path },
+    );
+  }
+  const exists = _fileExists(path);
+  if (!options.init && !exists) {
     throw new AppError(
       "DB_NOT_FOUND",
       `Database "${path}" does not exist: create it with "inbox --db ${path} init"`,
@@ -108,7 +162,7 @@ export function openDb(path: string, options: OpenDbOptions = {}): Db {
     return db;
   } catch (err) {
     db.close();
-    throw err;
+    throw _openFailure(path, err);
   }
 }
 
@@ -135,7 +189,29 @@ export function migrate(db: Db): number[] {
         );
       }
       if (current >= m.id) return;
-      db.raw.exec(m.sql);
+      const recorded = Number(
+        (db.get("SELECT coalesce(max(id), 0) AS id FROM schema_migrations") ?? {})["id"],
+      );
+      if (recorded > current) {
+        throw new AppError(
+          "STORAGE_ERROR",
+          `Database "${db.path}" says schema version ${current} but migration ${recorded} was applied: its user_version was changed by other means; restore it (PRAGMA user_version = ${recorded}) or use a backup`,
+          { db: db.path, db_version: current, applied_migration: recorded },
+        );
+      }
+      try {
+        db.raw.exec(m.sql);
+      } catch (err) {
+        // SQLite appends the whole statement text (" in <sql>"): keep only the reason.
+        const text = (err as Error).message;
+        const cut = text.indexOf(" in " + m.sql.slice(0, 16));
+        const reason = cut >= 0 ? text.slice(0, cut) : text;
+        throw storageFailure(err) ? err : new AppError(
+          "STORAGE_ERROR",
+          `Database "${db.path}": migration ${m.id} ("${m.name}") failed: ${reason}`,
+          { db: db.path, migration: m.id },
+        );
+      }
       db.run(
         "INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)",
         m.id,

@@ -97,6 +97,8 @@ export function toAppError(err: unknown): AppError {
   if (/SQLITE_BUSY|database is locked/i.test(message)) {
     return new AppError("STORAGE_BUSY", `The database stayed busy: ${message}`);
   }
+  const storage = storageFailure(err);
+  if (storage) return new AppError("STORAGE_ERROR", storage.message, { reason: storage.reason });
   if (/SQLITE_|database disk image|not a database|no such table/i.test(message)) {
     return new AppError("STORAGE_ERROR", `Storage error: ${message}`);
   }
@@ -104,4 +106,43 @@ export function toAppError(err: unknown): AppError {
     return new AppError("STORAGE_ERROR", `Permission denied: ${message}`);
   }
   return new AppError("INTERNAL", `Internal error: ${message}`);
+}
+
+/** Why the disk or the database file refused a write or a read. */
+export type StorageFailureReason = "disk_full" | "read_only" | "cannot_open" | "io_error";
+
+/**
+ * Recognises the storage failures a user can fix (full disk, read-only file
+ * or mount, unopenable file, I/O error) from SQLite's or the OS's error, with
+ * a message saying what to do. node:sqlite gives no numeric code in Deno, so
+ * SQLite's fixed English messages are matched (sqlite3ErrStr).
+ */
+export function storageFailure(
+  err: unknown,
+): { reason: StorageFailureReason; message: string } | undefined {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/database or disk is full|no space left on device|os error 28\b/i.test(message)) {
+    return {
+      reason: "disk_full",
+      message: `The disk is full: free some space and retry (${message})`,
+    };
+  }
+  if (/readonly database|read-only file system|os error 30\b/i.test(message)) {
+    return {
+      reason: "read_only",
+      message:
+        `The database is read-only: check the permissions of the file and its folder, and the mount (${message})`,
+    };
+  }
+  if (/unable to open database file/i.test(message)) {
+    return {
+      reason: "cannot_open",
+      message:
+        `Cannot open the database file: SQLite needs to read and write it and create its -wal and -shm files beside it (${message})`,
+    };
+  }
+  if (/disk I\/O error/i.test(message)) {
+    return { reason: "io_error", message: `Disk I/O error on the database (${message})` };
+  }
+  return undefined;
 }

@@ -225,6 +225,9 @@ export const TaskSchema = z.strictObject({
   title: z.string(),
   summary: z.string(),
   default_to: AgentNameSchema.nullable(),
+  execution_mode: ExecutionModeSchema.nullable().describe(
+    "The mode from task add --execution-mode, used by dispatch when not given one; null: none",
+  ),
   acceptance: _JsonObject.nullable().describe("The --acceptance-json object, or null"),
   status: TaskStatusSchema,
   depends_on: z.array(RunTaskIdSchema).describe("Ids of the tasks it waits for"),
@@ -343,11 +346,15 @@ const _GroupMemberSchema = z.strictObject({
 export const TallyGroupSchema = z.strictObject({
   id: z.string().regex(/^g[1-9][0-9]*$/),
   key: z.string().min(1),
+  key_source: z.enum(["reviewer", "generated"]).describe(
+    "reviewer: a reviewer's key; generated: made by the tally from the title, not a reviewer's choice",
+  ),
   title: z.string(),
   support: z.int().min(1).describe("Distinct counted reviewers in the group"),
   reviewers: z.array(AgentNameSchema),
   members: z.array(_GroupMemberSchema).min(1),
   max_severity: SeveritySchema.optional(),
+  leader_note: z.string().optional().describe("What the leader's merge or split did to this group"),
 }).meta({ id: "TallyGroup", description: "Recommendations the tally considers the same idea" });
 
 export const TallySchema = z.strictObject({
@@ -363,6 +370,10 @@ export const TallySchema = z.strictObject({
     similarity: z.number().min(0).max(1),
     majority_min: _Count,
   }),
+  adjustments: z.array(z.union([
+    z.strictObject({ op: z.literal("merge"), keys: z.array(z.string()), applied: z.boolean() }),
+    z.strictObject({ op: z.literal("split"), key: z.string(), applied: z.boolean() }),
+  ])).describe("The leader's recorded merges and splits, in order; applied false: no such groups"),
   consensus: z.array(TallyGroupSchema),
   majority: z.array(TallyGroupSchema),
   minority: z.array(TallyGroupSchema),
@@ -376,8 +387,7 @@ function _ok<S extends z.core.$ZodLooseShape>(command: string, shape: S) {
   );
 }
 
-/** `inbox init` */
-export const InboxInitOutputSchema = _ok("inbox --json init", {
+const _initShape = {
   db: z.string().describe("The database path as given"),
   schema_version: z.int().min(1),
   latest_schema_version: z.int().min(1),
@@ -385,7 +395,38 @@ export const InboxInitOutputSchema = _ok("inbox --json init", {
   leader_token: z.string().optional().describe(
     "The leader token, only from the init that made the database strict (shown once)",
   ),
+};
+
+/** `inbox init` */
+export const InboxInitOutputSchema = _ok("inbox --json init", _initShape);
+
+const _FlagDescriptionSchema = z.strictObject({
+  name: z.string().describe("As typed: --kebab-case"),
+  type: z.enum(["integer", "number", "string", "boolean", "agent", "id", "id-list", "enum"]),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  values: z.array(z.string()).optional().describe("The allowed values of an enum"),
+  brief: z.string(),
+  required: z.boolean(),
+  repeatable: z.boolean(),
+  default: z.string().optional().describe("What the program uses when the flag is not given"),
 });
+
+/** `inbox|orch --help --json`, or `--json` with no command: the command surface. */
+export const CliSurfaceOutputSchema = _ok("inbox|orch --help --json", {
+  program: z.enum(["inbox", "orch"]),
+  version: z.string(),
+  brief: z.string(),
+  global_flags: z.array(_FlagDescriptionSchema),
+  commands: z.array(z.strictObject({
+    command: z.string().describe('The full command line prefix, like "orch task add"'),
+    brief: z.string(),
+    flags: z.array(_FlagDescriptionSchema),
+  })).describe("Every command, or those under the command path given before --help"),
+});
+
+/** `orch init`: the same as `inbox init` */
+export const OrchInitOutputSchema = _ok("orch --json init", _initShape);
 
 /** `inbox send` */
 export const InboxSendOutputSchema = _ok("inbox --json send", {
@@ -401,6 +442,10 @@ export const InboxFetchOutputSchema = _ok("inbox --json fetch", {
   messages: z.array(FetchedMessageSchema).describe("Oldest first"),
   cursor: _Count.describe("The agent's read cursor (a message id) after this fetch"),
   peek: z.boolean(),
+  all: z.boolean().describe("True with --all: messages in finished threads included"),
+  hidden: _Count.describe(
+    "Unread messages passed over because their thread is finished and the agent was asked, not asking (0 with --all)",
+  ),
 });
 
 /** `inbox claim` */
@@ -460,6 +505,29 @@ export const InboxWaitReplyOutputSchema = z.discriminatedUnion("timed_out", [
     after_message: _Count,
   }),
 ]).describe("Success output of `inbox --json wait-reply` (a timeout is a success)");
+
+/** One `inbox search` hit. */
+export const SearchHitSchema = z.strictObject({
+  kind: z.enum(["thread", "message"]).describe("A subject match or a message body match"),
+  thread_id: _Id,
+  message_id: _Id.nullable().describe("The matching message; null for a subject match"),
+  subject: z.string(),
+  thread_status: ThreadStatusSchema,
+  run_id: RunTaskIdSchema.nullable(),
+  task_id: RunTaskIdSchema.nullable(),
+  from_agent: AgentNameSchema,
+  to_agent: AgentNameSchema,
+  message_type: MessageTypeSchema.nullable().describe("Null for a subject match"),
+  ts: TimestampSchema.describe("When the message (or the thread) was written"),
+  snippet: z.string().describe("Text around the match, matched words wrapped in **"),
+  score: z.number().describe("Relevance (negated bm25): higher is better"),
+}).meta({ id: "SearchHit", description: "A full-text search hit" });
+
+/** `inbox search` */
+export const InboxSearchOutputSchema = _ok("inbox --json search", {
+  query: z.string().describe("The words searched for, as given"),
+  hits: z.array(SearchHitSchema).describe("Most relevant first"),
+});
 
 /** One NDJSON line of `inbox watch` per message. */
 export const InboxWatchMessageLineSchema = z.strictObject({
@@ -524,6 +592,13 @@ export const OrchDepAddOutputSchema = _ok("orch --json dep add", {
 export const OrchReadyOutputSchema = _ok("orch --json ready", {
   run_id: RunTaskIdSchema,
   tasks: z.array(TaskSchema).describe("Status ready, in creation order"),
+  waiting: z.array(z.strictObject({
+    task_id: RunTaskIdSchema,
+    waiting_on: z.array(z.strictObject({ task_id: RunTaskIdSchema, status: TaskStatusSchema }))
+      .describe("Its dependencies that are not done yet, with their status"),
+  })).describe(
+    "Only when no task is ready (else empty): each pending task and what it waits for",
+  ),
 });
 
 /** `orch dispatch`, `orch retry` and `orch reassign` */
@@ -730,6 +805,18 @@ export const OrchCouncilTallyOutputSchema = _ok("orch --json council tally", {
   tally: TallySchema,
 });
 
+/** `orch council merge`, `split` and `adjustments` */
+export const OrchCouncilAdjustmentsOutputSchema = _ok(
+  "orch --json council merge|split|adjustments",
+  {
+    run_id: RunTaskIdSchema,
+    adjustments: z.array(z.union([
+      z.strictObject({ op: z.literal("merge"), keys: z.array(z.string()).min(2) }),
+      z.strictObject({ op: z.literal("split"), key: z.string() }),
+    ])).describe("Every merge and split recorded on the council run, in order"),
+  },
+);
+
 /** `orch council report` */
 export const OrchCouncilReportOutputSchema = _ok("orch --json council report", {
   run_id: RunTaskIdSchema,
@@ -740,6 +827,9 @@ export const OrchCouncilReportOutputSchema = _ok("orch --json council report", {
     size: _Count,
     sha256: _Sha256,
     out: z.string().nullable().describe("The --out path, or null"),
+    reused: z.boolean().describe(
+      "True when an identical report was already stored: its artifact is returned, none is added",
+    ),
   }),
   tally: TallySchema,
 });
@@ -776,8 +866,12 @@ export const OUTPUT_SCHEMAS = {
   "inbox-list": InboxListOutputSchema,
   "inbox-show": InboxShowOutputSchema,
   "inbox-wait-reply": InboxWaitReplyOutputSchema,
+  "search-hit": SearchHitSchema,
+  "inbox-search": InboxSearchOutputSchema,
   "inbox-watch-line": InboxWatchLineSchema,
   "inbox-artifact-get": InboxArtifactGetOutputSchema,
+  "orch-init": OrchInitOutputSchema,
+  "cli-surface": CliSurfaceOutputSchema,
   "orch-run-init": OrchRunInitOutputSchema,
   "orch-run-show": OrchRunShowOutputSchema,
   "orch-task-add": OrchTaskAddOutputSchema,
@@ -799,6 +893,7 @@ export const OUTPUT_SCHEMAS = {
   "orch-council-wait": OrchCouncilWaitOutputSchema,
   "orch-council-tally": OrchCouncilTallyOutputSchema,
   "orch-council-report": OrchCouncilReportOutputSchema,
+  "orch-council-adjustments": OrchCouncilAdjustmentsOutputSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type OutputSchemaName = keyof typeof OUTPUT_SCHEMAS;

@@ -4,6 +4,7 @@ import { type DispatchResult, LEADER_AGENT, OrchStore } from "./orch_store.ts";
 import type { ArtifactMeta, Thread } from "./inbox_types.ts";
 
 import { COUNCIL_CONTRACT } from "../protocol/contracts.ts";
+import { sha256Hex } from "./sha256.ts";
 
 export const DEFAULT_REVIEWERS = ["reviewer-1", "reviewer-2", "reviewer-3"] as const;
 
@@ -106,6 +107,7 @@ export class CouncilStore {
           title: `Review: ${input.topic}`,
           summary: brief,
           defaultTo: reviewer,
+          executionMode: "analysis",
           acceptance: {
             kind: "council-review",
             result_contract: COUNCIL_CONTRACT,
@@ -168,14 +170,19 @@ export class CouncilStore {
     });
   }
 
-  /** Stores the rendered report as an artifact on a note thread of the run. */
+  /**
+   * Stores the rendered report as an artifact on a note thread of the run.
+   * The same markdown again returns the report already stored (`reused`):
+   * repeated `council report` calls do not pile up identical artifacts.
+   */
   saveReport(
     runId: string,
     topic: string,
     markdown: string,
-  ): { thread: Thread; artifact: ArtifactMeta } {
+  ): { thread: Thread; artifact: ArtifactMeta; reused: boolean } {
     const bytes = new TextEncoder().encode(markdown);
     const r = this.orch.inbox.sendThread({
+      idempotencyKey: `council-report:${runId}:${sha256Hex(bytes)}`,
       from: LEADER_AGENT,
       to: LEADER_AGENT,
       subject: `Council report: ${topic}`,
@@ -185,6 +192,6 @@ export class CouncilStore {
       artifacts: [{ name: `council-report-${runId}.md`, mediaType: "text/markdown", bytes }],
       runId,
     });
-    return { thread: r.thread, artifact: r.artifacts[0]! };
+    return { thread: r.thread, artifact: r.artifacts[0]!, reused: r.replayed };
   }
 }

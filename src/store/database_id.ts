@@ -1,7 +1,7 @@
 import type { Db } from "../db/db.ts";
 
 /**
- * This database's random id, made once by migration 004 (at `init`, or on
+ * This database's random id, made once by migration 006 (at `init`, or on
  * the upgrade of an older file). It is part of every attempt branch and
  * worktree name, so two databases on one repository never share one.
  */

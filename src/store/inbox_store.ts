@@ -67,6 +67,17 @@ export interface ThreadChange {
 
 export { sha256Hex };
 
+/** What a worker that lost its lease does (the inbox skill says the same). */
+const _STOP = "stop working on it, and claim it again only if the leader tells you to";
+
+/**
+ * SQL over `m` (a message to an agent) and `t` (its thread): the message is
+ * actionable for its addressee (see fetchMessages).
+ */
+const _ACTIONABLE = `(t.status NOT IN (${
+  FINAL_STATUSES.map((s) => `'${s}'`).join(", ")
+}) OR t.from_agent = m.to_agent)`;
+
 function _toJsonText(value: unknown): string | null {
   return toStoredJson(value, "payload");
 }
@@ -195,19 +206,47 @@ export class InboxStore {
   /**
    * Unread messages addressed to `agent`, oldest first. Advances the
    * agent's read cursor past them unless `peek`.
+   *
+   * Unless `all`, only actionable messages are returned: those in threads
+   * that are still live, and, in finished threads, those to the agent who
+   * started the thread (its outcome is news to the requester). Messages to
+   * the asked agent in a finished thread are not work: they are passed over
+   * (the cursor moves past them) and counted in `hidden`.
    */
   fetchMessages(
     agent: string,
-    options: { limit?: number; peek?: boolean } = {},
-  ): { messages: Message[]; cursor: number; previous_cursor: number } {
+    options: { limit?: number; peek?: boolean; all?: boolean } = {},
+  ): { messages: Message[]; cursor: number; previous_cursor: number; hidden: number } {
     const limit = options.limit ?? 50;
     const run = () => {
       const before = Number(
         this.db.get("SELECT last_message_id FROM read_cursors WHERE agent = ?", agent)
           ?.["last_message_id"] ?? 0,
       );
-      const messages = this.messagesFor(agent, before, limit);
-      const after = messages.length ? messages[messages.length - 1]!.id : before;
+      const messages = this.messagesFor(agent, before, limit, { actionableOnly: !options.all });
+      let after = messages.length ? messages[messages.length - 1]!.id : before;
+      let hidden = 0;
+      if (!options.all) {
+        if (messages.length < limit) {
+          after = Number(
+            this.db.get(
+              "SELECT COALESCE(MAX(id), ?) AS m FROM messages WHERE to_agent = ? AND id > ?",
+              before,
+              agent,
+              before,
+            )?.["m"] ?? before,
+          );
+        }
+        hidden = Number(
+          this.db.get(
+            `SELECT count(*) AS n FROM messages m JOIN threads t ON t.id = m.thread_id
+             WHERE m.to_agent = ? AND m.id > ? AND m.id <= ? AND NOT ${_ACTIONABLE}`,
+            agent,
+            before,
+            after,
+          )?.["n"] ?? 0,
+        );
+      }
       if (!options.peek && after > before) {
         this.db.run(
           `INSERT INTO read_cursors (agent, last_message_id) VALUES (?, ?)
@@ -216,7 +255,7 @@ export class InboxStore {
           after,
         );
       }
-      return { messages, cursor: options.peek ? before : after, previous_cursor: before };
+      return { messages, cursor: options.peek ? before : after, previous_cursor: before, hidden };
     };
     return options.peek ? this.db.read(run) : this.db.write(run);
   }
@@ -225,11 +264,18 @@ export class InboxStore {
    * Messages addressed to `agent` after message id `after`, oldest first,
    * with their thread's subject and status and their artifacts (no cursor change).
    */
-  messagesFor(agent: string, after: number, limit: number): Message[] {
+  messagesFor(
+    agent: string,
+    after: number,
+    limit: number,
+    options: { actionableOnly?: boolean } = {},
+  ): Message[] {
     const messages = this.db.all(
       `SELECT m.*, t.subject AS thread_subject, t.status AS thread_status
        FROM messages m JOIN threads t ON t.id = m.thread_id
-       WHERE m.to_agent = ? AND m.id > ? ORDER BY m.id LIMIT ?`,
+       WHERE m.to_agent = ? AND m.id > ? ${
+        options.actionableOnly ? `AND ${_ACTIONABLE}` : ""
+      } ORDER BY m.id LIMIT ?`,
       agent,
       after,
       limit,
@@ -729,24 +775,32 @@ export class InboxStore {
       lease_epoch: thread.lease_epoch,
       lease_expires_at: thread.lease_expires_at,
     };
+    if (ref.leaseEpoch !== undefined && ref.leaseEpoch > thread.lease_epoch) {
+      // No claim ever had this epoch: a wrong value, not a lost lease.
+      throw new AppError(
+        "INVALID_INPUT",
+        `Lease epoch ${ref.leaseEpoch} of thread ${thread.id} was never issued: the thread's latest epoch is ${thread.lease_epoch}; pass the epoch your claim returned`,
+        details,
+      );
+    }
     if (thread.claimed_by !== ref.agent) {
       throw new AppError(
         "LEASE_LOST",
-        `Agent "${ref.agent}" does not hold thread ${thread.id}: it is claimed by "${thread.claimed_by}"`,
+        `Agent "${ref.agent}" does not hold thread ${thread.id}: it is claimed by "${thread.claimed_by}"; ${_STOP}`,
         details,
       );
     }
     if (ref.leaseEpoch !== undefined && ref.leaseEpoch !== thread.lease_epoch) {
       throw new AppError(
         "LEASE_LOST",
-        `Lease epoch ${ref.leaseEpoch} of thread ${thread.id} is stale: the current epoch is ${thread.lease_epoch}`,
+        `Lease epoch ${ref.leaseEpoch} of thread ${thread.id} is stale: the thread was claimed again since (epoch ${thread.lease_epoch}); ${_STOP}`,
         details,
       );
     }
     if (thread.lease_expires_at === null || thread.lease_expires_at <= now) {
       throw new AppError(
         "LEASE_LOST",
-        `The lease of "${ref.agent}" on thread ${thread.id} expired at ${thread.lease_expires_at}: claim it again`,
+        `The lease of "${ref.agent}" on thread ${thread.id} expired at ${thread.lease_expires_at}; ${_STOP}`,
         details,
       );
     }
@@ -775,7 +829,7 @@ export class InboxStore {
     if (changed !== 1) {
       throw new AppError(
         "LEASE_LOST",
-        `Agent "${ref.agent}" lost the lease on thread ${thread.id}`,
+        `Agent "${ref.agent}" lost the lease on thread ${thread.id}; ${_STOP}`,
         {
           thread_id: thread.id,
           agent: ref.agent,

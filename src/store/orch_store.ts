@@ -1,6 +1,7 @@
 import type { Db, Row } from "../db/db.ts";
 import { AppError } from "../protocol/errors.ts";
 import { appendEvent, eventFromRow, type EventRecord } from "./append_event.ts";
+import { insertNewTaskDeps } from "./orch/insert_new_task_deps.ts";
 import { type Clock, iso, systemClock } from "./clock.ts";
 import { parseStoredJson, toStoredJson } from "./stored_json.ts";
 import { requireText } from "./require_text.ts";
@@ -197,6 +198,10 @@ export class OrchStore {
     summary?: string;
     defaultTo?: string;
     acceptance?: unknown;
+    /** The mode dispatch uses when not given one. */
+    executionMode?: ExecutionMode;
+    /** Tasks of the run it waits for, recorded with it in the same transaction. */
+    dependsOn?: readonly string[];
   }): Task {
     requireText(input.title, "title");
     requireText(input.summary, "summary");
@@ -231,13 +236,14 @@ export class OrchStore {
           ?.["s"],
       );
       this.db.run(
-        `INSERT INTO tasks (run_id, id, title, summary, default_to, acceptance, status, seq, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+        `INSERT INTO tasks (run_id, id, title, summary, default_to, execution_mode, acceptance, status, seq, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
         input.runId,
         input.taskId,
         input.title,
         input.summary ?? "",
         input.defaultTo ?? null,
+        input.executionMode ?? null,
         toStoredJson(input.acceptance, "acceptance criteria"),
         seq,
         now,
@@ -249,6 +255,12 @@ export class OrchStore {
         runId: input.runId,
         taskId: input.taskId,
         payload: { title: input.title },
+      });
+      insertNewTaskDeps(this.db, {
+        runId: input.runId,
+        taskId: input.taskId,
+        dependsOn: input.dependsOn ?? [],
+        now,
       });
       return this.getTask(input.runId, input.taskId);
     });
@@ -285,6 +297,7 @@ export class OrchStore {
       title: String(r["title"]),
       summary: String(r["summary"]),
       default_to: (r["default_to"] as string | null) ?? null,
+      execution_mode: (r["execution_mode"] as ExecutionMode | null) ?? null,
       acceptance: _json(r["acceptance"]),
       status: isReady(stored, depStatuses) ? "ready" : stored,
       depends_on: dependsOn,
@@ -1018,7 +1031,7 @@ export class OrchStore {
        )
        SELECT json_object(
          'run_id', k.run_id, 'id', k.id, 'title', k.title, 'summary', k.summary,
-         'default_to', k.default_to, 'acceptance',
+         'default_to', k.default_to, 'execution_mode', k.execution_mode, 'acceptance',
          CASE WHEN json_valid(k.acceptance) THEN json(k.acceptance) END,
          'status', CASE WHEN k.status = 'pending' AND COALESCE(dj.waiting, 0) = 0
            THEN 'ready' ELSE k.status END,

@@ -49,6 +49,8 @@ export interface Task {
   title: string;
   summary: string;
   default_to: string | null;
+  /** The mode the task was planned with; dispatch uses it when not given one. */
+  execution_mode: ExecutionMode | null;
   acceptance: unknown;
   status: TaskStatus;
   depends_on: string[];

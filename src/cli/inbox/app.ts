@@ -1,10 +1,16 @@
 import { buildApplication, buildCommand, buildRouteMap } from "@stricli/core";
 import { THREAD_KINDS, THREAD_STATUSES, UPDATE_STATUSES } from "../../store/inbox_types.ts";
 import type { CliContext } from "../context.ts";
-import { bodyFileFlag, bodyFlag, payloadJsonFlag, timeoutSecondsFlag } from "../flags.ts";
+import {
+  bodyFileFlag,
+  bodyFlag,
+  payloadJsonFlag,
+  requireTokensFlag,
+  timeoutSecondsFlag,
+} from "../flags.ts";
 import { CLI_TEXT } from "../cli_text.ts";
 import { VERSION } from "../../version.ts";
-import { agentParser, choiceParser, intParser, textParser } from "../parsers.ts";
+import { agentParser, choiceParser, idParser, intParser, textParser } from "../parsers.ts";
 
 /**
  * The whole `inbox` command surface. Global flags `--db PATH` and `--json`
@@ -43,13 +49,7 @@ const timeoutSeconds = timeoutSecondsFlag;
 const init = buildCommand({
   loader: async () => (await impl()).init,
   parameters: {
-    flags: {
-      requireTokens: {
-        kind: "boolean",
-        brief: "Strict mode: every write needs a capability token (prints the leader token once)",
-        optional: true,
-      },
-    },
+    flags: { requireTokens: requireTokensFlag },
   },
   docs: { brief: "Create the database (or upgrade it) and apply migrations" },
 });
@@ -94,9 +94,17 @@ const fetch = buildCommand({
         optional: true,
       },
       peek: { kind: "boolean", brief: "Do not advance the read cursor", optional: true },
+      all: {
+        kind: "boolean",
+        brief: "Also messages to you in threads already finished (default: only actionable ones)",
+        optional: true,
+      },
     },
   },
-  docs: { brief: "Unread messages addressed to the agent (advances its cursor)" },
+  docs: {
+    brief:
+      "Unread messages addressed to the agent in live threads, or results of threads it started (advances its cursor)",
+  },
 });
 
 const claim = buildCommand({
@@ -258,6 +266,45 @@ const waitReply = buildCommand({
   docs: { brief: "Block until someone replies in the thread (keeps your lease alive)" },
 });
 
+const search = buildCommand({
+  loader: async () => (await import("./search_impl.ts")).search,
+  parameters: {
+    positional: {
+      kind: "array",
+      parameter: {
+        brief: 'Words and "quoted phrases", all must match; word* = prefix',
+        parse: textParser,
+        placeholder: "words",
+      },
+      minimum: 1,
+    },
+    flags: {
+      agent: { ...agent, optional: true, brief: "Only threads this agent sent, received or holds" },
+      run: {
+        kind: "parsed",
+        parse: idParser,
+        brief: "Only threads of this orch run",
+        optional: true,
+      },
+      limit: {
+        kind: "parsed",
+        parse: intParser(1, 1000),
+        brief: "At most N hits (default 20)",
+        optional: true,
+      },
+    },
+  },
+  docs: { brief: "Full-text search of thread subjects and message bodies, best first" },
+});
+
+const mcp = buildCommand({
+  loader: async () => (await import("../mcp/commands.ts")).inboxMcp,
+  parameters: {
+    flags: { agent: { ...agent, optional: true, brief: "Default agent for every tool call" } },
+  },
+  docs: { brief: "Serve the worker commands as MCP tools over stdio (for MCP hosts)" },
+});
+
 const artifactGet = buildCommand({
   loader: async () => (await impl()).artifactGet,
   parameters: {
@@ -295,6 +342,8 @@ const routes = buildRouteMap({
     show,
     watch,
     "wait-reply": waitReply,
+    search,
+    mcp,
     artifact: buildRouteMap({
       routes: { get: artifactGet },
       docs: { brief: "Artifacts stored with messages" },

@@ -1,6 +1,4 @@
 import { waitUntil } from "../../db/wait_until.ts";
-import { LATEST_SCHEMA_VERSION } from "../../db/migrations.ts";
-import { schemaVersion } from "../../db/open_db.ts";
 import { COUNCIL_CONTRACT } from "../../protocol/contracts.ts";
 import { AppError } from "../../protocol/errors.ts";
 import { InboxStore } from "../../store/inbox_store.ts";
@@ -12,8 +10,6 @@ import type {
   UpdateStatus,
 } from "../../store/inbox_types.ts";
 import type { Access } from "../../store/access/authorize.ts";
-import { requiresTokens } from "../../store/access/access_mode.ts";
-import { requireTokens } from "../../store/access/require_tokens.ts";
 import { checkAccess } from "../access.ts";
 import type { CliContext } from "../context.ts";
 import { parseJsonObject, readArtifacts, readBody } from "../input.ts";
@@ -35,31 +31,7 @@ interface BodyFlags {
   bodyFile?: string;
 }
 
-export function init(this: CliContext, flags: { requireTokens?: boolean } = {}): Promise<void> {
-  return respond(this, () => {
-    const db = this.openDb({ init: true });
-    const version = schemaVersion(db);
-    // Shown here once; only its hash is kept.
-    const leaderToken = flags.requireTokens ? requireTokens(db, this.clock) : null;
-    const strict = requiresTokens(db);
-    return {
-      json: {
-        db: db.path,
-        schema_version: version,
-        latest_schema_version: LATEST_SCHEMA_VERSION,
-        require_tokens: strict,
-        ...(leaderToken !== null ? { leader_token: leaderToken } : {}),
-      },
-      text: `Initialised ${db.path} (schema version ${version}${
-        strict ? ", tokens required" : ""
-      })${
-        leaderToken !== null
-          ? `\nLeader token (shown once; set ORCH_TOKEN to it for orch): ${leaderToken}`
-          : ""
-      }`,
-    };
-  });
-}
+export { init } from "../init_db.ts";
 
 export function send(
   this: CliContext,
@@ -98,24 +70,30 @@ export function send(
 
 export function fetch(
   this: CliContext,
-  flags: { agent: string; limit?: number; peek?: boolean },
+  flags: { agent: string; limit?: number; peek?: boolean; all?: boolean },
 ): Promise<void> {
   return respond(this, () => {
     const store = flags.peek ? _store(this) : _store(this, { kind: "agent", agent: flags.agent });
     const r = store.fetchMessages(flags.agent, {
       ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
       peek: flags.peek ?? false,
+      all: flags.all ?? false,
     });
+    const hidden = r.hidden
+      ? `\n(${r.hidden} message(s) in threads already finished not shown: --all shows them)`
+      : "";
     return {
       json: {
         agent: flags.agent,
         messages: r.messages,
         cursor: r.cursor,
         peek: flags.peek ?? false,
+        all: flags.all ?? false,
+        hidden: r.hidden,
       },
-      text: r.messages.length
+      text: (r.messages.length
         ? r.messages.map(messageBlock).join("\n")
-        : `No unread messages for ${flags.agent}`,
+        : `No unread messages for ${flags.agent}`) + hidden,
     };
   });
 }
@@ -468,7 +446,7 @@ export function artifactGet(
       };
     }
     if (!this.global.json) {
-      await Deno.stdout.write(content);
+      this.process.stdout.writeBytes(content);
       return { json: {}, text: "" };
     }
     return {

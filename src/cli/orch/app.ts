@@ -4,8 +4,17 @@ import { GRAPH_FORMATS } from "../../board/graph_text.ts";
 import { CLI_TEXT } from "../cli_text.ts";
 import { VERSION } from "../../version.ts";
 import type { CliContext } from "../context.ts";
-import { bodyFileFlag, bodyFlag, timeoutSecondsFlag } from "../flags.ts";
-import { agentParser, choiceParser, idParser, intParser, textParser } from "../parsers.ts";
+import { bodyFileFlag, bodyFlag, requireTokensFlag, timeoutSecondsFlag } from "../flags.ts";
+import {
+  agentParser,
+  choiceParser,
+  idListParser,
+  idParser,
+  intParser,
+  ratioParser,
+  textListParser,
+  textParser,
+} from "../parsers.ts";
 
 /**
  * The whole `orch` command surface (the leader side). Global flags `--db
@@ -48,6 +57,19 @@ const runHooks = {
   optional: true,
 } as const;
 
+const executionMode = {
+  kind: "parsed",
+  parse: choiceParser(EXECUTION_MODES),
+  brief: "analysis (thread only) | code (fresh git worktree); default: the task's own mode",
+  optional: true,
+} as const;
+
+const init = buildCommand({
+  loader: async () => (await impl()).init,
+  parameters: { flags: { requireTokens: requireTokensFlag } },
+  docs: { brief: "Create the database (or upgrade it) and apply migrations, as inbox init" },
+});
+
 const runInit = buildCommand({
   loader: async () => (await impl()).runInit,
   parameters: {
@@ -75,6 +97,17 @@ const taskAdd = buildCommand({
       title: { kind: "parsed", parse: textParser, brief: "Short title" },
       summary: { kind: "parsed", parse: String, brief: "What to do", optional: true },
       defaultTo: { ...to, brief: "Worker that gets it when dispatch has no --to" },
+      dependsOn: {
+        kind: "parsed",
+        parse: idListParser,
+        brief: "Comma-separated tasks it waits for (added with it, in one step)",
+        optional: true,
+      },
+      executionMode: {
+        ...executionMode,
+        optional: true,
+        brief: "analysis | code: the mode dispatch uses when not given one",
+      },
       acceptanceJson: {
         kind: "parsed",
         parse: String,
@@ -106,11 +139,7 @@ const dispatch = buildCommand({
     flags: {
       run,
       task,
-      executionMode: {
-        kind: "parsed",
-        parse: choiceParser(EXECUTION_MODES),
-        brief: "analysis (thread only) | code (fresh git worktree)",
-      },
+      executionMode,
       to,
       body,
       bodyFile,
@@ -291,7 +320,16 @@ const merge = buildCommand({
 
 const status = buildCommand({
   loader: async () => (await impl()).status,
-  parameters: { flags: { run } },
+  parameters: {
+    flags: {
+      run,
+      full: {
+        kind: "boolean",
+        brief: "Show each task's latest message in full (text view; --json always has it)",
+        optional: true,
+      },
+    },
+  },
   docs: { brief: "Reconcile, then the full run view: tasks, latest attempts and messages" },
 });
 
@@ -335,7 +373,13 @@ const brief = buildCommand({
       dispatchJson: {
         kind: "parsed",
         parse: textParser,
-        brief: "Saved output of dispatch --json (- for stdin)",
+        brief: "Saved output of dispatch, retry, reassign or council start --json (- for stdin)",
+      },
+      agent: {
+        kind: "parsed",
+        parse: agentParser,
+        brief: "The reviewer to brief, from council start output with several",
+        optional: true,
       },
       inboxCmd: {
         kind: "parsed",
@@ -345,7 +389,7 @@ const brief = buildCommand({
       },
     },
   },
-  docs: { brief: "Render the worker brief for a saved dispatch" },
+  docs: { brief: "Render the worker brief for a saved dispatch (or a council reviewer)" },
 });
 
 const councilStart = buildCommand({
@@ -362,7 +406,10 @@ const councilStart = buildCommand({
         brief: "Comma-separated reviewer agents (default reviewer-1,reviewer-2,reviewer-3)",
         optional: true,
       },
-      repoPath,
+      repoPath: {
+        ...repoPath,
+        brief: "The repository the reviewers read, named in their brief (read only; no worktree)",
+      },
     },
   },
   docs: { brief: "Create (or reuse) a run and dispatch one review task per reviewer" },
@@ -374,9 +421,16 @@ const councilWait = buildCommand({
   docs: { brief: "Block until every reviewer is done or failed" },
 });
 
+const threshold = {
+  kind: "parsed",
+  parse: ratioParser,
+  brief: "Title similarity needed to group two recommendations, 0 to 1 (default 0.5)",
+  optional: true,
+} as const;
+
 const councilTally = buildCommand({
   loader: async () => (await council()).tally,
-  parameters: { flags: { run } },
+  parameters: { flags: { run, threshold } },
   docs: { brief: "Group recommendations into consensus, majority and minority" },
 });
 
@@ -391,13 +445,67 @@ const councilReport = buildCommand({
         brief: "Also write the markdown here",
         optional: true,
       },
+      threshold,
     },
   },
-  docs: { brief: "Write the markdown report (stored as an artifact too)" },
+  docs: {
+    brief:
+      "Write the markdown report (stored as an artifact; the same report again is not stored twice)",
+  },
+});
+
+const councilMerge = buildCommand({
+  loader: async () => (await council()).merge,
+  parameters: {
+    flags: {
+      run,
+      keys: {
+        kind: "parsed",
+        parse: textListParser,
+        brief: "Comma-separated keys of the groups that are one idea (from council tally)",
+      },
+      threshold: { ...threshold, brief: "Check the keys against the tally at this threshold" },
+    },
+  },
+  docs: { brief: "Record that groups are one idea; every later tally and report merges them" },
+});
+
+const councilSplit = buildCommand({
+  loader: async () => (await council()).split,
+  parameters: {
+    flags: {
+      run,
+      key: {
+        kind: "parsed",
+        parse: textParser,
+        brief: "Key of the group to split (from council tally)",
+      },
+      threshold: { ...threshold, brief: "Check the key against the tally at this threshold" },
+    },
+  },
+  docs: { brief: "Record that a group is several ideas: later tallies split it, one per reviewer" },
+});
+
+const councilAdjustments = buildCommand({
+  loader: async () => (await council()).adjustments,
+  parameters: {
+    flags: {
+      run,
+      clear: { kind: "boolean", brief: "Remove every recorded merge and split", optional: true },
+    },
+  },
+  docs: { brief: "List (or clear) the leader's recorded merges and splits" },
+});
+
+const mcp = buildCommand({
+  loader: async () => (await import("../mcp/commands.ts")).orchMcp,
+  parameters: {},
+  docs: { brief: "Serve the leader commands as MCP tools over stdio (for MCP hosts)" },
 });
 
 const routes = buildRouteMap({
   routes: {
+    init,
     run: buildRouteMap({
       routes: { init: runInit, show: runShow },
       docs: { brief: "Runs" },
@@ -420,14 +528,18 @@ const routes = buildRouteMap({
     graph,
     board,
     brief,
+    mcp,
     council: buildRouteMap({
       routes: {
         start: councilStart,
         wait: councilWait,
         tally: councilTally,
+        merge: councilMerge,
+        split: councilSplit,
+        adjustments: councilAdjustments,
         report: councilReport,
       },
-      docs: { brief: "Three-reviewer council: start, wait, tally, report" },
+      docs: { brief: "Three-reviewer council: start, wait, tally, merge/split, report" },
     }),
   },
   docs: {

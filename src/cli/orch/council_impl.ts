@@ -1,7 +1,11 @@
 import { resolve } from "node:path";
 import { renderCouncilReport } from "../../council/report.ts";
 import { tallyRecommendations } from "../../council/tally.ts";
-import type { Recommendation, Tally } from "../../council/types.ts";
+import type { CouncilAdjustment, Recommendation, Tally } from "../../council/types.ts";
+import {
+  councilAdjustments,
+  recordCouncilAdjustment,
+} from "../../store/council/council_adjustments.ts";
 import { waitUntil } from "../../db/wait_until.ts";
 import { AppError } from "../../protocol/errors.ts";
 import {
@@ -119,9 +123,16 @@ export function wait(
 }
 
 /** The council's reviewers and their tally (the board shows it too). */
-export function councilTally(council: CouncilStore, runId: string) {
+export function councilTally(
+  council: CouncilStore,
+  runId: string,
+  options: { threshold?: number | undefined; adjustments?: CouncilAdjustment[] } = {},
+) {
   const r = council.reviewers(runId);
+  const adjustments = options.adjustments ?? councilAdjustments(council.orch.db, runId);
   const tally = tallyRecommendations({
+    ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
+    adjustments,
     reviewers: r.reviewers.map((x) => {
       const result = x.result as { recommendations?: Recommendation[] } | null;
       return {
@@ -140,18 +151,31 @@ export function councilTally(council: CouncilStore, runId: string) {
 function _tallyText(t: Tally): string {
   const section = (name: string, groups: Tally["consensus"]) =>
     `${name} (${groups.length})` +
-    groups.map((g) => `\n  - ${g.title} [${g.reviewers.join(", ")}]`).join("");
+    groups.map((g) =>
+      `\n  - ${g.id} ${g.title} [${g.reviewers.join(", ")}] key ${g.key}${
+        g.key_source === "generated" ? " (generated)" : ""
+      }${g.leader_note ? `; ${g.leader_note}` : ""}`
+    ).join("");
+  const adjustments = t.adjustments.map((a) =>
+    `  - ${a.op === "merge" ? `merge ${a.keys.join(", ")}` : `split ${a.key}`}${
+      a.applied ? "" : " (not applied: no such groups)"
+    }`
+  );
   return [
-    `Counted ${t.reviewers_counted} of ${t.reviewers_total} reviewers`,
+    `Counted ${t.reviewers_counted} of ${t.reviewers_total} reviewers (similarity threshold ${t.threshold.similarity})`,
     section("Consensus", t.consensus),
     section("Majority", t.majority),
     section("Minority", t.minority),
+    ...(adjustments.length ? ["Leader adjustments", ...adjustments] : []),
   ].join("\n");
 }
 
-export function tally(this: CliContext, flags: { run: string }): Promise<void> {
+export function tally(
+  this: CliContext,
+  flags: { run: string; threshold?: number },
+): Promise<void> {
   return respond(this, () => {
-    const r = councilTally(_council(this), flags.run);
+    const r = councilTally(_council(this), flags.run, { threshold: flags.threshold });
     return {
       json: {
         run_id: flags.run,
@@ -185,10 +209,13 @@ export function councilMarkdown(runId: string, r: ReturnType<typeof councilTally
   });
 }
 
-export function report(this: CliContext, flags: { run: string; out?: string }): Promise<void> {
+export function report(
+  this: CliContext,
+  flags: { run: string; out?: string; threshold?: number },
+): Promise<void> {
   return respond(this, async () => {
     const council = _council(this);
-    const r = councilTally(council, flags.run);
+    const r = councilTally(council, flags.run, { threshold: flags.threshold });
     const markdown = councilMarkdown(flags.run, r);
     if (flags.out !== undefined) await Deno.writeTextFile(flags.out, markdown);
     const saved = council.saveReport(flags.run, r.topic, markdown);
@@ -202,12 +229,96 @@ export function report(this: CliContext, flags: { run: string; out?: string }): 
           size: saved.artifact.size,
           sha256: saved.artifact.sha256,
           out: flags.out ?? null,
+          reused: saved.reused,
         },
         tally: r.tally,
       },
       text: flags.out !== undefined
-        ? `Wrote ${flags.out} (artifact ${saved.artifact.id})`
+        ? `Wrote ${flags.out} (artifact ${saved.artifact.id}${
+          saved.reused ? ", the same report as before" : ""
+        })`
         : markdown,
     };
+  });
+}
+
+function _adjustmentsReply(runId: string, adjustments: CouncilAdjustment[]) {
+  return {
+    json: { run_id: runId, adjustments },
+    text: adjustments.length
+      ? `Leader adjustments of council ${runId}:\n` +
+        adjustments.map((a, i) =>
+          `  ${i + 1}. ${a.op === "merge" ? `merge ${a.keys.join(", ")}` : `split ${a.key}`}`
+        ).join("\n")
+      : `Council ${runId} has no leader adjustments`,
+  };
+}
+
+/** Refuses keys that name no group of the current tally, listing the keys there are. */
+function _requireKeys(t: Tally, keys: readonly string[]): void {
+  const all = [...t.consensus, ...t.majority, ...t.minority].map((g) => g.key);
+  const missing = keys.filter((k) => !all.includes(k));
+  if (missing.length) {
+    throw new AppError(
+      "INVALID_INPUT",
+      `No group has the key ${missing.map((k) => `"${k}"`).join(", ")}: the groups' keys are ${
+        all.join(", ") || "(none)"
+      }`,
+      { missing, keys: all },
+    );
+  }
+}
+
+export function merge(
+  this: CliContext,
+  flags: { run: string; keys: string[]; threshold?: number },
+): Promise<void> {
+  return respond(this, () => {
+    const keys = [...new Set(flags.keys)];
+    if (keys.length < 2) {
+      throw new AppError("USAGE", "--keys needs at least two different group keys to merge");
+    }
+    const council = _council(this);
+    _requireKeys(councilTally(council, flags.run, { threshold: flags.threshold }).tally, keys);
+    const all = recordCouncilAdjustment(
+      council.orch.db,
+      flags.run,
+      { op: "merge", keys },
+      this.clock,
+    );
+    return _adjustmentsReply(flags.run, all);
+  });
+}
+
+export function split(
+  this: CliContext,
+  flags: { run: string; key: string; threshold?: number },
+): Promise<void> {
+  return respond(this, () => {
+    const council = _council(this);
+    _requireKeys(councilTally(council, flags.run, { threshold: flags.threshold }).tally, [
+      flags.key,
+    ]);
+    const all = recordCouncilAdjustment(
+      council.orch.db,
+      flags.run,
+      { op: "split", key: flags.key },
+      this.clock,
+    );
+    return _adjustmentsReply(flags.run, all);
+  });
+}
+
+export function adjustments(
+  this: CliContext,
+  flags: { run: string; clear?: boolean },
+): Promise<void> {
+  return respond(this, () => {
+    const council = _council(this);
+    council.reviewers(flags.run); // not found / not a council
+    const all = flags.clear
+      ? recordCouncilAdjustment(council.orch.db, flags.run, undefined, this.clock)
+      : councilAdjustments(council.orch.db, flags.run);
+    return _adjustmentsReply(flags.run, all);
   });
 }

@@ -8,8 +8,11 @@ import { issueThreadToken } from "../../store/access/issue_thread_token.ts";
 import { checkAccess } from "../access.ts";
 import type { CliContext } from "../context.ts";
 import { MAX_DISPATCH_JSON_BYTES, parseJsonObject, readBody, readTextFile } from "../input.ts";
-import { table } from "../render.ts";
+import { messageBlock, table } from "../render.ts";
+import type { ThreadLease } from "../../store/orch/run_thread_leases.ts";
 import { type Reply, respond } from "../respond.ts";
+
+export { init } from "../init_db.ts";
 
 /** The orch store, without git: enough for every command that makes no worktree. */
 export function orchStore(ctx: CliContext): OrchStore {
@@ -138,6 +141,8 @@ export function taskAdd(
     title: string;
     summary?: string;
     defaultTo?: string;
+    dependsOn?: string[];
+    executionMode?: ExecutionMode;
     acceptanceJson?: string;
   },
 ): Promise<void> {
@@ -149,11 +154,15 @@ export function taskAdd(
       title: flags.title,
       ...(flags.summary !== undefined ? { summary: flags.summary } : {}),
       ...(flags.defaultTo !== undefined ? { defaultTo: flags.defaultTo } : {}),
+      ...(flags.executionMode !== undefined ? { executionMode: flags.executionMode } : {}),
+      ...(flags.dependsOn !== undefined ? { dependsOn: flags.dependsOn } : {}),
       ...(acceptance !== undefined ? { acceptance } : {}),
     });
+    const deps = task.depends_on.length ? `, depends on ${task.depends_on.join(", ")}` : "";
+    const mode = task.execution_mode ? `, ${task.execution_mode} mode` : "";
     return {
       json: { task },
-      text: `Added task ${task.run_id}/${task.id} [${task.status}]: ${task.title}`,
+      text: `Added task ${task.run_id}/${task.id} [${task.status}]: ${task.title}${deps}${mode}`,
     };
   });
 }
@@ -174,7 +183,9 @@ export function depAdd(
         dep: { run_id: flags.run, task_id: flags.task, depends_on: flags.dependsOn },
         created: r.created,
       },
-      text: `${r.created ? "Added" : "Already had"} dependency ${flags.task} -> ${flags.dependsOn}`,
+      text: `${
+        r.created ? "Recorded" : "Already recorded"
+      }: ${flags.task} depends on ${flags.dependsOn}`,
     };
   });
 }
@@ -183,10 +194,32 @@ export function ready(this: CliContext, flags: { run: string }): Promise<void> {
   return respond(this, async () => {
     const store = await reconciledStore(this, flags.run);
     const tasks = store.readyTasks(flags.run);
-    return {
-      json: { run_id: flags.run, tasks },
-      text: tasks.length ? _taskRows(tasks) : `No task of run ${flags.run} is ready`,
-    };
+    if (tasks.length) {
+      return { json: { run_id: flags.run, tasks, waiting: [] }, text: _taskRows(tasks) };
+    }
+    // Nothing ready: say why, from the whole task list (only on this path, so `ready` stays cheap).
+    const all = store.listTasks(flags.run);
+    const statusOf = new Map(all.map((t) => [t.id, t.status]));
+    const waiting = all.filter((t) => t.status === "pending").map((t) => ({
+      task_id: t.id,
+      waiting_on: t.depends_on.filter((d) => statusOf.get(d) !== "done")
+        .map((d) => ({ task_id: d, status: statusOf.get(d) ?? "pending" })),
+    }));
+    const others = Object.entries(
+      all.reduce<Record<string, number>>((c, t) => {
+        if (t.status !== "pending") c[t.status] = (c[t.status] ?? 0) + 1;
+        return c;
+      }, {}),
+    ).map(([k, v]) => `${k}=${v}`).join(" ");
+    const lines = waiting.map((w) =>
+      `  ${w.task_id} waits for ${w.waiting_on.map((d) => `${d.task_id} (${d.status})`).join(", ")}`
+    );
+    const text = all.length === 0
+      ? `No task of run ${flags.run} is ready: the run has no tasks`
+      : `No task of run ${flags.run} is ready:` +
+        (lines.length ? "\n" + lines.join("\n") : " no task is pending") +
+        (others ? `\n  other tasks: ${others}` : "");
+    return { json: { run_id: flags.run, tasks, waiting }, text };
   });
 }
 
@@ -195,7 +228,7 @@ export function dispatch(
   flags: BodyFlags & {
     run: string;
     task: string;
-    executionMode: ExecutionMode;
+    executionMode?: ExecutionMode;
     to?: string;
     repoPath?: string;
     workspaceRoot?: string;
@@ -206,26 +239,33 @@ export function dispatch(
 ): Promise<void> {
   return respond(this, async () => {
     const body = await readBody(this, flags);
-    if (
-      flags.executionMode === "analysis" && (flags.baseRef ?? flags.workspaceRoot) !== undefined
-    ) {
+    const mode = flags.executionMode ??
+      orchStore(this).getTask(flags.run, flags.task).execution_mode;
+    if (mode === null) {
+      throw new AppError(
+        "USAGE",
+        `Task "${flags.task}" has no execution mode: pass --execution-mode analysis|code (or give it one with task add --execution-mode)`,
+        { run_id: flags.run, task_id: flags.task },
+      );
+    }
+    if (mode === "analysis" && (flags.baseRef ?? flags.workspaceRoot) !== undefined) {
       throw new AppError(
         "USAGE",
         "--base-ref and --workspace-root apply to --execution-mode code only",
       );
     }
-    if (flags.executionMode === "analysis" && flags.runHooks) {
+    if (mode === "analysis" && flags.runHooks) {
       throw new AppError("USAGE", "--run-hooks applies to --execution-mode code only");
     }
     // Git also for an analysis task when a finished code dependency must be verified first.
     const plain = orchStore(this);
-    const store = flags.executionMode === "code" || plain.needsGit(flags.run)
+    const store = mode === "code" || plain.needsGit(flags.run)
       ? await gitOrchStore(this, flags.runHooks ?? false)
       : plain;
     const r = store.dispatch({
       runId: flags.run,
       taskId: flags.task,
-      mode: flags.executionMode,
+      mode,
       ...(flags.to !== undefined ? { to: flags.to } : {}),
       ...(body !== undefined ? { body } : {}),
       ...(flags.repoPath !== undefined ? { repoPath: flags.repoPath } : {}),
@@ -471,24 +511,81 @@ export function cleanup(
 }
 
 /** The status table a person reads. */
-export function statusText(r: ReturnType<OrchStore["status"]>): string {
+/** A duration for people: "45s", "12m05s", "3h07m", "2d04h". */
+export function humanDuration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const pad = (n: number) => String(n).padStart(2, "0");
+  if (s < 3600) return `${Math.floor(s / 60)}m${pad(s % 60)}s`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h${pad(Math.floor(s / 60) % 60)}m`;
+  return `${Math.floor(s / 86400)}d${pad(Math.floor(s / 3600) % 24)}h`;
+}
+
+const _LIVE_STATUSES: readonly string[] = ["dispatched", "in_progress", "blocked", "verifying"];
+
+/**
+ * The human `status` view: one row per task with the current holder of its
+ * thread (after a takeover, not the attempt's first worker), progress, lease
+ * left, age (time since the task's latest activity) and the first line of
+ * its latest message; with `full`, every latest message in full below.
+ */
+export function statusText(
+  r: ReturnType<OrchStore["status"]>,
+  leases: Map<number, ThreadLease>,
+  options: { now: Date; full?: boolean },
+): string {
+  const now = options.now.getTime();
   const counts = Object.entries(r.counts).filter(([k, v]) => k !== "total" && v > 0)
     .map(([k, v]) => `${k}=${v}`).join(" ");
   const rows = r.tasks.map((t) => {
     const a = t.latest_attempt;
     const m = t.latest_message;
+    const lease = a ? leases.get(a.thread_id) : undefined;
+    const live = _LIVE_STATUSES.includes(t.status);
+    let leaseLeft: string | null = null;
+    if (live && lease?.lease_expires_at) {
+      const left = Date.parse(lease.lease_expires_at) - now;
+      leaseLeft = left > 0 ? humanDuration(left) : `expired ${humanDuration(-left)} ago`;
+    }
+    const last = Math.max(Date.parse(t.updated_at), m ? Date.parse(m.ts) : 0);
     return [
       t.id,
       t.status + (a?.stale ? " (stale)" : "") +
       (a?.result?.status === "needs_attention" ? ` (${a.result.reason})` : ""),
+      live ? lease?.claimed_by ?? null : null,
+      lease?.progress !== null && lease?.progress !== undefined ? `${lease.progress}%` : null,
+      leaseLeft,
+      humanDuration(now - last),
       a ? `#${a.n} ${a.assigned_to}` : null,
-      a?.execution_mode ?? null,
+      a?.execution_mode ?? t.execution_mode,
       _commitsCell(a),
       m ? `${m.type}: ${m.body.split("\n")[0]!.slice(0, 50)}` : null,
     ];
   });
-  return `run ${r.run.id} [${r.run.status}] ${r.run.goal} (${counts || "no tasks"})\n` +
-    table(["TASK", "STATUS", "ATTEMPT", "MODE", "COMMITS", "LATEST MESSAGE"], rows);
+  let text = `run ${r.run.id} [${r.run.status}] ${r.run.goal} (${counts || "no tasks"})\n` +
+    table(
+      [
+        "TASK",
+        "STATUS",
+        "HOLDER",
+        "PROGRESS",
+        "LEASE LEFT",
+        "AGE",
+        "ATTEMPT",
+        "MODE",
+        "COMMITS",
+        "LATEST MESSAGE",
+      ],
+      rows,
+    );
+  if (options.full) {
+    for (const t of r.tasks) {
+      if (t.latest_message) text += `\n\n${t.id}: ${messageBlock(t.latest_message)}`;
+    }
+  } else if (r.tasks.some((t) => t.latest_message?.body.includes("\n"))) {
+    text += "\n(latest messages cut to their first line: --full shows them whole)";
+  }
+  return text;
 }
 
 /** Code attempts: commits ahead of the start (as verified) and the merge state. */
@@ -498,7 +595,7 @@ function _commitsCell(a: TaskView["latest_attempt"]): string | null {
   return a.merge ? `${n}, ${a.merge.status.replace(/_/g, " ")}` : `${n}, not merged`;
 }
 
-export function status(this: CliContext, flags: { run: string }): Promise<void> {
+export function status(this: CliContext, flags: { run: string; full?: boolean }): Promise<void> {
   return respond(this, async () => {
     const store = await reconciledStore(this, flags.run);
     const strict = requiresTokens(this.openDb());
@@ -511,23 +608,78 @@ export function status(this: CliContext, flags: { run: string }): Promise<void> 
         text: "",
       };
     }
-    return { json: {}, text: statusText(store.status(flags.run)) + _strictLine(strict) };
+    const { runThreadLeases } = await import("../../store/orch/run_thread_leases.ts");
+    const db = this.openDb();
+    const view = db.read(() => ({
+      status: store.status(flags.run),
+      leases: runThreadLeases(db, flags.run),
+    }));
+    return {
+      json: {},
+      text: statusText(view.status, view.leases, {
+        now: this.clock.now(),
+        full: flags.full ?? false,
+      }) + _strictLine(strict),
+    };
   });
 }
 
 export function brief(
   this: CliContext,
-  flags: { dispatchJson: string; inboxCmd?: string },
+  flags: { dispatchJson: string; inboxCmd?: string; agent?: string },
 ): Promise<void> {
   return respond(this, async () => {
+    if (!this.global.db) {
+      throw new AppError("USAGE", "Missing --db: the brief tells the worker which database to use");
+    }
+    // The brief sends a worker to this database: it must exist and be ours
+    // (a wrong working directory would otherwise write a dead path into it).
+    const store = orchStore(this);
     const text = await readTextFile(
       this,
       flags.dispatchJson,
       "--dispatch-json",
       MAX_DISPATCH_JSON_BYTES,
     );
-    const { renderBrief } = await import("./render_brief.ts");
-    const rendered = await renderBrief(text, {
+    const { parseBriefSource, renderBrief } = await import("./render_brief.ts");
+    const source = await parseBriefSource(text);
+    let input;
+    if (source.kind === "dispatch") {
+      input = source.input;
+      if (flags.agent !== undefined && flags.agent !== input.attempt.assigned_to) {
+        throw new AppError(
+          "INVALID_INPUT",
+          `The dispatch in --dispatch-json is for "${input.attempt.assigned_to}", not "${flags.agent}"`,
+          { agent: input.attempt.assigned_to },
+        );
+      }
+    } else {
+      // council start: one attempt per reviewer; the task and its message come from the database.
+      const agents = source.attempts.map((a) => a.assigned_to);
+      const attempt = flags.agent !== undefined
+        ? source.attempts.find((a) => a.assigned_to === flags.agent)
+        : source.attempts.length === 1
+        ? source.attempts[0]
+        : undefined;
+      if (!attempt) {
+        throw new AppError(
+          "USAGE",
+          flags.agent !== undefined
+            ? `No reviewer "${flags.agent}" in the council start output: it has ${
+              agents.join(", ")
+            }`
+            : `The council start output has ${agents.length} reviewers: pick one with --agent (${
+              agents.join(", ")
+            })`,
+          { agents },
+        );
+      }
+      const task = store.getTask(attempt.run_id, attempt.task_id);
+      const first = store.inbox.showThread(attempt.thread_id).messages[0];
+      const token = source.tokens.find((t) => t.reviewer === attempt.assigned_to)?.token;
+      input = { attempt, task, body: first?.body ?? "", token };
+    }
+    const rendered = renderBrief(input, {
       db: this.global.db,
       inboxCmd: flags.inboxCmd ?? "inbox",
     });

@@ -6,23 +6,48 @@ import { AppError } from "../../protocol/errors.ts";
 import { jsonDepth, MAX_JSON_DEPTH } from "../../protocol/json_bounds.ts";
 import { shQuote } from "../sh_quote.ts";
 
+/** The attempt fields the brief uses (from `dispatch` or `council start` output). */
+export interface BriefAttempt {
+  id: number;
+  run_id: string;
+  task_id: string;
+  n: number;
+  assigned_to: string;
+  thread_id: number;
+  execution_mode: "analysis" | "code";
+  worktree_path?: string | null | undefined;
+  branch_name?: string | null | undefined;
+  base_ref?: string | null | undefined;
+  base_commit?: string | null | undefined;
+}
+
+/** Everything a brief is rendered from. */
+export interface BriefInput {
+  attempt: BriefAttempt;
+  task: { title: string; summary: string; acceptance?: unknown };
+  /** The task message's body (what the worker is asked to do). */
+  body: string;
+  /** Strict mode: the worker's capability token. */
+  token?: string | undefined;
+}
+
+/** What `--dispatch-json` held: one dispatch, or a council start with an attempt per reviewer. */
+export type BriefSource =
+  | { kind: "dispatch"; input: BriefInput }
+  | {
+    kind: "council";
+    attempts: BriefAttempt[];
+    tokens: { reviewer: string; token: string }[];
+  };
+
 /**
- * Renders the worker brief from a saved `dispatch --json` output and the
- * template in skills/orch/references/worker-brief-template.md: `{{name}}`
- * placeholders, and `{{#code}}...{{/code}}` / `{{#analysis}}...{{/analysis}}`
- * sections kept only for that execution mode; `{{name_sh}}` is the value
- * quoted as one POSIX shell word, for command lines. Same input, same text.
+ * Parses the saved output of `orch --json dispatch` (also `retry`,
+ * `reassign`) or of `orch --json council start`.
  */
-export async function renderBrief(
-  dispatchJson: string,
-  options: { db: string | undefined; inboxCmd: string },
-): Promise<{ text: string; threadId: number; agent: string }> {
-  if (!options.db) {
-    throw new AppError("USAGE", "Missing --db: the brief tells the worker which database to use");
-  }
+export async function parseBriefSource(text: string): Promise<BriefSource> {
   let value: unknown;
   try {
-    value = JSON.parse(dispatchJson);
+    value = JSON.parse(text);
   } catch (err) {
     throw new AppError(
       "INVALID_JSON",
@@ -37,17 +62,45 @@ export async function renderBrief(
       { flag: "--dispatch-json", limit: 2 * MAX_JSON_DEPTH },
     );
   }
-  const { DispatchOutputSchema } = await import("../../protocol/schemas.ts");
+  const { CouncilStartOutputSchema, DispatchOutputSchema } = await import(
+    "../../protocol/schemas.ts"
+  );
+  const council = CouncilStartOutputSchema.safeParse(value);
+  if (council.success) {
+    return { kind: "council", attempts: council.data.attempts, tokens: council.data.tokens ?? [] };
+  }
   const parsed = DispatchOutputSchema.safeParse(value);
   if (!parsed.success) {
     throw new AppError(
       "INVALID_INPUT",
-      `--dispatch-json is not the output of "orch --json dispatch": ${
+      `--dispatch-json is not the output of "orch --json dispatch" or "orch --json council start": ${
         parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")
       }`,
     );
   }
-  const { attempt, task } = parsed.data;
+  return {
+    kind: "dispatch",
+    input: {
+      attempt: parsed.data.attempt,
+      task: parsed.data.task,
+      body: parsed.data.message?.body ?? "",
+      token: parsed.data.token,
+    },
+  };
+}
+
+/**
+ * Renders the worker brief from the template in
+ * skills/orch/references/worker-brief-template.md: `{{name}}` placeholders,
+ * and `{{#code}}...{{/code}}` / `{{#analysis}}...{{/analysis}}` sections
+ * kept only for that execution mode; `{{name_sh}}` is the value quoted as
+ * one POSIX shell word, for command lines. Same input, same text.
+ */
+export function renderBrief(
+  input: BriefInput,
+  options: { db: string; inboxCmd: string },
+): { text: string; threadId: number; agent: string } {
+  const { attempt, task } = input;
   const vars: Record<string, string> = {
     agent: attempt.assigned_to,
     // Absolute: a code worker runs its commands from inside its worktree.
@@ -62,7 +115,7 @@ export async function renderBrief(
     title: task.title,
     summary: task.summary,
     acceptance: task.acceptance == null ? "none given" : JSON.stringify(task.acceptance),
-    body: (parsed.data.message?.body ?? "").trim().replace(/^/gm, "> ") || "> (none)",
+    body: input.body.trim().replace(/^/gm, "> ") || "> (none)",
     worktree_path: attempt.worktree_path ?? "",
     branch_name: attempt.branch_name ?? "",
     base_ref: attempt.base_ref ?? "",
@@ -75,8 +128,7 @@ export async function renderBrief(
   }
   // Strict mode: every command carries the worker's token in its environment
   // (not in argv, which other local users can see).
-  const token = parsed.data.token;
-  vars["token_env"] = token ? `INBOX_TOKEN=${shQuote(token)} ` : "";
+  vars["token_env"] = input.token ? `INBOX_TOKEN=${shQuote(input.token)} ` : "";
   const text = template
     .replace(
       /\{\{#(code|analysis)\}\}([\s\S]*?)\{\{\/\1\}\}/g,

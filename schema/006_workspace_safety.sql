@@ -1,4 +1,4 @@
--- 004: a random id for this database (in attempt branch and worktree names, so two databases
+-- 006: a random id for this database (in attempt branch and worktree names, so two databases
 -- on one repository never share a name), and reservations of code-mode attempts whose worktree
 -- is being made outside the write transaction.
 

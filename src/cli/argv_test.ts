@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import { AppError } from "../protocol/errors.ts";
+import { normalizeArgv, type RouteLike } from "./argv.ts";
+import { inboxApp } from "./inbox/app.ts";
+import { orchApp } from "./orch/app.ts";
+
+const inboxRoot = inboxApp.root as RouteLike;
+const orchRoot = orchApp.root as RouteLike;
+
+Deno.test("normalizeArgv() joins a value that begins with '-' to its flag", () => {
+  const { rest } = normalizeArgv(
+    ["fail", "--agent", "w", "--thread", "1", "--reason", "-x", "--body", "-s"],
+    inboxRoot,
+  );
+  assert.deepEqual(rest, ["fail", "--agent", "w", "--thread", "1", "--reason=-x", "--body=-s"]);
+});
+
+Deno.test("normalizeArgv() follows nested routes to the command's flags", () => {
+  const { rest, global } = normalizeArgv(
+    ["--json", "council", "start", "--run", "c", "--topic", "-t", "--db", "x.db"],
+    orchRoot,
+  );
+  assert.deepEqual(rest, ["council", "start", "--run", "c", "--topic=-t"]);
+  assert.deepEqual(global, { db: "x.db", json: true });
+});
+
+Deno.test("normalizeArgv() leaves a multi-line value beginning with '-' as its own token", () => {
+  const { rest } = normalizeArgv(["reply", "--body", "-a\n-b"], inboxRoot);
+  assert.deepEqual(rest, ["reply", "--body", "-a\n-b"]);
+});
+
+Deno.test("normalizeArgv() refuses a flag as another flag's value, naming the --flag=VALUE form", () => {
+  for (
+    const [argv, flag] of [
+      [["send", "--body", "--db", "other.db"], "body"],
+      [["send", "--subject", "--json"], "subject"],
+      [["fetch", "--agent", "--peek"], "agent"],
+      [["--db", "--json", "list"], "db"],
+    ] as const
+  ) {
+    assert.throws(
+      () => normalizeArgv(argv, inboxRoot),
+      (e: unknown) =>
+        e instanceof AppError && e.code === "USAGE" && e.message.includes(`--${flag}=VALUE`),
+    );
+  }
+});
+
+Deno.test("normalizeArgv() leaves boolean flags and values after -- alone", () => {
+  const { rest } = normalizeArgv(["fetch", "--peek", "--agent", "w", "--", "-x"], inboxRoot);
+  assert.deepEqual(rest, ["fetch", "--peek", "--agent", "w", "--", "-x"]);
+});

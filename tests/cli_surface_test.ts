@@ -1,0 +1,63 @@
+/**
+ * `--help --json`, or `--json` with no command, describes the command
+ * surface from the stricli route maps (issue 11 item 16).
+ */
+import assert from "node:assert/strict";
+import { cli } from "./_cli.ts";
+
+type Json = Record<string, unknown>;
+type Flag = { name: string; type: string } & Json;
+type Command = { command: string; flags: Flag[] };
+
+function _flag(commands: Command[], command: string, flag: string): Flag {
+  const c = commands.find((x) => x.command === command);
+  assert.ok(c, `no command "${command}"`);
+  const f = c.flags.find((x) => x.name === flag);
+  assert.ok(f, `no flag ${flag} on "${command}"`);
+  return f;
+}
+
+Deno.test("orch --json describes every command with its flags, types, enums and defaults", async () => {
+  const r = await cli("orch", ["--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.json.ok, true);
+  assert.equal(r.json["program"], "orch");
+  const commands = r.json["commands"] as Command[];
+  // The same top-level commands as the text help lists (one source: the route map).
+  const help = (await cli("orch", ["--help-all"])).stdout;
+  const usage = [...help.matchAll(/^ {2}orch ([a-z-]+)/gm)].map((m) => m[1]!);
+  const top = [...new Set(commands.map((c) => c.command.split(" ")[1]))];
+  assert.deepEqual(top, usage.filter((w) => !w.startsWith("-")));
+  assert.ok(commands.some((c) => c.command === "orch council tally"));
+  assert.deepEqual(_flag(commands, "orch dispatch", "--execution-mode").values, [
+    "analysis",
+    "code",
+  ]);
+  assert.equal(_flag(commands, "orch task add", "--depends-on").type, "id-list");
+  assert.equal(_flag(commands, "orch task add", "--run").required, true);
+  assert.equal(_flag(commands, "orch status", "--full").type, "boolean");
+  const names = (r.json["global_flags"] as Flag[]).map((f) => f.name);
+  assert.deepEqual(names, ["--db", "--token", "--json"]);
+});
+
+Deno.test("inbox fetch --help --json describes that command only, with its bounds and default", async () => {
+  const r = await cli("inbox", ["fetch", "--help", "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const commands = r.json["commands"] as Command[];
+  assert.deepEqual(commands.map((c) => c.command), ["inbox fetch"]);
+  const limit = _flag(commands, "inbox fetch", "--limit");
+  assert.equal(limit.type, "integer");
+  assert.equal(limit["min"], 1);
+  assert.equal(limit["max"], 1000);
+  assert.equal(limit["default"], "50");
+  assert.equal(limit["required"], false);
+});
+
+Deno.test("--help without --json stays text; an unknown path with --help --json is USAGE", async () => {
+  const text = await cli("inbox", ["--help"]);
+  assert.equal(text.code, 0);
+  assert.ok(!text.stdout.trim().startsWith("{"));
+  const unknown = await cli("orch", ["nope", "--help", "--json"]);
+  assert.equal(unknown.code, 2);
+  assert.equal(unknown.json.error?.code, "USAGE");
+});
