@@ -66,6 +66,21 @@ export function rowCounts(db: string): Record<string, number> {
   });
 }
 
+/** The database's id (`database_identity`), part of every attempt branch and worktree name. */
+export function databaseIdOf(db: string): string {
+  return withSqlite(db, (d) => String(d.prepare("SELECT id FROM database_identity").get()?.["id"]));
+}
+
+/** Attempt `n`'s branch name: `orch/<database id>/<run>/<task>/attempt-<n>`. */
+export function attemptBranch(db: string, run: string, task: string, n = 1): string {
+  return `orch/${databaseIdOf(db)}/${run}/${task}/attempt-${n}`;
+}
+
+/** Attempt `n`'s worktree under `root`: `<root>/<database id>/<run>/<task>/attempt-<n>`. */
+export function attemptPath(root: string, db: string, run: string, task: string, n = 1): string {
+  return join(root, databaseIdOf(db), run, task, `attempt-${n}`);
+}
+
 /** Whether `path` exists. */
 export async function exists(path: string): Promise<boolean> {
   try {

@@ -9,7 +9,17 @@ import { type CliResult, inbox, ok, orch, tempDb, until } from "./_cli.ts";
 import { scalar } from "./_db.ts";
 import { hasFileOpen, spawnCli } from "./_spawn.ts";
 import { git } from "./_git.ts";
-import { assertError, exists, type Json, orchIn, rowCounts, seedRun, tempRepo } from "./_orch.ts";
+import {
+  assertError,
+  attemptBranch,
+  attemptPath,
+  exists,
+  type Json,
+  orchIn,
+  rowCounts,
+  seedRun,
+  tempRepo,
+} from "./_orch.ts";
 
 interface Dispatched {
   attempt: Json;
@@ -266,16 +276,19 @@ Deno.test("retry: a failed code task gets attempt 2 with a new branch and worktr
   const a2 = r["attempt"] as Json;
   assert.equal(a2["n"], 2);
   assert.equal(a2["assigned_to"], "coder-2");
-  assert.equal(a2["branch_name"], "orch/R/T/attempt-2");
-  assert.equal(a2["worktree_path"], join(env.repo, ".orch/worktrees/R/T/attempt-2"));
+  assert.equal(a2["branch_name"], attemptBranch(db, "R", "T", 2));
+  assert.equal(
+    a2["worktree_path"],
+    attemptPath(join(env.repo, ".orch/worktrees"), db, "R", "T", 2),
+  );
   assert.equal(a2["base_commit"], base);
   assert.equal(a2["base_ref"], "main");
   assert.equal(a2["repo_path"], env.repo);
   assert.equal((await git(String(a2["worktree_path"]), "rev-parse", "HEAD")).trim(), base);
   assert.equal(await exists(String(first.attempt["worktree_path"])), true, "attempt 1 kept");
   assert.equal(
-    await git(env.repo, "branch", "--list", "orch/R/T/*", "--format=%(refname:short)"),
-    "orch/R/T/attempt-1\norch/R/T/attempt-2\n",
+    await git(env.repo, "branch", "--list", "orch/*", "--format=%(refname:short)"),
+    `${attemptBranch(db, "R", "T", 1)}\n${attemptBranch(db, "R", "T", 2)}\n`,
   );
   // The same task message body by default.
   const t2 = await ok(inbox(db, "show", "--thread", String(a2["thread_id"])));
@@ -479,7 +492,7 @@ Deno.test("cleanup: removes finished worktrees, keeps branches, refuses dirty on
   assert.deepEqual(cleanedA.map((x) => [x["task_id"], x["workspace_status"]]), [["A", "cleaned"]]);
   assert.equal(await exists(pathOf(a)), false);
   assert.equal(
-    (await git(env.repo, "rev-parse", "--verify", "-q", "orch/R/A/attempt-1")).trim(),
+    (await git(env.repo, "rev-parse", "--verify", "-q", attemptBranch(db, "R", "A"))).trim(),
     a.attempt["base_commit"],
   );
 
@@ -502,7 +515,7 @@ Deno.test("cleanup: removes finished worktrees, keeps branches, refuses dirty on
   assert.equal(await exists(pathOf(c)), true, "the running task's worktree stays");
   assert.equal(
     await git(env.repo, "branch", "--list", "orch/*", "--format=%(refname:short)"),
-    "orch/R/A/attempt-1\norch/R/B/attempt-1\norch/R/C/attempt-1\n",
+    ["A", "B", "C"].map((t) => `${attemptBranch(db, "R", t)}\n`).join(""),
   );
   const s = await _status(db, "R");
   assert.equal((s.tasks.get("A")?.["latest_attempt"] as Json)["workspace_status"], "cleaned");

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { cliCommand, type CliResult, inbox, ok } from "./_cli.ts";
 import { hasFileOpen, spawnCli } from "./_spawn.ts";
 import { git, initRepo } from "./_git.ts";
-import { exists, type Json } from "./_orch.ts";
+import { attemptBranch, attemptPath, exists, type Json } from "./_orch.ts";
 import { until } from "./_cli.ts";
 
 /** The seed's Typical Commands, verbatim. */
@@ -133,9 +133,9 @@ Deno.test("orch seed Typical Commands: every line works as written, with a scrip
     assert.equal(a1["assigned_to"], "foundation-worker");
     assert.equal(a1["execution_mode"], "code");
     assert.equal(a1["n"], 1);
-    const wt1 = join(repo, ".orch/worktrees", RUN, "T1", "attempt-1");
+    const wt1 = attemptPath(join(repo, ".orch/worktrees"), db, RUN, "T1");
     assert.equal(a1["worktree_path"], wt1);
-    assert.equal(a1["branch_name"], `orch/${RUN}/T1/attempt-1`);
+    assert.equal(a1["branch_name"], attemptBranch(db, RUN, "T1"));
     assert.equal(a1["base_ref"], "main");
     assert.equal(a1["base_commit"], mainCommit);
     assert.equal(a1["repo_path"], repo);
@@ -146,7 +146,7 @@ Deno.test("orch seed Typical Commands: every line works as written, with a scrip
     );
     assert.equal(((d1["message"] as Json)["payload"] as Json)["worktree_path"], wt1);
     assert.equal((await git(wt1, "rev-parse", "HEAD")).trim(), mainCommit);
-    assert.equal((await git(wt1, "branch", "--show-current")).trim(), `orch/${RUN}/T1/attempt-1`);
+    assert.equal((await git(wt1, "branch", "--show-current")).trim(), attemptBranch(db, RUN, "T1"));
     const thread1 = Number(a1["thread_id"]);
 
     await step("--dispatch-json /tmp/t1-dispatch.json".replace("/tmp/", `${out}/`));
@@ -297,7 +297,7 @@ Deno.test("orch seed Typical Commands: every line works as written, with a scrip
     assert.equal(cleaned[0]!["worktree_path"], wt1);
     assert.equal(await exists(wt1), false);
     assert.match(
-      await git(repo, "log", "-1", "--format=%s", `orch/${RUN}/T1/attempt-1`),
+      await git(repo, "log", "-1", "--format=%s", attemptBranch(db, RUN, "T1")),
       /skeleton/,
     );
     assert.equal(next, TYPICAL_COMMANDS.length, "every seed line ran");

@@ -8,7 +8,18 @@ import { join } from "node:path";
 import { inbox, ok, orch } from "./_cli.ts";
 import { scalar, withSqlite } from "./_db.ts";
 import { git, gitResult } from "./_git.ts";
-import { assertError, exists, type Json, orchIn, rowCounts, seedRun, tempRepo } from "./_orch.ts";
+import {
+  assertError,
+  attemptBranch,
+  attemptPath,
+  databaseIdOf,
+  exists,
+  type Json,
+  orchIn,
+  rowCounts,
+  seedRun,
+  tempRepo,
+} from "./_orch.ts";
 
 const CODE = ["--execution-mode", "code"];
 
@@ -53,20 +64,22 @@ Deno.test("dispatch --execution-mode code: makes a branch and a worktree at the 
   // No --repo-path, no --workspace-root, no --base-ref: the working directory's clean HEAD.
   const r = await ok(_dispatchR(env, "T", ...CODE));
   const a = r["attempt"] as Json;
-  const path = join(env.repo, ".orch/worktrees/R/T/attempt-1");
+  const path = attemptPath(join(env.repo, ".orch/worktrees"), env.db, "R", "T");
+  const branch = attemptBranch(env.db, "R", "T");
+  assert.match(branch, /^orch\/[0-9a-f]{8}\/R\/T\/attempt-1$/);
   assert.deepEqual(
     [a["repo_path"], a["base_ref"], a["base_commit"], a["branch_name"], a["worktree_path"]],
-    [env.repo, "main", head, "orch/R/T/attempt-1", path],
+    [env.repo, "main", head, branch, path],
   );
   assert.equal(a["workspace_status"], "active");
   assert.equal(a["execution_mode"], "code");
 
   // git agrees.
   assert.deepEqual(await _worktrees(env.repo), [env.repo, path]);
-  assert.deepEqual(await _branches(env.repo), ["orch/R/T/attempt-1"]);
-  assert.equal((await git(env.repo, "rev-parse", "orch/R/T/attempt-1")).trim(), head);
+  assert.deepEqual(await _branches(env.repo), [branch]);
+  assert.equal((await git(env.repo, "rev-parse", branch)).trim(), head);
   assert.equal((await git(path, "rev-parse", "HEAD")).trim(), head);
-  assert.equal((await git(path, "branch", "--show-current")).trim(), "orch/R/T/attempt-1");
+  assert.equal((await git(path, "branch", "--show-current")).trim(), branch);
   assert.equal(await git(path, "status", "--porcelain"), "");
   assert.equal(await Deno.readTextFile(join(path, "README.md")), "# test repo\n");
 
@@ -82,7 +95,7 @@ Deno.test("dispatch --execution-mode code: makes a branch and a worktree at the 
     String(scalar(env.db, "SELECT payload FROM events WHERE type = 'task_dispatched'")),
   ) as Json;
   assert.equal(ev["worktree_path"], path);
-  assert.equal(ev["branch_name"], "orch/R/T/attempt-1");
+  assert.equal(ev["branch_name"], branch);
 });
 
 Deno.test("dispatch --execution-mode code: --repo-path and an outside --workspace-root", async () => {
@@ -104,7 +117,7 @@ Deno.test("dispatch --execution-mode code: --repo-path and an outside --workspac
       root,
     ),
   );
-  const path = join(root, "R/T/attempt-1");
+  const path = attemptPath(root, env.db, "R", "T");
   assert.equal((r["attempt"] as Json)["worktree_path"], path);
   assert.deepEqual(await _worktrees(env.repo), [env.repo, path]);
 });
@@ -113,7 +126,7 @@ Deno.test("dispatch --execution-mode code: a dirty repo without --base-ref is DI
   await using env = await tempRepo();
   await seedRun(env.db, "R", { T: "coder" });
   const before = rowCounts(env.db);
-  const path = join(env.repo, ".orch/worktrees/R/T/attempt-1");
+  const path = attemptPath(join(env.repo, ".orch/worktrees"), env.db, "R", "T");
   for (const dirty of ["tracked", "untracked"]) {
     if (dirty === "tracked") await Deno.writeTextFile(join(env.repo, "README.md"), "changed\n");
     else {
@@ -163,7 +176,7 @@ Deno.test("dispatch --execution-mode code: an unknown --base-ref is BASE_REF_NOT
   await using env = await tempRepo();
   await seedRun(env.db, "R", { T: "coder" });
   const before = rowCounts(env.db);
-  const path = join(env.repo, ".orch/worktrees/R/T/attempt-1");
+  const path = attemptPath(join(env.repo, ".orch/worktrees"), env.db, "R", "T");
   for (const ref of ["no-such-branch", "--output=/tmp/x", "main~99"]) {
     const r = await _dispatchR(env, "T", ...CODE, `--base-ref=${ref}`);
     assertError(r, "BASE_REF_NOT_FOUND", 5);
@@ -175,7 +188,7 @@ Deno.test("dispatch --execution-mode code: an existing worktree path fails and l
   await using env = await tempRepo();
   await seedRun(env.db, "R", { T: "coder" });
   const before = rowCounts(env.db);
-  const path = join(env.repo, ".orch/worktrees/R/T/attempt-1");
+  const path = attemptPath(join(env.repo, ".orch/worktrees"), env.db, "R", "T");
   await Deno.mkdir(path, { recursive: true });
   await Deno.writeTextFile(join(path, "keep.txt"), "mine\n");
   // Keep the repo clean: the pre-made directory is under the ignored workspace root.
@@ -191,43 +204,67 @@ Deno.test("dispatch --execution-mode code: an existing worktree path fails and l
 Deno.test("dispatch --execution-mode code: an existing branch of that name with work on it fails and is not moved", async () => {
   await using env = await tempRepo();
   await seedRun(env.db, "R", { T: "coder" });
-  await git(env.repo, "checkout", "-q", "-b", "orch/R/T/attempt-1");
+  await git(env.repo, "checkout", "-q", "-b", attemptBranch(env.db, "R", "T"));
   await Deno.writeTextFile(join(env.repo, "x.txt"), "x\n");
   await git(env.repo, "add", "x.txt");
   await git(env.repo, "commit", "-q", "-m", "work someone did");
   await git(env.repo, "checkout", "-q", "main");
-  const tip = (await git(env.repo, "rev-parse", "orch/R/T/attempt-1")).trim();
+  const tip = (await git(env.repo, "rev-parse", attemptBranch(env.db, "R", "T"))).trim();
   const before = rowCounts(env.db);
   const r = await _dispatchR(env, "T", ...CODE);
   assertError(r, "WORKSPACE_ERROR", 5);
   assert.deepEqual(rowCounts(env.db), before);
   assert.deepEqual(await _readyIds(env.db, "R"), ["T"]);
-  assert.equal((await git(env.repo, "rev-parse", "orch/R/T/attempt-1")).trim(), tip);
-  assert.equal(await exists(join(env.repo, ".orch/worktrees/R/T/attempt-1")), false);
+  assert.equal((await git(env.repo, "rev-parse", attemptBranch(env.db, "R", "T"))).trim(), tip);
+  assert.equal(
+    await exists(attemptPath(join(env.repo, ".orch/worktrees"), env.db, "R", "T")),
+    false,
+  );
   assert.deepEqual(await _worktrees(env.repo), [env.repo]);
 });
 
-Deno.test("dispatch --execution-mode code: reclaims an empty leftover of a killed dispatch, keeps one with work", async () => {
+Deno.test("dispatch --execution-mode code: a worktree at the attempt's path that this database did not reserve is never taken or removed", async () => {
   await using env = await tempRepo();
   await seedRun(env.db, "R", { T: "coder", U: "coder" });
-  const head = (await git(env.repo, "rev-parse", "HEAD")).trim();
-  // What a dispatch killed between `git worktree add` and its commit leaves behind.
-  const leftT = join(env.repo, ".orch/worktrees/R/T/attempt-1");
-  await git(env.repo, "worktree", "add", "-q", "-b", "orch/R/T/attempt-1", leftT, "HEAD");
-  const leftU = join(env.repo, ".orch/worktrees/R/U/attempt-1");
-  await git(env.repo, "worktree", "add", "-q", "-b", "orch/R/U/attempt-1", leftU, "HEAD");
+  // Clean or not, a worktree this database has no reservation for may be
+  // someone's live work (another leader, a person): never reclaimed.
+  const root = join(env.repo, ".orch/worktrees");
+  const leftT = attemptPath(root, env.db, "R", "T");
+  await git(
+    env.repo,
+    "worktree",
+    "add",
+    "-q",
+    "-b",
+    attemptBranch(env.db, "R", "T"),
+    leftT,
+    "HEAD",
+  );
+  const leftU = attemptPath(root, env.db, "R", "U");
+  await git(
+    env.repo,
+    "worktree",
+    "add",
+    "-q",
+    "-b",
+    attemptBranch(env.db, "R", "U"),
+    leftU,
+    "HEAD",
+  );
   await Deno.writeTextFile(join(leftU, "precious.txt"), "unsaved work\n");
 
-  const t = await ok(_dispatchR(env, "T", ...CODE));
-  assert.equal((t["attempt"] as Json)["worktree_path"], leftT);
-  assert.equal((await git(leftT, "rev-parse", "HEAD")).trim(), head);
-
   const before = rowCounts(env.db);
-  const u = await _dispatchR(env, "U", ...CODE);
-  assertError(u, "WORKSPACE_ERROR", 5);
+  for (const task of ["T", "U"]) {
+    assertError(await _dispatchR(env, task, ...CODE), "WORKSPACE_ERROR", 5);
+  }
   assert.deepEqual(rowCounts(env.db), before);
   assert.equal(await Deno.readTextFile(join(leftU, "precious.txt")), "unsaved work\n");
+  assert.equal(await exists(join(leftT, "README.md")), true);
   assert.deepEqual(await _worktrees(env.repo), [env.repo, leftT, leftU]);
+  assert.deepEqual(await _branches(env.repo), [
+    attemptBranch(env.db, "R", "T"),
+    attemptBranch(env.db, "R", "U"),
+  ]);
 });
 
 Deno.test("dispatch --execution-mode code: a failing checkout hook leaves no half-made worktree", async () => {
@@ -237,10 +274,12 @@ Deno.test("dispatch --execution-mode code: a failing checkout hook leaves no hal
   await Deno.writeTextFile(hook, "#!/bin/sh\necho hook refuses >&2\nexit 1\n");
   await Deno.chmod(hook, 0o755);
   const before = rowCounts(env.db);
-  const path = join(env.repo, ".orch/worktrees/R/T/attempt-1");
-  const r = await _dispatchR(env, "T", ...CODE);
+  const path = attemptPath(join(env.repo, ".orch/worktrees"), env.db, "R", "T");
+  const r = await _dispatchR(env, "T", ...CODE, "--run-hooks");
   assertError(r, "WORKSPACE_ERROR", 5);
   await _assertNothingMade(env, before, path);
+  // Without --run-hooks the hook does not run, so the dispatch goes through.
+  await ok(_dispatchR(env, "T", ...CODE));
 });
 
 Deno.test("dispatch --execution-mode code: a database failure after git removes the new worktree and branch", async () => {
@@ -251,7 +290,7 @@ Deno.test("dispatch --execution-mode code: a database failure after git removes 
       "CREATE TRIGGER no_attempts BEFORE INSERT ON attempts BEGIN SELECT RAISE(ABORT, 'attempts are frozen'); END",
     ));
   const before = rowCounts(env.db);
-  const path = join(env.repo, ".orch/worktrees/R/T/attempt-1");
+  const path = attemptPath(join(env.repo, ".orch/worktrees"), env.db, "R", "T");
   const r = await _dispatchR(env, "T", ...CODE);
   assert.equal(r.json.ok, false);
   assert.notEqual(r.code, 0);
@@ -342,7 +381,7 @@ Deno.test("dispatch: hostile ids cannot escape the workspace root", async () => 
     );
     const a = r["attempt"] as Json;
     const path = String(a["worktree_path"]);
-    assert.ok(path.startsWith(`${root}/R2/`), path);
+    assert.ok(path.startsWith(`${root}/${databaseIdOf(env.db)}/R2/`), path);
     assert.doesNotMatch(path.slice(root.length), /\/\.\.?\//);
     assert.equal(await exists(path), true);
     const check = await gitResult(env.repo, "check-ref-format", `refs/heads/${a["branch_name"]}`);

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { z } from "zod";
 import { makeTempRepo } from "../src/git/_testing.ts";
-import { runGit } from "../src/git/run_git.ts";
+import { git } from "./_git.ts";
 import type { Tally } from "../src/council/types.ts";
 import { ERROR_CODES, type ErrorCode } from "../src/protocol/errors.ts";
 import * as S from "../src/protocol/output_schemas.ts";
@@ -592,10 +592,8 @@ Deno.test("orch --json output of every command parses under its output schema", 
   assert.equal(reassigned.attempt.n, 3);
   const wt3 = reassigned.attempt.worktree_path!;
   await Deno.writeTextFile(join(wt3, "x.txt"), "x\n");
-  runGit(["add", "x.txt"], { cwd: wt3 });
-  runGit(["-c", "user.name=w", "-c", "user.email=w@example.com", "commit", "-q", "-m", "x"], {
-    cwd: wt3,
-  });
+  await git(wt3, "add", "x.txt");
+  await git(wt3, "-c", "user.name=w", "-c", "user.email=w@example.com", "commit", "-q", "-m", "x");
   const diffed = await okAs("orch-diff", orch(db, "diff", "--run", "R1", "--task", "T2"));
   const merged = await okAs(
     "orch-merge",

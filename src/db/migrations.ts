@@ -3,6 +3,7 @@ import codeResults from "../../schema/002_code_results.sql" with { type: "text" 
 import capabilityTokens from "../../schema/003_capability_tokens.sql" with { type: "text" };
 import taskExecutionMode from "../../schema/004_task_execution_mode.sql" with { type: "text" };
 import searchIndex from "../../schema/005_search_index.sql" with { type: "text" };
+import workspaceSafety from "../../schema/006_workspace_safety.sql" with { type: "text" };
 
 /** One numbered migration: plain SQL, embedded in the program as text. */
 export interface Migration {
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 3, name: "003_capability_tokens", sql: capabilityTokens },
   { id: 4, name: "004_task_execution_mode", sql: taskExecutionMode },
   { id: 5, name: "005_search_index", sql: searchIndex },
+  { id: 6, name: "006_workspace_safety", sql: workspaceSafety },
 ];
 
 /** The schema version this program writes. */

@@ -5,7 +5,24 @@
  */
 
 import { join } from "node:path";
-import { runGit } from "./run_git.ts";
+
+/**
+ * Runs any git command for a test's setup (runGit only takes the subcommands
+ * orch uses); throws unless it exits 0.
+ */
+function _setupGit(cwd: string, args: string[]): string {
+  const out = new Deno.Command("git", {
+    args,
+    cwd,
+    env: { GIT_CONFIG_NOSYSTEM: "1", GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).outputSync();
+  const dec = new TextDecoder();
+  if (out.code !== 0) throw new Error(`git ${args.join(" ")} failed: ${dec.decode(out.stderr)}`);
+  return dec.decode(out.stdout);
+}
 
 /** A temp dir holding a fresh repository at `<dir>/repo`. */
 export interface TempRepo extends Disposable {
@@ -25,7 +42,7 @@ export function makeTempRepo(options: { empty?: boolean } = {}): TempRepo {
   const repo = join(dir, "repo");
   try {
     Deno.mkdirSync(repo);
-    const git = (...args: string[]) => runGit(args, { cwd: repo }).stdout.trim();
+    const git = (...args: string[]) => _setupGit(repo, args).trim();
     git("-c", "init.defaultBranch=main", "init", "--quiet");
     git("config", "user.name", "Test");
     git("config", "user.email", "test@example.com");

@@ -2,13 +2,20 @@
  * Git helpers for code-mode dispatch and cleanup: repository discovery, base
  * resolution, attempt branch and worktree naming, worktree lifecycle.
  *
- * Everything is synchronous: callers run git inside an open SQLite write
+ * Everything is synchronous; nothing here may be called inside a write
  * transaction.
  *
  * @module
  */
 
-export { type GitResult, runGit, type RunGitOptions } from "./run_git.ts";
+export {
+  GIT_SUBCOMMANDS,
+  type GitResult,
+  NO_HOOKS_PATH,
+  runGit,
+  type RunGitOptions,
+} from "./run_git.ts";
+export { verifyWorktreeLink } from "./worktree_link.ts";
 export {
   type CleanOptions,
   discoverRepo,
@@ -21,6 +28,7 @@ export { type AttemptIds, branchNameFor, sanitizeSegment, worktreePathFor } from
 export {
   createWorktree,
   type CreateWorktreeOptions,
+  listWorktrees,
   parseWorktreeList,
   removeWorktree,
   type RemoveWorktreeOptions,

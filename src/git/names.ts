@@ -9,6 +9,8 @@ import { AppError } from "../protocol/errors.ts";
 
 /** The ids that name one attempt. */
 export interface AttemptIds {
+  /** The database's id: two databases on one repository never share a name. */
+  databaseId: string;
   runId: string;
   taskId: string;
   /** A non-negative integer. */
@@ -21,6 +23,8 @@ const _MAX_KEPT = 48;
 const _MAX_VERBATIM = 64;
 
 const _SAFE = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
+/** How every rewritten id ends; an id that already ends so is rewritten too. */
+const _HASH_SUFFIX = /-[0-9a-f]{8}$/;
 
 /**
  * Turns any string into one path segment / ref component made only of
@@ -28,15 +32,19 @@ const _SAFE = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
  * `.` or `.lock`, at most 64 characters.
  *
  * An id that already follows these rules (and is at most 64 characters) is
- * kept as is. Any other id is rewritten (unsafe runs become `-`, then cut to
- * 48 characters) and gets `-` plus an 8-hex-digit hash of the original
- * appended, so two different ids that rewrite alike still give different
- * names (`"a b"` -> `a-b-<hash>`, distinct from the verbatim `"a-b"`).
+ * kept as is, unless it ends in `-` and 8 hex digits. Any other id is
+ * rewritten (unsafe runs become `-`, then cut to 48 characters) and gets `-`
+ * plus an 8-hex-digit hash of the original appended, so two different ids
+ * that rewrite alike still give different names (`"a b"` -> `a-b-<hash>`,
+ * distinct from the verbatim `"a-b"`). Since every rewritten name ends in a
+ * hash suffix and no verbatim one does, an id can never take the name of
+ * another id's rewrite (`"V."` -> `V-82fa79c5`, and the id `"V-82fa79c5"`
+ * itself -> `V-82fa79c5-<hash>`).
  */
 export function sanitizeSegment(s: string): string {
   if (
     s.length <= _MAX_VERBATIM && _SAFE.test(s) && !s.includes("..") && !s.endsWith(".") &&
-    !s.endsWith(".lock")
+    !s.endsWith(".lock") && !_HASH_SUFFIX.test(s)
   ) {
     return s;
   }
@@ -50,14 +58,13 @@ export function sanitizeSegment(s: string): string {
   return kept === "" ? hash : `${kept}-${hash}`;
 }
 
-/** The branch for an attempt: `orch/<run>/<task>/attempt-<n>`, each id sanitised. */
+/** The branch for an attempt: `orch/<db>/<run>/<task>/attempt-<n>`, each id sanitised. */
 export function branchNameFor(ids: AttemptIds): string {
-  const [run, task, attempt] = _segments(ids);
-  return `orch/${run}/${task}/${attempt}`;
+  return `orch/${_segments(ids).join("/")}`;
 }
 
 /**
- * The worktree directory for an attempt: `<root>/<run>/<task>/attempt-<n>`,
+ * The worktree directory for an attempt: `<root>/<db>/<run>/<task>/attempt-<n>`,
  * absolute, each id sanitised. Throws `WORKSPACE_ERROR` if the result would
  * not lie strictly inside `workspaceRoot` (it cannot, given the sanitising;
  * the check guards against future changes).
@@ -76,7 +83,7 @@ export function worktreePathFor(workspaceRoot: string, ids: AttemptIds): string 
   return path;
 }
 
-function _segments(ids: AttemptIds): [string, string, string] {
+function _segments(ids: AttemptIds): [string, string, string, string] {
   const n = ids.attemptNumber;
   if (!Number.isSafeInteger(n) || n < 0) {
     throw new AppError(
@@ -85,7 +92,12 @@ function _segments(ids: AttemptIds): [string, string, string] {
       { attempt_number: n },
     );
   }
-  return [sanitizeSegment(ids.runId), sanitizeSegment(ids.taskId), `attempt-${n}`];
+  return [
+    sanitizeSegment(ids.databaseId),
+    sanitizeSegment(ids.runId),
+    sanitizeSegment(ids.taskId),
+    `attempt-${n}`,
+  ];
 }
 
 /** FNV-1a over the UTF-8 bytes, as 8 lowercase hex digits. */

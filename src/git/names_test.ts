@@ -70,14 +70,28 @@ Deno.test("sanitizeSegment() gives different ids different segments", () => {
   assert.equal(new Set(out).size, inputs.length);
 });
 
-Deno.test("branchNameFor() builds orch/<run>/<task>/attempt-<n>", () => {
+Deno.test("sanitizeSegment() never gives a verbatim id the name of another id's rewrite", () => {
+  const rewritten = sanitizeSegment("V.");
+  assert.match(rewritten, /^V-[0-9a-f]{8}$/);
+  assert.notEqual(sanitizeSegment(rewritten), rewritten);
+  assert.match(sanitizeSegment(rewritten), new RegExp(`^${rewritten}-[0-9a-f]{8}$`));
+  assert.equal(sanitizeSegment("V-82fa79c"), "V-82fa79c");
+  assert.equal(sanitizeSegment("V-82FA79C5"), "V-82FA79C5");
+});
+
+Deno.test("branchNameFor() builds orch/<db>/<run>/<task>/attempt-<n>", () => {
   assert.equal(
-    branchNameFor({ runId: "r1", taskId: "T2", attemptNumber: 3 }),
-    "orch/r1/T2/attempt-3",
+    branchNameFor({ databaseId: "d1", runId: "r1", taskId: "T2", attemptNumber: 3 }),
+    "orch/d1/r1/T2/attempt-3",
   );
   assert.match(
-    branchNameFor({ runId: "../../etc", taskId: "--upload-pack=x", attemptNumber: 1 }),
-    /^orch\/etc-[0-9a-f]{8}\/upload-pack-x-[0-9a-f]{8}\/attempt-1$/,
+    branchNameFor({
+      databaseId: "d1",
+      runId: "../../etc",
+      taskId: "--upload-pack=x",
+      attemptNumber: 1,
+    }),
+    /^orch\/d1\/etc-[0-9a-f]{8}\/upload-pack-x-[0-9a-f]{8}\/attempt-1$/,
   );
 });
 
@@ -85,7 +99,7 @@ Deno.test("branchNameFor() gives names git accepts for hostile ids", () => {
   const dir = Deno.makeTempDirSync();
   try {
     for (const runId of HOSTILE) {
-      const branch = branchNameFor({ runId, taskId: runId, attemptNumber: 0 });
+      const branch = branchNameFor({ databaseId: runId, runId, taskId: runId, attemptNumber: 0 });
       const out = runGit(["check-ref-format", `refs/heads/${branch}`], {
         cwd: dir,
         allowCodes: [1],
@@ -100,31 +114,31 @@ Deno.test("branchNameFor() gives names git accepts for hostile ids", () => {
 Deno.test("branchNameFor() rejects an attempt number that is not a non-negative integer", () => {
   for (const attemptNumber of [-1, 1.5, NaN, Infinity]) {
     assert.throws(
-      () => branchNameFor({ runId: "r", taskId: "t", attemptNumber }),
+      () => branchNameFor({ databaseId: "d", runId: "r", taskId: "t", attemptNumber }),
       (err) => err instanceof AppError && err.code === "WORKSPACE_ERROR",
     );
   }
 });
 
-Deno.test("worktreePathFor() builds <root>/<run>/<task>/attempt-<n>", () => {
+Deno.test("worktreePathFor() builds <root>/<db>/<run>/<task>/attempt-<n>", () => {
   assert.equal(
-    worktreePathFor("/ws/root", { runId: "r1", taskId: "T2", attemptNumber: 3 }),
-    join("/ws/root", "r1", "T2", "attempt-3"),
+    worktreePathFor("/ws/root", { databaseId: "d", runId: "r1", taskId: "T2", attemptNumber: 3 }),
+    join("/ws/root", "d", "r1", "T2", "attempt-3"),
   );
   assert.equal(
-    worktreePathFor("rel/root", { runId: "r", taskId: "t", attemptNumber: 1 }),
-    resolve("rel/root/r/t/attempt-1"),
+    worktreePathFor("rel/root", { databaseId: "d", runId: "r", taskId: "t", attemptNumber: 1 }),
+    resolve("rel/root/d/r/t/attempt-1"),
   );
 });
 
-Deno.test("worktreePathFor() stays three levels inside the root for hostile ids", () => {
+Deno.test("worktreePathFor() stays four levels inside the root for hostile ids", () => {
   const root = "/ws/root";
   for (const runId of HOSTILE) {
     for (const taskId of ["..", "../../etc", "a b/c", runId]) {
-      const path = worktreePathFor(root, { runId, taskId, attemptNumber: 7 });
+      const path = worktreePathFor(root, { databaseId: runId, runId, taskId, attemptNumber: 7 });
       const parts = relative(root, path).split("/");
-      assert.equal(parts.length, 3, path);
-      assert.equal(parts[2], "attempt-7");
+      assert.equal(parts.length, 4, path);
+      assert.equal(parts[3], "attempt-7");
       for (const part of parts) assertSafeSegment(part, runId);
     }
   }

@@ -80,3 +80,75 @@ catch (err) { console.log(JSON.stringify({ code: err.code, message: err.message 
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("runGit() refuses a subcommand or global option outside its list before git starts", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const marker = join(dir, "alias-ran");
+    runGit(["rev-parse", "--git-dir"], { cwd: dir, allowCodes: [128] });
+    new Deno.Command("git", { args: ["init", "-q", dir] }).outputSync();
+    new Deno.Command("git", {
+      args: ["-C", dir, "config", "alias.x", `!touch '${marker}'`],
+    }).outputSync();
+    for (
+      const args of [
+        ["x"],
+        ["-c", "alias.y=!true", "y"],
+        ["-c", "core.fsmonitor=touch x", "status"],
+        ["--exec-path=/tmp", "status"],
+        [],
+      ]
+    ) {
+      const err = assertAppError(() => runGit(args, { cwd: dir }), "INTERNAL");
+      assert.match(err.message, /^Refusing to run git with ".*" as its subcommand$/);
+    }
+    assert.equal(
+      (() => {
+        try {
+          Deno.statSync(marker);
+          return true;
+        } catch {
+          return false;
+        }
+      })(),
+      false,
+    );
+    // What orch does pass is accepted.
+    runGit(["-c", "core.quotePath=false", "--no-optional-locks", "status"], { cwd: dir });
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("runGit() switches off drivers from the repository config, keeps the user's", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const marker = join(dir, "filter-ran");
+    const git = (...args: string[]) =>
+      new Deno.Command("git", { args: ["-C", dir, ...args], env: { GIT_CONFIG_NOSYSTEM: "1" } })
+        .outputSync();
+    git("init", "-q");
+    git("config", "user.email", "t@example.com");
+    git("config", "user.name", "t");
+    Deno.writeTextFileSync(join(dir, ".gitattributes"), "*.txt filter=a=b\n");
+    Deno.writeTextFileSync(join(dir, "f.txt"), "x\n");
+    git("add", "-A");
+    git("commit", "-q", "-m", "i");
+    // A driver name with "=" in it: as `-c` it would split wrongly; it must still be switched off.
+    git("config", "filter.a=b.clean", `touch '${marker}'; cat`);
+    git("config", "filter.a=b.smudge", `touch '${marker}'; cat`);
+    Deno.removeSync(join(dir, "f.txt"));
+    runGit(["checkout", "--", "f.txt"], { cwd: dir });
+    Deno.writeTextFileSync(join(dir, "f.txt"), "y\n");
+    runGit(["status", "--porcelain"], { cwd: dir });
+    let ran = true;
+    try {
+      Deno.statSync(marker);
+    } catch {
+      ran = false;
+    }
+    assert.equal(ran, false);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

@@ -6,6 +6,7 @@
 
 import { dirname, resolve } from "node:path";
 import { AppError } from "../protocol/errors.ts";
+import { sleepSync } from "../db/sleep_sync.ts";
 import { runGit } from "./run_git.ts";
 
 /** Options for {@linkcode createWorktree}. */
@@ -18,6 +19,10 @@ export interface CreateWorktreeOptions {
   path: string;
   /** The commit the branch and worktree start at (an id or revision). */
   commit: string;
+  /** Called once the path and branch were found free, right before git makes them. */
+  starting?: () => void;
+  /** Let git run the repository's hooks (`post-checkout`); default false. */
+  runHooks?: boolean;
 }
 
 /** Options for {@linkcode removeWorktree}. */
@@ -58,7 +63,7 @@ export interface WorktreeEntry {
  * `commit` names no commit. On any failure after git started, everything this
  * call made is removed again (directories, the worktree registration, the
  * branch), so a failed call leaves the repository as it was. Hooks
- * (`post-checkout`) run; a failing hook fails the call.
+ * (`post-checkout`) run only with `runHooks`; a failing hook fails the call.
  */
 export function createWorktree(options: CreateWorktreeOptions): void {
   const { repo, branch } = options;
@@ -75,19 +80,45 @@ export function createWorktree(options: CreateWorktreeOptions): void {
   }
 
   const createdTop = _topmostMissing(path);
-  try {
-    runGit(["worktree", "add", "--quiet", "-b", branch, "--", path, commit], { cwd: repo });
-  } catch (err) {
-    const cleanupErrors = _undoCreate(repo, branch, createdTop);
-    const stderr = err instanceof AppError ? err.details["stderr"] : undefined;
-    throw new AppError(
-      "WORKSPACE_ERROR",
-      `Cannot create worktree "${path}" on branch "${branch}": ${
-        err instanceof Error ? err.message : String(err)
-      }`,
-      { ...details, commit, stderr, cleanup_errors: cleanupErrors },
-    );
+  options.starting?.();
+  for (let attempt = 0;; attempt++) {
+    try {
+      runGit(["worktree", "add", "--quiet", "-b", branch, "--", path, commit], {
+        cwd: repo,
+        runHooks: options.runHooks === true,
+      });
+      return;
+    } catch (err) {
+      const cleanupErrors = _undoCreate(repo, branch, createdTop);
+      const stderr = err instanceof AppError ? String(err.details["stderr"] ?? "") : "";
+      // Another process's `worktree add` was half done when git read it: try again.
+      if (attempt < _LIST_RETRIES && cleanupErrors.length === 0 && _TRANSIENT.test(stderr)) {
+        sleepSync(_LIST_RETRY_MS);
+        continue;
+      }
+      _createFailed(err, cleanupErrors, path, branch, { ...details, commit });
+    }
   }
+}
+
+/** What git says when it reads another process's half-written worktree admin directory. */
+const _TRANSIENT = /failed to read .*worktrees\//;
+
+function _createFailed(
+  err: unknown,
+  cleanupErrors: string[],
+  path: string,
+  branch: string,
+  details: Record<string, unknown>,
+): never {
+  const stderr = err instanceof AppError ? err.details["stderr"] : undefined;
+  throw new AppError(
+    "WORKSPACE_ERROR",
+    `Cannot create worktree "${path}" on branch "${branch}": ${
+      err instanceof Error ? err.message : String(err)
+    }`,
+    { ...details, stderr, cleanup_errors: cleanupErrors },
+  );
 }
 
 /**
@@ -133,9 +164,7 @@ export function removeWorktree(options: RemoveWorktreeOptions): void {
     return;
   }
   const real = _realPath(path);
-  const entries = parseWorktreeList(
-    runGit(["worktree", "list", "--porcelain", "-z"], { cwd: repo }).stdout,
-  );
+  const entries = listWorktrees(repo);
   const index = entries.findIndex((e) => _realPath(e.path) === real);
   if (index < 0) {
     throw new AppError(
@@ -165,6 +194,34 @@ export function removeWorktree(options: RemoveWorktreeOptions): void {
       ...details,
       stderr: err.details["stderr"],
     });
+  }
+}
+
+/** How often `listWorktrees` reads again while another process is adding a worktree. */
+const _LIST_RETRIES = 10;
+const _LIST_RETRY_MS = 25;
+
+/**
+ * The repository's worktrees (`git worktree list --porcelain -z`). While
+ * another process is in the middle of `git worktree add`, git cannot read
+ * that worktree's half-written admin directory and fails; that is read again
+ * a few times, then reported.
+ */
+export function listWorktrees(repo: string): WorktreeEntry[] {
+  for (let attempt = 0;; attempt++) {
+    const out = runGit(["worktree", "list", "--porcelain", "-z"], {
+      cwd: repo,
+      allowCodes: [128],
+    });
+    if (out.code === 0) return parseWorktreeList(out.stdout);
+    if (attempt >= _LIST_RETRIES || !_TRANSIENT.test(out.stderr)) {
+      throw new AppError(
+        "GIT_ERROR",
+        `Command "git worktree list" failed with exit code ${out.code}: ${out.stderr.trim()}`,
+        { args: ["worktree", "list"], cwd: repo, exit_code: out.code, stderr: out.stderr },
+      );
+    }
+    sleepSync(_LIST_RETRY_MS);
   }
 }
 

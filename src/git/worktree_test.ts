@@ -21,9 +21,15 @@ function registeredPaths(t: TempRepo): string[] {
 }
 
 /** Creates the standard attempt worktree and returns its path. */
-function create(t: TempRepo): string {
+function create(t: TempRepo, runHooks = false): string {
   const path = wtPath(t);
-  createWorktree({ repo: t.repo, branch: BRANCH, path, commit: t.git("rev-parse", "HEAD") });
+  createWorktree({
+    repo: t.repo,
+    branch: BRANCH,
+    path,
+    commit: t.git("rev-parse", "HEAD"),
+    runHooks,
+  });
   return path;
 }
 
@@ -87,7 +93,7 @@ Deno.test("createWorktree() removes the directories, registration and branch whe
   Deno.writeTextFileSync(hook, "#!/bin/sh\nexit 3\n");
   Deno.chmodSync(hook, 0o755);
 
-  const err = assertAppError(() => create(t), "WORKSPACE_ERROR");
+  const err = assertAppError(() => create(t, true), "WORKSPACE_ERROR");
   assert.match(
     err.message,
     /^Cannot create worktree ".*attempt-1" on branch "orch\/r1\/T1\/attempt-1": /,
@@ -107,9 +113,12 @@ Deno.test("createWorktree() keeps a pre-existing workspace root when it cleans u
   Deno.writeTextFileSync(hook, "#!/bin/sh\nexit 1\n");
   Deno.chmodSync(hook, 0o755);
 
-  assertAppError(() => create(t), "WORKSPACE_ERROR");
+  assertAppError(() => create(t, true), "WORKSPACE_ERROR");
   assert.equal(exists(root), true);
   assert.deepEqual(Array.from(Deno.readDirSync(root)), []);
+  // Without runHooks the hook does not run.
+  create(t);
+  assert.equal(exists(wtPath(t)), true);
 });
 
 Deno.test("createWorktree() rejects invalid branch names and unknown commits", () => {

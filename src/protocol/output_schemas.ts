@@ -242,6 +242,7 @@ export const AttentionReasonSchema = z.enum([
   "NO_COMMITS",
   "WRONG_BRANCH",
   "BRANCH_MISSING",
+  "WORKSPACE_TAMPERED",
 ]);
 
 export const AttemptResultSchema = z.strictObject({
@@ -679,7 +680,7 @@ export const OrchCleanupOutputSchema = _ok("orch --json cleanup", {
   cleaned: z.array(AttemptSchema).describe("workspace_status now cleaned or missing"),
   refused: z.array(z.strictObject({
     attempt: AttemptSchema,
-    code: ErrorCodeSchema.describe("WORKTREE_DIRTY"),
+    code: ErrorCodeSchema.describe("WORKTREE_DIRTY or WORKSPACE_TAMPERED"),
     reason: z.string(),
   })),
   removed_integration_worktrees: z.array(z.string()).describe(

@@ -24,9 +24,12 @@ import {
   type WorkspaceProvider,
 } from "./orch_types.ts";
 import { foldThreadEvent, isReady } from "./orch_rules.ts";
+import { databaseId } from "./database_id.ts";
 import { ATTEMPT_JSON_SQL, ATTEMPT_SELECT, attemptFromRow } from "./orch/attempt_row.ts";
 import { applyAcceptance, attemptsToVerify, wouldChange } from "./orch/accept_attempt.ts";
 import { attentionMessage } from "./orch/accept_rules.ts";
+import { type DispatchCheck, dispatchWithWorkspace } from "./orch/dispatch_with_workspace.ts";
+import { cleanupWorkspaces } from "./orch/cleanup_workspaces.ts";
 import { maybeCompleteRun } from "./orch/run_completion.ts";
 
 /** The agent name orch writes inbox threads as. */
@@ -85,8 +88,8 @@ function _runFromRow(r: Row): Run {
 
 /**
  * The leader's store: runs, tasks, dependencies, attempts. Every state
- * change and its events commit in one transaction; dispatch creates the
- * attempt, its inbox thread and (code mode) its worktree atomically.
+ * change and its events commit in one transaction; a code-mode dispatch makes
+ * its worktree between two short ones (orch/dispatch_with_workspace.ts).
  */
 export class OrchStore {
   readonly db: Db;
@@ -103,6 +106,11 @@ export class OrchStore {
 
   #now(): string {
     return iso(this.clock.now());
+  }
+
+  /** The store clock's time as stored (ISO 8601). */
+  nowIso(): string {
+    return this.#now();
   }
 
   // ---- runs --------------------------------------------------------------
@@ -471,72 +479,112 @@ export class OrchStore {
 
   /**
    * Dispatches a ready task (after folding worker progress, so a dependency
-   * that just finished counts): one transaction creates the attempt, its inbox
-   * thread (payload: run, task, attempt, acceptance, workspace) and, in code
-   * mode, a fresh worktree from a committed base. If anything fails, nothing
-   * is written and the worktree is removed again. A repeat with the same
-   * idempotency key returns the first attempt.
+   * that just finished counts): creates the attempt and its inbox thread
+   * (payload: run, task, attempt, acceptance, workspace) in one transaction.
+   * In code mode the fresh worktree is made outside any transaction, between
+   * a reservation and that commit (see dispatch_with_workspace.ts); if
+   * anything fails, nothing is written and the worktree is removed again. A
+   * repeat with the same idempotency key returns the first attempt.
    */
   dispatch(input: DispatchInput): DispatchResult {
     // Settle finished code dependencies first (git reads, outside the transaction).
     if (this.workspaces) this.reconcile(input.runId);
-    return this.db.write(() => {
-      if (input.idempotencyKey !== undefined) {
-        const prior = this.db.get(
-          "SELECT id FROM attempts WHERE idempotency_key = ?",
-          input.idempotencyKey,
-        );
-        if (prior) {
-          const attempt = this.getAttempt(Number(prior["id"]));
-          if (attempt.run_id !== input.runId || attempt.task_id !== input.taskId) {
-            throw new AppError(
-              "IDEMPOTENCY_CONFLICT",
-              `Idempotency key "${input.idempotencyKey}" was already used for task "${attempt.task_id}" of run "${attempt.run_id}"`,
-              { attempt_id: attempt.id, idempotency_key: input.idempotencyKey },
-            );
-          }
-          return this.#dispatchResult(attempt, true);
-        }
-      }
-      const run = this.getRun(input.runId);
-      _requireActiveRun(run);
-      // Fold worker progress first: a dependency may have finished since the
-      // last reconcile, and readiness is decided on the folded state.
-      this.#reconcileInTx(input.runId);
-      const task = this.getTask(input.runId, input.taskId);
-      if (task.status !== "ready") {
-        const waiting = task.status === "pending"
-          ? this.db.all(
-            `SELECT d.depends_on AS id, u.status AS status FROM deps d
-             JOIN tasks u ON u.run_id = d.run_id AND u.id = d.depends_on
-             WHERE d.run_id = ? AND d.task_id = ? AND u.status <> 'done' ORDER BY u.seq`,
-            input.runId,
-            input.taskId,
-          ).map((r) => ({ task_id: String(r["id"]), status: String(r["status"]) }))
-          : [];
-        const why = waiting.length
-          ? `dependency "${waiting[0]!.task_id}" is not done (${waiting[0]!.status})`
-          : `it is ${task.status}`;
-        throw new AppError("TASK_NOT_READY", `Cannot dispatch task "${input.taskId}": ${why}`, {
-          run_id: input.runId,
-          task_id: input.taskId,
-          status: task.status,
-          waiting_on: waiting,
-        });
-      }
-      const attempt = this.#createAttempt(task, {
-        mode: input.mode,
-        to: input.to,
-        body: input.body,
-        repoPath: input.repoPath,
-        workspaceRoot: input.workspaceRoot,
-        baseRef: input.baseRef,
-        baseCommit: undefined,
-        idempotencyKey: input.idempotencyKey,
-        event: "task_dispatched",
-      });
-      return this.#dispatchResult(attempt, false);
+    const attemptOptions = (workspace: Workspace | undefined, n?: number) => ({
+      mode: input.mode,
+      to: input.to,
+      body: input.body,
+      workspace,
+      n,
+      idempotencyKey: input.idempotencyKey,
+      event: "task_dispatched",
     });
+    if (input.mode === "code") {
+      return dispatchWithWorkspace(this, {
+        runId: input.runId,
+        taskId: input.taskId,
+        request: {
+          repoPath: input.repoPath,
+          workspaceRoot: input.workspaceRoot,
+          baseRef: input.baseRef,
+          baseCommit: undefined,
+        },
+        check: () => this.#checkDispatch(input),
+        commit: (task, workspace, n) =>
+          this.#dispatchResult(
+            this.#createAttempt(task, attemptOptions(workspace, n)),
+            false,
+          ),
+      });
+    }
+    return this.db.write(() => {
+      const c = this.#checkDispatch(input);
+      if ("replay" in c) return c.replay;
+      return this.#dispatchResult(
+        this.#createAttempt(c.task, attemptOptions(undefined)),
+        false,
+      );
+    });
+  }
+
+  /** Whether `input` may be dispatched now (inside a write transaction). */
+  #checkDispatch(input: DispatchInput): DispatchCheck {
+    if (input.idempotencyKey !== undefined) {
+      const prior = this.db.get(
+        "SELECT id FROM attempts WHERE idempotency_key = ?",
+        input.idempotencyKey,
+      );
+      if (prior) {
+        const attempt = this.getAttempt(Number(prior["id"]));
+        if (attempt.run_id !== input.runId || attempt.task_id !== input.taskId) {
+          throw new AppError(
+            "IDEMPOTENCY_CONFLICT",
+            `Idempotency key "${input.idempotencyKey}" was already used for task "${attempt.task_id}" of run "${attempt.run_id}"`,
+            { attempt_id: attempt.id, idempotency_key: input.idempotencyKey },
+          );
+        }
+        return { replay: this.#dispatchResult(attempt, true) };
+      }
+    }
+    const run = this.getRun(input.runId);
+    _requireActiveRun(run);
+    // Fold worker progress first: a dependency may have finished since the
+    // last reconcile, and readiness is decided on the folded state.
+    this.#reconcileInTx(input.runId);
+    const task = this.getTask(input.runId, input.taskId);
+    if (task.status !== "ready") {
+      const waiting = task.status === "pending"
+        ? this.db.all(
+          `SELECT d.depends_on AS id, u.status AS status FROM deps d
+           JOIN tasks u ON u.run_id = d.run_id AND u.id = d.depends_on
+           WHERE d.run_id = ? AND d.task_id = ? AND u.status <> 'done' ORDER BY u.seq`,
+          input.runId,
+          input.taskId,
+        ).map((r) => ({ task_id: String(r["id"]), status: String(r["status"]) }))
+        : [];
+      const why = waiting.length
+        ? `dependency "${waiting[0]!.task_id}" is not done (${waiting[0]!.status})`
+        : `it is ${task.status}`;
+      throw new AppError("TASK_NOT_READY", `Cannot dispatch task "${input.taskId}": ${why}`, {
+        run_id: input.runId,
+        task_id: input.taskId,
+        status: task.status,
+        waiting_on: waiting,
+      });
+    }
+    this.#requireAssignee(task, input.to);
+    return { task };
+  }
+
+  #requireAssignee(task: Task, to: string | undefined): string {
+    const assignedTo = to ?? task.default_to;
+    if (!assignedTo) {
+      throw new AppError(
+        "USAGE",
+        `Task "${task.id}" has no default worker: pass --to AGENT`,
+        { run_id: task.run_id, task_id: task.id },
+      );
+    }
+    return assignedTo;
   }
 
   #dispatchResult(attempt: Attempt, replayed: boolean): DispatchResult {
@@ -555,28 +603,23 @@ export class OrchStore {
     };
   }
 
-  /** Creates attempt n+1 for `task` (inside the caller's transaction). */
+  /**
+   * Creates attempt n+1 for `task` (inside the caller's transaction), with
+   * the workspace a code-mode dispatch made for it (whose attempt number
+   * `n` it checks).
+   */
   #createAttempt(task: Task, o: {
     mode: ExecutionMode;
     to: string | undefined;
     body: string | undefined;
-    repoPath: string | undefined;
-    workspaceRoot: string | undefined;
-    baseRef: string | undefined;
-    baseCommit: string | undefined;
+    workspace: Workspace | undefined;
+    n?: number | undefined;
     idempotencyKey: string | undefined;
     event: string;
     eventPayload?: Record<string, unknown>;
     conflictMerge?: { commit: string; message: string };
   }): Attempt {
-    const assignedTo = o.to ?? task.default_to;
-    if (!assignedTo) {
-      throw new AppError(
-        "USAGE",
-        `Task "${task.id}" has no default worker: pass --to AGENT`,
-        { run_id: task.run_id, task_id: task.id },
-      );
-    }
+    const assignedTo = this.#requireAssignee(task, o.to);
     const n = Number(
       this.db.get(
         "SELECT COALESCE(MAX(n), 0) + 1 AS n FROM attempts WHERE run_id = ? AND task_id = ?",
@@ -584,112 +627,95 @@ export class OrchStore {
         task.id,
       )?.["n"],
     );
-    let workspace: Workspace | undefined;
-    if (o.mode === "code") {
-      if (!this.workspaces) {
-        throw new AppError("WORKSPACE_ERROR", "Code mode needs git, which this program cannot run");
-      }
-      workspace = this.workspaces.create({
-        runId: task.run_id,
-        taskId: task.id,
-        attemptNumber: n,
-        repoPath: o.repoPath,
-        workspaceRoot: o.workspaceRoot,
-        baseRef: o.baseRef,
-        baseCommit: o.baseCommit,
-        ...(o.conflictMerge ? { conflictMerge: o.conflictMerge } : {}),
-      });
+    if (o.n !== undefined && o.n !== n) {
+      throw new AppError(
+        "WORKSPACE_ERROR",
+        `Attempt ${o.n} of task "${task.id}" was prepared, but the next attempt is ${n}`,
+        { run_id: task.run_id, task_id: task.id },
+      );
     }
-    try {
-      const now = this.#now();
-      const attemptId = Number(
-        this.db.get("SELECT seq FROM sqlite_sequence WHERE name = 'attempts'")?.["seq"] ?? 0,
-      ) + 1;
-      const payload = {
-        run_id: task.run_id,
-        task_id: task.id,
+    const workspace = o.workspace;
+    const now = this.#now();
+    const attemptId = Number(
+      this.db.get("SELECT seq FROM sqlite_sequence WHERE name = 'attempts'")?.["seq"] ?? 0,
+    ) + 1;
+    const payload = {
+      run_id: task.run_id,
+      task_id: task.id,
+      attempt_id: attemptId,
+      attempt_n: n,
+      execution_mode: o.mode,
+      title: task.title,
+      summary: task.summary,
+      acceptance: task.acceptance,
+      repo_path: workspace?.repo_path ?? null,
+      base_ref: workspace?.base_ref ?? null,
+      base_commit: workspace?.base_commit ?? null,
+      branch_name: workspace?.branch_name ?? null,
+      worktree_path: workspace?.worktree_path ?? null,
+      workspace_status: workspace ? "active" : null,
+      start_commit: workspace ? workspace.start_commit ?? workspace.base_commit : null,
+      ...(workspace?.conflicts?.length ? { merge_conflicts: workspace.conflicts } : {}),
+    };
+    const sent = this.inbox.sendThread({
+      from: LEADER_AGENT,
+      to: assignedTo,
+      subject: `[${task.run_id}/${task.id}] ${task.title}`,
+      body: o.body ?? (task.summary || task.title),
+      kind: "task",
+      payload,
+      runId: task.run_id,
+      taskId: task.id,
+      attemptId,
+      ...(task.acceptance && typeof task.acceptance === "object" &&
+          (task.acceptance as Record<string, unknown>)["result_contract"]
+        ? {
+          resultContract: String((task.acceptance as Record<string, unknown>)["result_contract"]),
+        }
+        : {}),
+    });
+    this.db.run(
+      `INSERT INTO attempts (id, run_id, task_id, n, assigned_to, thread_id, execution_mode, status,
+         repo_path, base_ref, base_commit, branch_name, worktree_path, workspace_status,
+         start_commit, idempotency_key, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'dispatched', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      attemptId,
+      task.run_id,
+      task.id,
+      n,
+      assignedTo,
+      sent.thread.id,
+      o.mode,
+      workspace?.repo_path ?? null,
+      workspace?.base_ref ?? null,
+      workspace?.base_commit ?? null,
+      workspace?.branch_name ?? null,
+      workspace?.worktree_path ?? null,
+      workspace ? "active" : null,
+      workspace ? workspace.start_commit ?? workspace.base_commit : null,
+      o.idempotencyKey ?? null,
+      now,
+      now,
+    );
+    this.#setTaskStatus(task.run_id, task.id, "dispatched", now);
+    appendEvent(this.db, {
+      ts: now,
+      type: o.event,
+      runId: task.run_id,
+      taskId: task.id,
+      threadId: sent.thread.id,
+      payload: {
         attempt_id: attemptId,
         attempt_n: n,
+        assigned_to: assignedTo,
         execution_mode: o.mode,
-        title: task.title,
-        summary: task.summary,
-        acceptance: task.acceptance,
-        repo_path: workspace?.repo_path ?? null,
-        base_ref: workspace?.base_ref ?? null,
-        base_commit: workspace?.base_commit ?? null,
-        branch_name: workspace?.branch_name ?? null,
+        from_status: task.status,
         worktree_path: workspace?.worktree_path ?? null,
-        workspace_status: workspace ? "active" : null,
-        start_commit: workspace ? workspace.start_commit ?? workspace.base_commit : null,
-        ...(workspace?.conflicts?.length ? { merge_conflicts: workspace.conflicts } : {}),
-      };
-      const sent = this.inbox.sendThread({
-        from: LEADER_AGENT,
-        to: assignedTo,
-        subject: `[${task.run_id}/${task.id}] ${task.title}`,
-        body: o.body ?? (task.summary || task.title),
-        kind: "task",
-        payload,
-        runId: task.run_id,
-        taskId: task.id,
-        attemptId,
-        ...(task.acceptance && typeof task.acceptance === "object" &&
-            (task.acceptance as Record<string, unknown>)["result_contract"]
-          ? {
-            resultContract: String((task.acceptance as Record<string, unknown>)["result_contract"]),
-          }
-          : {}),
-      });
-      this.db.run(
-        `INSERT INTO attempts (id, run_id, task_id, n, assigned_to, thread_id, execution_mode, status,
-           repo_path, base_ref, base_commit, branch_name, worktree_path, workspace_status,
-           start_commit, idempotency_key, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'dispatched', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        attemptId,
-        task.run_id,
-        task.id,
-        n,
-        assignedTo,
-        sent.thread.id,
-        o.mode,
-        workspace?.repo_path ?? null,
-        workspace?.base_ref ?? null,
-        workspace?.base_commit ?? null,
-        workspace?.branch_name ?? null,
-        workspace?.worktree_path ?? null,
-        workspace ? "active" : null,
-        workspace ? workspace.start_commit ?? workspace.base_commit : null,
-        o.idempotencyKey ?? null,
-        now,
-        now,
-      );
-      this.#setTaskStatus(task.run_id, task.id, "dispatched", now);
-      appendEvent(this.db, {
-        ts: now,
-        type: o.event,
-        runId: task.run_id,
-        taskId: task.id,
-        threadId: sent.thread.id,
-        payload: {
-          attempt_id: attemptId,
-          attempt_n: n,
-          assigned_to: assignedTo,
-          execution_mode: o.mode,
-          from_status: task.status,
-          worktree_path: workspace?.worktree_path ?? null,
-          branch_name: workspace?.branch_name ?? null,
-          ...o.eventPayload,
-        },
-      });
-      return this.getAttempt(attemptId);
-    } catch (err) {
-      if (workspace) {
-        try {
-          this.workspaces!.discard(workspace);
-        } catch { /* the original error matters more */ }
-      }
-      throw err;
-    }
+        branch_name: workspace?.branch_name ?? null,
+        ...o.eventPayload,
+      },
+    });
+    return this.getAttempt(attemptId);
   }
 
   #setTaskStatus(runId: string, taskId: string, status: StoredTaskStatus, now: string): void {
@@ -1147,114 +1173,185 @@ export class OrchStore {
     input: { runId: string; taskId: string; to?: string; body?: string; baseRef?: string },
   ): DispatchResult {
     if (this.workspaces) this.reconcile(input.runId);
-    return this.db.write(() => {
-      this.#reconcileInTx(input.runId);
-      _requireActiveRun(this.getRun(input.runId));
+    // `orch merge` left it out: the new attempt starts from the merge target with this work
+    // merged in. Decided on a read first (the worktree is made before the commit transaction),
+    // and checked again in it.
+    const mergeFailedOf = (task: Task, prev: Attempt | null) =>
+      task.status === "done" &&
+      (prev?.merge?.status === "merge_conflict" || prev?.merge?.status === "check_failed");
+    const seen = this.db.read(() => {
       const task = this.getTask(input.runId, input.taskId);
       const prev = this.latestAttempt(input.runId, input.taskId);
-      const stale = prev?.stale === true;
-      const attention = prev?.result?.status === "needs_attention" && task.status === "blocked";
-      // `orch merge` left it out: the new attempt starts from the merge target with this work merged in.
-      const mergeFailed = task.status === "done" &&
-        (prev?.merge?.status === "merge_conflict" || prev?.merge?.status === "check_failed");
-      if (!prev || (task.status !== "failed" && !stale && !attention && !mergeFailed)) {
-        throw new AppError(
-          "INVALID_STATE",
-          `Cannot retry task "${input.taskId}": it is ${task.status}${
-            prev ? "" : " and was never dispatched"
-          } (retry needs a failed task, a stale attempt, one that needs attention, or one a merge left out)`,
-          { run_id: input.runId, task_id: input.taskId, status: task.status },
-        );
+      return { prev, mergeFailed: mergeFailedOf(task, prev) };
+    });
+    const conflictMerge = seen.mergeFailed && input.baseRef === undefined
+      ? {
+        commit: seen.prev!.result!.head_commit!,
+        message: `Merge task ${input.taskId} (attempt ${seen.prev!.n}) into ${
+          seen.prev!.merge!.into
+        }`,
       }
-      if (input.baseRef !== undefined && prev.execution_mode !== "code") {
-        throw new AppError(
-          "USAGE",
-          `--base-ref applies to code tasks only: "${input.taskId}" is an analysis task`,
-          {
-            run_id: input.runId,
-            task_id: input.taskId,
-          },
-        );
-      }
-      if (stale) this.#cancelAttempt(prev, "Superseded by a retry: the lease ran out");
-      if (mergeFailed && input.baseRef === undefined) {
-        const m = prev.merge!;
-        return this.#redispatch(task, prev, {
-          to: input.to,
-          body: input.body,
-          baseRef: m.into,
-          event: "task_retried",
-          conflictMerge: {
-            commit: prev.result!.head_commit!,
-            message: `Merge task ${task.id} (attempt ${prev.n}) into ${m.into}`,
-          },
-        });
-      }
-      return this.#redispatch(task, prev, {
-        to: input.to,
-        body: input.body,
-        baseRef: input.baseRef,
-        event: "task_retried",
-      });
+      : undefined;
+    return this.#redispatch(input.runId, input.taskId, {
+      to: input.to,
+      body: input.body,
+      baseRef: conflictMerge ? seen.prev!.merge!.into : input.baseRef,
+      event: "task_retried",
+      ...(conflictMerge ? { conflictMerge } : {}),
+      check: () => {
+        this.#reconcileInTx(input.runId);
+        _requireActiveRun(this.getRun(input.runId));
+        const task = this.getTask(input.runId, input.taskId);
+        const prev = this.latestAttempt(input.runId, input.taskId);
+        const stale = prev?.stale === true;
+        const attention = prev?.result?.status === "needs_attention" && task.status === "blocked";
+        const mergeFailed = mergeFailedOf(task, prev);
+        if (!prev || (task.status !== "failed" && !stale && !attention && !mergeFailed)) {
+          throw new AppError(
+            "INVALID_STATE",
+            `Cannot retry task "${input.taskId}": it is ${task.status}${
+              prev ? "" : " and was never dispatched"
+            } (retry needs a failed task, a stale attempt, one that needs attention, or one a merge left out)`,
+            { run_id: input.runId, task_id: input.taskId, status: task.status },
+          );
+        }
+        if (mergeFailed !== seen.mergeFailed || prev.id !== seen.prev?.id) {
+          throw new AppError(
+            "INVALID_STATE",
+            `Task "${input.taskId}" changed while its retry was prepared: look at it again`,
+            { run_id: input.runId, task_id: input.taskId, status: task.status },
+          );
+        }
+        if (input.baseRef !== undefined && prev.execution_mode !== "code") {
+          throw new AppError(
+            "USAGE",
+            `--base-ref applies to code tasks only: "${input.taskId}" is an analysis task`,
+            { run_id: input.runId, task_id: input.taskId },
+          );
+        }
+        return {
+          task,
+          prev,
+          cancelReason: stale ? "Superseded by a retry: the lease ran out" : undefined,
+        };
+      },
     });
   }
 
   /** Cancels the current attempt (if live) and dispatches a new one to `to`. */
   reassign(input: { runId: string; taskId: string; to: string; body?: string }): DispatchResult {
     if (this.workspaces) this.reconcile(input.runId);
-    return this.db.write(() => {
-      this.#reconcileInTx(input.runId);
-      _requireActiveRun(this.getRun(input.runId));
-      const task = this.getTask(input.runId, input.taskId);
-      const prev = this.latestAttempt(input.runId, input.taskId);
-      if (!prev || !(ACTIVE_TASK_STATUSES.includes(task.status) || task.status === "failed")) {
-        throw new AppError(
-          "INVALID_STATE",
-          `Cannot reassign task "${input.taskId}": it is ${task.status} (reassign needs a dispatched, running, blocked or failed task)`,
-          { run_id: input.runId, task_id: input.taskId, status: task.status },
-        );
-      }
-      if (ACTIVE_TASK_STATUSES.includes(prev.status)) {
-        this.#cancelAttempt(prev, `Reassigned to ${input.to}`);
-      }
-      return this.#redispatch(task, prev, {
-        to: input.to,
-        body: input.body,
-        baseRef: undefined,
-        event: "task_reassigned",
-      });
+    return this.#redispatch(input.runId, input.taskId, {
+      to: input.to,
+      body: input.body,
+      baseRef: undefined,
+      event: "task_reassigned",
+      check: () => {
+        this.#reconcileInTx(input.runId);
+        _requireActiveRun(this.getRun(input.runId));
+        const task = this.getTask(input.runId, input.taskId);
+        const prev = this.latestAttempt(input.runId, input.taskId);
+        if (!prev || !(ACTIVE_TASK_STATUSES.includes(task.status) || task.status === "failed")) {
+          throw new AppError(
+            "INVALID_STATE",
+            `Cannot reassign task "${input.taskId}": it is ${task.status} (reassign needs a dispatched, running, blocked or failed task)`,
+            { run_id: input.runId, task_id: input.taskId, status: task.status },
+          );
+        }
+        return {
+          task,
+          prev,
+          cancelReason: ACTIVE_TASK_STATUSES.includes(prev.status)
+            ? `Reassigned to ${input.to}`
+            : undefined,
+        };
+      },
     });
   }
 
-  #redispatch(task: Task, prev: Attempt, o: {
+  /**
+   * Attempt n+1 of a task that had attempt n (retry, reassign). `check` runs
+   * inside a write transaction and says whether it may happen now, and which
+   * live attempt to cancel; in code mode it runs again when committing, after
+   * the new worktree was made outside any transaction.
+   */
+  #redispatch(runId: string, taskId: string, o: {
     to: string | undefined;
     body: string | undefined;
     baseRef: string | undefined;
     event: string;
     conflictMerge?: { commit: string; message: string };
+    check: () => { task: Task; prev: Attempt; cancelReason: string | undefined };
   }): DispatchResult {
-    const firstBody = this.db.get(
-      "SELECT body FROM messages WHERE thread_id = ? ORDER BY id LIMIT 1",
-      prev.thread_id,
-    )?.["body"];
-    const attempt = this.#createAttempt(task, {
-      mode: prev.execution_mode,
-      to: o.to ?? prev.assigned_to,
-      body: o.body ?? (firstBody == null ? undefined : String(firstBody)),
-      repoPath: prev.repo_path ?? undefined,
-      workspaceRoot: prev.worktree_path ? _workspaceRootOf(prev) : undefined,
-      baseRef: o.baseRef ?? prev.base_ref ?? undefined,
-      baseCommit: o.baseRef ? undefined : prev.base_commit ?? undefined,
-      idempotencyKey: undefined,
-      event: o.event,
-      eventPayload: {
-        previous_attempt_id: prev.id,
-        previous_assigned_to: prev.assigned_to,
-        ...(o.conflictMerge ? { merged_previous_head: o.conflictMerge.commit } : {}),
+    const create = (
+      c: { task: Task; prev: Attempt; cancelReason: string | undefined },
+      workspace: Workspace | undefined,
+      n: number | undefined,
+    ) => {
+      const prev = c.prev;
+      if (c.cancelReason !== undefined) this.#cancelAttempt(prev, c.cancelReason);
+      const firstBody = this.db.get(
+        "SELECT body FROM messages WHERE thread_id = ? ORDER BY id LIMIT 1",
+        prev.thread_id,
+      )?.["body"];
+      const attempt = this.#createAttempt(c.task, {
+        mode: prev.execution_mode,
+        to: o.to ?? prev.assigned_to,
+        body: o.body ?? (firstBody == null ? undefined : String(firstBody)),
+        workspace,
+        n,
+        idempotencyKey: undefined,
+        event: o.event,
+        eventPayload: {
+          previous_attempt_id: prev.id,
+          previous_assigned_to: prev.assigned_to,
+          ...(o.conflictMerge && workspace ? { merged_previous_head: o.conflictMerge.commit } : {}),
+        },
+      });
+      return this.#dispatchResult(attempt, false);
+    };
+    // The previous attempt's workspace fields never change, so they can be read
+    // before the transaction that checks it is still the latest.
+    const seen = this.db.read(() => this.latestAttempt(runId, taskId));
+    if (seen?.execution_mode !== "code") {
+      return this.db.write(() => create(o.check(), undefined, undefined));
+    }
+    let checked: ReturnType<typeof o.check> | undefined;
+    return dispatchWithWorkspace(this, {
+      runId,
+      taskId,
+      request: {
+        repoPath: seen.repo_path ?? undefined,
+        workspaceRoot: seen.worktree_path ? this.#workspaceRootOf(seen) : undefined,
+        baseRef: o.baseRef ?? seen.base_ref ?? undefined,
+        baseCommit: o.baseRef ? undefined : seen.base_commit ?? undefined,
+        ...(o.conflictMerge ? { conflictMerge: o.conflictMerge } : {}),
       },
-      ...(o.conflictMerge ? { conflictMerge: o.conflictMerge } : {}),
+      check: () => {
+        const c = o.check();
+        if (c.prev.id !== seen.id) {
+          throw new AppError(
+            "INVALID_STATE",
+            `Task "${taskId}" got a new attempt meanwhile: look at it before retrying again`,
+            { run_id: runId, task_id: taskId, attempt_id: c.prev.id },
+          );
+        }
+        checked = c;
+        return { task: c.task };
+      },
+      commit: (_task, workspace, n) => create(checked!, workspace, n),
     });
-    return this.#dispatchResult(attempt, false);
+  }
+
+  /**
+   * The workspace root an attempt's worktree was made under:
+   * `<root>/<database id>/<run>/<task>/attempt-n`, or `<root>/<run>/<task>/attempt-n`
+   * for attempts made before database ids.
+   */
+  #workspaceRootOf(a: Attempt): string {
+    const parts = a.worktree_path!.split("/");
+    const depth = parts.at(-4) === databaseId(this.db) ? 4 : 3;
+    return parts.slice(0, -depth).join("/");
   }
 
   /** Cancels a live attempt and its thread (inside the caller's transaction). */
@@ -1365,21 +1462,26 @@ export class OrchStore {
     });
   }
 
-  /**
-   * Removes worktrees of finished attempts (final attempt, or final task) and
-   * marks them `cleaned` (`missing` if already gone). A dirty worktree is
-   * refused unless `force`. Branches are never deleted.
-   */
+  /** Removes worktrees of finished attempts: see cleanup_workspaces.ts. */
   cleanup(input: { runId: string; taskId?: string; allCompleted?: boolean; force?: boolean }): {
     cleaned: Attempt[];
     refused: Array<{ attempt: Attempt; code: string; reason: string }>;
   } {
-    if (!this.workspaces) throw new AppError("WORKSPACE_ERROR", "Cleanup needs git");
-    const workspaces = this.workspaces;
-    this.reconcile(input.runId);
-    const candidates = this.db.read(() => {
-      this.getRun(input.runId);
-      if (input.taskId !== undefined) this.getTask(input.runId, input.taskId);
+    return cleanupWorkspaces(this, {
+      runId: input.runId,
+      ...(input.taskId !== undefined ? { taskId: input.taskId } : {}),
+      ...(input.force !== undefined ? { force: input.force } : {}),
+    });
+  }
+
+  /**
+   * Attempts of the run (or of one task) whose worktree is still active and
+   * whose attempt or task is final: what cleanup may remove.
+   */
+  finishedActiveWorkspaces(runId: string, taskId: string | undefined): Attempt[] {
+    return this.db.read(() => {
+      this.getRun(runId);
+      if (taskId !== undefined) this.getTask(runId, taskId);
       const now = this.#now();
       return this.db.all(
         `${ATTEMPT_SELECT} JOIN tasks k ON k.run_id = a.run_id AND k.id = a.task_id
@@ -1387,66 +1489,11 @@ export class OrchStore {
            AND (? IS NULL OR a.task_id = ?)
            AND (a.status IN ('done', 'failed', 'cancelled') OR k.status IN ('done', 'failed', 'cancelled'))
          ORDER BY a.id`,
-        input.runId,
-        input.taskId ?? null,
-        input.taskId ?? null,
+        runId,
+        taskId ?? null,
+        taskId ?? null,
       ).map((r) => attemptFromRow(r, now));
     });
-    const cleaned: Attempt[] = [];
-    const refused: Array<{ attempt: Attempt; code: string; reason: string }> = [];
-    for (const a of candidates) {
-      const state = workspaces.state(a.worktree_path!);
-      if (state === "dirty" && !input.force) {
-        refused.push({
-          attempt: a,
-          code: "WORKTREE_DIRTY",
-          reason:
-            `Worktree "${a.worktree_path}" has uncommitted changes: commit them or pass --force`,
-        });
-        continue;
-      }
-      if (state !== "missing") {
-        workspaces.remove(a.repo_path!, a.worktree_path!, input.force ?? false);
-      } else {
-        // Gone already: drop git's stale registration of it (a path that is
-        // there but is no worktree of the repo is not ours to touch).
-        try {
-          workspaces.remove(a.repo_path!, a.worktree_path!, false);
-        } catch { /* left alone */ }
-      }
-      const status = state === "missing" ? "missing" : "cleaned";
-      this.db.write(() => {
-        const now = this.#now();
-        this.db.run(
-          "UPDATE attempts SET workspace_status = ?, updated_at = ? WHERE id = ?",
-          status,
-          now,
-          a.id,
-        );
-        appendEvent(this.db, {
-          ts: now,
-          type: "workspace_cleaned",
-          runId: a.run_id,
-          taskId: a.task_id,
-          threadId: a.thread_id,
-          payload: {
-            attempt_id: a.id,
-            worktree_path: a.worktree_path,
-            branch_name: a.branch_name,
-            workspace_status: status,
-          },
-        });
-      });
-      cleaned.push(this.getAttempt(a.id));
-    }
-    if (input.taskId !== undefined && refused.length > 0 && cleaned.length === 0) {
-      const r = refused[0]!;
-      throw new AppError("WORKTREE_DIRTY", r.reason, {
-        attempt_id: r.attempt.id,
-        worktree_path: r.attempt.worktree_path,
-      });
-    }
-    return { cleaned, refused };
   }
 }
 
@@ -1464,12 +1511,6 @@ function _requireActiveRun(run: Run): void {
       status: run.status,
     });
   }
-}
-
-/** The workspace root an attempt's worktree was made under (`<root>/<run>/<task>/attempt-n`). */
-function _workspaceRootOf(a: Attempt): string {
-  const parts = a.worktree_path!.split("/");
-  return parts.slice(0, -3).join("/");
 }
 
 export { type Attempt, type Run, type Task, type TaskStatus };

@@ -96,7 +96,8 @@ export type AttentionReason =
   | "UNCOMMITTED_CHANGES"
   | "NO_COMMITS"
   | "WRONG_BRANCH"
-  | "BRANCH_MISSING";
+  | "BRANCH_MISSING"
+  | "WORKSPACE_TAMPERED";
 
 export interface AttemptResult {
   status: AttemptResultStatus;
@@ -139,6 +140,8 @@ export interface AttemptInspection {
   head_commit: string | null;
   commits_ahead: number;
   files_changed: number;
+  /** The worktree is no longer the one git linked (its `.git` replaced): nothing was read in it. */
+  tampered?: boolean;
 }
 
 /** Counts of tasks by (derived) status, plus the total. */
@@ -146,9 +149,6 @@ export type TaskCounts = Record<TaskStatus, number> & { total: number };
 
 /** What a code-mode dispatch asks the workspace provider for. */
 export interface WorkspaceRequest {
-  runId: string;
-  taskId: string;
-  attemptNumber: number;
   repoPath: string | undefined;
   workspaceRoot: string | undefined;
   baseRef: string | undefined;
@@ -160,6 +160,28 @@ export interface WorkspaceRequest {
    * committed; a conflict is left in the worktree for the worker to resolve.
    */
   conflictMerge?: { commit: string; message: string };
+}
+
+/** Where new attempt workspaces go and what they start from (no attempt yet). */
+export interface WorkspaceBase {
+  repo_path: string;
+  /** Absolute directory the attempt worktrees are made under. */
+  workspace_root: string;
+  base_ref: string;
+  base_commit: string;
+  /** Directory of the workspace lock files. */
+  lock_dir: string;
+  /** As in the request: the previous head to merge into the new worktree. */
+  conflict_merge?: { commit: string; message: string };
+}
+
+/** The ids that name one attempt's workspace. */
+export interface WorkspaceIds {
+  /** The database's own id (`database_identity`), so two databases never share a name. */
+  databaseId: string;
+  runId: string;
+  taskId: string;
+  attemptNumber: number;
 }
 
 /** A provisioned attempt workspace. */
@@ -175,20 +197,65 @@ export interface Workspace {
   conflicts?: string[];
 }
 
+/** A workspace about to be made, with the lock file that serialises work on it. */
+export interface PlannedWorkspace extends Workspace {
+  /** While a process holds this file's lock, it is working on the workspace. */
+  lock_path: string;
+  /** The previous head to merge into the new worktree once it exists (retry after a merge). */
+  conflict_merge?: { commit: string; message: string };
+}
+
+/** A held workspace lock; `release` is idempotent. */
+export interface WorkspaceLock {
+  release(): void;
+}
+
 /**
  * Makes and removes attempt worktrees. Injected into the store so the store
- * holds no git code: the CLI passes the git-backed one (src/git), and the
- * store calls it inside the dispatch transaction, undoing it if the
- * transaction fails.
+ * holds no git code: the CLI passes the git-backed one
+ * (src/cli/orch/git_workspaces.ts). No method may be called inside a write
+ * transaction except `plan` and `tryLock`, which run no git and read no file
+ * of unknown size.
+ *
+ * A code-mode dispatch calls `resolve` (git, no transaction), then in one
+ * transaction reserves attempt n and takes its lock (`plan`, `tryLock`),
+ * then `create` (git, no transaction), then commits the attempt and releases
+ * the lock. A dispatch killed anywhere leaves a reservation whose lock no
+ * one holds: `discard` removes what it made.
  */
 export interface WorkspaceProvider {
-  create(request: WorkspaceRequest): Workspace;
-  /** Undo `create` after a failed transaction: worktree and the new branch. */
+  /** Finds the repository and resolves the base commit. Runs git. */
+  resolve(request: WorkspaceRequest): WorkspaceBase;
+  /** The branch, worktree path and lock file of one attempt. Pure: no git, no files. */
+  plan(base: WorkspaceBase, ids: WorkspaceIds): PlannedWorkspace;
+  /** Takes the lock at `lockPath` without waiting; null while another process holds it. */
+  tryLock(lockPath: string): WorkspaceLock | null;
+  /**
+   * Creates the planned branch and worktree. Runs git. Throws, touching
+   * nothing, if the path or the branch already exists; otherwise calls
+   * `starting` right before git starts making them (from then on they are
+   * this workspace's, and `discard` may remove them). On failure leaves nothing.
+   */
+  create(workspace: PlannedWorkspace, starting: () => void): Workspace;
+  /**
+   * Removes a workspace that was never handed to a worker (a failed or killed
+   * dispatch, after `create` called `starting`): its worktree, even half
+   * made, and its branch while it still points at the base. Idempotent.
+   * Runs git.
+   */
   discard(workspace: Workspace): void;
-  /** "clean" | "dirty" | "missing" */
-  state(path: string): "clean" | "dirty" | "missing";
-  /** Remove the worktree (never the branch); refuses a dirty one unless `force`. */
+  /**
+   * "clean" | "dirty" | "missing". Throws `WORKSPACE_TAMPERED` (running no
+   * git there) when the directory is no longer the worktree git linked.
+   */
+  state(repoPath: string, worktreePath: string): "clean" | "dirty" | "missing";
+  /**
+   * Remove the worktree (never the branch); refuses a dirty one unless
+   * `force`, and a tampered one (`WORKSPACE_TAMPERED`) always.
+   */
   remove(repoPath: string, worktreePath: string, force: boolean): void;
+  /** The lock file that serialises work on an attempt's workspace (as in `plan`). */
+  lockPathOf(workspace: Workspace): string;
   /** Reads a done code attempt's worktree and branch (git, never in a transaction). */
   inspect(attempt: Attempt): AttemptInspection;
 }

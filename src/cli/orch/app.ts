@@ -51,6 +51,12 @@ const baseRef = {
   optional: true,
 } as const;
 
+const runHooks = {
+  kind: "boolean",
+  brief: "Let git run the repository's hooks when making the worktree (default: none run)",
+  optional: true,
+} as const;
+
 const executionMode = {
   kind: "parsed",
   parse: choiceParser(EXECUTION_MODES),
@@ -140,6 +146,7 @@ const dispatch = buildCommand({
       repoPath,
       workspaceRoot,
       baseRef,
+      runHooks,
       idempotencyKey: {
         kind: "parsed",
         parse: textParser,
@@ -207,14 +214,21 @@ const answer = buildCommand({
 
 const retry = buildCommand({
   loader: async () => (await impl()).retry,
-  parameters: { flags: { run, task, to, body, bodyFile, baseRef } },
+  parameters: { flags: { run, task, to, body, bodyFile, baseRef, runHooks } },
   docs: { brief: "New attempt for a failed task (or one whose worker went stale)" },
 });
 
 const reassign = buildCommand({
   loader: async () => (await impl()).reassign,
   parameters: {
-    flags: { run, task, to: { ...to, optional: false, brief: "The new worker" }, body, bodyFile },
+    flags: {
+      run,
+      task,
+      to: { ...to, optional: false, brief: "The new worker" },
+      body,
+      bodyFile,
+      runHooks,
+    },
   },
   docs: { brief: "Cancel the current attempt and dispatch to another worker" },
 });

@@ -1,20 +1,27 @@
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { tryLockFile } from "../../git/file_lock.ts";
 import {
   branchNameFor,
   createWorktree,
   discoverRepo,
+  listWorktrees,
   removeWorktree,
   resolveBase,
   runGit,
+  verifyWorktreeLink,
   worktreePathFor,
   worktreeState,
 } from "../../git/mod.ts";
 import { inspectAttempt } from "../../git/inspect.ts";
+import { AppError } from "../../protocol/errors.ts";
 import { mergeInWorktree } from "../../git/merge.ts";
 import type {
   Attempt,
   AttemptInspection,
+  PlannedWorkspace,
   Workspace,
+  WorkspaceBase,
+  WorkspaceIds,
   WorkspaceProvider,
   WorkspaceRequest,
 } from "../../store/orch_types.ts";
@@ -22,14 +29,20 @@ import type {
 /** Default workspace root, relative to the repository's top level. */
 export const DEFAULT_WORKSPACE_ROOT = ".orch/worktrees";
 
+/** Where the workspace lock files live, inside the repository's common git directory. */
+const _LOCK_DIR = "orch/locks";
+
 /**
  * The git-backed workspace provider: one branch and one fresh worktree per
  * attempt, from a committed base. `dbPath` is left out of the dirty check so
- * a database kept inside the repository does not make it dirty.
+ * a database kept inside the repository does not make it dirty. `runHooks`
+ * lets `git worktree add` run the repository's hooks (`--run-hooks`).
  */
-export function gitWorkspaces(options: { dbPath?: string | undefined } = {}): WorkspaceProvider {
+export function gitWorkspaces(
+  options: { dbPath?: string | undefined; runHooks?: boolean } = {},
+): WorkspaceProvider {
   return {
-    create(req: WorkspaceRequest): Workspace {
+    resolve(req: WorkspaceRequest): WorkspaceBase {
       const repo = discoverRepo(resolve(req.repoPath ?? Deno.cwd()));
       const root = resolve(repo, req.workspaceRoot ?? DEFAULT_WORKSPACE_ROOT);
       const ignorePaths = [root];
@@ -43,47 +56,95 @@ export function gitWorkspaces(options: { dbPath?: string | undefined } = {}): Wo
           ...(req.baseRef !== undefined ? { baseRef: req.baseRef } : {}),
           ignorePaths,
         });
-      const ids = { runId: req.runId, taskId: req.taskId, attemptNumber: req.attemptNumber };
-      const branch = branchNameFor(ids);
-      const path = worktreePathFor(root, ids);
-      excludeFromStatus(repo, root);
-      _reclaimLeftovers(repo, branch, path, base.baseCommit);
-      createWorktree({ repo, branch, path, commit: base.baseCommit });
-      const ws: Workspace = {
+      const common = _commonDir(repo);
+      _excludeFromStatus(repo, common, root);
+      return {
         repo_path: repo,
+        workspace_root: root,
         base_ref: req.baseCommit ? (req.baseRef ?? base.baseRef) : base.baseRef,
         base_commit: base.baseCommit,
-        branch_name: branch,
-        worktree_path: path,
+        lock_dir: join(common, _LOCK_DIR),
+        ...(req.conflictMerge ? { conflict_merge: req.conflictMerge } : {}),
       };
-      if (req.conflictMerge) {
-        try {
-          const conflicts = mergeInWorktree(
-            path,
-            req.conflictMerge.commit,
-            req.conflictMerge.message,
-            true,
-          );
-          ws.conflicts = conflicts;
-          if (conflicts.length === 0) {
-            ws.start_commit = runGit(["rev-parse", "HEAD"], { cwd: path }).stdout.trim();
-          }
-        } catch (err) {
-          this.discard(ws);
-          throw err;
+    },
+    plan(base: WorkspaceBase, ids: WorkspaceIds): PlannedWorkspace {
+      const branch = branchNameFor(ids);
+      return {
+        repo_path: base.repo_path,
+        base_ref: base.base_ref,
+        base_commit: base.base_commit,
+        branch_name: branch,
+        worktree_path: worktreePathFor(base.workspace_root, ids),
+        lock_path: _lockPath(base.lock_dir, branch),
+        ...(base.conflict_merge ? { conflict_merge: base.conflict_merge } : {}),
+      };
+    },
+    tryLock: tryLockFile,
+    create(ws: PlannedWorkspace, starting: () => void): Workspace {
+      createWorktree({
+        repo: ws.repo_path,
+        branch: ws.branch_name,
+        path: ws.worktree_path,
+        commit: ws.base_commit,
+        starting,
+        runHooks: options.runHooks === true,
+      });
+      const made: Workspace = {
+        repo_path: ws.repo_path,
+        base_ref: ws.base_ref,
+        base_commit: ws.base_commit,
+        branch_name: ws.branch_name,
+        worktree_path: ws.worktree_path,
+      };
+      if (ws.conflict_merge) {
+        // Retry after a merge conflict: the previous head merged in (a conflict is left for
+        // the worker). On failure the caller discards the workspace.
+        const conflicts = mergeInWorktree(
+          ws.worktree_path,
+          ws.conflict_merge.commit,
+          ws.conflict_merge.message,
+          true,
+        );
+        made.conflicts = conflicts;
+        if (conflicts.length === 0) {
+          made.start_commit = runGit(["rev-parse", "HEAD"], { cwd: ws.worktree_path }).stdout
+            .trim();
         }
       }
-      return ws;
+      return made;
     },
     discard(ws: Workspace): void {
-      removeWorktree({ repo: ws.repo_path, path: ws.worktree_path, force: true });
-      runGit(["update-ref", "-d", `refs/heads/${ws.branch_name}`], { cwd: ws.repo_path });
+      _discard(ws);
     },
-    state: worktreeState,
+    state(repoPath: string, worktreePath: string) {
+      if (!_lexists(worktreePath)) return "missing";
+      verifyWorktreeLink(_commonDir(repoPath), worktreePath);
+      return worktreeState(worktreePath);
+    },
     remove(repoPath: string, worktreePath: string, force: boolean): void {
+      if (_lexists(worktreePath)) verifyWorktreeLink(_commonDir(repoPath), worktreePath);
       removeWorktree({ repo: repoPath, path: worktreePath, force });
     },
+    lockPathOf(ws: Workspace): string {
+      return _lockPath(join(_commonDir(ws.repo_path), _LOCK_DIR), ws.branch_name);
+    },
     inspect(a: Attempt): AttemptInspection {
+      if (_lexists(a.worktree_path!)) {
+        try {
+          verifyWorktreeLink(_commonDir(a.repo_path!), a.worktree_path!);
+        } catch (err) {
+          if (!(err instanceof AppError && err.code === "WORKSPACE_TAMPERED")) throw err;
+          return {
+            worktree: "dirty",
+            dirty_paths: [],
+            on_branch: false,
+            head_commit: null,
+            commits_ahead: 0,
+            files_changed: 0,
+            tampered: true,
+          };
+        }
+      }
       return inspectAttempt({
         repo: a.repo_path!,
         worktree: a.worktree_path!,
@@ -94,37 +155,103 @@ export function gitWorkspaces(options: { dbPath?: string | undefined } = {}): Wo
   };
 }
 
+/** Branch segments are [A-Za-z0-9._-], so "+" keeps distinct branches distinct. */
+function _lockPath(lockDir: string, branch: string): string {
+  return join(lockDir, `${branch.split("/").join("+")}.lock`);
+}
+
+function _lexists(path: string): boolean {
+  try {
+    Deno.lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function _commonDir(repo: string): string {
+  return resolve(repo, runGit(["rev-parse", "--git-common-dir"], { cwd: repo }).stdout.trim());
+}
+
 /**
- * A dispatch killed between `git worktree add` and its commit leaves a
- * worktree and branch that no attempt records (attempt n is new inside the
- * dispatch transaction, so nothing can refer to them). Reclaim them when they
- * hold no work: a clean worktree, a branch with no commits past the base.
- * Anything else is left alone and createWorktree reports the collision.
+ * Removes the worktree and branch of a dispatch that never committed, in
+ * whatever state a kill left them. The caller proved they are ours (its
+ * reservation found the path and branch free, under its lock, before git
+ * made them) and that no live process works on them (the lock was free), so
+ * no worker ever saw them. Still, only what git registered at this exact
+ * path is removed, plus the path itself when it is an empty directory;
+ * anything else there is left alone (and the next create of that path then
+ * fails for a person to look at).
  */
-function _reclaimLeftovers(repo: string, branch: string, path: string, baseCommit: string): void {
-  if (worktreeState(path) === "clean") removeWorktree({ repo, path, force: false });
-  const ref = `refs/heads/${branch}`;
-  if (
-    runGit(["rev-parse", "--verify", "--quiet", ref], { cwd: repo, allowCodes: [1] }).code !== 0
-  ) return;
-  const ahead = runGit(["rev-list", "--count", `${baseCommit}..${ref}`], { cwd: repo }).stdout
-    .trim();
-  const checkedOut = runGit(["worktree", "list", "--porcelain"], { cwd: repo }).stdout
-    .split("\n").includes(`branch ${ref}`);
-  if (ahead === "0" && !checkedOut) runGit(["update-ref", "-d", ref], { cwd: repo });
+function _discard(ws: Workspace): void {
+  const repo = ws.repo_path;
+  const path = resolve(ws.worktree_path);
+  const common = _commonDir(repo);
+  const admins = _adminDirsFor(common, path);
+  let stat: Deno.FileInfo | null = null;
+  try {
+    stat = Deno.lstatSync(path);
+  } catch { /* not there */ }
+  if (stat?.isDirectory && admins.length > 0) {
+    Deno.removeSync(path, { recursive: true });
+  } else if (stat?.isDirectory && _isEmptyDir(path)) {
+    Deno.removeSync(path);
+  }
+  for (const admin of admins) Deno.removeSync(admin, { recursive: true });
+  // Only while it still points at the base: `update-ref -d <ref> <old>` checks that atomically.
+  const ref = `refs/heads/${ws.branch_name}`;
+  const tip = runGit(["rev-parse", "--verify", "--quiet", ref], { cwd: repo, allowCodes: [1] });
+  if (tip.code === 0 && tip.stdout.trim() === ws.base_commit && !_checkedOut(repo, ref)) {
+    runGit(["update-ref", "-d", ref, ws.base_commit], { cwd: repo, allowCodes: [1] });
+  }
+}
+
+/** The worktree admin directories (`<common>/worktrees/<name>`) whose `gitdir` names `path`. */
+function _adminDirsFor(common: string, path: string): string[] {
+  const dir = join(common, "worktrees");
+  const want = join(path, ".git");
+  const found: string[] = [];
+  let entries: Deno.DirEntry[];
+  try {
+    entries = [...Deno.readDirSync(dir)];
+  } catch {
+    return found;
+  }
+  for (const e of entries) {
+    if (!e.isDirectory) continue;
+    const admin = join(dir, e.name);
+    let gitdir: string;
+    try {
+      gitdir = Deno.readTextFileSync(join(admin, "gitdir")).trim();
+    } catch {
+      continue; // half-made by someone: cannot tell whose, so not ours to remove
+    }
+    if (gitdir === want || resolve(dirname(gitdir)) === path) found.push(admin);
+  }
+  return found;
+}
+
+function _isEmptyDir(path: string): boolean {
+  for (const _ of Deno.readDirSync(path)) return false;
+  return true;
+}
+
+function _checkedOut(repo: string, ref: string): boolean {
+  return listWorktrees(repo).some((e) => e.branch === ref);
 }
 
 /**
  * Keeps a workspace root that lies inside the repository out of the user's
  * `git status` (an entry in the repository's own info/exclude, added once).
  */
+/** {@linkcode _excludeFromStatus}, finding the common git directory itself. */
 export function excludeFromStatus(repo: string, root: string): void {
+  _excludeFromStatus(repo, _commonDir(repo), root);
+}
+
+function _excludeFromStatus(repo: string, common: string, root: string): void {
   const rel = relative(repo, root);
   if (!rel || rel.startsWith("..") || isAbsolute(rel)) return;
-  const common = resolve(
-    repo,
-    runGit(["rev-parse", "--git-common-dir"], { cwd: repo }).stdout.trim(),
-  );
   const file = join(common, "info", "exclude");
   const entry = `/${rel.split("\\").join("/")}/`;
   let text = "";

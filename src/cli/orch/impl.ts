@@ -25,12 +25,12 @@ export function orchStore(ctx: CliContext): OrchStore {
  * make or remove worktrees (dispatch, retry, reassign, cleanup). The git
  * code loads only for them, keeping it off the read paths' start-up.
  */
-export async function gitOrchStore(ctx: CliContext): Promise<OrchStore> {
+export async function gitOrchStore(ctx: CliContext, runHooks = false): Promise<OrchStore> {
   checkAccess(ctx, { kind: "leader" });
   const { gitWorkspaces } = await import("./git_workspaces.ts");
   return new OrchStore(ctx.openDb(), {
     clock: ctx.clock,
-    workspaces: gitWorkspaces({ dbPath: ctx.global.db }),
+    workspaces: gitWorkspaces({ dbPath: ctx.global.db, runHooks }),
   });
 }
 
@@ -234,6 +234,7 @@ export function dispatch(
     workspaceRoot?: string;
     baseRef?: string;
     idempotencyKey?: string;
+    runHooks?: boolean;
   },
 ): Promise<void> {
   return respond(this, async () => {
@@ -253,9 +254,14 @@ export function dispatch(
         "--base-ref and --workspace-root apply to --execution-mode code only",
       );
     }
+    if (mode === "analysis" && flags.runHooks) {
+      throw new AppError("USAGE", "--run-hooks applies to --execution-mode code only");
+    }
     // Git also for an analysis task when a finished code dependency must be verified first.
     const plain = orchStore(this);
-    const store = mode === "code" || plain.needsGit(flags.run) ? await gitOrchStore(this) : plain;
+    const store = mode === "code" || plain.needsGit(flags.run)
+      ? await gitOrchStore(this, flags.runHooks ?? false)
+      : plain;
     const r = store.dispatch({
       runId: flags.run,
       taskId: flags.task,
@@ -380,11 +386,17 @@ export function answer(
 
 export function retry(
   this: CliContext,
-  flags: BodyFlags & { run: string; task: string; to?: string; baseRef?: string },
+  flags: BodyFlags & {
+    run: string;
+    task: string;
+    to?: string;
+    baseRef?: string;
+    runHooks?: boolean;
+  },
 ): Promise<void> {
   return respond(this, async () => {
     const body = await readBody(this, flags);
-    const r = (await gitOrchStore(this)).retry({
+    const r = (await gitOrchStore(this, flags.runHooks ?? false)).retry({
       runId: flags.run,
       taskId: flags.task,
       ...(flags.to !== undefined ? { to: flags.to } : {}),
@@ -397,11 +409,11 @@ export function retry(
 
 export function reassign(
   this: CliContext,
-  flags: BodyFlags & { run: string; task: string; to: string },
+  flags: BodyFlags & { run: string; task: string; to: string; runHooks?: boolean },
 ): Promise<void> {
   return respond(this, async () => {
     const body = await readBody(this, flags);
-    const r = (await gitOrchStore(this)).reassign({
+    const r = (await gitOrchStore(this, flags.runHooks ?? false)).reassign({
       runId: flags.run,
       taskId: flags.task,
       to: flags.to,

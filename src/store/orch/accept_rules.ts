@@ -19,6 +19,7 @@ export interface Judgement {
  * uncommitted work first (it is the only thing that can be lost).
  */
 export function judgeAttempt(i: AttemptInspection, noChanges: boolean): Judgement {
+  if (i.tampered) return { status: "needs_attention", reason: "WORKSPACE_TAMPERED" };
   if (i.worktree === "dirty") return { status: "needs_attention", reason: "UNCOMMITTED_CHANGES" };
   if (i.head_commit === null) return { status: "needs_attention", reason: "BRANCH_MISSING" };
   if (!i.on_branch) return { status: "needs_attention", reason: "WRONG_BRANCH" };
@@ -38,5 +39,7 @@ export function attentionMessage(reason: AttentionReason, worktree: string | nul
       return `The worktree "${worktree}" no longer has the attempt's branch checked out: check out the branch again there, or retry the task`;
     case "BRANCH_MISSING":
       return `The attempt's branch no longer exists: retry the task`;
+    case "WORKSPACE_TAMPERED":
+      return `The worktree "${worktree}" is no longer the one git made (its .git was replaced): orch runs no git there; inspect it yourself, then retry the task`;
   }
 }

@@ -1,0 +1,221 @@
+/**
+ * Code-mode dispatch takes the write lock only for short transactions (git
+ * runs between them), and a dispatch killed at any point leaves nothing that
+ * stops the task from being dispatched again.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { cliCommand, inbox, ok, orch, until } from "./_cli.ts";
+import { scalar } from "./_db.ts";
+import { git } from "./_git.ts";
+import { exists, type Json, seedRun, tempRepo } from "./_orch.ts";
+import { spawnCli } from "./_spawn.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+
+/** A post-checkout hook that says it started, then waits until `release` exists. */
+async function _blockingHook(
+  repo: string,
+  dir: string,
+): Promise<{ started: string; release: string }> {
+  const started = join(dir, "hook-started");
+  const release = join(dir, "hook-release");
+  const hook = join(repo, ".git/hooks/post-checkout");
+  await Deno.writeTextFile(
+    hook,
+    `#!/bin/sh\n: > '${started}'\nwhile [ ! -e '${release}' ]; do sleep 0.02; done\n`,
+  );
+  await Deno.chmod(hook, 0o755);
+  return { started, release };
+}
+
+Deno.test("dispatch --execution-mode code: a slow checkout hook does not block other writers", async () => {
+  await using env = await tempRepo();
+  await seedRun(env.db, "R", { T: "coder" });
+  const { started, release } = await _blockingHook(env.repo, env.dir);
+  const dispatch = spawnCli("orch", [
+    "--db",
+    env.db,
+    "--json",
+    "dispatch",
+    "--run",
+    "R",
+    "--task",
+    "T",
+    "--execution-mode",
+    "code",
+    "--repo-path",
+    env.repo,
+    "--run-hooks",
+  ]);
+  try {
+    await until(() => exists(started), { what: "the hook to start" });
+    // git is running the hook now: other writers must get through.
+    const sent = await ok(
+      inbox(env.db, "send", "--from", "a", "--to", "b", "--subject", "s", "--body", "hello"),
+    );
+    assert.equal(typeof (sent["thread"] as Json)["id"], "number");
+    await ok(inbox(env.db, "fetch", "--agent", "b"));
+    assert.equal(dispatch.exited(), false, "the dispatch is still waiting for its hook");
+    assert.equal(await exists(release), false);
+    // Meanwhile no attempt is visible, and a second dispatch of the task is refused.
+    assert.equal(scalar(env.db, "SELECT COUNT(*) FROM attempts"), 0);
+    const second = await orch(
+      env.db,
+      "dispatch",
+      "--run",
+      "R",
+      "--task",
+      "T",
+      "--execution-mode",
+      "code",
+      "--repo-path",
+      env.repo,
+    );
+    assert.equal(second.json.error?.code, "TASK_NOT_READY", second.stdout);
+  } finally {
+    await Deno.writeTextFile(release, "");
+  }
+  const out = await dispatch.child.output();
+  const r = JSON.parse(new TextDecoder().decode(out.stdout)) as Json;
+  assert.equal(r["ok"], true, JSON.stringify(r));
+  assert.equal(scalar(env.db, "SELECT COUNT(*) FROM attempts"), 1);
+  assert.equal(scalar(env.db, "SELECT COUNT(*) FROM workspace_reservations"), 0);
+});
+
+/** Starts `orch args...` as the leader of its own process group, so the whole group can be killed. */
+function _spawnGroup(args: string[]): { child: Deno.ChildProcess; killGroup(): void } {
+  const child = new Deno.Command("setsid", {
+    args: [Deno.execPath(), ...cliCommand("orch"), ...args],
+    cwd: ROOT,
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  return {
+    child,
+    killGroup() {
+      try {
+        Deno.kill(-child.pid, "SIGKILL");
+      } catch { /* already gone */ }
+    },
+  };
+}
+
+Deno.test("dispatch --execution-mode code: kill -9 at any point never leaves a task that cannot be dispatched", async () => {
+  await using env = await tempRepo();
+  // Enough files that `git worktree add` takes a while to check out.
+  const files: string[] = [];
+  for (let d = 0; d < 10; d++) {
+    await Deno.mkdir(join(env.repo, `d${d}`));
+    for (let f = 0; f < 100; f++) {
+      const name = join(`d${d}`, `f${f}.txt`);
+      await Deno.writeTextFile(join(env.repo, name), `file ${d}/${f}\n`.repeat(20));
+      files.push(name);
+    }
+  }
+  await git(env.repo, "add", "-A");
+  await git(env.repo, "commit", "-q", "-m", "many files");
+  const ROUNDS = 6;
+  const tasks = Array.from({ length: ROUNDS }, (_, i) => `T${i}`);
+  await seedRun(env.db, "R", Object.fromEntries(tasks.map((t) => [t, "coder"])));
+  const dispatchArgs = (task: string) => [
+    "--db",
+    env.db,
+    "--json",
+    "dispatch",
+    "--run",
+    "R",
+    "--task",
+    task,
+    "--execution-mode",
+    "code",
+    "--repo-path",
+    env.repo,
+    "--run-hooks",
+  ];
+  const admin = join(env.repo, ".git/worktrees");
+  const registered = async () => {
+    let n = 0;
+    try {
+      for await (const _ of Deno.readDir(admin)) n++;
+    } catch { /* none yet */ }
+    return n;
+  };
+  for (const [i, task] of tasks.entries()) {
+    const before = await registered();
+    const victim = _spawnGroup(dispatchArgs(task));
+    let exited = false;
+    victim.child.status.then(() => exited = true);
+    // Kill at a different point each round: once the reservation is written,
+    // or once git has registered the new worktree (mid-checkout).
+    await until(async () =>
+      exited || (i % 2 === 0
+        ? Number(
+          scalar(env.db, "SELECT COUNT(*) FROM workspace_reservations WHERE task_id = ?", task),
+        ) > 0
+        : await registered() > before), { what: "the point to kill at" });
+    victim.killGroup();
+    await victim.child.status;
+    // The task can be dispatched again at once (or the killed one had committed).
+    const again = await orch(env.db, ...dispatchArgs(task).slice(3));
+    if (!again.json.ok) assert.equal(again.json.error?.code, "TASK_NOT_READY", again.stdout);
+  }
+  // Every task has exactly one attempt, with a clean, complete worktree on its branch.
+  const status = await ok(orch(env.db, "status", "--run", "R"));
+  const attempts = (status["tasks"] as Json[]).map((t) => t["latest_attempt"] as Json);
+  assert.equal(scalar(env.db, "SELECT COUNT(*) FROM attempts"), ROUNDS);
+  assert.equal(scalar(env.db, "SELECT COUNT(*) FROM workspace_reservations"), 0);
+  for (const a of attempts) {
+    const path = String(a["worktree_path"]);
+    assert.equal(await git(path, "status", "--porcelain"), "", path);
+    assert.equal((await git(path, "branch", "--show-current")).trim(), a["branch_name"]);
+    assert.equal(await exists(join(path, files.at(-1)!)), true);
+  }
+  // Nothing else: no leftover worktree, registration or branch.
+  const listed = (await git(env.repo, "worktree", "list", "--porcelain")).split("\n")
+    .filter((l) => l.startsWith("worktree ")).map((l) => l.slice("worktree ".length)).sort();
+  assert.deepEqual(listed, [env.repo, ...attempts.map((a) => String(a["worktree_path"]))].sort());
+  const branches =
+    (await git(env.repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/orch"))
+      .split("\n").filter(Boolean).sort();
+  assert.deepEqual(branches, attempts.map((a) => String(a["branch_name"])).sort());
+});
+
+Deno.test("cleanup removes what a killed dispatch left, when no one dispatches the task again", async () => {
+  await using env = await tempRepo();
+  await seedRun(env.db, "R", { T: "coder" });
+  const { started } = await _blockingHook(env.repo, env.dir);
+  const victim = _spawnGroup([
+    "--db",
+    env.db,
+    "--json",
+    "dispatch",
+    "--run",
+    "R",
+    "--task",
+    "T",
+    "--execution-mode",
+    "code",
+    "--repo-path",
+    env.repo,
+    "--run-hooks",
+  ]);
+  await until(() => exists(started), { what: "the hook to start" });
+  victim.killGroup();
+  await victim.child.status;
+  const path = String(scalar(env.db, "SELECT worktree_path FROM workspace_reservations"));
+  assert.equal(await exists(path), true, "the killed dispatch left its worktree");
+  await ok(orch(env.db, "cancel", "--run", "R", "--task", "T"));
+  const r = await ok(orch(env.db, "cleanup", "--run", "R", "--all-completed"));
+  assert.deepEqual(r["cleaned"], []);
+  assert.equal(await exists(path), false);
+  assert.equal(scalar(env.db, "SELECT COUNT(*) FROM workspace_reservations"), 0);
+  assert.equal(await git(env.repo, "for-each-ref", "refs/heads/orch"), "");
+  assert.equal(
+    (await git(env.repo, "worktree", "list", "--porcelain")).split("\n")
+      .filter((l) => l.startsWith("worktree ")).length,
+    1,
+  );
+});
