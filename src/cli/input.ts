@@ -1,4 +1,5 @@
 import { AppError } from "../protocol/errors.ts";
+import { jsonDepth, MAX_JSON_BYTES, MAX_JSON_DEPTH } from "../protocol/json_bounds.ts";
 import type { ArtifactInput } from "../store/inbox_types.ts";
 import type { CliContext } from "./context.ts";
 
@@ -55,14 +56,24 @@ export async function readBody(
 /** The UTF-8 text of the file a flag names (`-` is stdin); errors name the flag. */
 export async function readTextFile(ctx: CliContext, path: string, flag: string): Promise<string> {
   const bytes = await _readFile(ctx, path, flag);
+  let text: string;
   try {
-    return _decoder.decode(bytes);
+    text = _decoder.decode(bytes);
   } catch {
     throw new AppError("INVALID_INPUT", `File "${path}" given to ${flag} is not UTF-8 text`, {
       path,
       flag,
     });
   }
+  const nul = text.indexOf("\0");
+  if (nul >= 0) {
+    throw new AppError(
+      "INVALID_INPUT",
+      `File "${path}" given to ${flag} contains a NUL byte (at character ${nul}): text may not, send binary data with --artifact`,
+      { path, flag, offset: nul },
+    );
+  }
+  return text;
 }
 
 /**
@@ -74,6 +85,14 @@ export async function parseJsonObject(
   flag: string,
 ): Promise<Record<string, unknown> | undefined> {
   if (text === undefined) return undefined;
+  const bytes = new TextEncoder().encode(text).byteLength;
+  if (bytes > MAX_JSON_BYTES) {
+    throw new AppError(
+      "INVALID_INPUT",
+      `${flag} is ${bytes} bytes: the limit is ${MAX_JSON_BYTES}`,
+      { flag, size: bytes, limit: MAX_JSON_BYTES },
+    );
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -88,6 +107,13 @@ export async function parseJsonObject(
     throw new AppError("INVALID_INPUT", `${flag} must be a JSON object, like '{"key": "value"}'`, {
       flag,
     });
+  }
+  if (jsonDepth(parsed.data, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    throw new AppError(
+      "INVALID_INPUT",
+      `${flag} is nested more than ${MAX_JSON_DEPTH} levels deep`,
+      { flag, limit: MAX_JSON_DEPTH },
+    );
   }
   return parsed.data;
 }

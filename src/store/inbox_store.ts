@@ -2,6 +2,8 @@ import type { Db, Row } from "../db/db.ts";
 import { AppError } from "../protocol/errors.ts";
 import { appendEvent } from "./append_event.ts";
 import { sha256Hex } from "./sha256.ts";
+import { parseStoredJson, toStoredJson } from "./stored_json.ts";
+import { requireText } from "./require_text.ts";
 import { type Clock, iso, isoPlusSeconds, systemClock } from "./clock.ts";
 import {
   type ArtifactInput,
@@ -65,7 +67,7 @@ export interface ThreadChange {
 export { sha256Hex };
 
 function _toJsonText(value: unknown): string | null {
-  return value === undefined ? null : JSON.stringify(value);
+  return toStoredJson(value, "payload");
 }
 
 export function threadFromRow(r: Row): Thread {
@@ -97,7 +99,7 @@ export function messageFromRow(r: Row): Message {
     to_agent: String(r["to_agent"]),
     type: r["type"] as MessageType,
     body: String(r["body"] ?? ""),
-    payload: r["payload"] == null ? null : JSON.parse(String(r["payload"])),
+    payload: parseStoredJson(r["payload"]),
     ts: String(r["ts"]),
   };
   if (r["thread_subject"] != null) m.thread_subject = String(r["thread_subject"]);
@@ -300,6 +302,7 @@ export class InboxStore {
   /** Creates a thread and its first message (type `task` or `note`). */
   sendThread(input: SendInput): SendResult {
     _checkArtifacts(input.artifacts);
+    requireText(input.subject, "subject");
     return this.db.write(() => {
       if (input.idempotencyKey !== undefined) {
         const prior = this.db.get(
@@ -786,6 +789,7 @@ export class InboxStore {
     type: MessageType,
     m: { body: string; payload?: unknown; ts: string; leaseEpoch?: number },
   ): Message {
+    requireText(m.body, "message body");
     // The sender writes to whoever works the thread (the holder, else the
     // addressee); everyone else writes to the sender.
     const to = from === thread.from_agent

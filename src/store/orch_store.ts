@@ -2,6 +2,8 @@ import type { Db, Row } from "../db/db.ts";
 import { AppError } from "../protocol/errors.ts";
 import { appendEvent, eventFromRow, type EventRecord } from "./append_event.ts";
 import { type Clock, iso, systemClock } from "./clock.ts";
+import { parseStoredJson, toStoredJson } from "./stored_json.ts";
+import { requireText } from "./require_text.ts";
 import { InboxStore, messageFromRow } from "./inbox_store.ts";
 import type { Message, Thread } from "./inbox_types.ts";
 import {
@@ -60,7 +62,7 @@ export interface ReconcileResult {
 }
 
 function _json(text: unknown): unknown {
-  return text == null ? null : JSON.parse(String(text));
+  return parseStoredJson(text);
 }
 
 function _runFromRow(r: Row): Run {
@@ -137,6 +139,8 @@ export class OrchStore {
     kind?: string;
     meta?: unknown;
   }): Run {
+    requireText(input.goal, "goal");
+    requireText(input.summary, "summary");
     return this.db.write(() => {
       if (this.db.get("SELECT 1 FROM runs WHERE id = ?", input.runId)) {
         throw new AppError("ALREADY_EXISTS", `Run "${input.runId}" already exists`, {
@@ -151,7 +155,7 @@ export class OrchStore {
         input.goal,
         input.summary ?? "",
         input.kind ?? "run",
-        input.meta === undefined ? null : JSON.stringify(input.meta),
+        toStoredJson(input.meta, "run metadata"),
         now,
         now,
       );
@@ -212,6 +216,8 @@ export class OrchStore {
     defaultTo?: string;
     acceptance?: unknown;
   }): Task {
+    requireText(input.title, "title");
+    requireText(input.summary, "summary");
     return this.db.write(() => {
       const run = this.getRun(input.runId);
       // A completed run takes new work: it becomes active again. A cancelled one does not.
@@ -250,7 +256,7 @@ export class OrchStore {
         input.title,
         input.summary ?? "",
         input.defaultTo ?? null,
-        input.acceptance === undefined ? null : JSON.stringify(input.acceptance),
+        toStoredJson(input.acceptance, "acceptance criteria"),
         seq,
         now,
         now,
@@ -956,7 +962,8 @@ export class OrchStore {
        )
        SELECT json_object(
          'run_id', k.run_id, 'id', k.id, 'title', k.title, 'summary', k.summary,
-         'default_to', k.default_to, 'acceptance', json(k.acceptance),
+         'default_to', k.default_to, 'acceptance',
+         CASE WHEN json_valid(k.acceptance) THEN json(k.acceptance) END,
          'status', CASE WHEN k.status = 'pending' AND COALESCE(dj.waiting, 0) = 0
            THEN 'ready' ELSE k.status END,
          'depends_on', json(COALESCE(dj.ids, '[]')),
@@ -975,7 +982,7 @@ export class OrchStore {
          'latest_message', CASE WHEN lm.id IS NULL THEN NULL ELSE json_object(
            'id', lm.id, 'thread_id', lm.thread_id, 'from_agent', lm.from_agent,
            'to_agent', lm.to_agent, 'type', lm.type, 'body', lm.body,
-           'payload', json(lm.payload), 'ts', lm.ts) END
+           'payload', CASE WHEN json_valid(lm.payload) THEN json(lm.payload) END, 'ts', lm.ts) END
        ) AS task,
        CASE WHEN k.status = 'pending' AND COALESCE(dj.waiting, 0) = 0 THEN 'ready' ELSE k.status END
          AS shown_status
