@@ -1,5 +1,5 @@
 import { buildApplication, buildCommand, buildRouteMap } from "@stricli/core";
-import { ORCH_WAIT_DEFAULT_EVENTS, orchEventLines } from "../../protocol/enums.ts";
+import { orchEventLines } from "../../protocol/enums.ts";
 import { EXECUTION_MODES } from "../../store/orch_types.ts";
 import { CLI_TEXT } from "../cli_text.ts";
 import { VERSION } from "../../version.ts";
