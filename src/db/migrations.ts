@@ -1,4 +1,5 @@
 import initial from "../../schema/001_initial.sql" with { type: "text" };
+import codeResults from "../../schema/002_code_results.sql" with { type: "text" };
 
 /** One numbered migration: plain SQL, embedded in the program as text. */
 export interface Migration {
@@ -10,6 +11,7 @@ export interface Migration {
 /** Every migration, in order. Only ever append to this list. */
 export const MIGRATIONS: readonly Migration[] = [
   { id: 1, name: "001_initial", sql: initial },
+  { id: 2, name: "002_code_results", sql: codeResults },
 ];
 
 /** The schema version this program writes. */

@@ -66,6 +66,8 @@ export const ORCH_EVENT_TYPES = [
   "task_answered",
   "task_retried",
   "task_reassigned",
+  "task_accepted",
+  "task_needs_attention",
   "workspace_cleaned",
 ] as const;
 
@@ -106,6 +108,14 @@ export const ORCH_EVENT_INFO: Record<OrchEventType, { about: string; wakes: bool
   task_answered: { about: "the leader answered a blocked task", wakes: false },
   task_retried: { about: "a fresh attempt replaced a failed or stale one", wakes: false },
   task_reassigned: { about: "the task was handed to another worker", wakes: false },
+  task_accepted: {
+    about: "a code attempt's branch was checked and accepted (task_done follows)",
+    wakes: false,
+  },
+  task_needs_attention: {
+    about: "a finished code attempt was not accepted (reason, message): commit or retry",
+    wakes: true,
+  },
   workspace_cleaned: { about: "an attempt's worktree was removed", wakes: false },
 };
 

@@ -232,6 +232,41 @@ export const TaskSchema = z.strictObject({
   updated_at: TimestampSchema,
 }).meta({ id: "Task", description: "A task; `ready` = pending with every dependency done" });
 
+const _Commit = z.string().regex(/^[0-9a-f]{40,64}$/);
+
+export const AttentionReasonSchema = z.enum([
+  "UNCOMMITTED_CHANGES",
+  "NO_COMMITS",
+  "WRONG_BRANCH",
+  "BRANCH_MISSING",
+]);
+
+export const AttemptResultSchema = z.strictObject({
+  status: z.enum(["accepted", "no_changes", "needs_attention"]).describe(
+    "accepted: clean, commits past the start; no_changes: clean, none, and the worker said so",
+  ),
+  reason: AttentionReasonSchema.nullable().describe("Why it needs attention"),
+  head_commit: _Commit.nullable().describe("The branch's head when verified"),
+  commits_ahead: _Count.nullable(),
+  files_changed: _Count.nullable(),
+  verified_at: TimestampSchema,
+}).meta({ id: "AttemptResult", description: "How reconcile judged a done code attempt" });
+
+export const AttemptMergeSchema = z.strictObject({
+  status: z.enum(["merged", "merge_conflict", "check_failed", "dependency_left_out"]),
+  commit: _Commit.nullable().describe("The commit on the target holding the work (merged)"),
+  into: z.string().describe("The target branch"),
+  detail: _JsonObject.nullable().describe("Conflicting paths, check output tail, or dependency"),
+  at: TimestampSchema,
+}).meta({ id: "AttemptMerge", description: "What orch merge did with an attempt's result" });
+
+export const IncludedDepSchema = z.strictObject({
+  task_id: RunTaskIdSchema,
+  attempt_id: _Id,
+  branch_name: z.string().nullable(),
+  head_commit: _Commit,
+}).meta({ id: "IncludedDep", description: "A dependency commit a stacked branch includes" });
+
 export const AttemptSchema = z.strictObject({
   id: _Id,
   run_id: RunTaskIdSchema,
@@ -249,6 +284,18 @@ export const AttemptSchema = z.strictObject({
   branch_name: z.string().nullable(),
   worktree_path: z.string().nullable(),
   workspace_status: WorkspaceStatusSchema.nullable(),
+  start_commit: _Commit.nullable().describe(
+    "Code mode: where the branch started (base_commit, or the base merged with its dependencies)",
+  ),
+  included_deps: z.array(IncludedDepSchema).describe(
+    "Code mode: the done dependencies' commits the branch was stacked on",
+  ),
+  result: AttemptResultSchema.nullable().describe(
+    "Code mode: what reconcile found after the worker's done; null until then",
+  ),
+  merge: AttemptMergeSchema.nullable().describe(
+    "Code mode: what orch merge did with the result; null until then",
+  ),
   created_at: TimestampSchema,
   updated_at: TimestampSchema,
 }).meta({ id: "Attempt", description: "One dispatch of a task to a worker" });
@@ -521,6 +568,10 @@ export const OrchBlockedOutputSchema = _ok("orch --json blocked", {
     task: TaskSchema,
     attempt: AttemptSchema,
     question: MessageSchema.nullable().describe("The latest question in the attempt's thread"),
+    attention: z.strictObject({
+      reason: AttentionReasonSchema,
+      message: z.string().describe("What is wrong and the way out, for the leader"),
+    }).nullable().describe("A done code attempt that was not accepted (then question is null)"),
   })),
 });
 

@@ -9,7 +9,7 @@ import type { Message, Thread } from "./inbox_types.ts";
 import {
   ACTIVE_TASK_STATUSES,
   type Attempt,
-  type AttemptStatus,
+  type AttemptInspection,
   type ExecutionMode,
   FINAL_TASK_STATUSES,
   type Run,
@@ -23,6 +23,9 @@ import {
   type WorkspaceProvider,
 } from "./orch_types.ts";
 import { foldThreadEvent, isReady } from "./orch_rules.ts";
+import { ATTEMPT_JSON_SQL, ATTEMPT_SELECT, attemptFromRow } from "./orch/attempt_row.ts";
+import { applyAcceptance, attemptsToVerify, wouldChange } from "./orch/accept_attempt.ts";
+import { attentionMessage } from "./orch/accept_rules.ts";
 
 /** The agent name orch writes inbox threads as. */
 export const LEADER_AGENT = "orch";
@@ -77,36 +80,6 @@ function _runFromRow(r: Row): Run {
     updated_at: String(r["updated_at"]),
   };
 }
-
-function _attemptFromRow(r: Row, now: string): Attempt {
-  const status = r["status"] as AttemptStatus;
-  const staleAt = (r["stale_at"] as string | null) ?? null;
-  const leaseExpires = (r["lease_expires_at"] as string | null | undefined) ?? null;
-  const live = ACTIVE_TASK_STATUSES.includes(status) && status !== "dispatched";
-  return {
-    id: Number(r["id"]),
-    run_id: String(r["run_id"]),
-    task_id: String(r["task_id"]),
-    n: Number(r["n"]),
-    assigned_to: String(r["assigned_to"]),
-    thread_id: Number(r["thread_id"]),
-    execution_mode: r["execution_mode"] as ExecutionMode,
-    status,
-    stale: live && (staleAt !== null || (leaseExpires !== null && leaseExpires <= now)),
-    stale_at: staleAt,
-    repo_path: (r["repo_path"] as string | null) ?? null,
-    base_ref: (r["base_ref"] as string | null) ?? null,
-    base_commit: (r["base_commit"] as string | null) ?? null,
-    branch_name: (r["branch_name"] as string | null) ?? null,
-    worktree_path: (r["worktree_path"] as string | null) ?? null,
-    workspace_status: (r["workspace_status"] as Attempt["workspace_status"]) ?? null,
-    created_at: String(r["created_at"]),
-    updated_at: String(r["updated_at"]),
-  };
-}
-
-const _ATTEMPT_SELECT =
-  "SELECT a.*, t.lease_expires_at AS lease_expires_at FROM attempts a JOIN threads t ON t.id = a.thread_id";
 
 /**
  * The leader's store: runs, tasks, dependencies, attempts. Every state
@@ -464,22 +437,22 @@ export class OrchStore {
   // ---- attempts ----------------------------------------------------------
 
   getAttempt(attemptId: number): Attempt {
-    const row = this.db.get(`${_ATTEMPT_SELECT} WHERE a.id = ?`, attemptId);
+    const row = this.db.get(`${ATTEMPT_SELECT} WHERE a.id = ?`, attemptId);
     if (!row) {
       throw new AppError("ATTEMPT_NOT_FOUND", `Attempt ${attemptId} does not exist`, {
         attempt_id: attemptId,
       });
     }
-    return _attemptFromRow(row, this.#now());
+    return attemptFromRow(row, this.#now());
   }
 
   latestAttempt(runId: string, taskId: string): Attempt | null {
     const row = this.db.get(
-      `${_ATTEMPT_SELECT} WHERE a.run_id = ? AND a.task_id = ? ORDER BY a.n DESC LIMIT 1`,
+      `${ATTEMPT_SELECT} WHERE a.run_id = ? AND a.task_id = ? ORDER BY a.n DESC LIMIT 1`,
       runId,
       taskId,
     );
-    return row ? _attemptFromRow(row, this.#now()) : null;
+    return row ? attemptFromRow(row, this.#now()) : null;
   }
 
   /**
@@ -491,6 +464,8 @@ export class OrchStore {
    * idempotency key returns the first attempt.
    */
   dispatch(input: DispatchInput): DispatchResult {
+    // Settle finished code dependencies first (git reads, outside the transaction).
+    if (this.workspaces) this.reconcile(input.runId);
     return this.db.write(() => {
       if (input.idempotencyKey !== undefined) {
         const prior = this.db.get(
@@ -717,10 +692,12 @@ export class OrchStore {
    * second call with no new worker writes changes nothing.
    */
   reconcile(runId: string): ReconcileResult {
+    const workspaces = this.workspaces;
     const quick = this.db.read(() => {
       const run = this.db.get("SELECT reconciled_event_id FROM runs WHERE id = ?", runId);
       if (!run) return undefined;
       const cursor = Number(run["reconciled_event_id"]);
+      const toVerify = workspaces ? attemptsToVerify(this.db, runId, cursor, this.#now()) : [];
       const pending = this.db.get(
         "SELECT 1 FROM events WHERE run_id = ? AND id > ? AND thread_id IS NOT NULL AND type LIKE 'thread_%' LIMIT 1",
         runId,
@@ -733,14 +710,45 @@ export class OrchStore {
         runId,
         this.#now(),
       );
-      return { pending: !!pending, stale: !!stale };
+      return { pending: !!pending, stale: !!stale, toVerify };
     });
     if (quick === undefined) this.getRun(runId);
-    if (!quick?.pending && !quick?.stale) return { changes: [], events: [] };
-    return this.db.write(() => this.#reconcileInTx(runId));
+    // Git reads happen here, between the read above and the write below, never
+    // inside a transaction; the write re-checks what it applies them to.
+    const inspections = new Map<number, AttemptInspection>();
+    for (const v of quick?.toVerify ?? []) {
+      let inspection: AttemptInspection;
+      try {
+        inspection = workspaces!.inspect(v.attempt);
+      } catch {
+        continue; // git failed: the attempt stays unsettled and is read again next time
+      }
+      if (wouldChange(v, inspection)) inspections.set(v.attempt.id, inspection);
+    }
+    if (!quick?.pending && !quick?.stale && inspections.size === 0) {
+      return { changes: [], events: [] };
+    }
+    return this.db.write(() => this.#reconcileInTx(runId, inspections));
   }
 
-  #reconcileInTx(runId: string): ReconcileResult {
+  /**
+   * Whether reconciling the run now needs git: a code attempt whose worker
+   * finished and whose result is not settled. A cheap read, so commands that
+   * otherwise need no git load it only then.
+   */
+  needsGit(runId: string): boolean {
+    return this.db.read(() => {
+      const run = this.db.get("SELECT reconciled_event_id FROM runs WHERE id = ?", runId);
+      if (!run) return false;
+      return attemptsToVerify(this.db, runId, Number(run["reconciled_event_id"]), this.#now())
+        .length > 0;
+    });
+  }
+
+  #reconcileInTx(
+    runId: string,
+    inspections: ReadonlyMap<number, AttemptInspection> = new Map(),
+  ): ReconcileResult {
     const now = this.#now();
     this.getRun(runId);
     const cursorRow = this.db.get("SELECT reconciled_event_id FROM runs WHERE id = ?", runId)!;
@@ -755,14 +763,15 @@ export class OrchStore {
       cursor,
     );
     let last = cursor;
+    const handled = new Set<number>();
     for (const e of threadEvents) {
       last = Number(e["id"]);
       const attemptRow = this.db.get(
-        `${_ATTEMPT_SELECT} WHERE a.thread_id = ?`,
+        `${ATTEMPT_SELECT} WHERE a.thread_id = ?`,
         Number(e["thread_id"]),
       );
       if (!attemptRow) continue;
-      const attempt = _attemptFromRow(attemptRow, now);
+      const attempt = attemptFromRow(attemptRow, now);
       const latest = this.latestAttempt(attempt.run_id, attempt.task_id);
       if (!latest || latest.id !== attempt.id) continue; // superseded attempt
       const payload = JSON.parse(String(e["payload"] ?? "{}")) as Record<string, unknown>;
@@ -778,10 +787,27 @@ export class OrchStore {
       );
       if (fold.attempt === attempt.status) continue;
       const task = this.getTask(attempt.run_id, attempt.task_id);
-      this.#setTaskStatus(attempt.run_id, attempt.task_id, fold.task, now);
+      // A code attempt's `done` is only the worker's word: the task waits in
+      // `verifying` until its worktree and branch are checked (accept_attempt.ts).
+      const awaitsAcceptance = fold.task === "done" && attempt.execution_mode === "code" &&
+        attempt.worktree_path !== null;
+      const taskTo = awaitsAcceptance ? "verifying" : fold.task;
+      this.#setTaskStatus(attempt.run_id, attempt.task_id, taskTo, now);
+      if (awaitsAcceptance && inspections.has(attempt.id)) {
+        const change = applyAcceptance(
+          this.db,
+          attempt.id,
+          inspections.get(attempt.id)!,
+          now,
+          (r, t) => this.#afterTaskDone(r, t, now),
+        );
+        handled.add(attempt.id);
+        if (change) changes.push({ ...change, from: task.status });
+        continue;
+      }
       const eventId = appendEvent(this.db, {
         ts: now,
-        type: `task_${fold.task}`,
+        type: `task_${taskTo}`,
         runId,
         taskId: attempt.task_id,
         threadId: attempt.thread_id,
@@ -794,16 +820,29 @@ export class OrchStore {
           ...(payload["question"] !== undefined ? { question: payload["question"] } : {}),
           ...(payload["message_id"] !== undefined ? { message_id: payload["message_id"] } : {}),
           ...(payload["progress"] !== undefined ? { progress: payload["progress"] } : {}),
+          ...(awaitsAcceptance ? { awaiting_acceptance: true } : {}),
         },
       });
       changes.push({
         task_id: attempt.task_id,
         attempt_id: attempt.id,
         from: task.status,
-        to: fold.task,
+        to: taskTo,
         event_id: eventId,
       });
-      if (fold.task === "done") this.#afterTaskDone(runId, attempt.task_id, now);
+      if (taskTo === "done") this.#afterTaskDone(runId, attempt.task_id, now);
+    }
+    // Results read earlier for attempts already folded as done (or needing attention).
+    for (const [attemptId, inspection] of inspections) {
+      if (handled.has(attemptId)) continue;
+      const change = applyAcceptance(
+        this.db,
+        attemptId,
+        inspection,
+        now,
+        (r, t) => this.#afterTaskDone(r, t, now),
+      );
+      if (change) changes.push(change);
     }
     // Dead workers: a live attempt whose lease ran out, reported once.
     for (
@@ -905,11 +944,11 @@ export class OrchStore {
       const attempts = new Map<string, Attempt>();
       for (
         const r of this.db.all(
-          `${_ATTEMPT_SELECT} WHERE a.run_id = ? AND a.n = (
+          `${ATTEMPT_SELECT} WHERE a.run_id = ? AND a.n = (
              SELECT MAX(n) FROM attempts b WHERE b.run_id = a.run_id AND b.task_id = a.task_id)`,
           runId,
         )
-      ) attempts.set(String(r["task_id"]), _attemptFromRow(r, now));
+      ) attempts.set(String(r["task_id"]), attemptFromRow(r, now));
       const messages = new Map<number, Message>();
       for (
         const r of this.db.all(
@@ -968,17 +1007,7 @@ export class OrchStore {
            THEN 'ready' ELSE k.status END,
          'depends_on', json(COALESCE(dj.ids, '[]')),
          'created_at', k.created_at, 'updated_at', k.updated_at,
-         'latest_attempt', CASE WHEN la.id IS NULL THEN NULL ELSE json_object(
-           'id', la.id, 'run_id', la.run_id, 'task_id', la.task_id, 'n', la.n,
-           'assigned_to', la.assigned_to, 'thread_id', la.thread_id,
-           'execution_mode', la.execution_mode, 'status', la.status,
-           'stale', CASE WHEN la.status IN ('in_progress', 'blocked', 'verifying') AND (
-               la.stale_at IS NOT NULL OR la.lease_expires_at <= ?2)
-             THEN json('true') ELSE json('false') END,
-           'stale_at', la.stale_at, 'repo_path', la.repo_path, 'base_ref', la.base_ref,
-           'base_commit', la.base_commit, 'branch_name', la.branch_name,
-           'worktree_path', la.worktree_path, 'workspace_status', la.workspace_status,
-           'created_at', la.created_at, 'updated_at', la.updated_at) END,
+         'latest_attempt', CASE WHEN la.id IS NULL THEN NULL ELSE ${ATTEMPT_JSON_SQL("la")} END,
          'latest_message', CASE WHEN lm.id IS NULL THEN NULL ELSE json_object(
            'id', lm.id, 'thread_id', lm.thread_id, 'from_agent', lm.from_agent,
            'to_agent', lm.to_agent, 'type', lm.type, 'body', lm.body,
@@ -999,8 +1028,16 @@ export class OrchStore {
     });
   }
 
-  /** Blocked tasks with their attempt and latest question (call reconcile first). */
-  blockedTasks(runId: string): Array<{ task: Task; attempt: Attempt; question: Message | null }> {
+  /**
+   * Blocked tasks with their attempt and latest question, or, for a done code
+   * attempt that was not accepted, the reason (call reconcile first).
+   */
+  blockedTasks(runId: string): Array<{
+    task: Task;
+    attempt: Attempt;
+    question: Message | null;
+    attention: { reason: string; message: string } | null;
+  }> {
     return this.db.read(() => {
       this.getRun(runId);
       return this.db.all(
@@ -1014,7 +1051,17 @@ export class OrchStore {
             "SELECT * FROM messages WHERE thread_id = ? AND type = 'question' ORDER BY id DESC LIMIT 1",
             attempt.thread_id,
           );
-          return { task, attempt, question: q ? messageFromRow(q) : null };
+          const reason = attempt.result?.status === "needs_attention"
+            ? attempt.result.reason
+            : null;
+          return {
+            task,
+            attempt,
+            question: q && !reason ? messageFromRow(q) : null,
+            attention: reason
+              ? { reason, message: attentionMessage(reason, attempt.worktree_path) }
+              : null,
+          };
         });
     });
   }
@@ -1047,6 +1094,16 @@ export class OrchStore {
       this.#reconcileInTx(input.runId);
       const task = this.getTask(input.runId, input.taskId);
       const attempt = this.latestAttempt(input.runId, input.taskId);
+      if (attempt?.result?.status === "needs_attention") {
+        const reason = attempt.result.reason!;
+        throw new AppError(
+          "INVALID_STATE",
+          `Task "${input.taskId}" needs attention (${reason}), not an answer: ${
+            attentionMessage(reason, attempt.worktree_path)
+          }`,
+          { run_id: input.runId, task_id: input.taskId, status: task.status, reason },
+        );
+      }
       if (task.status !== "blocked" || !attempt) {
         throw new AppError(
           "NOT_BLOCKED",
@@ -1085,18 +1142,20 @@ export class OrchStore {
   retry(
     input: { runId: string; taskId: string; to?: string; body?: string; baseRef?: string },
   ): DispatchResult {
+    if (this.workspaces) this.reconcile(input.runId);
     return this.db.write(() => {
       this.#reconcileInTx(input.runId);
       _requireActiveRun(this.getRun(input.runId));
       const task = this.getTask(input.runId, input.taskId);
       const prev = this.latestAttempt(input.runId, input.taskId);
       const stale = prev?.stale === true;
-      if (!prev || (task.status !== "failed" && !stale)) {
+      const attention = prev?.result?.status === "needs_attention" && task.status === "blocked";
+      if (!prev || (task.status !== "failed" && !stale && !attention)) {
         throw new AppError(
           "INVALID_STATE",
           `Cannot retry task "${input.taskId}": it is ${task.status}${
             prev ? "" : " and was never dispatched"
-          } (retry needs a failed task or a stale attempt)`,
+          } (retry needs a failed task, a stale attempt or one that needs attention)`,
           { run_id: input.runId, task_id: input.taskId, status: task.status },
         );
       }
@@ -1122,6 +1181,7 @@ export class OrchStore {
 
   /** Cancels the current attempt (if live) and dispatches a new one to `to`. */
   reassign(input: { runId: string; taskId: string; to: string; body?: string }): DispatchResult {
+    if (this.workspaces) this.reconcile(input.runId);
     return this.db.write(() => {
       this.#reconcileInTx(input.runId);
       _requireActiveRun(this.getRun(input.runId));
@@ -1296,7 +1356,7 @@ export class OrchStore {
       if (input.taskId !== undefined) this.getTask(input.runId, input.taskId);
       const now = this.#now();
       return this.db.all(
-        `${_ATTEMPT_SELECT} JOIN tasks k ON k.run_id = a.run_id AND k.id = a.task_id
+        `${ATTEMPT_SELECT} JOIN tasks k ON k.run_id = a.run_id AND k.id = a.task_id
          WHERE a.run_id = ? AND a.worktree_path IS NOT NULL AND a.workspace_status = 'active'
            AND (? IS NULL OR a.task_id = ?)
            AND (a.status IN ('done', 'failed', 'cancelled') OR k.status IN ('done', 'failed', 'cancelled'))
@@ -1304,7 +1364,7 @@ export class OrchStore {
         input.runId,
         input.taskId ?? null,
         input.taskId ?? null,
-      ).map((r) => _attemptFromRow(r, now));
+      ).map((r) => attemptFromRow(r, now));
     });
     const cleaned: Attempt[] = [];
     const refused: Array<{ attempt: Attempt; code: string; reason: string }> = [];

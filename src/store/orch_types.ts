@@ -74,8 +74,69 @@ export interface Attempt {
   branch_name: string | null;
   worktree_path: string | null;
   workspace_status: WorkspaceStatus | null;
+  /** Code mode: what reconcile found after the worker's `done`; null until then. */
+  result: AttemptResult | null;
+  /** Code mode: what `orch merge` did with the accepted result; null until then. */
+  merge: AttemptMerge | null;
+  /** Code mode: where the branch started (base_commit, or base merged with dependencies). */
+  start_commit: string | null;
+  /** Code mode: the done dependencies' commits the branch was stacked on (empty: none). */
+  included_deps: IncludedDep[];
   created_at: string;
   updated_at: string;
+}
+
+/** How reconcile judged a done code attempt (docs/protocol.md#accepted-results). */
+export type AttemptResultStatus = "accepted" | "no_changes" | "needs_attention";
+
+/** Why a done code attempt was not accepted. */
+export type AttentionReason =
+  | "UNCOMMITTED_CHANGES"
+  | "NO_COMMITS"
+  | "WRONG_BRANCH"
+  | "BRANCH_MISSING";
+
+export interface AttemptResult {
+  status: AttemptResultStatus;
+  reason: AttentionReason | null;
+  head_commit: string | null;
+  commits_ahead: number | null;
+  files_changed: number | null;
+  verified_at: string;
+}
+
+export type MergeStatus = "merged" | "merge_conflict" | "check_failed" | "dependency_left_out";
+
+export interface AttemptMerge {
+  status: MergeStatus;
+  /** The commit on the target that holds the task's work (merged only). */
+  commit: string | null;
+  into: string;
+  /** Conflicting paths, the check's output tail, or the left-out dependency. */
+  detail: Record<string, unknown> | null;
+  at: string;
+}
+
+/** One dependency commit a stacked attempt's branch includes. */
+export interface IncludedDep {
+  task_id: string;
+  attempt_id: number;
+  branch_name: string | null;
+  head_commit: string;
+}
+
+/** What the git side reads about a done code attempt (outside any transaction). */
+export interface AttemptInspection {
+  /** The worktree: clean, dirty (uncommitted or untracked changes) or missing. */
+  worktree: "clean" | "dirty" | "missing";
+  /** Up to a few dirty paths, for the leader. */
+  dirty_paths: string[];
+  /** Whether the worktree has the attempt's branch checked out (true when missing). */
+  on_branch: boolean;
+  /** The branch's head commit; null when the branch is gone. */
+  head_commit: string | null;
+  commits_ahead: number;
+  files_changed: number;
 }
 
 /** Counts of tasks by (derived) status, plus the total. */
@@ -116,4 +177,6 @@ export interface WorkspaceProvider {
   state(path: string): "clean" | "dirty" | "missing";
   /** Remove the worktree (never the branch); refuses a dirty one unless `force`. */
   remove(repoPath: string, worktreePath: string, force: boolean): void;
+  /** Reads a done code attempt's worktree and branch (git, never in a transaction). */
+  inspect(attempt: Attempt): AttemptInspection;
 }

@@ -144,7 +144,22 @@ const reply = buildCommand({
 
 const done = buildCommand({
   loader: async () => (await impl()).done,
-  parameters: { flags: { agent, thread, body, bodyFile, payloadJson, artifact, leaseEpoch } },
+  parameters: {
+    flags: {
+      agent,
+      thread,
+      body,
+      bodyFile,
+      payloadJson,
+      artifact,
+      leaseEpoch,
+      noChanges: {
+        kind: "boolean",
+        brief: "Code task: no change was needed (adds no_changes: true to the result payload)",
+        optional: true,
+      },
+    },
+  },
   docs: { brief: "Finish the thread you hold as done, with an optional result" },
 });
 

@@ -198,14 +198,17 @@ export function done(
     payloadJson?: string;
     artifact?: readonly string[];
     leaseEpoch?: number;
+    noChanges?: boolean;
   },
 ): Promise<void> {
   return respond(this, async () => {
     const body = await readBody(this, flags);
-    const payload = await parseJsonObject(flags.payloadJson, "--payload-json");
+    const given = await parseJsonObject(flags.payloadJson, "--payload-json");
     const artifacts = await readArtifacts(this, flags.artifact);
     const store = _store(this);
-    await _checkContract(store.checkLease(_ref(flags)), payload);
+    await _checkContract(store.checkLease(_ref(flags)), given);
+    // The leader reads `no_changes: true` as "no change was needed" (docs/protocol.md).
+    const payload = flags.noChanges ? { ...given, no_changes: true } : given;
     const r = store.completeThread({
       ..._ref(flags),
       ...(body !== undefined ? { body } : {}),

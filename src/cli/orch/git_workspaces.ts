@@ -9,7 +9,14 @@ import {
   worktreePathFor,
   worktreeState,
 } from "../../git/mod.ts";
-import type { Workspace, WorkspaceProvider, WorkspaceRequest } from "../../store/orch_types.ts";
+import { inspectAttempt } from "../../git/inspect.ts";
+import type {
+  Attempt,
+  AttemptInspection,
+  Workspace,
+  WorkspaceProvider,
+  WorkspaceRequest,
+} from "../../store/orch_types.ts";
 
 /** Default workspace root, relative to the repository's top level. */
 export const DEFAULT_WORKSPACE_ROOT = ".orch/worktrees";
@@ -56,6 +63,14 @@ export function gitWorkspaces(options: { dbPath?: string | undefined } = {}): Wo
     state: worktreeState,
     remove(repoPath: string, worktreePath: string, force: boolean): void {
       removeWorktree({ repo: repoPath, path: worktreePath, force });
+    },
+    inspect(a: Attempt): AttemptInspection {
+      return inspectAttempt({
+        repo: a.repo_path!,
+        worktree: a.worktree_path!,
+        branch: a.branch_name!,
+        baseCommit: a.start_commit ?? a.base_commit!,
+      });
     },
   };
 }

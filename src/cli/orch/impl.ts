@@ -27,6 +27,22 @@ async function gitOrchStore(ctx: CliContext): Promise<OrchStore> {
   });
 }
 
+/**
+ * The orch store after reconciling `runId`. When a code attempt's result must
+ * be verified (git reads), the git-backed store is loaded and used; otherwise
+ * git stays unloaded.
+ */
+async function reconciledStore(ctx: CliContext, runId: string): Promise<OrchStore> {
+  const store = orchStore(ctx);
+  if (!store.needsGit(runId)) {
+    store.reconcile(runId);
+    return store;
+  }
+  const withGit = await gitOrchStore(ctx);
+  withGit.reconcile(runId);
+  return withGit;
+}
+
 interface BodyFlags {
   body?: string;
   bodyFile?: string;
@@ -138,9 +154,8 @@ export function depAdd(
 }
 
 export function ready(this: CliContext, flags: { run: string }): Promise<void> {
-  return respond(this, () => {
-    const store = orchStore(this);
-    store.reconcile(flags.run);
+  return respond(this, async () => {
+    const store = await reconciledStore(this, flags.run);
     const tasks = store.readyTasks(flags.run);
     return {
       json: { run_id: flags.run, tasks },
@@ -172,7 +187,11 @@ export function dispatch(
         "--base-ref and --workspace-root apply to --execution-mode code only",
       );
     }
-    const store = flags.executionMode === "code" ? await gitOrchStore(this) : orchStore(this);
+    // Git also for an analysis task when a finished code dependency must be verified first.
+    const plain = orchStore(this);
+    const store = flags.executionMode === "code" || plain.needsGit(flags.run)
+      ? await gitOrchStore(this)
+      : plain;
     const r = store.dispatch({
       runId: flags.run,
       taskId: flags.task,
@@ -198,8 +217,9 @@ function _eventLine(e: EventRecord): string {
 }
 
 export function reconcile(this: CliContext, flags: { run: string }): Promise<void> {
-  return respond(this, () => {
-    const r = orchStore(this).reconcile(flags.run);
+  return respond(this, async () => {
+    const store = orchStore(this);
+    const r = (store.needsGit(flags.run) ? await gitOrchStore(this) : store).reconcile(flags.run);
     return {
       json: { run_id: flags.run, changes: r.changes, events: r.events },
       text: r.events.length ? r.events.map(_eventLine).join("\n") : "No changes",
@@ -231,7 +251,8 @@ export function wait(
 ): Promise<void> {
   return respond(this, async () => {
     const types = parseEventTypes(flags.for);
-    const store = orchStore(this);
+    // Long-lived: load git up front, so each check can verify finished code attempts.
+    const store = await gitOrchStore(this);
     store.getRun(flags.run);
     const after = flags.afterEvent ?? 0;
     const events = await waitUntil(store.db, () => {
@@ -256,16 +277,17 @@ export function wait(
 }
 
 export function blocked(this: CliContext, flags: { run: string }): Promise<void> {
-  return respond(this, () => {
-    const store = orchStore(this);
-    store.reconcile(flags.run);
+  return respond(this, async () => {
+    const store = await reconciledStore(this, flags.run);
     const items = store.blockedTasks(flags.run);
     return {
       json: { run_id: flags.run, blocked: items },
       text: items.length
         ? items.map((b) =>
           `${b.task.id} (attempt ${b.attempt.n}, ${b.attempt.assigned_to}, thread ${b.attempt.thread_id}): ${
-            b.question?.body ?? "(no question text)"
+            b.attention
+              ? `needs attention (${b.attention.reason}): ${b.attention.message}`
+              : b.question?.body ?? "(no question text)"
           }`
         ).join("\n")
         : `No blocked tasks in run ${flags.run}`,
@@ -386,7 +408,8 @@ export function statusText(r: ReturnType<OrchStore["status"]>): string {
     const m = t.latest_message;
     return [
       t.id,
-      t.status + (a?.stale ? " (stale)" : ""),
+      t.status + (a?.stale ? " (stale)" : "") +
+      (a?.result?.status === "needs_attention" ? ` (${a.result.reason})` : ""),
       a ? `#${a.n} ${a.assigned_to}` : null,
       a?.execution_mode ?? null,
       m ? `${m.type}: ${m.body.split("\n")[0]!.slice(0, 50)}` : null,
@@ -397,9 +420,8 @@ export function statusText(r: ReturnType<OrchStore["status"]>): string {
 }
 
 export function status(this: CliContext, flags: { run: string }): Promise<void> {
-  return respond(this, () => {
-    const store = orchStore(this);
-    store.reconcile(flags.run);
+  return respond(this, async () => {
+    const store = await reconciledStore(this, flags.run);
     if (this.global.json) {
       // The fast path: SQLite builds the tasks' JSON (see OrchStore.statusJson).
       const r = store.statusJson(flags.run);
