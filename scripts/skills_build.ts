@@ -71,11 +71,26 @@ export function withEventList(markdown: string): string {
     throw new Error(`skills:build: the event list markers are missing from skills/orch/SKILL.md`);
   }
   const lines = ORCH_EVENT_TYPES.map((t) =>
-    `- \`${t}\`${ORCH_EVENT_INFO[t].wakes ? " (default)" : ""}: ${ORCH_EVENT_INFO[t].about}`
+    _wrap(`- \`${t}\`${ORCH_EVENT_INFO[t].wakes ? " (default)" : ""}: ${ORCH_EVENT_INFO[t].about}`)
   );
   return `${markdown.slice(0, begin)}${EVENT_LIST_BEGIN}\n\n${lines.join("\n")}\n\n${
     markdown.slice(end)
   }`;
+}
+
+/** Wraps a list item at the formatter's line width (deno.json fmt.lineWidth), as deno fmt does. */
+function _wrap(item: string, width = 100): string {
+  const out: string[] = [];
+  let line = "";
+  for (const word of item.split(" ")) {
+    if (line && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = `  ${word}`;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  return [...out, line].join("\n");
 }
 
 if (import.meta.main) {
