@@ -400,6 +400,14 @@ export function cleanup(
 }
 
 /** The status table a person reads. */
+/** Attempt statuses in which the worker holds a lease worth showing. */
+const LIVE_ATTEMPT_STATUSES: readonly string[] = [
+  "dispatched",
+  "in_progress",
+  "blocked",
+  "verifying",
+];
+
 export function statusText(r: ReturnType<OrchStore["status"]>): string {
   const counts = Object.entries(r.counts).filter(([k, v]) => k !== "total" && v > 0)
     .map(([k, v]) => `${k}=${v}`).join(" ");
@@ -411,12 +419,27 @@ export function statusText(r: ReturnType<OrchStore["status"]>): string {
       t.status + (a?.stale ? " (stale)" : "") +
       (a?.result?.status === "needs_attention" ? ` (${a.result.reason})` : ""),
       a ? `#${a.n} ${a.assigned_to}` : null,
+      a?.holder ?? null,
+      a?.progress != null ? `${a.progress}%` : null,
+      a && LIVE_ATTEMPT_STATUSES.includes(a.status) ? a.lease_expires_at : null,
       a?.execution_mode ?? null,
       m ? `${m.type}: ${m.body.split("\n")[0]!.slice(0, 50)}` : null,
     ];
   });
   return `run ${r.run.id} [${r.run.status}] ${r.run.goal} (${counts || "no tasks"})\n` +
-    table(["TASK", "STATUS", "ATTEMPT", "MODE", "LATEST MESSAGE"], rows);
+    table(
+      [
+        "TASK",
+        "STATUS",
+        "ATTEMPT",
+        "HOLDER",
+        "PROGRESS",
+        "LEASE EXPIRES",
+        "MODE",
+        "LATEST MESSAGE",
+      ],
+      rows,
+    );
 }
 
 export function status(this: CliContext, flags: { run: string }): Promise<void> {
