@@ -6,13 +6,39 @@
  * tests/permissions_test.ts checks they agree.)
  */
 export const PERMISSIONS = {
-  /** Files only: no subprocesses, no network, no FFI, no environment. */
-  inbox: ["--allow-read", "--allow-write"],
-  /** inbox's rights plus running `git`, and nothing else. */
-  orch: ["--allow-read", "--allow-write", "--allow-run=git"],
+  /** Files, and one environment variable (its capability token): no subprocesses, no network, no FFI. */
+  inbox: ["--allow-read", "--allow-write", "--allow-env=INBOX_TOKEN"],
+  /**
+   * Files, running `git`, `sh` for the user's own `orch merge --check`
+   * command, and its own token variable: nothing else.
+   */
+  orch: ["--allow-read", "--allow-write", "--allow-run=git,sh", "--allow-env=ORCH_TOKEN"],
 } as const;
 
 export type Program = keyof typeof PERMISSIONS;
+
+/**
+ * The environment variable each skill launcher reads for a narrower file
+ * allow-list: a comma-separated list of paths (for a worker, the database's
+ * directory plus its worktree). When set, the launcher runs the sources with
+ * {@linkcode narrowedPermissions} instead of the compiled binary, whose
+ * permissions are fixed when it is built.
+ */
+export const ALLOW_PATHS_ENV: Record<Program, string> = {
+  inbox: "INBOX_ALLOW_PATHS",
+  orch: "ORCH_ALLOW_PATHS",
+};
+
+/**
+ * `PERMISSIONS[program]` with file reads and writes limited to `paths` (a
+ * comma-separated list, or a shell word that expands to one); every other
+ * flag is unchanged.
+ */
+export function narrowedPermissions(program: Program, paths: string): string[] {
+  return PERMISSIONS[program].map((flag) =>
+    flag === "--allow-read" || flag === "--allow-write" ? `${flag}=${paths}` : flag
+  );
+}
 
 /** Entry point of each program. */
 export const ENTRY_POINTS: Record<Program, string> = {

@@ -8,7 +8,13 @@
  */
 import { join } from "node:path";
 import { ORCH_EVENT_INFO, ORCH_EVENT_TYPES } from "../src/protocol/enums.ts";
-import { ENTRY_POINTS, PERMISSIONS, type Program } from "./permissions.ts";
+import {
+  ALLOW_PATHS_ENV,
+  ENTRY_POINTS,
+  narrowedPermissions,
+  PERMISSIONS,
+  type Program,
+} from "./permissions.ts";
 import { binaryName, hostTarget } from "./targets.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -23,6 +29,7 @@ export const LAUNCHERS: Record<string, Record<string, [Program, string]>> = {
 /** The POSIX shell launcher for one program. */
 export function launcherScript(name: string, program: Program, prefix: string): string {
   const pre = prefix ? `${prefix} ` : "";
+  const env = ALLOW_PATHS_ENV[program];
   // The brief names the inbox the worker should run: default to the inbox
   // skill's launcher beside this one, unless the caller chose --inbox-cmd.
   const briefDefault = prefix === "brief"
@@ -43,8 +50,20 @@ case "$os-$arch" in
   darwin-arm64|darwin-aarch64) target=aarch64-apple-darwin ;;
   *) target=unknown ;;
 esac
-${briefDefault}if [ -x "$here/bin/$target/${program}" ]; then exec "$here/bin/$target/${program}" ${pre}"$@"; fi
-root=$(CDPATH= cd -- "$here/../../.." && pwd)
+${briefDefault}root=$(CDPATH= cd -- "$here/../../.." && pwd)
+# ${env}: a comma-separated list of the only paths ${program} may read and write
+# (e.g. the database directory plus the worktree). A compiled binary's
+# permissions are fixed when it is built, so this runs the sources.
+if [ -n "\${${env}:-}" ]; then
+  if ! command -v deno >/dev/null 2>&1; then
+    echo "${name}: ${env} is set but there is no deno to run the sources with it (a compiled binary cannot narrow its permissions): install Deno (npm install -g deno) or unset ${env}" >&2
+    exit 1
+  fi
+  exec deno run --no-prompt --quiet ${narrowedPermissions(program, `"$${env}"`).join(" ")} "$root/${
+    ENTRY_POINTS[program]
+  }" ${pre}"$@"
+fi
+if [ -x "$here/bin/$target/${program}" ]; then exec "$here/bin/$target/${program}" ${pre}"$@"; fi
 if ! command -v deno >/dev/null 2>&1; then
   echo "${name}: no ${program} binary for $target in $here/bin and no deno to run the sources: run 'deno task skills:build' or install Deno (npm install -g deno)" >&2
   exit 1

@@ -116,7 +116,7 @@ Deno.test("compileArgs(): uses the permission flags of scripts/permissions.ts, n
   assert.ok(!inbox.some((a) => a.startsWith("--allow-run") || a === "-A" || a === "--allow-all"));
   assert.ok(!inbox.some((a) => a.startsWith("--allow-net") || a.startsWith("--allow-ffi")));
   const orch = compileArgs("orch", "x86_64-pc-windows-msvc", "/tmp/out");
-  assert.ok(orch.includes("--allow-run=git"));
+  assert.ok(orch.includes("--allow-run=git,sh"));
   assert.ok(orch.includes("/tmp/out/orch.exe"));
 });
 

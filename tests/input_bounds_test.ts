@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { cli, inbox, ok, orch, tempDb } from "./_cli.ts";
+import { cli, cliCommand, type CliResult, inbox, ok, orch, tempDb } from "./_cli.ts";
 import { dumpDb, withSqlite } from "./_db.ts";
 import { assertError, type Json, seedRun } from "./_orch.ts";
 
@@ -124,4 +124,125 @@ Deno.test("inbox show/fetch: every other character of a body comes back whole", 
   assert.equal((shown["messages"] as Json[])[0]!["body"], body);
   const fetched = await ok(inbox(env.db, "fetch", "--agent", "b"));
   assert.equal((fetched["messages"] as Json[])[0]!["body"], body);
+});
+
+/** Runs inbox with `input` on stdin; the program may stop reading early (a broken pipe is fine). */
+async function _pipeInto(args: string[], input: Uint8Array): Promise<CliResult> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [...cliCommand("inbox"), ...args],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const w = child.stdin.getWriter();
+  await w.write(input).catch(() => {});
+  await w.close().catch(() => {});
+  const out = await child.output();
+  const stdout = new TextDecoder().decode(out.stdout);
+  return {
+    code: out.code,
+    stdout,
+    stderr: new TextDecoder().decode(out.stderr),
+    json: JSON.parse(stdout),
+  };
+}
+
+const _SEND = ["send", "--from", "a", "--to", "b", "--subject", "s"];
+
+Deno.test("inbox send --body-file: an endless stream (/dev/zero) is TOO_LARGE, read only to the limit", async () => {
+  await using env = await tempDb();
+  const before = dumpDb(env.db);
+  const r = await inbox(env.db, ..._SEND, "--body-file", "/dev/zero");
+  assertError(r, "TOO_LARGE", 2);
+  assert.match(
+    r.json.error!.message,
+    /^File "\/dev\/zero" given to --body-file is over the limit of 1048576 bytes$/,
+  );
+  assert.deepEqual(dumpDb(env.db), before);
+});
+
+Deno.test("inbox send --body-file: a file or stdin over 1 MiB is TOO_LARGE; 1 MiB exactly is stored", async () => {
+  await using env = await tempDb();
+  const file = join(env.dir, "body.txt");
+  await Deno.writeTextFile(file, "x".repeat(1024 * 1024 + 1));
+  const before = dumpDb(env.db);
+  assertError(await inbox(env.db, ..._SEND, "--body-file", file), "TOO_LARGE", 2);
+  const piped = await _pipeInto(
+    ["--db", env.db, "--json", ..._SEND, "--body-file", "-"],
+    new TextEncoder().encode("y".repeat(2 * 1024 * 1024)),
+  );
+  assertError(piped, "TOO_LARGE", 2);
+  assert.match(piped.json.error!.message, /^Stdin given to --body-file is over the limit/);
+  assert.deepEqual(dumpDb(env.db), before);
+  await Deno.writeTextFile(file, "x".repeat(1024 * 1024));
+  const sent = await ok(inbox(env.db, ..._SEND, "--body-file", file));
+  assert.equal(((sent["message"] as Json)["body"] as string).length, 1024 * 1024);
+});
+
+Deno.test("inbox send --artifact: over 8 MiB is TOO_LARGE; a device, FIFO or directory is refused unread", async () => {
+  await using env = await tempDb();
+  const big = join(env.dir, "big.bin");
+  await Deno.writeFile(big, new Uint8Array(8 * 1024 * 1024 + 1));
+  const fifo = join(env.dir, "fifo");
+  assert.equal((await new Deno.Command("mkfifo", { args: [fifo] }).output()).code, 0);
+  const link = join(env.dir, "zero-link");
+  await Deno.symlink("/dev/zero", link);
+  const before = dumpDb(env.db);
+  const tooBig = await inbox(env.db, ..._SEND, "--body", "b", "--artifact", big);
+  assertError(tooBig, "TOO_LARGE", 2);
+  assert.match(
+    tooBig.json.error!.message,
+    /given to --artifact is over the limit of 8388608 bytes/,
+  );
+  for (
+    const [path, kind] of [
+      ["/dev/zero", "a character device"],
+      [link, "a character device"],
+      [fifo, "a FIFO"],
+      [env.dir, "a directory"],
+    ]
+  ) {
+    const r = await inbox(env.db, ..._SEND, "--body", "b", "--artifact", path!);
+    assertError(r, "INVALID_INPUT", 2);
+    assert.equal(
+      r.json.error!.message,
+      `"${path}" given to --artifact is not a regular file (${kind}): only regular files can be artifacts`,
+    );
+  }
+  assert.deepEqual(dumpDb(env.db), before);
+});
+
+Deno.test("inbox artifact get --out: an existing file or symlink is refused unless --force", async () => {
+  await using env = await tempDb();
+  const src = join(env.dir, "a.txt");
+  await Deno.writeTextFile(src, "artifact bytes");
+  const sent = await ok(inbox(env.db, ..._SEND, "--body", "b", "--artifact", src));
+  const id = String((sent["artifacts"] as Json[])[0]!["id"]);
+  const out = join(env.dir, "out.txt");
+  await Deno.writeTextFile(out, "precious");
+  const victim = join(env.dir, "victim.txt");
+  await Deno.writeTextFile(victim, "also precious");
+  const link = join(env.dir, "link.txt");
+  await Deno.symlink(victim, link);
+  for (const path of [out, link]) {
+    const r = await inbox(env.db, "artifact", "get", "--artifact", id, "--out", path);
+    assertError(r, "ALREADY_EXISTS", 4);
+    assert.equal(
+      r.json.error!.message,
+      `File "${path}" given to --out already exists: pass --force to overwrite it`,
+    );
+  }
+  assert.equal(await Deno.readTextFile(out), "precious");
+  assert.equal(await Deno.readTextFile(victim), "also precious");
+  await ok(inbox(env.db, "artifact", "get", "--artifact", id, "--out", out, "--force"));
+  assert.equal(await Deno.readTextFile(out), "artifact bytes");
+});
+
+Deno.test("orch brief --dispatch-json: a file nested 100,000 deep is INVALID_INPUT, not a crash", async () => {
+  await using env = await tempDb();
+  const file = join(env.dir, "deep.json");
+  await Deno.writeTextFile(file, "[".repeat(100_000) + "]".repeat(100_000));
+  const r = await orch(env.db, "brief", "--dispatch-json", file);
+  assertError(r, "INVALID_INPUT", 2);
+  assert.match(r.json.error!.message, /--dispatch-json is nested more than 128 levels deep/);
 });

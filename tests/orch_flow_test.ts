@@ -142,10 +142,11 @@ Deno.test("status: a worker whose lease ran out is stale (one task_stale event);
   const db = env.db;
   await seedRun(db, "R", { T: "w" });
   const first = await _dispatch(db, "R", "T");
-  await ok(inbox(db, "claim", ...first.ref));
+  // A long lease first (a loaded machine may take over a second between two
+  // commands), then a 1-second renewal to let it run out.
+  await ok(inbox(db, "claim", ...first.ref, "--lease-seconds", "600"));
   const s = await _status(db, "R");
   assert.equal((s.tasks.get("T")?.["latest_attempt"] as Json)["stale"], false);
-  // Now a 1 s lease (shortened only after the check above: a slow machine may take that long).
   await ok(inbox(db, "renew", ...first.ref, "--lease-seconds", "1"));
 
   await until(async () => {

@@ -52,10 +52,11 @@ Deno.test("PERMISSIONS.inbox: a script run with them cannot spawn processes, use
   assert.equal(got["read"], "ok");
 });
 
-Deno.test("PERMISSIONS.orch: a script run with them can run git and nothing else", async () => {
+Deno.test("PERMISSIONS.orch: a script run with them can run git and sh (merge --check) and nothing else", async () => {
   const got = await _capabilities(PERMISSIONS.orch);
   assert.equal(got["run_git"], "ok");
-  for (const capability of ["run_sh", "net", "env", "ffi"]) {
+  assert.equal(got["run_sh"], "ok");
+  for (const capability of ["net", "env", "ffi"]) {
     assert.ok(DENIED.includes(got[capability]!), `${capability}: ${got[capability]}`);
   }
 });

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { z } from "zod";
 import { makeTempRepo } from "../src/git/_testing.ts";
+import { runGit } from "../src/git/run_git.ts";
 import type { Tally } from "../src/council/types.ts";
 import { ERROR_CODES, type ErrorCode } from "../src/protocol/errors.ts";
 import * as S from "../src/protocol/output_schemas.ts";
@@ -577,6 +578,24 @@ Deno.test("orch --json output of every command parses under its output schema", 
     orch(db, "reassign", "--run", "R1", "--task", "T2", "--to", "w4"),
   );
   assert.equal(reassigned.attempt.n, 3);
+  const wt3 = reassigned.attempt.worktree_path!;
+  await Deno.writeTextFile(join(wt3, "x.txt"), "x\n");
+  runGit(["add", "x.txt"], { cwd: wt3 });
+  runGit(["-c", "user.name=w", "-c", "user.email=w@example.com", "commit", "-q", "-m", "x"], {
+    cwd: wt3,
+  });
+  const diffed = await okAs("orch-diff", orch(db, "diff", "--run", "R1", "--task", "T2"));
+  const merged = await okAs(
+    "orch-merge",
+    orch(db, "merge", "--run", "R1", "--into", "main", "--repo-path", repo.repo, "--dry-run"),
+  );
+  assert.equal(merged.dry_run, true);
+  assert.deepEqual(diffed.commits.map((c) => c.subject), ["x"]);
+  assert.deepEqual(diffed.files.map((f) => [f.path, f.status, f.insertions]), [[
+    "x.txt",
+    "added",
+    1,
+  ]]);
   const cleaned = await okAs("orch-cleanup", orch(db, "cleanup", "--run", "R1", "--all-completed"));
   assert.deepEqual(cleaned.cleaned.map((a) => a.n), [1]);
   assert.deepEqual(cleaned.refused.map((r) => [r.attempt.n, r.code]), [[2, "WORKTREE_DIRTY"]]);

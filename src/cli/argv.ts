@@ -4,10 +4,12 @@ import { AppError } from "../protocol/errors.ts";
 export interface GlobalFlags {
   db: string | undefined;
   json: boolean;
+  /** `--token`: a capability token (strict mode), else the program's environment variable. */
+  token?: string | undefined;
 }
 
 /**
- * Pulls `--db PATH` / `--db=PATH` and `--json` out of argv, before or after
+ * Pulls `--db PATH` / `--db=PATH`, `--token T` and `--json` out of argv, before or after
  * the command path (`orch --db x.db --json run init ...` and `orch run init
  * ... --db x.db` both work), and returns the rest for stricli. Anything after
  * a bare `--` is left alone.
@@ -30,6 +32,18 @@ export function normalizeArgv(argv: readonly string[]): { global: GlobalFlags; r
       }
       global.db = v;
       i++;
+    } else if (a === "--token") {
+      const v = argv[i + 1];
+      if (v === undefined || v === "") {
+        throw new AppError("USAGE", "Flag --token needs a value: the capability token");
+      }
+      global.token = v;
+      i++;
+    } else if (a.startsWith("--token=")) {
+      global.token = a.slice("--token=".length);
+      if (!global.token) {
+        throw new AppError("USAGE", "Flag --token needs a value: the capability token");
+      }
     } else if (a.startsWith("--db=")) {
       global.db = a.slice("--db=".length);
       if (!global.db) {

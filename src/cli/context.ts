@@ -2,6 +2,7 @@ import type { CommandContext } from "@stricli/core";
 import type { Db } from "../db/db.ts";
 import type { Clock } from "../store/clock.ts";
 import type { GlobalFlags } from "./argv.ts";
+import type { BoundedRead } from "./read_bounded.ts";
 
 /** A place to write text. */
 export interface Out {
@@ -20,8 +21,8 @@ export interface CliContext extends CommandContext {
   readonly clock: Clock;
   /** Opens (once) the database named by --db. */
   openDb(options?: { init?: boolean }): Db;
-  /** Reads all of stdin. */
-  readStdin(): Promise<Uint8Array>;
+  /** Reads stdin, at most `limit` bytes (more is `tooLarge`, the rest left unread). */
+  readStdin(limit: number): Promise<BoundedRead>;
   /** Exit status the program ends with. */
   exitCode: number;
 }

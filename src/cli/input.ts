@@ -1,15 +1,55 @@
 import { AppError } from "../protocol/errors.ts";
 import { jsonDepth, MAX_JSON_BYTES, MAX_JSON_DEPTH } from "../protocol/json_bounds.ts";
-import type { ArtifactInput } from "../store/inbox_types.ts";
+import { type ArtifactInput, MAX_ARTIFACT_BYTES, MAX_BODY_BYTES } from "../store/inbox_types.ts";
+import { type BoundedRead, readFileBounded } from "./read_bounded.ts";
 import type { CliContext } from "./context.ts";
 
 const _decoder = new TextDecoder("utf-8", { fatal: true });
 
-async function _readFile(ctx: CliContext, path: string, flag: string): Promise<Uint8Array> {
-  if (path === "-") return await ctx.readStdin();
+/** Largest `--dispatch-json` file: a dispatch output holds a body, acceptance and payload. */
+export const MAX_DISPATCH_JSON_BYTES = MAX_BODY_BYTES + 3 * MAX_JSON_BYTES;
+
+function _where(path: string, flag: string): string {
+  return path === "-" ? `Stdin given to ${flag}` : `File "${path}" given to ${flag}`;
+}
+
+/**
+ * Reads what a flag names (`-` is stdin) holding at most `limit` bytes in
+ * memory: past the limit is `TOO_LARGE`, found from a regular file's size
+ * before reading. With `regularOnly` (artifacts), anything but a regular
+ * file (a device, FIFO, socket or directory) is refused before it is opened.
+ */
+async function _readFile(
+  ctx: CliContext,
+  path: string,
+  flag: string,
+  options: { limit: number; regularOnly?: boolean },
+): Promise<Uint8Array> {
+  const { limit } = options;
+  let read: BoundedRead;
   try {
-    return await Deno.readFile(path);
+    if (path === "-") {
+      if (options.regularOnly) {
+        throw new AppError("INVALID_INPUT", `${flag} takes a file, not "-" (stdin)`, { flag });
+      }
+      read = await ctx.readStdin(limit);
+    } else {
+      if (options.regularOnly) {
+        const info = await Deno.stat(path);
+        if (!info.isFile) {
+          throw new AppError(
+            "INVALID_INPUT",
+            `"${path}" given to ${flag} is not a regular file (${
+              _kind(info)
+            }): only regular files can be artifacts`,
+            { path, flag, kind: _kind(info) },
+          );
+        }
+      }
+      read = await readFileBounded(path, limit);
+    }
   } catch (err) {
+    if (err instanceof AppError) throw err;
     if (err instanceof Deno.errors.NotFound) {
       throw new AppError("INPUT_FILE_NOT_FOUND", `File "${path}" given to ${flag} does not exist`, {
         path,
@@ -18,6 +58,13 @@ async function _readFile(ctx: CliContext, path: string, flag: string): Promise<U
     }
     if (err instanceof Deno.errors.IsADirectory) {
       throw new AppError("INVALID_INPUT", `"${path}" given to ${flag} is a directory`, { path });
+    }
+    if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
+      throw new AppError(
+        "INVALID_INPUT",
+        `Cannot read "${path}" given to ${flag}: this program is not allowed to read it`,
+        { path, flag },
+      );
     }
     throw new AppError(
       "INVALID_INPUT",
@@ -28,6 +75,23 @@ async function _readFile(ctx: CliContext, path: string, flag: string): Promise<U
       },
     );
   }
+  if (read.tooLarge) {
+    throw new AppError(
+      "TOO_LARGE",
+      `${_where(path, flag)} is over the limit of ${limit} bytes`,
+      { path, flag, limit },
+    );
+  }
+  return read.bytes;
+}
+
+function _kind(info: Deno.FileInfo): string {
+  if (info.isDirectory) return "a directory";
+  if (info.isFifo) return "a FIFO";
+  if (info.isSocket) return "a socket";
+  if (info.isCharDevice) return "a character device";
+  if (info.isBlockDevice) return "a block device";
+  return "not a file";
 }
 
 /**
@@ -54,8 +118,13 @@ export async function readBody(
 }
 
 /** The UTF-8 text of the file a flag names (`-` is stdin); errors name the flag. */
-export async function readTextFile(ctx: CliContext, path: string, flag: string): Promise<string> {
-  const bytes = await _readFile(ctx, path, flag);
+export async function readTextFile(
+  ctx: CliContext,
+  path: string,
+  flag: string,
+  limit: number = MAX_BODY_BYTES,
+): Promise<string> {
+  const bytes = await _readFile(ctx, path, flag, { limit });
   let text: string;
   try {
     text = _decoder.decode(bytes);
@@ -140,7 +209,10 @@ export async function readArtifacts(
 ): Promise<ArtifactInput[]> {
   const out: ArtifactInput[] = [];
   for (const p of paths ?? []) {
-    const bytes = await _readFile(ctx, p, "--artifact");
+    const bytes = await _readFile(ctx, p, "--artifact", {
+      limit: MAX_ARTIFACT_BYTES,
+      regularOnly: true,
+    });
     const name = p.split(/[\\/]/).filter(Boolean).pop() ?? p;
     const ext = name.includes(".") ? name.slice(name.lastIndexOf(".")).toLowerCase() : "";
     out.push({ name, mediaType: _MEDIA_TYPES[ext] ?? "application/octet-stream", bytes });

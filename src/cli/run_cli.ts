@@ -5,6 +5,7 @@ import { AppError, toAppError } from "../protocol/errors.ts";
 import { systemClock } from "../store/clock.ts";
 import { normalizeArgv } from "./argv.ts";
 import type { CliContext, Out } from "./context.ts";
+import { readStreamBounded } from "./read_bounded.ts";
 import { printError } from "./respond.ts";
 
 const _encoder = new TextEncoder();
@@ -80,8 +81,8 @@ export async function runCli(
       }
       return db;
     },
-    async readStdin() {
-      return new Uint8Array(await new Response(Deno.stdin.readable).arrayBuffer());
+    readStdin(limit: number) {
+      return readStreamBounded(Deno.stdin.readable, limit);
     },
   };
   const stricliProcess = {

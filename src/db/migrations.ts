@@ -1,5 +1,6 @@
 import initial from "../../schema/001_initial.sql" with { type: "text" };
 import codeResults from "../../schema/002_code_results.sql" with { type: "text" };
+import capabilityTokens from "../../schema/003_capability_tokens.sql" with { type: "text" };
 
 /** One numbered migration: plain SQL, embedded in the program as text. */
 export interface Migration {
@@ -12,6 +13,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { id: 1, name: "001_initial", sql: initial },
   { id: 2, name: "002_code_results", sql: codeResults },
+  { id: 3, name: "003_capability_tokens", sql: capabilityTokens },
 ];
 
 /** The schema version this program writes. */

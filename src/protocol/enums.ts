@@ -68,6 +68,11 @@ export const ORCH_EVENT_TYPES = [
   "task_reassigned",
   "task_accepted",
   "task_needs_attention",
+  "task_merged",
+  "merge_conflict",
+  "check_failed",
+  "merge_blocked",
+  "merge_completed",
   "workspace_cleaned",
 ] as const;
 
@@ -116,6 +121,14 @@ export const ORCH_EVENT_INFO: Record<OrchEventType, { about: string; wakes: bool
     about: "a finished code attempt was not accepted (reason, message): commit or retry",
     wakes: true,
   },
+  task_merged: { about: "orch merge merged the task's accepted result", wakes: false },
+  merge_conflict: {
+    about: "orch merge left the task out: its result conflicts (retry to resolve)",
+    wakes: false,
+  },
+  check_failed: { about: "orch merge left the task out: the --check command failed", wakes: false },
+  merge_blocked: { about: "orch merge left the task out: a dependency was left out", wakes: false },
+  merge_completed: { about: "an orch merge moved the target branch", wakes: false },
   workspace_cleaned: { about: "an attempt's worktree was removed", wakes: false },
 };
 

@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   INVALID_JSON: EXIT.usage,
   INPUT_FILE_NOT_FOUND: EXIT.usage,
   INVALID_RESULT: EXIT.usage,
+  TOO_LARGE: EXIT.usage,
 
   DB_NOT_FOUND: EXIT.notFound,
   THREAD_NOT_FOUND: EXIT.notFound,
@@ -46,6 +47,7 @@ export const ERROR_CODES = {
   ALREADY_EXISTS: EXIT.conflict,
   IDEMPOTENCY_CONFLICT: EXIT.conflict,
   NOT_BLOCKED: EXIT.conflict,
+  FORBIDDEN: EXIT.conflict,
 
   GIT_ERROR: EXIT.git,
   NOT_A_REPO: EXIT.git,
@@ -53,6 +55,8 @@ export const ERROR_CODES = {
   BASE_REF_NOT_FOUND: EXIT.git,
   WORKTREE_DIRTY: EXIT.git,
   WORKSPACE_ERROR: EXIT.git,
+  TARGET_MOVED: EXIT.git,
+  TARGET_DIRTY: EXIT.git,
 
   STORAGE_BUSY: EXIT.storage,
   STORAGE_ERROR: EXIT.storage,

@@ -389,6 +389,10 @@ export const InboxInitOutputSchema = _ok("inbox --json init", {
   db: z.string().describe("The database path as given"),
   schema_version: z.int().min(1),
   latest_schema_version: z.int().min(1),
+  require_tokens: z.boolean().describe("Strict mode: every write needs a capability token"),
+  leader_token: z.string().optional().describe(
+    "The leader token, only from the init that made the database strict (shown once)",
+  ),
 });
 
 /** `inbox send` */
@@ -507,6 +511,7 @@ export const OrchRunInitOutputSchema = _ok("orch --json run init", { run: RunSch
 export const OrchRunShowOutputSchema = _ok("orch --json run show", {
   run: RunSchema,
   counts: TaskCountsSchema,
+  require_tokens: z.boolean().describe("Strict mode: every write needs a capability token"),
 });
 
 /** `orch task add` */
@@ -537,6 +542,9 @@ export const OrchDispatchOutputSchema = _ok("orch --json dispatch|retry|reassign
   thread: ThreadSchema,
   message: MessageSchema.describe("The task message; its payload repeats the attempt"),
   replayed: z.boolean().describe("True when the idempotency key returned an earlier dispatch"),
+  token: z.string().optional().describe(
+    "Strict mode only: the worker's capability token, shown only here (a replay issues a new one)",
+  ),
 });
 
 /** `orch reconcile` */
@@ -608,12 +616,83 @@ export const OrchCleanupOutputSchema = _ok("orch --json cleanup", {
     code: ErrorCodeSchema.describe("WORKTREE_DIRTY"),
     reason: z.string(),
   })),
+  removed_integration_worktrees: z.array(z.string()).describe(
+    "Temporary worktrees of `orch merge --check` runs that died (kill -9) before removing them",
+  ),
+  branches_deleted: z.array(z.strictObject({
+    attempt_id: _Id,
+    task_id: RunTaskIdSchema,
+    branch_name: z.string(),
+    head_commit: _Commit,
+    why: z.enum(["empty", "merged", "forced"]),
+  })).describe("--delete-branches: branches deleted (head_commit: where they pointed)"),
+  branches_kept: z.array(z.strictObject({
+    attempt_id: _Id,
+    task_id: RunTaskIdSchema,
+    branch_name: z.string(),
+    head_commit: _Commit,
+    reason: z.enum(["UNMERGED_COMMITS", "CHECKED_OUT", "MOVED"]),
+    commits_ahead: _Count,
+  })).describe("--delete-branches: branches kept, and why"),
+});
+
+/** `orch diff` */
+export const OrchDiffOutputSchema = _ok("orch --json diff", {
+  run_id: RunTaskIdSchema,
+  task_id: RunTaskIdSchema,
+  attempt: AttemptSchema,
+  from: _Commit.describe("The attempt's start (start_commit, else base_commit)"),
+  to: _Commit.describe("The branch's head now (the recorded head if the branch is gone)"),
+  worktree: z.enum(["clean", "dirty", "missing"]).describe(
+    "dirty: uncommitted changes exist that the diff does not show",
+  ),
+  files: z.array(z.strictObject({
+    path: z.string(),
+    old_path: z.string().nullable().describe("Before a rename or copy"),
+    status: z.enum(["added", "modified", "deleted", "renamed", "copied", "type_changed"]),
+    insertions: _Count.nullable().describe("null for a binary file"),
+    deletions: _Count.nullable().describe("null for a binary file"),
+  })),
+  commits: z.array(z.strictObject({ commit: _Commit, subject: z.string() })).describe(
+    "Oldest first",
+  ),
+  totals: z.strictObject({ files: _Count, insertions: _Count, deletions: _Count }),
+  patch: z.string().nullable().describe("git diff --stat plus the patch; null with --stat"),
+});
+
+/** `orch merge` */
+export const OrchMergeOutputSchema = _ok("orch --json merge", {
+  run_id: RunTaskIdSchema,
+  into: z.string().describe("The target branch"),
+  from: _Commit.describe("The target's commit when the merge started"),
+  to: _Commit.describe("The target's commit now (--dry-run: what it would be)"),
+  dry_run: z.boolean(),
+  merged: z.array(z.strictObject({
+    task_id: RunTaskIdSchema,
+    attempt_id: _Id,
+    commit: _Commit.describe("The commit on the target holding the task's work"),
+    already_contained: z.boolean().describe("The work was in the target already: no new commit"),
+  })).describe("In the order merged (dependencies first)"),
+  left_out: z.array(z.strictObject({
+    task_id: RunTaskIdSchema,
+    attempt_id: _Id,
+    status: z.enum(["merge_conflict", "check_failed", "dependency_left_out"]),
+    detail: _JsonObject.describe(
+      "paths (conflict); command, exit_code, output_tail (check); dependency",
+    ),
+  })),
+  skipped: z.array(z.strictObject({
+    task_id: RunTaskIdSchema,
+    reason: z.enum(["not_code", "not_accepted", "already_merged", "no_changes"]),
+  })).describe("Tasks named with --task that are not in the queue"),
+  checkout: z.string().nullable().describe("The worktree with the target checked out, if any"),
 });
 
 /** `orch status` */
 export const OrchStatusOutputSchema = _ok("orch --json status", {
   run: RunSchema,
   counts: TaskCountsSchema,
+  require_tokens: z.boolean().describe("Strict mode: every write needs a capability token"),
   tasks: z.array(TaskViewSchema).describe("In creation order"),
 });
 
@@ -628,6 +707,13 @@ export const OrchBriefOutputSchema = _ok("orch --json brief", {
 export const OrchCouncilStartOutputSchema = _ok("orch --json council start", {
   run: RunSchema,
   attempts: z.array(AttemptSchema).min(2).describe("One analysis attempt per reviewer"),
+  tokens: z.array(z.strictObject({
+    reviewer: z.string(),
+    thread_id: z.int().min(1),
+    token: z.string(),
+  })).optional().describe(
+    "Strict mode only: each reviewer's capability token, shown only here",
+  ),
 });
 
 /** `orch council wait` */
@@ -705,6 +791,8 @@ export const OUTPUT_SCHEMAS = {
   "orch-answer": OrchAnswerOutputSchema,
   "orch-cancel": OrchCancelOutputSchema,
   "orch-cleanup": OrchCleanupOutputSchema,
+  "orch-diff": OrchDiffOutputSchema,
+  "orch-merge": OrchMergeOutputSchema,
   "orch-status": OrchStatusOutputSchema,
   "orch-brief": OrchBriefOutputSchema,
   "orch-council-start": OrchCouncilStartOutputSchema,

@@ -6,6 +6,7 @@ export const JsonObjectSchema = z.record(z.string(), z.unknown());
 /** The parts of `orch --json dispatch` output the worker brief needs. */
 export const DispatchOutputSchema = z.object({
   ok: z.literal(true),
+  token: z.string().optional(),
   message: z.object({ body: z.string() }).optional(),
   task: z.object({
     title: z.string(),

@@ -12,6 +12,7 @@ import {
   FINAL_STATUSES,
   LEASED_STATUSES,
   MAX_ARTIFACT_BYTES,
+  MAX_BODY_BYTES,
   type Message,
   type MessageType,
   type Thread,
@@ -794,6 +795,7 @@ export class InboxStore {
     m: { body: string; payload?: unknown; ts: string; leaseEpoch?: number },
   ): Message {
     requireText(m.body, "message body");
+    _checkBodySize(m.body);
     // The sender writes to whoever works the thread (the holder, else the
     // addressee); everyone else writes to the sender.
     const to = from === thread.from_agent
@@ -903,11 +905,24 @@ function _requireNotFinal(thread: Thread): void {
   }
 }
 
+function _checkBodySize(body: string): void {
+  // A UTF-16 unit is at most 3 UTF-8 bytes: count bytes only when it could matter.
+  if (body.length * 3 <= MAX_BODY_BYTES) return;
+  const size = new TextEncoder().encode(body).byteLength;
+  if (size > MAX_BODY_BYTES) {
+    throw new AppError(
+      "TOO_LARGE",
+      `The message body is ${size} bytes: the limit is ${MAX_BODY_BYTES}`,
+      { size, limit: MAX_BODY_BYTES },
+    );
+  }
+}
+
 function _checkArtifacts(artifacts: ArtifactInput[] | undefined): void {
   for (const a of artifacts ?? []) {
     if (a.bytes.byteLength > MAX_ARTIFACT_BYTES) {
       throw new AppError(
-        "INVALID_INPUT",
+        "TOO_LARGE",
         `Artifact "${a.name}" is ${a.bytes.byteLength} bytes: the limit is ${MAX_ARTIFACT_BYTES}`,
         { name: a.name, size: a.bytes.byteLength, limit: MAX_ARTIFACT_BYTES },
       );

@@ -82,6 +82,9 @@ export interface ArtifactInput {
   bytes: Uint8Array;
 }
 
+/** Largest message body, in UTF-8 bytes (bigger content belongs in an artifact). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
 /** Largest artifact kept in the database. */
 export const MAX_ARTIFACT_BYTES = 8 * 1024 * 1024;
 

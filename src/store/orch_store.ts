@@ -32,6 +32,7 @@ import {
 import { workerEventFields } from "./orch/worker_event_fields.ts";
 import { applyAcceptance, attemptsToVerify, wouldChange } from "./orch/accept_attempt.ts";
 import { attentionMessage } from "./orch/accept_rules.ts";
+import { maybeCompleteRun } from "./orch/run_completion.ts";
 
 /** The agent name orch writes inbox threads as. */
 export const LEADER_AGENT = "orch";
@@ -559,6 +560,7 @@ export class OrchStore {
     idempotencyKey: string | undefined;
     event: string;
     eventPayload?: Record<string, unknown>;
+    conflictMerge?: { commit: string; message: string };
   }): Attempt {
     const assignedTo = o.to ?? task.default_to;
     if (!assignedTo) {
@@ -588,6 +590,7 @@ export class OrchStore {
         workspaceRoot: o.workspaceRoot,
         baseRef: o.baseRef,
         baseCommit: o.baseCommit,
+        ...(o.conflictMerge ? { conflictMerge: o.conflictMerge } : {}),
       });
     }
     try {
@@ -610,6 +613,8 @@ export class OrchStore {
         branch_name: workspace?.branch_name ?? null,
         worktree_path: workspace?.worktree_path ?? null,
         workspace_status: workspace ? "active" : null,
+        start_commit: workspace ? workspace.start_commit ?? workspace.base_commit : null,
+        ...(workspace?.conflicts?.length ? { merge_conflicts: workspace.conflicts } : {}),
       };
       const sent = this.inbox.sendThread({
         from: LEADER_AGENT,
@@ -631,8 +636,8 @@ export class OrchStore {
       this.db.run(
         `INSERT INTO attempts (id, run_id, task_id, n, assigned_to, thread_id, execution_mode, status,
            repo_path, base_ref, base_commit, branch_name, worktree_path, workspace_status,
-           idempotency_key, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'dispatched', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           start_commit, idempotency_key, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'dispatched', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         attemptId,
         task.run_id,
         task.id,
@@ -646,6 +651,7 @@ export class OrchStore {
         workspace?.branch_name ?? null,
         workspace?.worktree_path ?? null,
         workspace ? "active" : null,
+        workspace ? workspace.start_commit ?? workspace.base_commit : null,
         o.idempotencyKey ?? null,
         now,
         now,
@@ -924,22 +930,7 @@ export class OrchStore {
   }
 
   #maybeCompleteRun(runId: string, now: string): void {
-    const open = this.db.get(
-      "SELECT COUNT(*) AS n FROM tasks WHERE run_id = ? AND status NOT IN ('done', 'cancelled')",
-      runId,
-    );
-    const done = this.db.get(
-      "SELECT COUNT(*) AS n FROM tasks WHERE run_id = ? AND status = 'done'",
-      runId,
-    );
-    if (Number(open?.["n"]) === 0 && Number(done?.["n"]) > 0) {
-      const changed = this.db.run(
-        "UPDATE runs SET status = 'completed', updated_at = ? WHERE id = ? AND status = 'active'",
-        now,
-        runId,
-      ).changes;
-      if (changed) appendEvent(this.db, { ts: now, type: "run_completed", runId, payload: {} });
-    }
+    maybeCompleteRun(this.db, runId, now);
   }
 
   // ---- views -------------------------------------------------------------
@@ -1160,12 +1151,15 @@ export class OrchStore {
       const prev = this.latestAttempt(input.runId, input.taskId);
       const stale = prev?.stale === true;
       const attention = prev?.result?.status === "needs_attention" && task.status === "blocked";
-      if (!prev || (task.status !== "failed" && !stale && !attention)) {
+      // `orch merge` left it out: the new attempt starts from the merge target with this work merged in.
+      const mergeFailed = task.status === "done" &&
+        (prev?.merge?.status === "merge_conflict" || prev?.merge?.status === "check_failed");
+      if (!prev || (task.status !== "failed" && !stale && !attention && !mergeFailed)) {
         throw new AppError(
           "INVALID_STATE",
           `Cannot retry task "${input.taskId}": it is ${task.status}${
             prev ? "" : " and was never dispatched"
-          } (retry needs a failed task, a stale attempt or one that needs attention)`,
+          } (retry needs a failed task, a stale attempt, one that needs attention, or one a merge left out)`,
           { run_id: input.runId, task_id: input.taskId, status: task.status },
         );
       }
@@ -1180,6 +1174,19 @@ export class OrchStore {
         );
       }
       if (stale) this.#cancelAttempt(prev, "Superseded by a retry: the lease ran out");
+      if (mergeFailed && input.baseRef === undefined) {
+        const m = prev.merge!;
+        return this.#redispatch(task, prev, {
+          to: input.to,
+          body: input.body,
+          baseRef: m.into,
+          event: "task_retried",
+          conflictMerge: {
+            commit: prev.result!.head_commit!,
+            message: `Merge task ${task.id} (attempt ${prev.n}) into ${m.into}`,
+          },
+        });
+      }
       return this.#redispatch(task, prev, {
         to: input.to,
         body: input.body,
@@ -1221,6 +1228,7 @@ export class OrchStore {
     body: string | undefined;
     baseRef: string | undefined;
     event: string;
+    conflictMerge?: { commit: string; message: string };
   }): DispatchResult {
     const firstBody = this.db.get(
       "SELECT body FROM messages WHERE thread_id = ? ORDER BY id LIMIT 1",
@@ -1236,7 +1244,12 @@ export class OrchStore {
       baseCommit: o.baseRef ? undefined : prev.base_commit ?? undefined,
       idempotencyKey: undefined,
       event: o.event,
-      eventPayload: { previous_attempt_id: prev.id, previous_assigned_to: prev.assigned_to },
+      eventPayload: {
+        previous_attempt_id: prev.id,
+        previous_assigned_to: prev.assigned_to,
+        ...(o.conflictMerge ? { merged_previous_head: o.conflictMerge.commit } : {}),
+      },
+      ...(o.conflictMerge ? { conflictMerge: o.conflictMerge } : {}),
     });
     return this.#dispatchResult(attempt, false);
   }

@@ -161,6 +161,12 @@ export interface WorkspaceRequest {
   baseRef: string | undefined;
   /** Exact commit to start from (retry reuses its predecessor's base). */
   baseCommit: string | undefined;
+  /**
+   * Retry after `orch merge` left the task out: the previous head, merged into
+   * the new worktree (on top of the base, the merge target). A clean merge is
+   * committed; a conflict is left in the worktree for the worker to resolve.
+   */
+  conflictMerge?: { commit: string; message: string };
 }
 
 /** A provisioned attempt workspace. */
@@ -170,6 +176,10 @@ export interface Workspace {
   base_commit: string;
   branch_name: string;
   worktree_path: string;
+  /** Where the branch starts, when not at base_commit. */
+  start_commit?: string;
+  /** Paths left conflicted in the worktree (retry after a merge conflict). */
+  conflicts?: string[];
 }
 
 /**

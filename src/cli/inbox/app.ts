@@ -42,7 +42,15 @@ const timeoutSeconds = timeoutSecondsFlag;
 
 const init = buildCommand({
   loader: async () => (await impl()).init,
-  parameters: {},
+  parameters: {
+    flags: {
+      requireTokens: {
+        kind: "boolean",
+        brief: "Strict mode: every write needs a capability token (prints the leader token once)",
+        optional: true,
+      },
+    },
+  },
   docs: { brief: "Create the database (or upgrade it) and apply migrations" },
 });
 
@@ -258,7 +266,12 @@ const artifactGet = buildCommand({
       out: {
         kind: "parsed",
         parse: textParser,
-        brief: "Write the bytes to this file",
+        brief: "Write the bytes to this file (a new file unless --force)",
+        optional: true,
+      },
+      force: {
+        kind: "boolean",
+        brief: "Let --out overwrite an existing file",
         optional: true,
       },
     },
@@ -288,7 +301,8 @@ const routes = buildRouteMap({
     }),
   },
   docs: {
-    brief: "inbox: the worker side of the coordination stack (global flags: --db PATH, --json)",
+    brief:
+      "inbox: the worker side of the coordination stack (global flags: --db PATH, --json, --token T)",
   },
 });
 

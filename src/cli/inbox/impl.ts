@@ -12,13 +12,23 @@ import {
   type ThreadStatus,
   type UpdateStatus,
 } from "../../store/inbox_types.ts";
+import type { Access } from "../../store/access/authorize.ts";
+import { requiresTokens } from "../../store/access/access_mode.ts";
+import { requireTokens } from "../../store/access/require_tokens.ts";
+import { checkAccess } from "../access.ts";
 import type { CliContext } from "../context.ts";
 import { parseJsonObject, readArtifacts, readBody } from "../input.ts";
 import { messageBlock, table, threadLine } from "../render.ts";
 import { respond } from "../respond.ts";
 
-function _store(ctx: CliContext): InboxStore {
+/** The inbox store; with `access`, after checking the caller's token allows it (strict mode). */
+function _store(ctx: CliContext, access?: Access): InboxStore {
+  if (access) checkAccess(ctx, access);
   return new InboxStore(ctx.openDb(), ctx.clock);
+}
+
+function _onThread(flags: { agent: string; thread: number }): Access {
+  return { kind: "thread", threadId: flags.thread, agent: flags.agent };
 }
 
 interface BodyFlags {
@@ -26,13 +36,28 @@ interface BodyFlags {
   bodyFile?: string;
 }
 
-export function init(this: CliContext): Promise<void> {
+export function init(this: CliContext, flags: { requireTokens?: boolean } = {}): Promise<void> {
   return respond(this, () => {
     const db = this.openDb({ init: true });
     const version = schemaVersion(db);
+    // Shown here once; only its hash is kept.
+    const leaderToken = flags.requireTokens ? requireTokens(db, this.clock) : null;
+    const strict = requiresTokens(db);
     return {
-      json: { db: db.path, schema_version: version, latest_schema_version: LATEST_SCHEMA_VERSION },
-      text: `Initialised ${db.path} (schema version ${version})`,
+      json: {
+        db: db.path,
+        schema_version: version,
+        latest_schema_version: LATEST_SCHEMA_VERSION,
+        require_tokens: strict,
+        ...(leaderToken !== null ? { leader_token: leaderToken } : {}),
+      },
+      text: `Initialised ${db.path} (schema version ${version}${
+        strict ? ", tokens required" : ""
+      })${
+        leaderToken !== null
+          ? `\nLeader token (shown once; set ORCH_TOKEN to it for orch): ${leaderToken}`
+          : ""
+      }`,
     };
   });
 }
@@ -53,7 +78,7 @@ export function send(
     const body = await readBody(this, flags, { required: true });
     const payload = await parseJsonObject(flags.payloadJson, "--payload-json");
     const artifacts = await readArtifacts(this, flags.artifact);
-    const r = _store(this).sendThread({
+    const r = _store(this, { kind: "agent", agent: flags.from }).sendThread({
       from: flags.from,
       to: flags.to,
       subject: flags.subject,
@@ -77,7 +102,8 @@ export function fetch(
   flags: { agent: string; limit?: number; peek?: boolean },
 ): Promise<void> {
   return respond(this, () => {
-    const r = _store(this).fetchMessages(flags.agent, {
+    const store = flags.peek ? _store(this) : _store(this, { kind: "agent", agent: flags.agent });
+    const r = store.fetchMessages(flags.agent, {
       ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
       peek: flags.peek ?? false,
     });
@@ -100,8 +126,14 @@ export function claim(
   flags: { agent: string; thread?: number; leaseSeconds?: number },
 ): Promise<void> {
   return respond(this, () => {
+    // A worker's token names its thread: a claim without --thread takes that one.
+    const thread = flags.thread ??
+      checkAccess(this, { kind: "agent", agent: flags.agent });
+    if (thread !== undefined) {
+      checkAccess(this, { kind: "thread", threadId: thread, agent: flags.agent });
+    }
     const r = _store(this).claimThread(flags.agent, {
-      ...(flags.thread !== undefined ? { threadId: flags.thread } : {}),
+      ...(thread !== undefined ? { threadId: thread } : {}),
       ...(flags.leaseSeconds !== undefined ? { leaseSeconds: flags.leaseSeconds } : {}),
     });
     return {
@@ -116,7 +148,7 @@ export function renew(
   flags: { agent: string; thread: number; leaseSeconds?: number; leaseEpoch?: number },
 ): Promise<void> {
   return respond(this, () => {
-    const r = _store(this).renewLease(_ref(flags), flags.leaseSeconds);
+    const r = _store(this, _onThread(flags)).renewLease(_ref(flags), flags.leaseSeconds);
     return { json: { thread: r.thread }, text: `Renewed ${threadLine(r.thread)}` };
   });
 }
@@ -143,7 +175,7 @@ export function update(
   return respond(this, async () => {
     const body = await readBody(this, flags);
     const payload = await parseJsonObject(flags.payloadJson, "--payload-json");
-    const r = _store(this).updateThread(_ref(flags), {
+    const r = _store(this, _onThread(flags)).updateThread(_ref(flags), {
       ...(body !== undefined ? { body } : {}),
       ...(flags.progress !== undefined ? { progress: flags.progress } : {}),
       ...(flags.status !== undefined ? { status: flags.status } : {}),
@@ -163,7 +195,7 @@ export function reply(
   return respond(this, async () => {
     const body = await readBody(this, flags, { required: true });
     const payload = await parseJsonObject(flags.payloadJson, "--payload-json");
-    const r = _store(this).replyThread(flags.agent, flags.thread, {
+    const r = _store(this, _onThread(flags)).replyThread(flags.agent, flags.thread, {
       body: body!,
       ...(payload !== undefined ? { payload } : {}),
     });
@@ -205,7 +237,7 @@ export function done(
     const body = await readBody(this, flags);
     const given = await parseJsonObject(flags.payloadJson, "--payload-json");
     const artifacts = await readArtifacts(this, flags.artifact);
-    const store = _store(this);
+    const store = _store(this, _onThread(flags));
     await _checkContract(store.checkLease(_ref(flags)), given);
     // The leader reads `no_changes: true` as "no change was needed" (docs/protocol.md).
     const payload = flags.noChanges ? { ...given, no_changes: true } : given;
@@ -244,7 +276,7 @@ export function fail(
       });
     const payload = await parseJsonObject(flags.payloadJson, "--payload-json");
     const artifacts = await readArtifacts(this, flags.artifact);
-    const r = _store(this).failThread({
+    const r = _store(this, _onThread(flags)).failThread({
       ..._ref(flags),
       body: body!,
       ...(payload !== undefined ? { payload } : {}),
@@ -263,7 +295,7 @@ export function cancel(
 ): Promise<void> {
   return respond(this, async () => {
     const body = await readBody(this, flags);
-    const r = _store(this).cancelThread(flags.agent, flags.thread, body);
+    const r = _store(this, _onThread(flags)).cancelThread(flags.agent, flags.thread, body);
     return {
       json: { thread: r.thread, message: r.message },
       text: `Cancelled ${threadLine(r.thread)}`,
@@ -362,7 +394,7 @@ export function waitReply(
   flags: { agent: string; thread: number; afterMessage?: number; timeoutSeconds?: number },
 ): Promise<void> {
   return respond(this, async () => {
-    const store = _store(this);
+    const store = _store(this, _onThread(flags));
     store.participantThread(flags.thread, flags.agent);
     const after = flags.afterMessage ?? store.lastMessageIdFrom(flags.thread, flags.agent);
     const timeoutMs = (flags.timeoutSeconds ?? _DEFAULT_TIMEOUT_SECONDS) * 1000;
@@ -459,14 +491,23 @@ function _leaseKeeper(
 
 export function artifactGet(
   this: CliContext,
-  flags: { artifact: number; out?: string },
+  flags: { artifact: number; out?: string; force?: boolean },
 ): Promise<void> {
   return respond(this, async () => {
     const { artifact, content } = _store(this).getArtifact(flags.artifact);
     if (flags.out !== undefined) {
       try {
-        await Deno.writeFile(flags.out, content);
+        // Without --force the file must be new (O_EXCL: a symlink planted
+        // at the path counts as existing, so it is never followed).
+        await Deno.writeFile(flags.out, content, flags.force ? {} : { createNew: true });
       } catch (err) {
+        if (err instanceof Deno.errors.AlreadyExists) {
+          throw new AppError(
+            "ALREADY_EXISTS",
+            `File "${flags.out}" given to --out already exists: pass --force to overwrite it`,
+            { path: flags.out, flag: "--out" },
+          );
+        }
         throw new AppError(
           "INVALID_INPUT",
           `Cannot write "${flags.out}" given to --out: ${(err as Error).message}`,

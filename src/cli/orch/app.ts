@@ -13,6 +13,8 @@ import { agentParser, choiceParser, idParser, intParser, textParser } from "../p
  */
 
 const impl = () => import("./impl.ts");
+const code = () => import("./code_impl.ts");
+const mergeImpl = () => import("./merge_impl.ts");
 const council = () => import("./council_impl.ts");
 
 const run = { kind: "parsed", parse: idParser, brief: "Run id" } as const;
@@ -219,10 +221,66 @@ const cleanup = buildCommand({
         brief: "Every finished attempt's worktree",
         optional: true,
       },
-      force: { kind: "boolean", brief: "Remove dirty worktrees too", optional: true },
+      force: {
+        kind: "boolean",
+        brief: "Remove dirty worktrees too; with --delete-branches, unmerged branches too",
+        optional: true,
+      },
+      deleteBranches: {
+        kind: "boolean",
+        brief: "Also delete branches of finished attempts that are merged or have no commits",
+        optional: true,
+      },
     },
   },
   docs: { brief: "Remove finished attempts' worktrees (never branches)" },
+});
+
+const diff = buildCommand({
+  loader: async () => (await code()).diff,
+  parameters: {
+    flags: {
+      run,
+      task,
+      attempt: {
+        kind: "parsed",
+        parse: intParser(1, Number.MAX_SAFE_INTEGER),
+        brief: "Attempt number (default: the latest)",
+        optional: true,
+      },
+      stat: { kind: "boolean", brief: "Files and counts only, no patch", optional: true },
+    },
+  },
+  docs: { brief: "What a code attempt changed since its start: files, commits, patch" },
+});
+
+const merge = buildCommand({
+  loader: async () => (await mergeImpl()).merge,
+  parameters: {
+    flags: {
+      run,
+      into: { kind: "parsed", parse: textParser, brief: "Branch to integrate into" },
+      task: {
+        ...task,
+        variadic: true,
+        optional: true,
+        brief: "Only these tasks (repeatable; default: every accepted, unmerged code task)",
+      },
+      check: {
+        kind: "parsed",
+        parse: textParser,
+        brief: "Command (run by sh in a temporary worktree) that must pass after each merge",
+        optional: true,
+      },
+      dryRun: {
+        kind: "boolean",
+        brief: "Report what would merge and what would conflict; change nothing",
+        optional: true,
+      },
+      repoPath,
+    },
+  },
+  docs: { brief: "Integrate accepted code results into a branch, in dependency order" },
 });
 
 const status = buildCommand({
@@ -243,7 +301,7 @@ const brief = buildCommand({
       inboxCmd: {
         kind: "parsed",
         parse: textParser,
-        brief: "How the worker runs inbox (default: inbox)",
+        brief: "Path of the inbox program the worker runs (default: inbox)",
         optional: true,
       },
     },
@@ -317,6 +375,8 @@ const routes = buildRouteMap({
     reassign,
     cancel,
     cleanup,
+    diff,
+    merge,
     status,
     brief,
     council: buildRouteMap({
@@ -330,7 +390,8 @@ const routes = buildRouteMap({
     }),
   },
   docs: {
-    brief: "orch: the leader side of the coordination stack (global flags: --db PATH, --json)",
+    brief:
+      "orch: the leader side of the coordination stack (global flags: --db PATH, --json, --token T)",
   },
 });
 

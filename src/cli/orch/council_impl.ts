@@ -11,6 +11,8 @@ import {
 } from "../../store/council_store.ts";
 import type { CliContext } from "../context.ts";
 import { readBody } from "../input.ts";
+import { requiresTokens } from "../../store/access/access_mode.ts";
+import { issueThreadToken } from "../../store/access/issue_thread_token.ts";
 import { agentParser } from "../parsers.ts";
 import { table } from "../render.ts";
 import { respond } from "../respond.ts";
@@ -53,8 +55,17 @@ export function start(
       ...(repoPath !== undefined ? { repoPath } : {}),
     });
     const attempts = r.dispatches.map((d) => d.attempt);
+    // Strict mode: each reviewer's token, shown only here.
+    const db = this.openDb();
+    const tokens = requiresTokens(db)
+      ? attempts.map((a) => ({
+        reviewer: a.assigned_to,
+        thread_id: a.thread_id,
+        token: issueThreadToken(db, a.thread_id, { agent: a.assigned_to, clock: this.clock }),
+      }))
+      : undefined;
     return {
-      json: { run: r.run, attempts },
+      json: { run: r.run, attempts, ...(tokens ? { tokens } : {}) },
       text: `Council ${r.run.id} started: ${flags.topic}\n` +
         table(
           ["TASK", "REVIEWER", "THREAD"],

@@ -10,6 +10,7 @@ import {
   worktreeState,
 } from "../../git/mod.ts";
 import { inspectAttempt } from "../../git/inspect.ts";
+import { mergeInWorktree } from "../../git/merge.ts";
 import type {
   Attempt,
   AttemptInspection,
@@ -45,16 +46,34 @@ export function gitWorkspaces(options: { dbPath?: string | undefined } = {}): Wo
       const ids = { runId: req.runId, taskId: req.taskId, attemptNumber: req.attemptNumber };
       const branch = branchNameFor(ids);
       const path = worktreePathFor(root, ids);
-      _excludeFromStatus(repo, root);
+      excludeFromStatus(repo, root);
       _reclaimLeftovers(repo, branch, path, base.baseCommit);
       createWorktree({ repo, branch, path, commit: base.baseCommit });
-      return {
+      const ws: Workspace = {
         repo_path: repo,
         base_ref: req.baseCommit ? (req.baseRef ?? base.baseRef) : base.baseRef,
         base_commit: base.baseCommit,
         branch_name: branch,
         worktree_path: path,
       };
+      if (req.conflictMerge) {
+        try {
+          const conflicts = mergeInWorktree(
+            path,
+            req.conflictMerge.commit,
+            req.conflictMerge.message,
+            true,
+          );
+          ws.conflicts = conflicts;
+          if (conflicts.length === 0) {
+            ws.start_commit = runGit(["rev-parse", "HEAD"], { cwd: path }).stdout.trim();
+          }
+        } catch (err) {
+          this.discard(ws);
+          throw err;
+        }
+      }
+      return ws;
     },
     discard(ws: Workspace): void {
       removeWorktree({ repo: ws.repo_path, path: ws.worktree_path, force: true });
@@ -99,7 +118,7 @@ function _reclaimLeftovers(repo: string, branch: string, path: string, baseCommi
  * Keeps a workspace root that lies inside the repository out of the user's
  * `git status` (an entry in the repository's own info/exclude, added once).
  */
-function _excludeFromStatus(repo: string, root: string): void {
+export function excludeFromStatus(repo: string, root: string): void {
   const rel = relative(repo, root);
   if (!rel || rel.startsWith("..") || isAbsolute(rel)) return;
   const common = resolve(

@@ -1,16 +1,20 @@
 import { waitUntil } from "../../db/wait_until.ts";
 import { AppError } from "../../protocol/errors.ts";
 import type { EventRecord } from "../../store/append_event.ts";
-import { type DispatchResult, OrchStore } from "../../store/orch_store.ts";
+import { type DispatchResult, OrchStore, type TaskView } from "../../store/orch_store.ts";
 import { ORCH_WAIT_DEFAULT_EVENTS } from "../../protocol/enums.ts";
 import { type ExecutionMode, ORCH_EVENT_TYPES, type Task } from "../../store/orch_types.ts";
+import { requiresTokens } from "../../store/access/access_mode.ts";
+import { issueThreadToken } from "../../store/access/issue_thread_token.ts";
+import { checkAccess } from "../access.ts";
 import type { CliContext } from "../context.ts";
-import { parseJsonObject, readBody, readTextFile } from "../input.ts";
+import { MAX_DISPATCH_JSON_BYTES, parseJsonObject, readBody, readTextFile } from "../input.ts";
 import { table } from "../render.ts";
-import { respond } from "../respond.ts";
+import { type Reply, respond } from "../respond.ts";
 
 /** The orch store, without git: enough for every command that makes no worktree. */
 export function orchStore(ctx: CliContext): OrchStore {
+  checkAccess(ctx, { kind: "leader" });
   return new OrchStore(ctx.openDb(), { clock: ctx.clock });
 }
 
@@ -19,7 +23,8 @@ export function orchStore(ctx: CliContext): OrchStore {
  * make or remove worktrees (dispatch, retry, reassign, cleanup). The git
  * code loads only for them, keeping it off the read paths' start-up.
  */
-async function gitOrchStore(ctx: CliContext): Promise<OrchStore> {
+export async function gitOrchStore(ctx: CliContext): Promise<OrchStore> {
+  checkAccess(ctx, { kind: "leader" });
   const { gitWorkspaces } = await import("./git_workspaces.ts");
   return new OrchStore(ctx.openDb(), {
     clock: ctx.clock,
@@ -65,7 +70,23 @@ function _dispatchText(verb: string, r: DispatchResult): string {
   return `${verb} ${a.run_id}/${a.task_id} attempt ${a.n} (id ${a.id}) to ${a.assigned_to}: thread ${a.thread_id}, ${a.execution_mode} mode${ws}`;
 }
 
-function _dispatchJson(r: DispatchResult): Record<string, unknown> {
+/** A dispatch's reply: its entities, and in strict mode the worker's token, shown only here. */
+function _dispatchReply(ctx: CliContext, verb: string, r: DispatchResult): Reply {
+  const json = _dispatchJson(ctx, r);
+  const token = json["token"];
+  return {
+    json,
+    text: _dispatchText(verb, r) +
+      (token ? `\n  worker token (shown once; the brief carries it): ${token}` : ""),
+  };
+}
+
+function _dispatchJson(ctx: CliContext, r: DispatchResult): Record<string, unknown> {
+  const db = ctx.openDb();
+  // Strict mode: the worker's token, shown only here (a replay issues a new one).
+  const token = requiresTokens(db)
+    ? issueThreadToken(db, r.attempt.thread_id, { agent: r.attempt.assigned_to, clock: ctx.clock })
+    : undefined;
   return {
     run: r.run,
     task: r.task,
@@ -73,6 +94,7 @@ function _dispatchJson(r: DispatchResult): Record<string, unknown> {
     thread: r.thread,
     message: r.message,
     replayed: r.replayed,
+    ...(token !== undefined ? { token } : {}),
   };
 }
 
@@ -90,16 +112,21 @@ export function runInit(
   });
 }
 
+function _strictLine(strict: boolean): string {
+  return strict ? "\n  tokens required (strict mode)" : "";
+}
+
 export function runShow(this: CliContext, flags: { run: string }): Promise<void> {
   return respond(this, () => {
     const r = orchStore(this).showRun(flags.run);
     const counts = Object.entries(r.counts).filter(([k, v]) => k !== "total" && v > 0)
       .map(([k, v]) => `${k}=${v}`).join(" ");
+    const strict = requiresTokens(this.openDb());
     return {
-      json: { run: r.run, counts: r.counts },
+      json: { run: r.run, counts: r.counts, require_tokens: strict },
       text: `run ${r.run.id} [${r.run.status}] ${r.run.goal}\n  ${r.counts.total} task(s): ${
         counts || "none"
-      }`,
+      }${_strictLine(strict)}`,
     };
   });
 }
@@ -203,10 +230,7 @@ export function dispatch(
       ...(flags.baseRef !== undefined ? { baseRef: flags.baseRef } : {}),
       ...(flags.idempotencyKey !== undefined ? { idempotencyKey: flags.idempotencyKey } : {}),
     });
-    return {
-      json: _dispatchJson(r),
-      text: _dispatchText(r.replayed ? "Already dispatched" : "Dispatched", r),
-    };
+    return _dispatchReply(this, r.replayed ? "Already dispatched" : "Dispatched", r);
   });
 }
 
@@ -329,7 +353,7 @@ export function retry(
       ...(body !== undefined ? { body } : {}),
       ...(flags.baseRef !== undefined ? { baseRef: flags.baseRef } : {}),
     });
-    return { json: _dispatchJson(r), text: _dispatchText("Retried", r) };
+    return _dispatchReply(this, "Retried", r);
   });
 }
 
@@ -345,7 +369,7 @@ export function reassign(
       to: flags.to,
       ...(body !== undefined ? { body } : {}),
     });
-    return { json: _dispatchJson(r), text: _dispatchText("Reassigned", r) };
+    return _dispatchReply(this, "Reassigned", r);
   });
 }
 
@@ -374,26 +398,63 @@ export function cancel(
 
 export function cleanup(
   this: CliContext,
-  flags: { run: string; task?: string; allCompleted?: boolean; force?: boolean },
+  flags: {
+    run: string;
+    task?: string;
+    allCompleted?: boolean;
+    force?: boolean;
+    deleteBranches?: boolean;
+  },
 ): Promise<void> {
   return respond(this, async () => {
     if ((flags.task === undefined) === !flags.allCompleted) {
       throw new AppError("USAGE", "Pass exactly one of --task T or --all-completed");
     }
-    const r = (await gitOrchStore(this)).cleanup({
+    const store = await gitOrchStore(this);
+    const r = store.cleanup({
       runId: flags.run,
       ...(flags.task !== undefined ? { taskId: flags.task } : {}),
       allCompleted: flags.allCompleted ?? false,
       force: flags.force ?? false,
     });
+    // Debris of merges killed mid-way: their integration worktrees (never a live merge's).
+    const { removeStrayIntegrations } = await import("./integration.ts");
+    const { runRepos } = await import("../../store/orch/run_repos.ts");
+    const removedIntegrations = runRepos(store, flags.run).flatMap((repo) => {
+      try {
+        return removeStrayIntegrations(repo);
+      } catch {
+        return [];
+      }
+    });
+    const { deleteAttemptBranches } = await import("./branch_cleanup.ts");
+    const branches = flags.deleteBranches
+      ? deleteAttemptBranches(store, flags.run, flags.task, flags.force ?? false)
+      : { deleted: [], kept: [] };
     const lines = [
       ...r.cleaned.map((a) =>
         `cleaned ${a.task_id} attempt ${a.n}: ${a.worktree_path} [${a.workspace_status}]`
       ),
       ...r.refused.map((x) => `refused ${x.attempt.task_id} attempt ${x.attempt.n}: ${x.reason}`),
+      ...removedIntegrations.map((p) => `removed left-over integration worktree ${p}`),
+      ...branches.deleted.map((b) => `deleted branch ${b.branch_name} (${b.why})`),
+      ...branches.kept.map((b) =>
+        `kept branch ${b.branch_name}: ${b.reason}${
+          b.reason === "UNMERGED_COMMITS"
+            ? ` (${b.commits_ahead} commit(s); --force deletes it)`
+            : ""
+        }`
+      ),
     ];
     return {
-      json: { run_id: flags.run, cleaned: r.cleaned, refused: r.refused },
+      json: {
+        run_id: flags.run,
+        cleaned: r.cleaned,
+        refused: r.refused,
+        removed_integration_worktrees: removedIntegrations,
+        branches_deleted: branches.deleted,
+        branches_kept: branches.kept,
+      },
       text: lines.length ? lines.join("\n") : "Nothing to clean",
     };
   });
@@ -423,6 +484,7 @@ export function statusText(r: ReturnType<OrchStore["status"]>): string {
       a?.progress != null ? `${a.progress}%` : null,
       a && LIVE_ATTEMPT_STATUSES.includes(a.status) ? a.lease_expires_at : null,
       a?.execution_mode ?? null,
+      _commitsCell(a),
       m ? `${m.type}: ${m.body.split("\n")[0]!.slice(0, 50)}` : null,
     ];
   });
@@ -436,21 +498,34 @@ export function statusText(r: ReturnType<OrchStore["status"]>): string {
         "PROGRESS",
         "LEASE EXPIRES",
         "MODE",
+        "COMMITS",
         "LATEST MESSAGE",
       ],
       rows,
     );
 }
 
+/** Code attempts: commits ahead of the start (as verified) and the merge state. */
+function _commitsCell(a: TaskView["latest_attempt"]): string | null {
+  if (!a || a.execution_mode !== "code" || !a.result) return null;
+  const n = `${a.result.commits_ahead ?? 0} ahead`;
+  return a.merge ? `${n}, ${a.merge.status.replace(/_/g, " ")}` : `${n}, not merged`;
+}
+
 export function status(this: CliContext, flags: { run: string }): Promise<void> {
   return respond(this, async () => {
     const store = await reconciledStore(this, flags.run);
+    const strict = requiresTokens(this.openDb());
     if (this.global.json) {
       // The fast path: SQLite builds the tasks' JSON (see OrchStore.statusJson).
       const r = store.statusJson(flags.run);
-      return { json: { run: r.run, counts: r.counts }, rawJson: { tasks: r.tasks_json }, text: "" };
+      return {
+        json: { run: r.run, counts: r.counts, require_tokens: strict },
+        rawJson: { tasks: r.tasks_json },
+        text: "",
+      };
     }
-    return { json: {}, text: statusText(store.status(flags.run)) };
+    return { json: {}, text: statusText(store.status(flags.run)) + _strictLine(strict) };
   });
 }
 
@@ -459,7 +534,12 @@ export function brief(
   flags: { dispatchJson: string; inboxCmd?: string },
 ): Promise<void> {
   return respond(this, async () => {
-    const text = await readTextFile(this, flags.dispatchJson, "--dispatch-json");
+    const text = await readTextFile(
+      this,
+      flags.dispatchJson,
+      "--dispatch-json",
+      MAX_DISPATCH_JSON_BYTES,
+    );
     const { renderBrief } = await import("./render_brief.ts");
     const rendered = await renderBrief(text, {
       db: this.global.db,

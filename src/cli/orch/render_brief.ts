@@ -3,12 +3,15 @@ import template from "../../../skills/orch/references/worker-brief-template.md" 
 };
 import { resolve } from "node:path";
 import { AppError } from "../../protocol/errors.ts";
+import { jsonDepth, MAX_JSON_DEPTH } from "../../protocol/json_bounds.ts";
+import { shQuote } from "../sh_quote.ts";
 
 /**
  * Renders the worker brief from a saved `dispatch --json` output and the
  * template in skills/orch/references/worker-brief-template.md: `{{name}}`
  * placeholders, and `{{#code}}...{{/code}}` / `{{#analysis}}...{{/analysis}}`
- * sections kept only for that execution mode. Same input, same text.
+ * sections kept only for that execution mode; `{{name_sh}}` is the value
+ * quoted as one POSIX shell word, for command lines. Same input, same text.
  */
 export async function renderBrief(
   dispatchJson: string,
@@ -24,6 +27,14 @@ export async function renderBrief(
     throw new AppError(
       "INVALID_JSON",
       `--dispatch-json is not valid JSON: ${(err as Error).message}`,
+    );
+  }
+  // The envelope adds a few levels around the payloads, each bounded to MAX_JSON_DEPTH.
+  if (jsonDepth(value, 2 * MAX_JSON_DEPTH) > 2 * MAX_JSON_DEPTH) {
+    throw new AppError(
+      "INVALID_INPUT",
+      `--dispatch-json is nested more than ${2 * MAX_JSON_DEPTH} levels deep`,
+      { flag: "--dispatch-json", limit: 2 * MAX_JSON_DEPTH },
     );
   }
   const { DispatchOutputSchema } = await import("../../protocol/schemas.ts");
@@ -57,6 +68,15 @@ export async function renderBrief(
     base_ref: attempt.base_ref ?? "",
     base_commit: attempt.base_commit ?? "",
   };
+  // Command lines get every value as one POSIX shell word: paths may hold
+  // spaces, quotes or `$`.
+  for (const name of ["agent", "db", "inbox", "worktree_path"]) {
+    vars[`${name}_sh`] = shQuote(vars[name]!);
+  }
+  // Strict mode: every command carries the worker's token in its environment
+  // (not in argv, which other local users can see).
+  const token = parsed.data.token;
+  vars["token_env"] = token ? `INBOX_TOKEN=${shQuote(token)} ` : "";
   const text = template
     .replace(
       /\{\{#(code|analysis)\}\}([\s\S]*?)\{\{\/\1\}\}/g,

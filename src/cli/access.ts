@@ -1,0 +1,24 @@
+import { type Access, authorize } from "../store/access/authorize.ts";
+import type { CliContext } from "./context.ts";
+
+/** The environment variable each program reads its token from when `--token` is absent. */
+export const TOKEN_ENV = { inbox: "INBOX_TOKEN", orch: "ORCH_TOKEN" } as const;
+
+/** The token the caller presented: `--token`, else the program's environment variable. */
+export function presentedToken(ctx: CliContext): string | undefined {
+  if (ctx.global.token !== undefined) return ctx.global.token;
+  try {
+    return Deno.env.get(TOKEN_ENV[ctx.program]) || undefined;
+  } catch {
+    return undefined; // not allowed to read it: no token
+  }
+}
+
+/**
+ * Checks the presented token allows `access` (a no-op unless the database
+ * requires tokens); `FORBIDDEN` otherwise. Returns the thread of a thread
+ * token.
+ */
+export function checkAccess(ctx: CliContext, access: Access): number | undefined {
+  return authorize(ctx.openDb(), presentedToken(ctx), access);
+}

@@ -1,0 +1,170 @@
+/**
+ * Merging commits without anybody's checkout: in-core merges
+ * (`git merge-tree --write-tree` + `git commit-tree`), the compare-and-swap
+ * move of a branch, and the fast-forward of a clean checkout of it.
+ *
+ * Nothing here runs repository hooks (`core.hooksPath` is pointed at
+ * `/dev/null` on every call that could run one), and the merges touch no
+ * work tree, so no checkout filter runs either.
+ *
+ * @module
+ */
+
+import { AppError } from "../protocol/errors.ts";
+import { runGit } from "./run_git.ts";
+import { parseWorktreeList } from "./worktree.ts";
+
+/** `-c` overrides that keep repository hooks from running. */
+export const NO_HOOKS = ["-c", "core.hooksPath=/dev/null"] as const;
+
+/** The repository's identity for commits orch writes, or orch's own when it has none. */
+export function identityArgs(repo: string): string[] {
+  const has = (key: string) =>
+    runGit(["config", "--get", key], { cwd: repo, allowCodes: [1] }).code === 0;
+  return has("user.email") && has("user.name")
+    ? []
+    : ["-c", "user.name=orch", "-c", "user.email=orch@localhost"];
+}
+
+/**
+ * Merges `commit` into the worktree's HEAD (`git merge --no-ff`), without
+ * hooks. Clean: committed with `message` when `commitIfClean`. Conflicts are
+ * left in the worktree (and MERGE_HEAD), for a person or worker to resolve.
+ * Returns the conflicted paths.
+ */
+export function mergeInWorktree(
+  worktree: string,
+  commit: string,
+  message: string,
+  commitIfClean: boolean,
+): string[] {
+  const r = runGit(
+    [
+      ...NO_HOOKS,
+      ...identityArgs(worktree),
+      "merge",
+      "--no-ff",
+      "--quiet",
+      ...(commitIfClean ? [] : ["--no-commit"]),
+      "-m",
+      message,
+      commit,
+    ],
+    { cwd: worktree, allowCodes: [1] },
+  );
+  if (r.code === 0) return [];
+  return runGit(["diff", "--name-only", "--diff-filter=U", "-z"], { cwd: worktree }).stdout
+    .split("\0").filter((p) => p !== "");
+}
+
+/** What {@linkcode mergeCommits} made. */
+export type MergeOutcome =
+  | { kind: "merged"; commit: string }
+  | { kind: "already_contained"; commit: string }
+  | { kind: "conflict"; paths: string[] };
+
+/**
+ * Merges `theirs` into `ours` in core. Already contained (an ancestor of
+ * `ours`): nothing to do. Otherwise a merge commit with parents `ours`,
+ * `theirs` and `message`, or the conflicting paths.
+ */
+export function mergeCommits(
+  repo: string,
+  ours: string,
+  theirs: string,
+  message: string,
+): MergeOutcome {
+  if (isAncestor(repo, theirs, ours)) return { kind: "already_contained", commit: ours };
+  const out = runGit(
+    [...NO_HOOKS, "merge-tree", "--write-tree", "--name-only", "--no-messages", ours, theirs],
+    { cwd: repo, allowCodes: [1] },
+  );
+  const lines = out.stdout.split("\n").filter((l) => l !== "");
+  if (out.code === 1) {
+    return { kind: "conflict", paths: [...new Set(lines.slice(1))] };
+  }
+  const tree = lines[0]!.trim();
+  const commit = runGit(
+    [...identityArgs(repo), "commit-tree", tree, "-p", ours, "-p", theirs, "-m", message],
+    { cwd: repo },
+  ).stdout.trim();
+  return { kind: "merged", commit };
+}
+
+/** Whether `a` is an ancestor of (or equal to) `b`. */
+export function isAncestor(repo: string, a: string, b: string): boolean {
+  return runGit(["merge-base", "--is-ancestor", a, b], { cwd: repo, allowCodes: [1] }).code === 0;
+}
+
+/** The commit `refs/heads/<branch>` points at, or null when there is no such branch. */
+export function branchHead(repo: string, branch: string): string | null {
+  const r = runGit(
+    ["rev-parse", "--verify", "--quiet", "--end-of-options", `refs/heads/${branch}^{commit}`],
+    { cwd: repo, allowCodes: [1, 128] },
+  );
+  return r.code === 0 ? r.stdout.trim() : null;
+}
+
+/** The worktree (path) that has `branch` checked out, or null. */
+export function checkoutOf(repo: string, branch: string): string | null {
+  const entries = parseWorktreeList(
+    runGit(["worktree", "list", "--porcelain", "-z"], { cwd: repo }).stdout,
+  );
+  return entries.find((e) => e.branch === `refs/heads/${branch}`)?.path ?? null;
+}
+
+/**
+ * Moves `branch` from `expected` to `next`, atomically, only if it still
+ * points at `expected` (`git update-ref` with the old value). Throws
+ * `TARGET_MOVED` otherwise.
+ */
+export function moveBranch(
+  repo: string,
+  branch: string,
+  next: string,
+  expected: string,
+  reason: string,
+): void {
+  const r = runGit(
+    ["update-ref", "-m", reason, `refs/heads/${branch}`, next, expected],
+    { cwd: repo, allowCodes: [128, 1] },
+  );
+  if (r.code !== 0) throw targetMoved(branch, expected, r.stderr.trim());
+}
+
+/** `TARGET_MOVED`: the branch no longer points where the merge started. */
+export function targetMoved(branch: string, expected: string, stderr = ""): AppError {
+  return new AppError(
+    "TARGET_MOVED",
+    `Branch "${branch}" moved while merging (it was at ${
+      expected.slice(0, 12)
+    }): nothing was merged, run the merge again`,
+    { branch, expected, stderr },
+  );
+}
+
+/**
+ * Fast-forwards the clean checkout at `worktree` (which has `branch` checked
+ * out at `expected`) to `next`: `git merge --ff-only`, which refuses to touch
+ * local changes and moves the branch only if it still points at `expected`.
+ */
+export function fastForwardCheckout(
+  worktree: string,
+  branch: string,
+  next: string,
+  expected: string,
+): void {
+  const r = runGit([...NO_HOOKS, "merge", "--ff-only", "--quiet", next], {
+    cwd: worktree,
+    allowCodes: [1, 128],
+  });
+  if (r.code !== 0) {
+    throw new AppError(
+      "TARGET_MOVED",
+      `Cannot fast-forward the checkout of "${branch}" in "${worktree}" from ${
+        expected.slice(0, 12)
+      }: ${r.stderr.trim().split("\n")[0] ?? ""}`,
+      { branch, worktree, expected, stderr: r.stderr.trim() },
+    );
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * Attempt branches `cleanup --delete-branches` may consider: attempts that
+ * are over (done, failed or cancelled) and whose worktree is gone, with the
+ * run's merge target (read-only).
+ */
+import { iso } from "../clock.ts";
+import type { OrchStore } from "../orch_store.ts";
+import type { Attempt } from "../orch_types.ts";
+import { ATTEMPT_SELECT, attemptFromRow } from "./attempt_row.ts";
+
+export function branchCandidates(
+  store: OrchStore,
+  runId: string,
+  taskId: string | undefined,
+): { attempts: Attempt[]; mergeTarget: string | null } {
+  return store.db.read(() => {
+    store.getRun(runId);
+    const target = store.db.get("SELECT merge_target FROM runs WHERE id = ?", runId)?.[
+      "merge_target"
+    ];
+    const now = iso(store.clock.now());
+    const attempts = store.db.all(
+      `${ATTEMPT_SELECT} WHERE a.run_id = ? AND (? IS NULL OR a.task_id = ?)
+         AND a.branch_name IS NOT NULL AND a.workspace_status IN ('cleaned', 'missing')
+         AND a.status IN ('done', 'failed', 'cancelled')
+       ORDER BY a.id`,
+      runId,
+      taskId ?? null,
+      taskId ?? null,
+    ).map((r) => attemptFromRow(r, now));
+    return { attempts, mergeTarget: target == null ? null : String(target) };
+  });
+}

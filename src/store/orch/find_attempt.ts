@@ -1,0 +1,42 @@
+/**
+ * One attempt of a task by number (default: the latest), in a read
+ * transaction.
+ */
+import { AppError } from "../../protocol/errors.ts";
+import { iso } from "../clock.ts";
+import type { OrchStore } from "../orch_store.ts";
+import type { Attempt } from "../orch_types.ts";
+import { ATTEMPT_SELECT, attemptFromRow } from "./attempt_row.ts";
+
+/**
+ * Attempt `n` of the task (the latest when `n` is undefined). Throws
+ * `RUN_NOT_FOUND`, `TASK_NOT_FOUND`, or `ATTEMPT_NOT_FOUND` (never dispatched,
+ * or no attempt `n`).
+ */
+export function findAttempt(store: OrchStore, runId: string, taskId: string, n?: number): Attempt {
+  return store.db.read(() => {
+    store.getTask(runId, taskId);
+    const row = n === undefined
+      ? store.db.get(
+        `${ATTEMPT_SELECT} WHERE a.run_id = ? AND a.task_id = ? ORDER BY a.n DESC LIMIT 1`,
+        runId,
+        taskId,
+      )
+      : store.db.get(
+        `${ATTEMPT_SELECT} WHERE a.run_id = ? AND a.task_id = ? AND a.n = ?`,
+        runId,
+        taskId,
+        n,
+      );
+    if (!row) {
+      throw new AppError(
+        "ATTEMPT_NOT_FOUND",
+        n === undefined
+          ? `Task "${taskId}" of run "${runId}" was never dispatched`
+          : `Task "${taskId}" of run "${runId}" has no attempt ${n}`,
+        { run_id: runId, task_id: taskId, ...(n === undefined ? {} : { attempt_n: n }) },
+      );
+    }
+    return attemptFromRow(row, iso(store.clock.now()));
+  });
+}

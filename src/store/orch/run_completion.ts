@@ -1,0 +1,39 @@
+/**
+ * When a run is complete: every task done or cancelled, at least one done,
+ * and, once a merge was asked for (`runs.merge_target`), no accepted code
+ * result left unmerged.
+ */
+import type { Db } from "../../db/db.ts";
+import { appendEvent } from "../append_event.ts";
+
+/** Latest code attempts with an accepted result not merged into the run's merge target. */
+const _UNMERGED = `SELECT COUNT(*) AS n FROM attempts a JOIN runs r ON r.id = a.run_id
+  WHERE a.run_id = ? AND r.merge_target IS NOT NULL AND a.result = 'accepted'
+    AND a.n = (SELECT MAX(n) FROM attempts b WHERE b.run_id = a.run_id AND b.task_id = a.task_id)
+    AND NOT (a.merge_status IS 'merged' AND a.merged_into IS r.merge_target)
+    AND EXISTS (SELECT 1 FROM tasks k WHERE k.run_id = a.run_id AND k.id = a.task_id AND k.status = 'done')`;
+
+/** Accepted code results of the run not merged into its merge target (0 before any merge). */
+export function unmergedCount(db: Db, runId: string): number {
+  return Number(db.get(_UNMERGED, runId)?.["n"] ?? 0);
+}
+
+/** Completes an active run that is finished (see the module doc), inside the caller's transaction. */
+export function maybeCompleteRun(db: Db, runId: string, now: string): void {
+  const open = db.get(
+    "SELECT COUNT(*) AS n FROM tasks WHERE run_id = ? AND status NOT IN ('done', 'cancelled')",
+    runId,
+  );
+  const done = db.get(
+    "SELECT COUNT(*) AS n FROM tasks WHERE run_id = ? AND status = 'done'",
+    runId,
+  );
+  if (Number(open?.["n"]) !== 0 || Number(done?.["n"]) === 0) return;
+  if (unmergedCount(db, runId) > 0) return;
+  const changed = db.run(
+    "UPDATE runs SET status = 'completed', updated_at = ? WHERE id = ? AND status = 'active'",
+    now,
+    runId,
+  ).changes;
+  if (changed) appendEvent(db, { ts: now, type: "run_completed", runId, payload: {} });
+}
