@@ -165,24 +165,26 @@ Deno.test("inbox watch: ends with a timed-out end line when no more messages com
   });
 });
 
-/** A thread addressed to "w", claimed by "w" with a lease of `leaseSeconds` and blocked on a question. */
+/** A thread addressed to "w", claimed by "w", blocked on a question, then its lease cut to `leaseSeconds`. */
 async function _blockedWithLease(db: string, leaseSeconds: number): Promise<string> {
   const sent = await ok(
     inbox(db, "send", "--from", "lead", "--to", "w", "--subject", "Q", "--body", "task"),
   );
   const id = String((sent["thread"] as Json)["id"]);
-  await ok(
-    inbox(db, "claim", "--agent", "w", "--thread", id, "--lease-seconds", `${leaseSeconds}`),
-  );
+  // A long lease while setting up (a loaded machine may take seconds per command), then short.
+  await ok(inbox(db, "claim", "--agent", "w", "--thread", id));
   await ok(
     inbox(db, "update", "--agent", "w", "--thread", id, "--status", "blocked", "--body", "Why?"),
+  );
+  await ok(
+    inbox(db, "renew", "--agent", "w", "--thread", id, "--lease-seconds", `${leaseSeconds}`),
   );
   return id;
 }
 
 Deno.test("inbox wait-reply: keeps a short lease alive for the whole wait", async () => {
   await using env = await tempDb();
-  const id = await _blockedWithLease(env.db, 3);
+  const id = await _blockedWithLease(env.db, 4);
   const epoch = scalar(env.db, "SELECT lease_epoch FROM threads WHERE id = ?", Number(id));
   // The wait outlasts the lease: it must renew (a third of the lease), not let it lapse.
   const r = await inbox(
@@ -212,7 +214,7 @@ Deno.test("inbox wait-reply: keeps a short lease alive for the whole wait", asyn
 
 Deno.test("inbox wait-reply: a lease lost while waiting ends the wait at once with LEASE_LOST", async () => {
   await using env = await tempDb();
-  const id = await _blockedWithLease(env.db, 1);
+  const id = await _blockedWithLease(env.db, 2);
   const waiter = spawnCli("inbox", [
     "--db",
     env.db,
@@ -229,7 +231,7 @@ Deno.test("inbox wait-reply: a lease lost while waiting ends the wait at once wi
   await until(
     () =>
       waiter.exited() ||
-      Number(scalar(env.db, "SELECT COUNT(*) FROM events WHERE type = 'lease_renewed'")) > 0,
+      Number(scalar(env.db, "SELECT COUNT(*) FROM events WHERE type = 'lease_renewed'")) > 1, // the renew above, then the waiter's
     { what: "wait-reply to renew the lease as it begins" },
   );
   assert.equal(waiter.exited(), false);
