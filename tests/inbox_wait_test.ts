@@ -184,7 +184,7 @@ async function _blockedWithLease(db: string, leaseSeconds: number): Promise<stri
 
 Deno.test("inbox wait-reply: keeps a short lease alive for the whole wait", async () => {
   await using env = await tempDb();
-  const id = await _blockedWithLease(env.db, 4);
+  const id = await _blockedWithLease(env.db, 6);
   const epoch = scalar(env.db, "SELECT lease_epoch FROM threads WHERE id = ?", Number(id));
   // The wait outlasts the lease: it must renew (a third of the lease), not let it lapse.
   const r = await inbox(
@@ -195,7 +195,7 @@ Deno.test("inbox wait-reply: keeps a short lease alive for the whole wait", asyn
     "--thread",
     id,
     "--timeout-seconds",
-    "5",
+    "9",
   );
   const endedAt = new Date().toISOString();
   assert.equal(r.code, 0, r.stdout + r.stderr);
@@ -214,7 +214,7 @@ Deno.test("inbox wait-reply: keeps a short lease alive for the whole wait", asyn
 
 Deno.test("inbox wait-reply: a lease lost while waiting ends the wait at once with LEASE_LOST", async () => {
   await using env = await tempDb();
-  const id = await _blockedWithLease(env.db, 2);
+  const id = await _blockedWithLease(env.db, 10);
   const waiter = spawnCli("inbox", [
     "--db",
     env.db,
