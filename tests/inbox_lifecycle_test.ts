@@ -168,6 +168,7 @@ Deno.test("inbox: a thread goes send -> fetch -> claim -> update -> blocked -> r
     "thread_in_progress",
     "thread_blocked",
     "thread_replied",
+    "lease_renewed", // wait-reply renews the holder's lease as it begins
     "artifact_added",
     "thread_done",
   ]);

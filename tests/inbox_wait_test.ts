@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { inbox, ok, tempDb, until } from "./_cli.ts";
+import { DatabaseSync } from "node:sqlite";
+import { scalar } from "./_db.ts";
 import { hasFileOpen, lines, spawnCli } from "./_spawn.ts";
 
 type Json = Record<string, unknown>;
@@ -162,3 +164,113 @@ Deno.test("inbox watch: ends with a timed-out end line when no more messages com
     cursor: (sent["message"] as Json)["id"],
   });
 });
+
+/** A thread addressed to "w", claimed by "w", blocked on a question, then its lease cut to `leaseSeconds`. */
+async function _blockedWithLease(db: string, leaseSeconds: number): Promise<string> {
+  const sent = await ok(
+    inbox(db, "send", "--from", "lead", "--to", "w", "--subject", "Q", "--body", "task"),
+  );
+  const id = String((sent["thread"] as Json)["id"]);
+  // A long lease while setting up (a loaded machine may take seconds per command), then short.
+  await ok(inbox(db, "claim", "--agent", "w", "--thread", id));
+  await ok(
+    inbox(db, "update", "--agent", "w", "--thread", id, "--status", "blocked", "--body", "Why?"),
+  );
+  await ok(
+    inbox(db, "renew", "--agent", "w", "--thread", id, "--lease-seconds", `${leaseSeconds}`),
+  );
+  return id;
+}
+
+Deno.test("inbox wait-reply: keeps a short lease alive for the whole wait", async () => {
+  await using env = await tempDb();
+  const id = await _blockedWithLease(env.db, 6);
+  const epoch = scalar(env.db, "SELECT lease_epoch FROM threads WHERE id = ?", Number(id));
+  // The wait outlasts the lease: it must renew (a third of the lease), not let it lapse.
+  const r = await inbox(
+    env.db,
+    "wait-reply",
+    "--agent",
+    "w",
+    "--thread",
+    id,
+    "--timeout-seconds",
+    "9",
+  );
+  const endedAt = new Date().toISOString();
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.equal(r.json["timed_out"], true);
+  const expires = String(
+    scalar(env.db, "SELECT lease_expires_at FROM threads WHERE id = ?", Number(id)),
+  );
+  assert.ok(
+    expires > endedAt,
+    `the lease expired at ${expires}, before the wait ended at ${endedAt}`,
+  );
+  assert.equal(scalar(env.db, "SELECT lease_epoch FROM threads WHERE id = ?", Number(id)), epoch);
+  // Still the holder: the next update is accepted.
+  await ok(inbox(env.db, "update", "--agent", "w", "--thread", id, "--body", "still here"));
+});
+
+Deno.test("inbox wait-reply: a lease lost while waiting ends the wait at once with LEASE_LOST", async () => {
+  await using env = await tempDb();
+  const id = await _blockedWithLease(env.db, 10);
+  const waiter = spawnCli("inbox", [
+    "--db",
+    env.db,
+    "--json",
+    "wait-reply",
+    "--agent",
+    "w",
+    "--thread",
+    id,
+    "--timeout-seconds",
+    "60",
+  ]);
+  // Waiting (past opening the database): it renewed the lease when it began.
+  await until(
+    () =>
+      waiter.exited() ||
+      Number(scalar(env.db, "SELECT COUNT(*) FROM events WHERE type = 'lease_renewed'")) > 1, // the renew above, then the waiter's
+    { what: "wait-reply to renew the lease as it begins" },
+  );
+  assert.equal(waiter.exited(), false);
+  // Stop the waiter (a suspended laptop, a paused container) until its lease runs out and
+  // another agent takes the thread over; then let it run again. Stopped inside one of its
+  // renewals it would hold the write lock: then it runs on a little and is stopped again.
+  try {
+    await until(async () => {
+      Deno.kill(waiter.child.pid, "SIGSTOP");
+      if (!_writable(env.db)) {
+        Deno.kill(waiter.child.pid, "SIGCONT");
+        return false;
+      }
+      return (await inbox(env.db, "claim", "--agent", "w2", "--thread", id)).code === 0;
+    }, { what: "the lease to expire and w2 to take the thread over", timeoutMs: 30_000 });
+  } finally {
+    Deno.kill(waiter.child.pid, "SIGCONT");
+  }
+  // Ends long before its 60 s timeout, with the code the skill tells the worker to act on.
+  const out = await until(async () => waiter.exited() ? await waiter.child.output() : undefined, {
+    what: "wait-reply to end after losing its lease",
+    timeoutMs: 30_000,
+  });
+  const r = JSON.parse(new TextDecoder().decode(out.stdout)) as Json;
+  assert.equal(r["ok"], false, JSON.stringify(r));
+  assert.equal((r["error"] as Json)["code"], "LEASE_LOST");
+  assert.equal(out.code, 4);
+});
+
+/** Whether a write transaction can start on `db` now (no other process holds the write lock). */
+function _writable(db: string): boolean {
+  const conn = new DatabaseSync(db, { timeout: 100 });
+  try {
+    conn.exec("BEGIN IMMEDIATE");
+    conn.exec("ROLLBACK");
+    return true;
+  } catch {
+    return false;
+  } finally {
+    conn.close();
+  }
+}

@@ -608,7 +608,7 @@ Deno.test("wait: times out with ok:true, timed_out:true and exit 0; --for bogus 
     [true, true, [], cursor],
   );
   // Without a cursor the run's own events already match (task_added, run_created).
-  const all = await ok(orch(db, "wait", "--run", "R", "--timeout-seconds", "0"));
+  const all = await ok(orch(db, "wait", "--run", "R", "--for", "all", "--timeout-seconds", "0"));
   assert.deepEqual((all["events"] as Json[]).map((e) => e["type"]), ["run_created", "task_added"]);
   assertError(await orch(db, "wait", "--run", "R", "--for", "bogus"), "USAGE", 2);
   assertError(await orch(db, "wait", "--run", "R", "--for", "task_done,nope"), "USAGE", 2);

@@ -44,6 +44,8 @@ import assert from "node:assert/strict";
 import { join, relative, resolve } from "node:path";
 import { ERROR_CODES } from "../src/protocol/errors.ts";
 import { git } from "./_git.ts";
+import { ORCH_EVENT_TYPES } from "../src/protocol/enums.ts";
+import { withEventList } from "../scripts/skills_build.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -514,4 +516,15 @@ Deno.test("_runStep() returns the status, and kills a step that outlives its tim
   } finally {
     await Deno.remove(cwd, { recursive: true });
   }
+});
+
+Deno.test("skills/orch/SKILL.md: the event list is generated from the enum (deno task skills:build)", () => {
+  const markdown = Deno.readTextFileSync(join(ROOT, "skills/orch/SKILL.md"));
+  const words = (s: string) => s.split(/\s+/).join(" ");
+  assert.equal(
+    words(markdown),
+    words(withEventList(markdown)),
+    "stale event list: run deno task skills:build",
+  );
+  for (const t of ORCH_EVENT_TYPES) assert.match(markdown, new RegExp(`^- \`${t}\``, "m"));
 });

@@ -24,6 +24,9 @@ const ATTEMPT = {
   merge: null,
   start_commit: null,
   included_deps: [],
+  holder: null,
+  progress: null,
+  lease_expires_at: null,
   created_at: "2026-01-01T00:00:00.000Z",
   updated_at: "2026-01-01T00:00:00.000Z",
 } as Attempt;

@@ -75,3 +75,72 @@ export const ORCH_EVENT_TYPES = [
   "merge_completed",
   "workspace_cleaned",
 ] as const;
+
+export type OrchEventType = typeof ORCH_EVENT_TYPES[number];
+
+/**
+ * One line per orch event type (what happened, and what the leader does
+ * about it) and whether `orch wait` wakes on it when `--for` is omitted (the
+ * events the leader must act on). `orch wait --help`, the orch skill's event
+ * list and docs/protocol.md's default set are generated from this record; a
+ * new event type does not type-check until it is described here.
+ */
+export const ORCH_EVENT_INFO: Record<OrchEventType, { about: string; wakes: boolean }> = {
+  run_created: { about: "a run was created", wakes: false },
+  run_completed: { about: "every task of the run is done or cancelled", wakes: true },
+  run_cancelled: { about: "the run was cancelled with its open tasks", wakes: false },
+  run_reopened: { about: "a task was added to a completed run", wakes: false },
+  task_added: { about: "a task was added to the run", wakes: false },
+  dep_added: { about: "a dependency between two tasks was recorded", wakes: false },
+  task_ready: {
+    about: "a dependency's completion made the task ready: dispatch it",
+    wakes: true,
+  },
+  task_dispatched: { about: "an attempt was created and sent to a worker", wakes: false },
+  task_in_progress: { about: "the worker claimed the attempt or reported progress", wakes: false },
+  task_blocked: { about: "the worker asked a question: answer it (orch answer)", wakes: true },
+  task_verifying: { about: "the worker is checking its work before finishing", wakes: false },
+  task_done: {
+    about: "the worker finished: review the result, dispatch what it unblocked",
+    wakes: true,
+  },
+  task_failed: { about: "the worker gave up or cancelled: retry, reassign or cancel", wakes: true },
+  task_cancelled: { about: "the leader cancelled the task", wakes: false },
+  task_stale: {
+    about: "the attempt's lease expired (the worker is gone): retry or reassign",
+    wakes: true,
+  },
+  task_answered: { about: "the leader answered a blocked task", wakes: false },
+  task_retried: { about: "a fresh attempt replaced a failed or stale one", wakes: false },
+  task_reassigned: { about: "the task was handed to another worker", wakes: false },
+  task_accepted: {
+    about: "a code attempt's branch was checked and accepted (task_done follows)",
+    wakes: false,
+  },
+  task_needs_attention: {
+    about: "a finished code attempt was not accepted (reason, message): commit or retry",
+    wakes: true,
+  },
+  task_merged: { about: "orch merge merged the task's accepted result", wakes: false },
+  merge_conflict: {
+    about: "orch merge left the task out: its result conflicts (retry to resolve)",
+    wakes: false,
+  },
+  check_failed: { about: "orch merge left the task out: the --check command failed", wakes: false },
+  merge_blocked: { about: "orch merge left the task out: a dependency was left out", wakes: false },
+  merge_completed: { about: "an orch merge moved the target branch", wakes: false },
+  workspace_cleaned: { about: "an attempt's worktree was removed", wakes: false },
+};
+
+/** The event types `orch wait` wakes on when `--for` is omitted. */
+export const ORCH_WAIT_DEFAULT_EVENTS: readonly OrchEventType[] = ORCH_EVENT_TYPES.filter((t) =>
+  ORCH_EVENT_INFO[t].wakes
+);
+
+/** One line per event type, `type: about`, marking the default set (for help and the skill). */
+export function orchEventLines(): string[] {
+  const width = Math.max(...ORCH_EVENT_TYPES.map((t) => t.length));
+  return ORCH_EVENT_TYPES.map((t) =>
+    `${t.padEnd(width)}  ${ORCH_EVENT_INFO[t].wakes ? "*" : " "} ${ORCH_EVENT_INFO[t].about}`
+  );
+}

@@ -282,6 +282,15 @@ export const AttemptSchema = z.strictObject({
   status: AttemptStatusSchema,
   stale: z.boolean().describe("The worker's lease ran out while the attempt was live"),
   stale_at: TimestampSchema.nullable(),
+  holder: AgentNameSchema.nullable().describe(
+    "The agent holding (or that last held) the thread's lease; differs from assigned_to after a takeover; null until claimed",
+  ),
+  progress: z.int().min(0).max(100).nullable().describe(
+    "The progress the worker last reported; null when none",
+  ),
+  lease_expires_at: TimestampSchema.nullable().describe(
+    "When the thread's lease runs out; null until claimed",
+  ),
   repo_path: z.string().nullable().describe("Code mode only, like the fields below"),
   base_ref: z.string().nullable(),
   base_commit: z.string().regex(/^[0-9a-f]{40,64}$/).nullable(),

@@ -503,7 +503,10 @@ export class InboxStore {
       const previous = thread.claimed_by;
       const expires = isoPlusSeconds(nowDate, leaseSeconds);
       const changed = this.db.run(
-        `UPDATE threads SET status = 'claimed', claimed_by = ?, lease_epoch = lease_epoch + 1,
+        // A blocked thread stays blocked under its new holder: the question is
+        // still open until someone replies (the leader's `orch blocked` keeps it).
+        `UPDATE threads SET status = CASE WHEN status = 'blocked' THEN 'blocked' ELSE 'claimed' END,
+           claimed_by = ?, lease_epoch = lease_epoch + 1,
            lease_expires_at = ?, lease_seconds = ?, updated_at = ?
          WHERE id = ? AND lease_epoch = ?`,
         agent,
@@ -523,6 +526,7 @@ export class InboxStore {
         lease_expires_at: expires,
         previous_holder: previous,
         previous_status: thread.status,
+        status: claimed.status,
       });
       return { thread: claimed, previous_holder: previous, reclaimed: false };
     });

@@ -42,7 +42,9 @@ export function foldThreadEvent(
   if (attempt === "done" || attempt === "failed" || attempt === "cancelled") return undefined;
   switch (eventType) {
     case "thread_claimed":
-      return _same("in_progress", true);
+      // A claim of a blocked thread (a takeover after the lease ran out) keeps
+      // it blocked: the question stays open until the leader answers it.
+      return _same(payload["status"] === "blocked" ? "blocked" : "in_progress", true);
     case "thread_in_progress":
     case "thread_blocked":
     case "thread_verifying":

@@ -67,6 +67,11 @@ Deno.test("isReady(): only a pending task can be ready", () => {
 Deno.test("foldThreadEvent(): each worker event moves a live attempt and its task", () => {
   const table: Array<[string, Record<string, unknown>, Fold | undefined]> = [
     ["thread_claimed", {}, { attempt: "in_progress", task: "in_progress", clearsStale: true }],
+    [
+      "thread_claimed",
+      { status: "blocked" },
+      { attempt: "blocked", task: "blocked", clearsStale: true },
+    ],
     ["thread_in_progress", {}, {
       attempt: "in_progress",
       task: "in_progress",

@@ -25,7 +25,13 @@ import {
 } from "./orch_types.ts";
 import { foldThreadEvent, isReady } from "./orch_rules.ts";
 import { databaseId } from "./database_id.ts";
-import { ATTEMPT_JSON_SQL, ATTEMPT_SELECT, attemptFromRow } from "./orch/attempt_row.ts";
+import {
+  ATTEMPT_JSON_SQL,
+  ATTEMPT_SELECT,
+  ATTEMPT_THREAD_COLUMNS,
+  attemptFromRow,
+} from "./orch/attempt_row.ts";
+import { workerEventFields } from "./orch/worker_event_fields.ts";
 import { applyAcceptance, attemptsToVerify, wouldChange } from "./orch/accept_attempt.ts";
 import { attentionMessage } from "./orch/accept_rules.ts";
 import { type DispatchCheck, dispatchWithWorkspace } from "./orch/dispatch_with_workspace.ts";
@@ -850,8 +856,9 @@ export class OrchStore {
         if (change) changes.push({ ...change, from: task.status });
         continue;
       }
+      // Stamped with the time the worker acted (its thread event), not this reconcile.
       const eventId = appendEvent(this.db, {
-        ts: now,
+        ts: String(e["ts"]),
         type: `task_${taskTo}`,
         runId,
         taskId: attempt.task_id,
@@ -862,9 +869,8 @@ export class OrchStore {
           assigned_to: attempt.assigned_to,
           from_status: task.status,
           thread_event_id: Number(e["id"]),
-          ...(payload["question"] !== undefined ? { question: payload["question"] } : {}),
-          ...(payload["message_id"] !== undefined ? { message_id: payload["message_id"] } : {}),
-          ...(payload["progress"] !== undefined ? { progress: payload["progress"] } : {}),
+          ...workerEventFields(this.db, String(e["type"]), payload),
+          recorded_at: now,
           ...(awaitsAcceptance ? { awaiting_acceptance: true } : {}),
         },
       });
@@ -892,7 +898,8 @@ export class OrchStore {
     // Dead workers: a live attempt whose lease ran out, reported once.
     for (
       const r of this.db.all(
-        `SELECT a.id, a.task_id, a.thread_id, a.assigned_to, a.n, t.lease_expires_at FROM attempts a
+        `SELECT a.id, a.task_id, a.thread_id, a.assigned_to, a.n, t.lease_expires_at, t.claimed_by
+         FROM attempts a
          JOIN threads t ON t.id = a.thread_id
          WHERE a.run_id = ? AND a.stale_at IS NULL AND a.status IN ('in_progress', 'blocked', 'verifying')
            AND t.lease_expires_at <= ?`,
@@ -906,8 +913,9 @@ export class OrchStore {
         now,
         Number(r["id"]),
       );
+      // Stamped with the time the lease ran out (the worker's last sign of life plus its lease).
       appendEvent(this.db, {
-        ts: now,
+        ts: String(r["lease_expires_at"]),
         type: "task_stale",
         runId,
         taskId: String(r["task_id"]),
@@ -916,7 +924,9 @@ export class OrchStore {
           attempt_id: Number(r["id"]),
           attempt_n: Number(r["n"]),
           assigned_to: String(r["assigned_to"]),
+          holder: r["claimed_by"] == null ? null : String(r["claimed_by"]),
           lease_expired_at: String(r["lease_expires_at"]),
+          recorded_at: now,
         },
       });
     }
@@ -1015,7 +1025,7 @@ export class OrchStore {
       const run = this.getRun(runId);
       const rows = this.db.all(
         `WITH la AS MATERIALIZED (
-         SELECT a.*, t.lease_expires_at AS lease_expires_at FROM attempts a JOIN threads t ON t.id = a.thread_id
+         SELECT a.*, ${ATTEMPT_THREAD_COLUMNS} FROM attempts a JOIN threads t ON t.id = a.thread_id
          WHERE a.run_id = ?1 AND a.n = (
            SELECT MAX(n) FROM attempts b WHERE b.run_id = a.run_id AND b.task_id = a.task_id)
        ),

@@ -70,6 +70,15 @@ export interface Attempt {
   /** The worker's lease ran out while the attempt was live: likely a dead worker. */
   stale: boolean;
   stale_at: string | null;
+  /**
+   * The agent holding (or that last held) the thread's lease: differs from
+   * `assigned_to` after another agent took an expired thread over. Null until claimed.
+   */
+  holder: string | null;
+  /** The progress (0-100) the worker last reported; null when none. */
+  progress: number | null;
+  /** When the thread's lease runs out; null until claimed. */
+  lease_expires_at: string | null;
   repo_path: string | null;
   base_ref: string | null;
   base_commit: string | null;

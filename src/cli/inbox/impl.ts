@@ -2,12 +2,13 @@ import { waitUntil } from "../../db/wait_until.ts";
 import { COUNCIL_CONTRACT } from "../../protocol/contracts.ts";
 import { AppError } from "../../protocol/errors.ts";
 import { InboxStore } from "../../store/inbox_store.ts";
-import type {
-  Message,
-  Thread,
-  ThreadKind,
-  ThreadStatus,
-  UpdateStatus,
+import {
+  LEASED_STATUSES,
+  type Message,
+  type Thread,
+  type ThreadKind,
+  type ThreadStatus,
+  type UpdateStatus,
 } from "../../store/inbox_types.ts";
 import type { Access } from "../../store/access/authorize.ts";
 import { checkAccess } from "../access.ts";
@@ -375,23 +376,15 @@ export function waitReply(
     store.participantThread(flags.thread, flags.agent);
     const after = flags.afterMessage ?? store.lastMessageIdFrom(flags.thread, flags.agent);
     const timeoutMs = (flags.timeoutSeconds ?? _DEFAULT_TIMEOUT_SECONDS) * 1000;
-    // A worker blocked on a question is alive: keep its lease from running out.
-    let lastRenew = performance.now();
-    const keepAlive = () => {
-      if (performance.now() - lastRenew < 30_000) return;
-      lastRenew = performance.now();
-      try {
-        store.renewLease({ agent: flags.agent, threadId: flags.thread });
-      } catch {
-        // Not the holder, or the lease is gone: that shows on the worker's next write.
-      }
-    };
+    // A worker waiting on its own leased thread is alive: keep the lease from running out.
+    const keepAlive = _leaseKeeper(store, flags.agent, flags.thread);
     const found = await waitUntil(store.db, () => {
+      keepAlive?.check();
       const reply = store.findReply(flags.thread, flags.agent, after);
       if (reply) return { reply };
       const status = store.getThread(flags.thread).status;
       return status === "done" || status === "failed" ? { closed: status } : undefined;
-    }, { timeoutMs, onTick: keepAlive });
+    }, { timeoutMs, ...(keepAlive ? { recheckMs: keepAlive.everyMs } : {}) });
     if (found && "closed" in found) {
       throw new AppError(
         "THREAD_CLOSED",
@@ -412,6 +405,66 @@ export function waitReply(
       text: messageBlock(message),
     };
   });
+}
+
+/** The fraction of the lease after which `wait-reply` renews it. */
+const _RENEW_FRACTION = 1 / 3;
+/** Never renew more often than this, however short the lease. */
+const _MIN_RENEW_MS = 250;
+/** Re-check at least this often (a lease lost to a stop of this process shows within it). */
+const _MAX_RECHECK_MS = 1000;
+
+/**
+ * When `agent` holds the lease on `threadId`, renews it now and returns a
+ * keeper whose `check()` renews it again every third of the lease (fenced by
+ * the epoch of this renewal) and throws `LEASE_LOST` as soon as the lease is
+ * no longer this agent's (taken over, reopened, or expired while this process
+ * was stopped). Undefined when the agent holds no lease there (a leader
+ * waiting for a worker's reply). A finished thread is left to the caller.
+ */
+function _leaseKeeper(
+  store: InboxStore,
+  agent: string,
+  threadId: number,
+): { check(): void; everyMs: number } | undefined {
+  const thread = store.getThread(threadId);
+  if (thread.claimed_by !== agent || !LEASED_STATUSES.includes(thread.status)) return undefined;
+  const first = store.renewLease({ agent, threadId }).thread;
+  const epoch = first.lease_epoch;
+  const leaseMs = Date.parse(first.lease_expires_at ?? "") - Date.parse(first.updated_at);
+  const everyMs = Math.max(_MIN_RENEW_MS, leaseMs * _RENEW_FRACTION);
+  let renewedAt = performance.now();
+  return {
+    everyMs: Math.min(everyMs, _MAX_RECHECK_MS),
+    check() {
+      const current = store.getThread(threadId);
+      if (current.status === "done" || current.status === "failed") return;
+      if (
+        current.claimed_by !== agent || current.lease_epoch !== epoch ||
+        !LEASED_STATUSES.includes(current.status)
+      ) {
+        throw new AppError(
+          current.status === "cancelled" ? "CANCELLED" : "LEASE_LOST",
+          current.status === "cancelled"
+            ? `Thread ${threadId} was cancelled while "${agent}" waited for a reply`
+            : `Agent "${agent}" lost the lease on thread ${threadId} while waiting for a reply`,
+          {
+            thread_id: threadId,
+            agent,
+            status: current.status,
+            claimed_by: current.claimed_by,
+            lease_epoch: current.lease_epoch,
+            lease_expires_at: current.lease_expires_at,
+          },
+        );
+      }
+      const now = performance.now();
+      if (now - renewedAt < everyMs) return;
+      // Throws LEASE_LOST when the lease ran out before this renewal (this process was stopped).
+      store.renewLease({ agent, threadId, leaseEpoch: epoch });
+      renewedAt = now;
+    },
+  };
 }
 
 export function artifactGet(

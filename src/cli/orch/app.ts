@@ -1,4 +1,5 @@
 import { buildApplication, buildCommand, buildRouteMap } from "@stricli/core";
+import { orchEventLines } from "../../protocol/enums.ts";
 import { EXECUTION_MODES } from "../../store/orch_types.ts";
 import { GRAPH_FORMATS } from "../../board/graph_text.ts";
 import { CLI_TEXT } from "../cli_text.ts";
@@ -172,7 +173,7 @@ const wait = buildCommand({
       for: {
         kind: "parsed",
         parse: textParser,
-        brief: "Comma-separated event types (default: every task_* and run_* event)",
+        brief: 'Comma-separated event types, or "all" (default: those marked * above)',
         optional: true,
       },
       afterEvent: {
@@ -184,7 +185,15 @@ const wait = buildCommand({
       timeoutSeconds,
     },
   },
-  docs: { brief: "Block until matching run events exist after the cursor" },
+  docs: {
+    brief: "Block until matching run events exist after the cursor",
+    fullDescription: [
+      "Block until matching run events exist after the cursor.",
+      "",
+      "Event types (* = waited for when --for is omitted):",
+      ...orchEventLines().map((l) => `  ${l}`),
+    ].join("\n"),
+  },
 });
 
 const blocked = buildCommand({

@@ -2,6 +2,7 @@ import { waitUntil } from "../../db/wait_until.ts";
 import { AppError } from "../../protocol/errors.ts";
 import type { EventRecord } from "../../store/append_event.ts";
 import { type DispatchResult, OrchStore, type TaskView } from "../../store/orch_store.ts";
+import { ORCH_WAIT_DEFAULT_EVENTS } from "../../protocol/enums.ts";
 import { type ExecutionMode, ORCH_EVENT_TYPES, type Task } from "../../store/orch_types.ts";
 import { requiresTokens } from "../../store/access/access_mode.ts";
 import { issueThreadToken } from "../../store/access/issue_thread_token.ts";
@@ -296,10 +297,9 @@ export function reconcile(this: CliContext, flags: { run: string }): Promise<voi
 
 /** Parses `--for a,b,c` against the known event types. */
 export function parseEventTypes(value: string | undefined): string[] {
-  if (value === undefined) {
-    return ORCH_EVENT_TYPES.filter((t) => t.startsWith("task_") || t.startsWith("run_"));
-  }
+  if (value === undefined) return [...ORCH_WAIT_DEFAULT_EVENTS];
   const types = value.split(",").map((s) => s.trim()).filter(Boolean);
+  if (types.length === 1 && types[0] === "all") return [...ORCH_EVENT_TYPES];
   const unknown = types.filter((t) => !(ORCH_EVENT_TYPES as readonly string[]).includes(t));
   if (types.length === 0 || unknown.length) {
     throw new AppError(

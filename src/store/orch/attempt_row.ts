@@ -12,9 +12,16 @@ import {
   type IncludedDep,
 } from "../orch_types.ts";
 
-/** Selects attempts with the lease expiry of their thread (for `stale`). */
+/**
+ * The thread's columns an attempt shows (alias `t`): the lease expiry (also
+ * for `stale`), the current holder and the progress the worker reported.
+ */
+export const ATTEMPT_THREAD_COLUMNS =
+  "t.lease_expires_at AS lease_expires_at, t.claimed_by AS holder, t.progress AS thread_progress";
+
+/** Selects attempts with their thread's lease, holder and progress. */
 export const ATTEMPT_SELECT =
-  "SELECT a.*, t.lease_expires_at AS lease_expires_at FROM attempts a JOIN threads t ON t.id = a.thread_id";
+  `SELECT a.*, ${ATTEMPT_THREAD_COLUMNS} FROM attempts a JOIN threads t ON t.id = a.thread_id`;
 
 function _str(v: unknown): string | null {
   return v == null ? null : String(v);
@@ -41,6 +48,9 @@ export function attemptFromRow(r: Row, now: string): Attempt {
     status,
     stale: live && (staleAt !== null || (leaseExpires !== null && leaseExpires <= now)),
     stale_at: staleAt,
+    holder: _str(r["holder"]),
+    progress: _num(r["thread_progress"]),
+    lease_expires_at: leaseExpires,
     repo_path: _str(r["repo_path"]),
     base_ref: _str(r["base_ref"]),
     base_commit: _str(r["base_commit"]),
@@ -75,8 +85,8 @@ export function attemptFromRow(r: Row, now: string): Attempt {
 
 /**
  * The same attempt built by SQLite as JSON text, for `status --json`'s fast
- * path. `a` is the attempts alias (joined with the thread's
- * `lease_expires_at`), `?2` the time `stale` is judged at. Must stay equal to
+ * path. `a` is the attempts alias (joined with
+ * {@linkcode ATTEMPT_THREAD_COLUMNS}), `?2` the time `stale` is judged at. Must stay equal to
  * {@linkcode attemptFromRow} (orch_store_status_test.ts checks).
  */
 export const ATTEMPT_JSON_SQL = (a: string) =>
@@ -87,7 +97,8 @@ export const ATTEMPT_JSON_SQL = (a: string) =>
            'stale', CASE WHEN ${a}.status IN ('in_progress', 'blocked', 'verifying') AND (
                ${a}.stale_at IS NOT NULL OR ${a}.lease_expires_at <= ?2)
              THEN json('true') ELSE json('false') END,
-           'stale_at', ${a}.stale_at, 'repo_path', ${a}.repo_path, 'base_ref', ${a}.base_ref,
+           'stale_at', ${a}.stale_at, 'holder', ${a}.holder, 'progress', ${a}.thread_progress,
+           'lease_expires_at', ${a}.lease_expires_at, 'repo_path', ${a}.repo_path, 'base_ref', ${a}.base_ref,
            'base_commit', ${a}.base_commit, 'branch_name', ${a}.branch_name,
            'worktree_path', ${a}.worktree_path, 'workspace_status', ${a}.workspace_status,
            'start_commit', ${a}.start_commit,

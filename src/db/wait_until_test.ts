@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { inbox, ok } from "../../tests/_cli.ts";
+import { openDb } from "./open_db.ts";
+import { FileSignal, waitUntil } from "./wait_until.ts";
+
+/** Effectively never: a wait that relied on polling would time out first. */
+const NEVER_MS = 600_000;
+
+async function _db(): Promise<{ path: string } & AsyncDisposable> {
+  const dir = await Deno.makeTempDir({ prefix: "wait-until-test-" });
+  const path = join(dir, "coord.db");
+  await ok(inbox(path, "init"));
+  return { path, [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }) };
+}
+
+function _threads(db: ReturnType<typeof openDb>): number | undefined {
+  const n = Number(db.get("SELECT COUNT(*) AS n FROM threads")?.["n"]);
+  return n > 0 ? n : undefined;
+}
+
+Deno.test("waitUntil(): wakes on the WAL's change notification, with polling out of the way", async () => {
+  await using env = await _db();
+  const db = openDb(env.path);
+  const giveUp = new AbortController();
+  try {
+    // Neither polling nor the timeout can end this wait: only a notification can.
+    const waiting = waitUntil(db, () => _threads(db), {
+      timeoutMs: NEVER_MS,
+      pollMs: NEVER_MS,
+      fallbackPollMs: NEVER_MS,
+      recheckMs: NEVER_MS,
+      abort: giveUp.signal,
+    });
+    // Another process commits while this one waits.
+    await ok(inbox(env.path, "send", "--from", "a", "--to", "b", "--subject", "s", "--body", "x"));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<"deadline">((resolve) => {
+      timer = setTimeout(() => resolve("deadline"), 30_000);
+    });
+    const first = await Promise.race([waiting, deadline]);
+    clearTimeout(timer);
+    if (first === "deadline") {
+      giveUp.abort();
+      await waiting;
+    }
+    assert.equal(first, 1, "the commit of another process did not wake the waiter");
+  } finally {
+    db.close();
+  }
+});
+
+Deno.test("waitUntil(): without notifications (watch: false) it polls data_version", async () => {
+  await using env = await _db();
+  const db = openDb(env.path);
+  try {
+    const waiting = waitUntil(db, () => _threads(db), { timeoutMs: 30_000, watch: false });
+    await ok(inbox(env.path, "send", "--from", "a", "--to", "b", "--subject", "s", "--body", "x"));
+    assert.equal(await waiting, 1);
+    // And it gives up at the deadline with undefined.
+    assert.equal(await waitUntil(db, () => undefined, { timeoutMs: 50, watch: false }), undefined);
+  } finally {
+    db.close();
+  }
+});
+
+Deno.test("FileSignal: counts changes to the database's WAL", async () => {
+  await using env = await _db();
+  const db = openDb(env.path); // the WAL exists while a connection is open
+  const signal = FileSignal.open(env.path);
+  assert.ok(signal, "no file-change notifications on this system");
+  try {
+    const seen = signal.count;
+    await Deno.writeTextFile(join(env.path, "..", "unrelated.txt"), "x");
+    await ok(inbox(env.path, "send", "--from", "a", "--to", "b", "--subject", "s", "--body", "x"));
+    await signal.next(seen, 30_000);
+    assert.ok(signal.count > seen);
+    assert.equal(FileSignal.open(":memory:"), undefined);
+  } finally {
+    signal.close();
+    db.close();
+  }
+});
