@@ -185,7 +185,7 @@ Deno.test("leader loop through orch mcp: plan, dispatch, blocked, answer, wait w
   assert.ok((hits["hits"] as Json[]).length > 0);
 });
 
-Deno.test("orch mcp: a code dispatch with repo_path, the worker commits, diff shows the change", async () => {
+Deno.test("orch mcp: a code dispatch with repo_path, the worker commits, diff shows it, merge lands it", async () => {
   await using env = await tempRepo();
   await using o = await mcpSession("orch", env.db, [], env.dir);
   await o.ok("run_init", { run: "c1", goal: "Code" });
@@ -218,6 +218,9 @@ Deno.test("orch mcp: a code dispatch with repo_path, the worker commits, diff sh
     "added:added.txt",
   ]);
   assert.equal(diff["patch"], null);
+  const merged = await o.ok("merge", { run: "c1", into: "main", repo_path: env.repo });
+  assert.deepEqual((merged["merged"] as Json[]).map((m) => m["task_id"]), ["t"]);
+  assert.equal(await git(env.repo, "show", "main:added.txt"), "hello\n");
 });
 
 Deno.test("strict mode: tools take the capability token; the server's token serves calls without one", async () => {

@@ -114,6 +114,19 @@ export const ORCH_TOOLS: readonly ToolSpec[] = [
     params: { run, task, attempt: { type: "integer" }, stat: { type: "boolean" } },
   },
   {
+    name: "merge",
+    description: "Merge accepted code results into a branch, in dependency order",
+    command: ["orch", "merge"],
+    params: {
+      run,
+      into: { type: "string", required: true },
+      tasks: { type: "strings", flag: "--task", description: "Default: every accepted task" },
+      check: { type: "string", description: "sh command that must pass after each merge" },
+      dry_run: { type: "boolean" },
+      repo_path: { type: "string" },
+    },
+  },
+  {
     name: "thread",
     description: "A worker thread with all its messages",
     command: ["inbox", "show"],
