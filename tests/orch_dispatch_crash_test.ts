@@ -10,6 +10,7 @@ import { scalar } from "./_db.ts";
 import { git } from "./_git.ts";
 import { exists, type Json, seedRun, tempRepo } from "./_orch.ts";
 import { spawnCli } from "./_spawn.ts";
+import { soakRounds } from "./_soak.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
@@ -117,7 +118,7 @@ Deno.test("dispatch --execution-mode code: kill -9 at any point never leaves a t
   }
   await git(env.repo, "add", "-A");
   await git(env.repo, "commit", "-q", "-m", "many files");
-  const ROUNDS = 6;
+  const ROUNDS = soakRounds(6);
   const tasks = Array.from({ length: ROUNDS }, (_, i) => `T${i}`);
   await seedRun(env.db, "R", Object.fromEntries(tasks.map((t) => [t, "coder"])));
   const dispatchArgs = (task: string) => [

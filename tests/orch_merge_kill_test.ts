@@ -9,9 +9,10 @@ import { git } from "./_git.ts";
 import { type Json, orchIn, seedRun, tempRepo } from "./_orch.ts";
 import { spawnCli } from "./_spawn.ts";
 import { dispatchCode, statusOf, workAndFinish } from "./_code.ts";
+import { soakRounds } from "./_soak.ts";
 
 const TASKS = ["A", "B", "C", "D"];
-const KILLS = 8;
+const KILLS = soakRounds(8);
 
 async function filesAt(repo: string, ref: string): Promise<string[]> {
   return (await git(repo, "ls-tree", "-r", "--name-only", ref)).trim().split("\n").sort();
