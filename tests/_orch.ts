@@ -131,3 +131,17 @@ export async function seedRun(
     await ok(orch(db, "dep", "add", "--run", run, "--task", task, "--depends-on", dependsOn));
   }
 }
+
+/**
+ * Dispatches `task` of `run` in analysis mode, lets `agent` claim its thread
+ * and mark it blocked with `question`: a task with an open question.
+ */
+export async function blockedTask(
+  db: string,
+  o: { run: string; task: string; agent: string; thread: string; question: string },
+): Promise<void> {
+  await ok(orch(db, "dispatch", "--run", o.run, "--task", o.task, "--execution-mode", "analysis"));
+  await ok(inbox(db, "claim", "--agent", o.agent, "--thread", o.thread));
+  const update = ["--agent", o.agent, "--thread", o.thread, "--status", "blocked"];
+  await ok(inbox(db, "update", ...update, "--body", o.question));
+}

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { rawRequest, startBoard } from "./_board.ts";
 import { inbox, ok, orch, tempDb } from "./_cli.ts";
-import { seedRun } from "./_orch.ts";
+import { blockedTask, seedRun } from "./_orch.ts";
 import { STEPS } from "./browser/steps.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -31,22 +31,7 @@ Deno.test("orch board in Chromium: graph, live updates without reload, answering
 Deno.test("orch board: a request without the token, or with a foreign Host or Origin, is refused", async () => {
   await using env = await tempDb();
   await seedRun(env.db, "R", { A: "w1" });
-  await ok(orch(env.db, "dispatch", "--run", "R", "--task", "A", "--execution-mode", "analysis"));
-  await ok(inbox(env.db, "claim", "--agent", "w1", "--thread", "1"));
-  await ok(
-    inbox(
-      env.db,
-      "update",
-      "--agent",
-      "w1",
-      "--thread",
-      "1",
-      "--status",
-      "blocked",
-      "--body",
-      "Q?",
-    ),
-  );
+  await blockedTask(env.db, { run: "R", task: "A", agent: "w1", thread: "1", question: "Q?" });
   await using board = await startBoard(env.db);
   const host = `127.0.0.1:${board.port}`;
   const cookie = `orch_board_${board.port}=${board.token}`;

@@ -1,26 +1,11 @@
 import assert from "node:assert/strict";
-import { cli, inbox, ok, orch, tempDb } from "./_cli.ts";
-import { assertError, seedRun } from "./_orch.ts";
+import { cli, ok, orch, tempDb } from "./_cli.ts";
+import { assertError, blockedTask, seedRun } from "./_orch.ts";
 
 Deno.test("orch graph: Mermaid and DOT with every task, its status and an edge per dependency", async () => {
   await using env = await tempDb();
   await seedRun(env.db, "R", { A: "w1", B: "w2", C: "w3" }, [["B", "A"], ["C", "A"], ["C", "B"]]);
-  await ok(orch(env.db, "dispatch", "--run", "R", "--task", "A", "--execution-mode", "analysis"));
-  await ok(inbox(env.db, "claim", "--agent", "w1", "--thread", "1"));
-  await ok(
-    inbox(
-      env.db,
-      "update",
-      "--agent",
-      "w1",
-      "--thread",
-      "1",
-      "--status",
-      "blocked",
-      "--body",
-      "Which?",
-    ),
-  );
+  await blockedTask(env.db, { run: "R", task: "A", agent: "w1", thread: "1", question: "Which?" });
 
   const mermaid = await ok(orch(env.db, "graph", "--run", "R", "--format", "mermaid"));
   assert.equal(mermaid["format"], "mermaid");
