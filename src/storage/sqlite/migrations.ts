@@ -1,9 +1,9 @@
-import initial from "../../schema/001_initial.sql" with { type: "text" };
-import codeResults from "../../schema/002_code_results.sql" with { type: "text" };
-import capabilityTokens from "../../schema/003_capability_tokens.sql" with { type: "text" };
-import taskExecutionMode from "../../schema/004_task_execution_mode.sql" with { type: "text" };
-import searchIndex from "../../schema/005_search_index.sql" with { type: "text" };
-import workspaceSafety from "../../schema/006_workspace_safety.sql" with { type: "text" };
+import initial from "../../../schema/001_initial.sql" with { type: "text" };
+import codeResults from "../../../schema/002_code_results.sql" with { type: "text" };
+import capabilityTokens from "../../../schema/003_capability_tokens.sql" with { type: "text" };
+import taskExecutionMode from "../../../schema/004_task_execution_mode.sql" with { type: "text" };
+import searchIndex from "../../../schema/005_search_index.sql" with { type: "text" };
+import workspaceSafety from "../../../schema/006_workspace_safety.sql" with { type: "text" };
 
 /** One numbered migration: plain SQL, embedded in the program as text. */
 export interface Migration {
