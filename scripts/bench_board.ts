@@ -5,7 +5,7 @@
  * (a worker's commit -> the `update` event on the page's stream).
  */
 import { join } from "node:path";
-import { openDb } from "../src/db/open_db.ts";
+import { openSqlite } from "../src/storage/sqlite/open_sqlite.ts";
 import { InboxStore } from "../src/store/inbox_store.ts";
 import { OrchStore } from "../src/store/orch_store.ts";
 import type { BenchContext } from "./bench_inbox.ts";
@@ -18,7 +18,7 @@ export function buildBoardDb(
   path: string,
   tasks = 1000,
 ): { live: { agent: string; threadId: number } } {
-  const db = openDb(path, { init: true });
+  const db = await openSqlite(path, { init: true });
   try {
     const store = new OrchStore(db);
     db.write(() => {
@@ -154,7 +154,7 @@ async function _liveLatency(
   live: { agent: string; threadId: number },
 ): Promise<Metric> {
   const rounds = ctx.quick ? 10 : 40;
-  const db = openDb(dbPath);
+  const db = await openSqlite(dbPath);
   const abort = new AbortController();
   try {
     const inbox = new InboxStore(db);

@@ -5,8 +5,8 @@
  */
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
-import { BUSY_TIMEOUT_MS, openDb } from "../src/db/open_db.ts";
-import type { Db } from "../src/db/db.ts";
+import { BUSY_TIMEOUT_MS, openSqlite } from "../src/storage/sqlite/open_sqlite.ts";
+import type { Db } from "../src/storage/db.ts";
 import { InboxStore, type ThreadChange } from "../src/store/inbox_store.ts";
 import {
   cliLatency,
@@ -44,7 +44,7 @@ export function baselineArgs(ctx: BenchContext, program: "inbox" | "orch"): stri
 
 /** 10,000 threads (every 10th claimed, progressed, replied to and done) in one transaction. */
 export function buildInboxDb(path: string, threads: number): { db: Db; showThread: number } {
-  const db = openDb(path, { init: true });
+  const db = await openSqlite(path, { init: true });
   const store = new InboxStore(db);
   db.write(() => {
     for (let i = 1; i <= threads; i++) {
@@ -217,7 +217,7 @@ export function benchInboxStore(ctx: BenchContext): { metrics: Metric[]; rawTxPe
   // coarser blocks let that drift land on one side.
   const blocks = cycles;
   const perBlock = 1;
-  const db = openDb(join(ctx.dir, "store.db"), { init: true });
+  const db = await openSqlite(join(ctx.dir, "store.db"), { init: true });
   const store = new InboxStore(db);
   const raw = rawTxRunner(join(ctx.dir, "raw.db"));
   ctx.log(`inbox store: ${cycles} cycles vs ${cycles * 3} raw transactions, interleaved`);

@@ -4,8 +4,8 @@
  * `orch wait` wake latency and idle CPU.
  */
 import { join } from "node:path";
-import type { Db } from "../src/db/db.ts";
-import { openDb } from "../src/db/open_db.ts";
+import type { Db } from "../src/storage/db.ts";
+import { openSqlite } from "../src/storage/sqlite/open_sqlite.ts";
 import { OrchStore } from "../src/store/orch_store.ts";
 import {
   alternateBlocks,
@@ -71,7 +71,7 @@ export function buildOrchDb(
   path: string,
   o: { tasks: number; storeDispatch: number; cliDispatch: number },
 ): OrchDb {
-  const db = openDb(path, { init: true });
+  const db = await openSqlite(path, { init: true });
   const store = new OrchStore(db);
   const rand = rng(42);
   const bigRun = "big";

@@ -5,7 +5,7 @@
  * (informational baseline: what search would cost without the index).
  */
 import { join } from "node:path";
-import { openDb } from "../src/db/open_db.ts";
+import { openSqlite } from "../src/storage/sqlite/open_sqlite.ts";
 import { InboxStore } from "../src/store/inbox_store.ts";
 import { searchInbox } from "../src/store/inbox/search.ts";
 import type { BenchContext } from "./bench_inbox.ts";
@@ -68,7 +68,7 @@ export function benchInboxSearch(ctx: BenchContext): Metric[] {
   const words = Array.from({ length: VOCABULARY }, (_, i) => _word(i));
   const text = (n: number) => Array.from({ length: n }, () => words[pick()]).join(" ");
   const path = join(ctx.dir, "search.db");
-  const db = openDb(path, { init: true });
+  const db = await openSqlite(path, { init: true });
   try {
     const store = new InboxStore(db);
     const t0 = performance.now();

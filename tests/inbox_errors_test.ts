@@ -6,8 +6,8 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { openDb } from "../src/db/open_db.ts";
-import { LATEST_SCHEMA_VERSION } from "../src/db/migrations.ts";
+import { openSqlite } from "../src/storage/sqlite/open_sqlite.ts";
+import { LATEST_SCHEMA_VERSION } from "../src/storage/sqlite/migrations.ts";
 import { ERROR_CODES, type ErrorCode } from "../src/protocol/errors.ts";
 import { COUNCIL_CONTRACT } from "../src/protocol/contracts.ts";
 import { InboxStore } from "../src/store/inbox_store.ts";
@@ -25,7 +25,7 @@ interface World {
 
 /** Threads in every state, written in-process (setup, not under test). */
 function _world(db: string): World {
-  using conn = openDb(db);
+  using conn = await openSqlite(db);
   const s = new InboxStore(conn);
   const send = (subject: string, extra: Record<string, unknown> = {}) =>
     s.sendThread({ from: "lead", to: "w", subject, body: "b", ...extra });

@@ -5,8 +5,8 @@
  * and a server-sent event stream per run that wakes on the database's
  * commits (src/db/wait_until.ts) and sends the changed tasks' rows.
  */
-import type { Db } from "../db/db.ts";
-import { waitUntil } from "../db/wait_until.ts";
+import type { Db } from "../storage/db.ts";
+import { waitUntil } from "../storage/wait_until.ts";
 import { AppError, toAppError } from "../protocol/errors.ts";
 import type { Clock } from "../store/clock.ts";
 import { CouncilStore } from "../store/council_store.ts";

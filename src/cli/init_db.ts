@@ -1,5 +1,5 @@
-import { LATEST_SCHEMA_VERSION } from "../db/migrations.ts";
-import { schemaVersion } from "../db/open_db.ts";
+import { LATEST_SCHEMA_VERSION } from "../storage/sqlite/migrations.ts";
+import { schemaVersion } from "../storage/sqlite/open_sqlite.ts";
 import { requiresTokens } from "../store/access/access_mode.ts";
 import { requireTokens } from "../store/access/require_tokens.ts";
 import type { CliContext } from "./context.ts";

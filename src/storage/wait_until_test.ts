@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { inbox, ok } from "../../tests/_cli.ts";
-import { openDb } from "./open_db.ts";
+import { openSqlite } from "./sqlite/open_sqlite.ts";
 import { FileSignal, waitUntil } from "./wait_until.ts";
 
 /** Effectively never: a wait that relied on polling would time out first. */

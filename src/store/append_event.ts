@@ -1,4 +1,4 @@
-import type { Db } from "../db/db.ts";
+import type { Db } from "../storage/db.ts";
 
 export interface EventInput {
   ts: string;

@@ -1,4 +1,4 @@
-import type { Db } from "../db/db.ts";
+import type { Db } from "../storage/db.ts";
 
 /**
  * This database's random id, made once by migration 006 (at `init`, or on

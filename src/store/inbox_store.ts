@@ -1,4 +1,4 @@
-import type { Db, Row } from "../db/db.ts";
+import type { Db, Row } from "../storage/db.ts";
 import { AppError } from "../protocol/errors.ts";
 import { appendEvent } from "./append_event.ts";
 import { sha256Hex } from "./sha256.ts";

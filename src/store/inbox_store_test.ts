@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import type { Db } from "../db/db.ts";
-import { openDb } from "../db/open_db.ts";
+import type { Db } from "../storage/db.ts";
+import { openSqlite } from "../storage/sqlite/open_sqlite.ts";
 import { AppError, type ErrorCode } from "../protocol/errors.ts";
 import type { Clock } from "./clock.ts";
 import { InboxStore } from "./inbox_store.ts";
@@ -29,7 +29,7 @@ interface Fixture extends AsyncDisposable {
 
 async function _fixture(): Promise<Fixture> {
   const dir = await Deno.makeTempDir({ prefix: "inbox-store-test-" });
-  const db = openDb(join(dir, "coord.db"), { init: true });
+  const db = await openSqlite(join(dir, "coord.db"), { init: true });
   const clock = new FakeClock();
   return {
     db,

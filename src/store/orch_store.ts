@@ -1,4 +1,4 @@
-import type { Db, Row } from "../db/db.ts";
+import type { Db, Row } from "../storage/db.ts";
 import { AppError } from "../protocol/errors.ts";
 import { appendEvent, eventFromRow, type EventRecord } from "./append_event.ts";
 import { insertNewTaskDeps } from "./orch/insert_new_task_deps.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { gitWorkspaces } from "../cli/orch/git_workspaces.ts";
-import { openDb } from "../db/open_db.ts";
+import { openSqlite } from "../storage/sqlite/open_sqlite.ts";
 import { initRepo } from "../../tests/_git.ts";
 import type { Clock } from "./clock.ts";
 import { OrchStore } from "./orch_store.ts";
@@ -17,7 +17,7 @@ Deno.test("OrchStore.statusJson(): equals the object view for every kind of task
   const dir = await Deno.makeTempDir({ prefix: "orch-status-" });
   const repo = join(dir, "repo");
   await initRepo(repo);
-  const db = openDb(join(dir, "coord.db"), { init: true });
+  const db = await openSqlite(join(dir, "coord.db"), { init: true });
   const clock = new SteppingClock();
   try {
     const s = new OrchStore(db, {
@@ -94,7 +94,7 @@ Deno.test("OrchStore.statusJson(): equals the object view for every kind of task
 
 Deno.test("OrchStore.statusJson(): an empty run is an empty array with zero counts", async () => {
   const dir = await Deno.makeTempDir({ prefix: "orch-status-" });
-  const db = openDb(join(dir, "coord.db"), { init: true });
+  const db = await openSqlite(join(dir, "coord.db"), { init: true });
   try {
     const s = new OrchStore(db);
     s.createRun({ runId: "R", goal: "g" });

@@ -1,4 +1,4 @@
-import { waitUntil } from "../../db/wait_until.ts";
+import { waitUntil } from "../../storage/wait_until.ts";
 import { COUNCIL_CONTRACT } from "../../protocol/contracts.ts";
 import { AppError } from "../../protocol/errors.ts";
 import { InboxStore } from "../../store/inbox_store.ts";

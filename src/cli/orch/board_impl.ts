@@ -1,5 +1,5 @@
 import { startBoard } from "../../board/server.ts";
-import { openDb } from "../../db/open_db.ts";
+import { openSqlite } from "../../storage/sqlite/open_sqlite.ts";
 import { toAppError } from "../../protocol/errors.ts";
 import { checkAccess } from "../access.ts";
 import type { CliContext } from "../context.ts";
@@ -16,7 +16,7 @@ export async function board(this: CliContext, flags: { port: number }): Promise<
     // The board answers as the leader: in strict mode it needs the leader token (ORCH_TOKEN).
     checkAccess(this, { kind: "leader" });
     const readDb = this.openDb();
-    const writeDb = openDb(this.global.db!);
+    const writeDb = await openSqlite(this.global.db!);
     try {
       const b = await startBoard({
         readDb,

@@ -6,7 +6,7 @@ import {
   councilAdjustments,
   recordCouncilAdjustment,
 } from "../../store/council/council_adjustments.ts";
-import { waitUntil } from "../../db/wait_until.ts";
+import { waitUntil } from "../../storage/wait_until.ts";
 import { AppError } from "../../protocol/errors.ts";
 import {
   type CouncilReviewer,

@@ -1,4 +1,4 @@
-import { waitUntil } from "../../db/wait_until.ts";
+import { waitUntil } from "../../storage/wait_until.ts";
 import { AppError } from "../../protocol/errors.ts";
 import type { EventRecord } from "../../store/append_event.ts";
 import { type DispatchResult, OrchStore, type TaskView } from "../../store/orch_store.ts";

@@ -1,5 +1,5 @@
 import { DatabaseSync } from "node:sqlite";
-import { AppError, storageFailure } from "../protocol/errors.ts";
+import { AppError, storageFailure } from "../../protocol/errors.ts";
 import { SqliteDb } from "./sqlite_db.ts";
 import { LATEST_SCHEMA_VERSION, type Migration, MIGRATIONS } from "./migrations.ts";
 

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { AppError, type ErrorCode } from "../protocol/errors.ts";
-import { cli } from "../../tests/_cli.ts";
+import { AppError, type ErrorCode } from "../../protocol/errors.ts";
+import { cli } from "../../../tests/_cli.ts";
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from "./migrations.ts";
-import { BUSY_TIMEOUT_MS, compareVersions, migrate, openDb } from "./open_db.ts";
+import { BUSY_TIMEOUT_MS, compareVersions, migrate, openSqlite } from "./open_sqlite.ts";
 
 async function _tempDir(): Promise<{ dir: string } & AsyncDisposable> {
   const dir = await Deno.makeTempDir({ prefix: "open-db-test-" });

@@ -1,4 +1,4 @@
-import type { Db } from "../../db/db.ts";
+import type { Db } from "../../storage/db.ts";
 
 /** Whether the database is in strict mode (`init --require-tokens`). */
 export function requiresTokens(db: Db): boolean {

@@ -1,4 +1,4 @@
-import type { Db } from "../../db/db.ts";
+import type { Db } from "../../storage/db.ts";
 import { AppError } from "../../protocol/errors.ts";
 import { tokenHash } from "./token.ts";
 

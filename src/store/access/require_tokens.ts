@@ -1,4 +1,4 @@
-import type { Db } from "../../db/db.ts";
+import type { Db } from "../../storage/db.ts";
 import { AppError } from "../../protocol/errors.ts";
 import { type Clock, iso, systemClock } from "../clock.ts";
 import { newToken, tokenHash } from "./token.ts";

@@ -1,4 +1,4 @@
-import type { Db, Row, SqlValue } from "../../db/db.ts";
+import type { Db, Row, SqlValue } from "../../storage/db.ts";
 import { AppError } from "../../protocol/errors.ts";
 import type { MessageType, ThreadStatus } from "../inbox_types.ts";
 import { ftsQuery } from "./search_query.ts";

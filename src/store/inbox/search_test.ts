@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { openDb } from "../../db/open_db.ts";
+import { openSqlite } from "../../storage/sqlite/open_sqlite.ts";
 import { InboxStore } from "../inbox_store.ts";
 import { RANK_WINDOW, searchInbox } from "./search.ts";
 
 Deno.test("searchInbox ranks the newest RANK_WINDOW matches; filters apply before the window", async () => {
   const dir = await Deno.makeTempDir({ prefix: "search-window-" });
   try {
-    using db = openDb(join(dir, "c.db"), { init: true });
+    using db = await openSqlite(join(dir, "c.db"), { init: true });
     const store = new InboxStore(db);
     const old = 10;
     db.write(() => {

@@ -5,7 +5,7 @@
  * reads happen in between, outside any transaction, through the workspace
  * provider.
  */
-import type { Db } from "../../db/db.ts";
+import type { Db } from "../../storage/db.ts";
 import { appendEvent } from "../append_event.ts";
 import type { Attempt, AttemptInspection, StoredTaskStatus } from "../orch_types.ts";
 import { attentionMessage, judgeAttempt } from "./accept_rules.ts";

@@ -14,7 +14,7 @@
  * @module
  */
 
-import type { Db } from "../../db/db.ts";
+import type { Db } from "../../storage/db.ts";
 import { AppError } from "../../protocol/errors.ts";
 import { databaseId } from "../database_id.ts";
 import type { DispatchResult, OrchStore } from "../orch_store.ts";

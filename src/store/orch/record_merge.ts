@@ -4,7 +4,7 @@
  * tasks with the reason, events for `orch wait`, the run's merge target, and
  * the run's completion (or reopening, when work was left out).
  */
-import type { Db } from "../../db/db.ts";
+import type { Db } from "../../storage/db.ts";
 import { appendEvent } from "../append_event.ts";
 import { iso } from "../clock.ts";
 import type { OrchStore } from "../orch_store.ts";

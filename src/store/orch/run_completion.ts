@@ -3,7 +3,7 @@
  * and, once a merge was asked for (`runs.merge_target`), no accepted code
  * result left unmerged.
  */
-import type { Db } from "../../db/db.ts";
+import type { Db } from "../../storage/db.ts";
 import { appendEvent } from "../append_event.ts";
 
 /** Latest code attempts with an accepted result not merged into the run's merge target. */

@@ -1,4 +1,4 @@
-import type { Db } from "../../db/db.ts";
+import type { Db } from "../../storage/db.ts";
 
 /** Who holds an attempt's thread now, how far it is, and until when. */
 export interface ThreadLease {

@@ -5,7 +5,7 @@
  * takeover), the question or the result's summary (bounded), the progress
  * and the message id for the full text.
  */
-import type { Db } from "../../db/db.ts";
+import type { Db } from "../../storage/db.ts";
 
 /** Longest question or summary an event carries, in characters (the message has all of it). */
 export const EVENT_TEXT_MAX = 1000;

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Db, Row } from "../../db/db.ts";
+import type { Db, Row } from "../../storage/db.ts";
 import type { PlannedWorkspace } from "../orch_types.ts";
 
 /** One reservation: attempt `n` of a task and the workspace being made for it. */
