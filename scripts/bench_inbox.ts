@@ -43,13 +43,13 @@ export function baselineArgs(ctx: BenchContext, program: "inbox" | "orch"): stri
 }
 
 /** 10,000 threads (every 10th claimed, progressed, replied to and done) in one transaction. */
-export function buildInboxDb(path: string, threads: number): { db: Db; showThread: number } {
+export async function buildInboxDb(path: string, threads: number): Promise<{ db: Db; showThread: number; }> {
   const db = await openSqlite(path, { init: true });
   const store = new InboxStore(db);
-  db.write(() => {
+  await db.write(async () => {
     for (let i = 1; i <= threads; i++) {
       const to = `w${i % WORKERS}`;
-      const { thread } = store.sendThread({
+      const { thread } = await store.sendThread({
         from: "lead",
         to,
         subject: `Task ${i}: do the thing`,
@@ -57,11 +57,11 @@ export function buildInboxDb(path: string, threads: number): { db: Db; showThrea
         payload: { n: i },
       });
       if (i % 10 === 0) {
-        const claimed = store.claimThread(to, { threadId: thread.id }).thread;
+        const claimed = (await store.claimThread(to, { threadId: thread.id })).thread;
         const ref = { agent: to, threadId: thread.id, leaseEpoch: claimed.lease_epoch };
-        store.updateThread(ref, { body: "halfway", progress: 50 });
-        store.replyThread("lead", thread.id, { body: "thanks, keep going" });
-        store.completeThread({ ...ref, body: "done", payload: { ok: true } });
+        await store.updateThread(ref, { body: "halfway", progress: 50 });
+        await store.replyThread("lead", thread.id, { body: "thanks, keep going" });
+        await store.completeThread({ ...ref, body: "done", payload: { ok: true } });
       }
     }
   });
@@ -210,7 +210,7 @@ export function alternateBlocks(
 }
 
 /** Item 2: send -> claim -> done cycles in-process vs raw write transactions. */
-export function benchInboxStore(ctx: BenchContext): { metrics: Metric[]; rawTxPerSecond: number } {
+export async function benchInboxStore(ctx: BenchContext): Promise<{ metrics: Metric[]; rawTxPerSecond: number; }> {
   const cycles = ctx.quick ? 300 : 2000;
   // Finest interleaving: one cycle, then its three raw transactions (order flipping each
   // time). The disk's fsync cost drifts by several times within seconds on a shared VM;
@@ -221,15 +221,15 @@ export function benchInboxStore(ctx: BenchContext): { metrics: Metric[]; rawTxPe
   const store = new InboxStore(db);
   const raw = rawTxRunner(join(ctx.dir, "raw.db"));
   ctx.log(`inbox store: ${cycles} cycles vs ${cycles * 3} raw transactions, interleaved`);
-  const cycle = (i: number) => {
-    const { thread } = store.sendThread({
+  const cycle = async (i: number) => {
+    const { thread } = await store.sendThread({
       from: "lead",
       to: "w",
       subject: `cycle ${i}`,
       body: "do it",
     });
-    const claimed = store.claimThread("w", { threadId: thread.id }).thread;
-    store.completeThread({
+    const claimed = (await store.claimThread("w", { threadId: thread.id })).thread;
+    await store.completeThread({
       agent: "w",
       threadId: thread.id,
       leaseEpoch: claimed.lease_epoch,
@@ -249,7 +249,7 @@ export function benchInboxStore(ctx: BenchContext): { metrics: Metric[]; rawTxPe
   raw.raw.exec("PRAGMA synchronous = OFF");
   const cpuCycles = Math.min(cycles, 500);
   const off = alternateBlocks(cpuCycles, { ops: 1, run: cycle }, { ops: 3, run: raw.tx });
-  db.close();
+  await db.close();
   raw.close();
   const syncOff = {
     cycles_per_second: cpuCycles / off.aSeconds,
@@ -300,15 +300,15 @@ export function benchInboxStore(ctx: BenchContext): { metrics: Metric[]; rawTxPe
 }
 
 /** Sends a thread to `w`, which claims it and blocks on a question (untimed setup). */
-function blockedThread(store: InboxStore, i: number): number {
-  const { thread } = store.sendThread({
+async function blockedThread(store: InboxStore, i: number): Promise<number> {
+  const { thread } = await store.sendThread({
     from: "lead",
     to: "w",
     subject: `wait ${i}`,
     body: "needs an answer",
   });
-  const claimed = store.claimThread("w", { threadId: thread.id }).thread;
-  store.updateThread(
+  const claimed = (await store.claimThread("w", { threadId: thread.id })).thread;
+  await store.updateThread(
     { agent: "w", threadId: thread.id, leaseEpoch: claimed.lease_epoch },
     { status: "blocked", body: "Which way?" },
   );
@@ -345,8 +345,8 @@ export async function benchInboxWait(ctx: BenchContext, dbPath: string, db: Db) 
         note:
           "t0 just before the in-process replyThread commit (fsync included), t1 when the child's JSON line arrives",
       },
-    }, (i) => {
-      const thread = blockedThread(store, i);
+    }, async (i) => {
+      const thread = await blockedThread(store, i);
       return {
         args: args(thread, 30),
         commit: () => store.replyThread("lead", thread, { body: "This way." }),
@@ -361,7 +361,7 @@ export async function benchInboxWait(ctx: BenchContext, dbPath: string, db: Db) 
       group: "inbox",
       name: "wait-reply idle CPU",
       dbPath,
-      args: (timeout) => args(blockedThread(store, 10_000), timeout),
+      args: async (timeout) => args(await blockedThread(store, 10_000), timeout),
     }),
   );
   return metrics;

@@ -9,9 +9,9 @@ Deno.test("inbox list: a reader that goes away early ends the command quietly, n
   const db = await openSqlite(env.db);
   try {
     const store = new InboxStore(db);
-    db.write(() => {
+    await db.write(async () => {
       for (let i = 0; i < 1500; i++) {
-        store.sendThread({
+        await store.sendThread({
           from: "lead",
           to: "w",
           subject: `${i} ${"long subject ".repeat(150)}`,
@@ -20,7 +20,7 @@ Deno.test("inbox list: a reader that goes away early ends the command quietly, n
       }
     });
   } finally {
-    db.close();
+    await db.close();
   }
   // ~3 MB of text: far more than a pipe holds, so the writer meets a closed pipe.
   const run = spawnCli("inbox", ["--db", env.db, "list", "--limit", "1500"]);

@@ -13,10 +13,10 @@ Deno.test("inbox claim: 8 processes claiming 200 threads claim each exactly once
   {
     using db = await openSqlite(env.db);
     const store = new InboxStore(db);
-    db.write(() => {
+    await db.write(async () => {
       for (let i = 0; i < THREADS; i++) {
         expected.push(
-          store.sendThread({ from: "lead", to: "w", subject: `t${i}`, body: "x" }).thread.id,
+          (await store.sendThread({ from: "lead", to: "w", subject: `t${i}`, body: "x" })).thread.id,
         );
       }
     });

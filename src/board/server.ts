@@ -123,7 +123,7 @@ export function startBoard(options: BoardOptions): Promise<Board> {
   const routes: Array<
     [string, RegExp, (m: string[], req: Request) => Response | Promise<Response>]
   > = [
-    ["GET", /^\/$/, () => _page(runsPage(listRuns(reads)))],
+    ["GET", /^\/$/, async () => _page(runsPage(await listRuns(reads)))],
     [
       "GET",
       /^\/assets\/board\.css$/,
@@ -134,54 +134,54 @@ export function startBoard(options: BoardOptions): Promise<Board> {
       /^\/assets\/board\.js$/,
       () => new Response(BOARD_JS, { headers: _headers("text/javascript; charset=utf-8") }),
     ],
-    ["GET", /^\/run\/([^/]+)$/, ([runId]) => {
-      reads.reconcile(runId!);
-      return _page(renderRun(runId!));
+    ["GET", /^\/run\/([^/]+)$/, async ([runId]) => {
+      await reads.reconcile(runId!);
+      return _page(await renderRun(runId!));
     }],
-    ["GET", /^\/run\/([^/]+)\/graph$/, ([runId]) => {
-      const tasks = boardTasks(reads, runId!);
+    ["GET", /^\/run\/([^/]+)\/graph$/, async ([runId]) => {
+      const tasks = await boardTasks(reads, runId!);
       return new Response(graphOf(runId!, tasks), {
         headers: _headers("text/html; charset=utf-8"),
       });
     }],
     ["GET", /^\/run\/([^/]+)\/events$/, ([runId], req) => eventStream(runId!, req)],
-    ["GET", /^\/run\/([^/]+)\/task\/([^/]+)$/, ([runId, taskId]) => {
-      const run = reads.getRun(runId!);
-      const { task } = taskAttempts(reads, runId!, taskId!);
+    ["GET", /^\/run\/([^/]+)\/task\/([^/]+)$/, async ([runId, taskId]) => {
+      const run = await reads.getRun(runId!);
+      const { task } = await taskAttempts(reads, runId!, taskId!);
       return _page(
         taskPage({
           run,
           task,
-          items: attemptThreads(runId!, taskId!),
-          cursor: lastEventId(reads, runId!),
+          items: await attemptThreads(runId!, taskId!),
+          cursor: await lastEventId(reads, runId!),
         }),
       );
     }],
     [
       "GET",
       /^\/run\/([^/]+)\/task\/([^/]+)\/timeline$/,
-      ([runId, taskId]) =>
-        new Response(timeline(attemptThreads(runId!, taskId!)), {
+      async ([runId, taskId]) =>
+        new Response(timeline(await attemptThreads(runId!, taskId!)), {
           headers: _headers("text/html; charset=utf-8"),
         }),
     ],
     ["POST", /^\/run\/([^/]+)\/task\/([^/]+)\/answer$/, async ([runId, taskId], req) => {
       const body = await _formField(req, "body");
       try {
-        writes.answer({ runId: runId!, taskId: taskId!, body });
+        await writes.answer({ runId: runId!, taskId: taskId!, body });
       } catch (err) {
         const e = toAppError(err);
         if (e.code === "INTERNAL") throw err;
-        reads.reconcile(runId!);
-        return _page(renderRun(runId!, `${e.code}: ${e.message}`), _httpStatus(e));
+        await reads.reconcile(runId!);
+        return _page(await renderRun(runId!, `${e.code}: ${e.message}`), _httpStatus(e));
       }
       return new Response(null, {
         status: 303,
         headers: _headers("text/plain", { location: runPath(runId!) }),
       });
     }],
-    ["GET", /^\/artifact\/(\d+)$/, ([id]) => {
-      const { artifact, content } = reads.inbox.getArtifact(Number(id));
+    ["GET", /^\/artifact\/(\d+)$/, async ([id]) => {
+      const { artifact, content } = await reads.inbox.getArtifact(Number(id));
       // Worker-supplied bytes: always a download, never rendered on this origin.
       const name = artifact.name.replace(/[^A-Za-z0-9._-]/g, "_") || "artifact";
       return new Response(content as Uint8Array<ArrayBuffer>, {
@@ -193,33 +193,33 @@ export function startBoard(options: BoardOptions): Promise<Board> {
     }],
   ];
 
-  function renderRun(runId: string, error?: string): string {
-    return reads.db.read(() => {
-      const { run, counts } = reads.showRun(runId);
-      const tasks = boardTasks(reads, runId);
+  async function renderRun(runId: string, error?: string): Promise<string> {
+    return reads.db.read(async () => {
+      const { run, counts } = await reads.showRun(runId);
+      const tasks = await boardTasks(reads, runId);
       return runPage({
         run,
         counts,
         tasks,
         graphSvg: graphOf(runId, tasks),
-        cursor: lastEventId(reads, runId),
+        cursor: await lastEventId(reads, runId),
         council: run.kind === "council" ? councilOf(runId) : undefined,
         error,
       });
     });
   }
 
-  function attemptThreads(runId: string, taskId: string): AttemptThread[] {
-    return reads.db.read(() =>
-      taskAttempts(reads, runId, taskId).attempts.map((attempt) => ({
+  async function attemptThreads(runId: string, taskId: string): Promise<AttemptThread[]> {
+    return reads.db.read(async () =>
+      (await taskAttempts(reads, runId, taskId)).attempts.map(async (attempt) => ({
         attempt,
-        ...reads.inbox.showThread(attempt.thread_id),
+        ...await reads.inbox.showThread(attempt.thread_id),
       }))
     );
   }
 
-  function eventStream(runId: string, req: Request): Response {
-    reads.getRun(runId);
+  async function eventStream(runId: string, req: Request): Promise<Response> {
+    await reads.getRun(runId);
     const url = new URL(req.url);
     const resume = req.headers.get("last-event-id") ?? url.searchParams.get("after") ?? "0";
     let cursor = /^\d+$/.test(resume) ? Number(resume) : 0;
@@ -233,10 +233,10 @@ export function startBoard(options: BoardOptions): Promise<Board> {
         send(": stream open\n\n");
         try {
           while (!stop.signal.aborted) {
-            const events = await waitUntil(options.readDb, () => {
+            const events = await waitUntil(options.readDb, async () => {
               if (stop.signal.aborted) return [];
-              reads.reconcile(runId);
-              const found = reads.eventsAfter(runId, cursor, []);
+              await reads.reconcile(runId);
+              const found = await reads.eventsAfter(runId, cursor, []);
               return found.length ? found : undefined;
             }, { timeoutMs: KEEPALIVE_MS });
             if (stop.signal.aborted) break;
@@ -246,11 +246,11 @@ export function startBoard(options: BoardOptions): Promise<Board> {
             }
             cursor = events[events.length - 1]!.id;
             const ids = [...new Set(events.flatMap((e) => e.task_id ? [e.task_id] : []))];
-            const payload = reads.db.read(() => ({
+            const payload = await reads.db.read(async () => ({
               cursor,
               events: events.map((e) => ({ id: e.id, type: e.type, task_id: e.task_id })),
-              tasks: ids.length ? boardTasks(reads, runId, ids) : [],
-              counts: reads.countTasks(runId),
+              tasks: ids.length ? await boardTasks(reads, runId, ids) : [],
+              counts: await reads.countTasks(runId),
               graph_changed: events.some((e) => _SHAPE_EVENTS.has(e.type)),
             }));
             send(`id: ${cursor}\nevent: update\ndata: ${JSON.stringify(payload)}\n\n`);

@@ -11,12 +11,12 @@ import { respond } from "./respond.ts";
  * no inbox binary.
  */
 export function init(this: CliContext, flags: { requireTokens?: boolean } = {}): Promise<void> {
-  return respond(this, () => {
-    const db = this.openDb({ init: true });
+  return respond(this, async () => {
+    const db = await this.openDb({ init: true });
     const version = schemaVersion(db);
     // Shown here once; only its hash is kept.
-    const leaderToken = flags.requireTokens ? requireTokens(db, this.clock) : null;
-    const strict = requiresTokens(db);
+    const leaderToken = flags.requireTokens ? await requireTokens(db, this.clock) : null;
+    const strict = await requiresTokens(db);
     return {
       json: {
         db: db.path,

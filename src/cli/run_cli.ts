@@ -126,10 +126,10 @@ export async function runCli(
       forCommand: () => ctx,
     } as never);
   } catch (err) {
-    if (!io) db?.close();
+    if (!io) await db?.close();
     return fail(toAppError(err));
   }
-  if (!io) db?.close();
+  if (!io) await db?.close();
   if (ctx.exitCode !== 0) {
     stderr.write(captured);
     return ctx.exitCode;

@@ -24,8 +24,8 @@ export interface EventRecord {
  * Appends one event. Call it inside the write transaction of the change it
  * records, never on its own.
  */
-export function appendEvent(db: Db, e: EventInput): number {
-  return db.run(
+export async function appendEvent(db: Db, e: EventInput): Promise<number> {
+  return (await db.run(
     "INSERT INTO events (ts, run_id, task_id, thread_id, type, payload) VALUES (?, ?, ?, ?, ?, ?)",
     e.ts,
     e.runId ?? null,
@@ -33,7 +33,7 @@ export function appendEvent(db: Db, e: EventInput): number {
     e.threadId ?? null,
     e.type,
     JSON.stringify(e.payload ?? {}),
-  ).lastInsertRowid;
+  )).lastInsertRowid;
 }
 
 /** Maps an `events` row to its JSON form. */

@@ -5,7 +5,7 @@ import type { Db } from "../storage/db.ts";
  * the upgrade of an older file). It is part of every attempt branch and
  * worktree name, so two databases on one repository never share one.
  */
-export function databaseId(db: Db): string {
-  const row = db.get("SELECT id FROM database_identity WHERE singleton = 1");
+export async function databaseId(db: Db): Promise<string> {
+  const row = await db.get("SELECT id FROM database_identity WHERE singleton = 1");
   return String(row?.["id"]);
 }

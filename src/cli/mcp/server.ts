@@ -49,7 +49,7 @@ function _collector(): Out & { text(): string } {
 
 /** Runs `program argv --json` in-process on `ctx`'s database; its JSON envelope. */
 function _runner(ctx: CliContext): RunCommand {
-  const db = ctx.openDb();
+  const db = await ctx.openDb();
   return async (program, argv) => {
     const app: Application<CliContext> = program === "inbox"
       ? (await import("../inbox/app.ts")).inboxApp

@@ -150,8 +150,8 @@ export class SqliteDb implements Db {
     return Number((this.stmt("PRAGMA data_version").get() as Row)["data_version"]);
   }
 
-  schemaVersion(): Promise<number> {
-    return this.get("PRAGMA user_version").then((r) => Number(r?.["user_version"] ?? 0));
+  async schemaVersion(): Promise<number> {
+    return (await this.get("PRAGMA user_version")).then((r) => Number(r?.["user_version"] ?? 0));
   }
 
   changes(): Promise<ChangeFeed> {

@@ -58,22 +58,22 @@ export interface WorkspaceDispatch {
 }
 
 /** Runs one code-mode dispatch in the reserve -> create -> commit shape (see the module doc). */
-export function dispatchWithWorkspace(store: OrchStore, d: WorkspaceDispatch): DispatchResult {
+export async function dispatchWithWorkspace(store: OrchStore, d: WorkspaceDispatch): Promise<DispatchResult> {
   const provider = _provider(store);
   const db = store.db;
   // Refuse what the database alone decides (not ready, a replay) before running any git.
-  const first = db.write(() => d.check());
+  const first = await db.write(() => d.check());
   if ("replay" in first) return first.replay;
   const base = provider.resolve(d.request);
-  const dbId = db.read(() => databaseId(db));
+  const dbId = await db.read(() => databaseId(db));
 
   let reserved: { id: number; n: number; workspace: PlannedWorkspace; lock: WorkspaceLock };
   for (let round = 0;; round++) {
-    const step = _withLock((take) =>
-      db.write(() => {
+    const step = await _withLock((take) =>
+      db.write(async () => {
         const c = d.check();
         if ("replay" in c) return c;
-        const old = reservationOf(db, d.runId, d.taskId);
+        const old = await reservationOf(db, d.runId, d.taskId);
         if (old) {
           const lock = take(old.workspace.lock_path);
           if (!lock) {
@@ -85,7 +85,7 @@ export function dispatchWithWorkspace(store: OrchStore, d: WorkspaceDispatch): D
           }
           return { stale: old, lock };
         }
-        const n = nextAttemptNumber(db, d.runId, d.taskId);
+        const n = await nextAttemptNumber(db, d.runId, d.taskId);
         const workspace = provider.plan(base, {
           databaseId: dbId,
           runId: d.runId,
@@ -100,7 +100,7 @@ export function dispatchWithWorkspace(store: OrchStore, d: WorkspaceDispatch): D
             { lock_path: workspace.lock_path, worktree_path: workspace.worktree_path },
           );
         }
-        const id = insertReservation(db, {
+        const id = await insertReservation(db, {
           runId: d.runId,
           taskId: d.taskId,
           n,
@@ -122,7 +122,7 @@ export function dispatchWithWorkspace(store: OrchStore, d: WorkspaceDispatch): D
         { run_id: d.runId, task_id: d.taskId },
       );
     }
-    discardReservation(db, provider, step.stale, step.lock);
+    await discardReservation(db, provider, step.stale, step.lock);
   }
 
   const { id, n, workspace, lock } = reserved;
@@ -136,8 +136,8 @@ export function dispatchWithWorkspace(store: OrchStore, d: WorkspaceDispatch): D
     );
   let made: Workspace;
   try {
-    made = provider.create(workspace, () => {
-      db.write(() => markCreating(db, id));
+    made = provider.create(workspace, async () => {
+      await db.write(() => markCreating(db, id));
       creating = true;
     });
   } catch (err) {
@@ -146,8 +146,8 @@ export function dispatchWithWorkspace(store: OrchStore, d: WorkspaceDispatch): D
   }
   let outcome: DispatchCheck | { done: DispatchResult };
   try {
-    outcome = db.write(() => {
-      if (!deleteReservation(db, id)) {
+    outcome = await db.write(async () => {
+      if (!await deleteReservation(db, id)) {
         throw new AppError("WORKSPACE_ERROR", `The reservation of task "${d.taskId}" vanished`, {
           run_id: d.runId,
           task_id: d.taskId,
@@ -174,32 +174,32 @@ export function dispatchWithWorkspace(store: OrchStore, d: WorkspaceDispatch): D
  * free): the debris a killed dispatch left. Returns how many were cleared.
  * Reservations being worked on are left alone.
  */
-export function sweepDeadReservations(store: OrchStore, runId: string): number {
+export async function sweepDeadReservations(store: OrchStore, runId: string): Promise<number> {
   const provider = _provider(store);
   let cleared = 0;
-  for (const r of store.db.read(() => reservationsOfRun(store.db, runId))) {
+  for (const r of await store.db.read(() => reservationsOfRun(store.db, runId))) {
     const lock = provider.tryLock(r.workspace.lock_path);
     if (!lock) continue;
     // Re-read under the lock: it may have committed (and be gone) meanwhile.
-    const still = store.db.read(() => reservationOf(store.db, r.run_id, r.task_id));
+    const still = await store.db.read(() => reservationOf(store.db, r.run_id, r.task_id));
     if (still?.id !== r.id) {
       lock.release();
       continue;
     }
-    discardReservation(store.db, provider, r, lock);
+    await discardReservation(store.db, provider, r, lock);
     cleared++;
   }
   return cleared;
 }
 
 /** The attempt number the next attempt of the task gets. */
-export function nextAttemptNumber(db: Db, runId: string, taskId: string): number {
+export async function nextAttemptNumber(db: Db, runId: string, taskId: string): Promise<number> {
   return Number(
-    db.get(
+    (await db.get(
       "SELECT COALESCE(MAX(n), 0) + 1 AS n FROM attempts WHERE run_id = ? AND task_id = ?",
       runId,
       taskId,
-    )?.["n"],
+    ))?.["n"],
   );
 }
 
@@ -209,15 +209,15 @@ export function nextAttemptNumber(db: Db, runId: string, taskId: string): number
  * caller holds. If git fails the reservation stays, so a later dispatch or
  * cleanup tries again.
  */
-function discardReservation(
+async function discardReservation(
   db: Db,
   provider: WorkspaceProvider,
   r: Reservation,
   lock: WorkspaceLock,
-): void {
+): Promise<void> {
   try {
     if (r.creating) provider.discard(r.workspace);
-    db.write(() => deleteReservation(db, r.id));
+    await db.write(() => deleteReservation(db, r.id));
   } finally {
     lock.release();
   }

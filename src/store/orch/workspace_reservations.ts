@@ -39,8 +39,8 @@ function _fromRow(r: Row): Reservation {
 }
 
 /** The task's reservation, if any (there is at most one per task). */
-export function reservationOf(db: Db, runId: string, taskId: string): Reservation | null {
-  const row = db.get(
+export async function reservationOf(db: Db, runId: string, taskId: string): Promise<Reservation | null> {
+  const row = await db.get(
     "SELECT * FROM workspace_reservations WHERE run_id = ? AND task_id = ?",
     runId,
     taskId,
@@ -49,18 +49,18 @@ export function reservationOf(db: Db, runId: string, taskId: string): Reservatio
 }
 
 /** Every reservation of the run, oldest first. */
-export function reservationsOfRun(db: Db, runId: string): Reservation[] {
-  return db.all("SELECT * FROM workspace_reservations WHERE run_id = ? ORDER BY id", runId)
+export async function reservationsOfRun(db: Db, runId: string): Promise<Reservation[]> {
+  return (await db.all("SELECT * FROM workspace_reservations WHERE run_id = ? ORDER BY id", runId))
     .map(_fromRow);
 }
 
 /** Records a reservation; returns its id. */
-export function insertReservation(
+export async function insertReservation(
   db: Db,
   r: { runId: string; taskId: string; n: number; workspace: PlannedWorkspace; now: string },
-): number {
+): Promise<number> {
   const w = r.workspace;
-  return db.run(
+  return (await db.run(
     `INSERT INTO workspace_reservations (run_id, task_id, n, repo_path, base_ref, base_commit,
        branch_name, worktree_path, lock_path, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -74,15 +74,15 @@ export function insertReservation(
     w.worktree_path,
     w.lock_path,
     r.now,
-  ).lastInsertRowid;
+  )).lastInsertRowid;
 }
 
 /** Deletes reservation `id`; false if it was already gone. */
-export function deleteReservation(db: Db, id: number): boolean {
-  return db.run("DELETE FROM workspace_reservations WHERE id = ?", id).changes > 0;
+export async function deleteReservation(db: Db, id: number): Promise<boolean> {
+  return (await db.run("DELETE FROM workspace_reservations WHERE id = ?", id)).changes > 0;
 }
 
 /** Records that git is about to make reservation `id`'s workspace. */
-export function markCreating(db: Db, id: number): boolean {
-  return db.run("UPDATE workspace_reservations SET creating = 1 WHERE id = ?", id).changes > 0;
+export async function markCreating(db: Db, id: number): Promise<boolean> {
+  return (await db.run("UPDATE workspace_reservations SET creating = 1 WHERE id = ?", id)).changes > 0;
 }
