@@ -1,3 +1,4 @@
+import { mapSeq } from "../src/store/map_seq.ts";
 /**
  * Orch measurements of `deno task bench`: `ready`/`status` on a run of
  * 10,000 tasks and 20,000 deps, dispatch throughput and CLI latency, and
@@ -350,8 +351,8 @@ export async function benchOrchWait(
 
 /** Dispatches (in-process, untimed) up to `n` ready tasks of `run`; returns their ids. */
 export async function dispatchReady(o: OrchDb, run: string, n: number): Promise<string[]> {
-  return (await o.store.readyTasks(run)).slice(0, n).map(async (t) => {
+  return (await mapSeq((await o.store.readyTasks(run)).slice(0, n), async (t) => {
     await o.store.dispatch({ runId: run, taskId: t.id, mode: "analysis" });
     return t.id;
-  });
+  }));
 }

@@ -1,3 +1,4 @@
+import { mapSeq } from "../store/map_seq.ts";
 /**
  * `orch board`'s HTTP server: loopback only, every request through the
  * guard (token, Host, same-origin POST), pages rendered from store
@@ -211,10 +212,10 @@ export function startBoard(options: BoardOptions): Promise<Board> {
 
   async function attemptThreads(runId: string, taskId: string): Promise<AttemptThread[]> {
     return reads.db.read(async () =>
-      (await taskAttempts(reads, runId, taskId)).attempts.map(async (attempt) => ({
+      (await mapSeq((await taskAttempts(reads, runId, taskId)).attempts, async (attempt) => ({
         attempt,
         ...await reads.inbox.showThread(attempt.thread_id),
-      }))
+      })))
     );
   }
 

@@ -1,3 +1,4 @@
+import { mapSeq } from "./map_seq.ts";
 import { AppError } from "../protocol/errors.ts";
 import type { Attempt, Run } from "./orch_types.ts";
 import { type DispatchResult, LEADER_AGENT, OrchStore } from "./orch_store.ts";
@@ -99,7 +100,7 @@ export class CouncilStore {
         );
       }
       const brief = reviewerBrief(input.topic, input.body, input.repoPath);
-      const dispatches = input.reviewers.map(async (reviewer, i) => {
+      const dispatches = (await mapSeq(input.reviewers, async (reviewer, i) => {
         const taskId = `review-${i + 1}`;
         await this.orch.addTask({
           runId: input.runId,
@@ -121,7 +122,7 @@ export class CouncilStore {
           to: reviewer,
           body: brief,
         });
-      });
+      }));
       return { run: await this.orch.getRun(input.runId), dispatches };
     });
   }
@@ -135,7 +136,7 @@ export class CouncilStore {
     await this.orch.reconcile(runId);
     const db = this.orch.db;
     return db.read(async () => {
-      const reviewers = (await this.orch.listTasks(runId)).map(async (task): Promise<CouncilReviewer> => {
+      const reviewers = (await mapSeq((await this.orch.listTasks(runId)), async (task): Promise<CouncilReviewer> => {
         const attempt = await this.orch.latestAttempt(runId, task.id);
         const reviewer = attempt?.assigned_to ?? task.default_to ?? task.id;
         const base = { reviewer, task_id: task.id, attempt, result: null };
@@ -164,7 +165,7 @@ export class CouncilStore {
           };
         }
         return { ...base, status: "pending" };
-      });
+      }));
       const meta = run.meta as { topic?: string } | null;
       return { run, topic: meta?.topic ?? run.goal, reviewers };
     });

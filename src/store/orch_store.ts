@@ -1,3 +1,4 @@
+import { mapSeq } from "./map_seq.ts";
 import type { Db, Row } from "../storage/db.ts";
 import { AppError } from "../protocol/errors.ts";
 import { appendEvent, eventFromRow, type EventRecord } from "./append_event.ts";
@@ -1080,11 +1081,10 @@ export class OrchStore {
   }>> {
     return this.db.read(async () => {
       await this.getRun(runId);
-      return (await this.db.all(
+      return (await mapSeq((await this.db.all(
         "SELECT id FROM tasks WHERE run_id = ? AND status = 'blocked' ORDER BY seq",
         runId,
-      ))
-        .map(async (r) => {
+      )), async (r) => {
           const task = await this.getTask(runId, String(r["id"]));
           const attempt = (await this.latestAttempt(runId, task.id))!;
           const q = await this.db.get(
@@ -1102,7 +1102,7 @@ export class OrchStore {
               ? { reason, message: attentionMessage(reason, attempt.worktree_path) }
               : null,
           };
-        });
+        }));
     });
   }
 

@@ -1,3 +1,4 @@
+import { mapSeq } from "../../store/map_seq.ts";
 import { resolve } from "node:path";
 import { renderCouncilReport } from "../../council/report.ts";
 import { tallyRecommendations } from "../../council/tally.ts";
@@ -62,11 +63,11 @@ export function start(
     // Strict mode: each reviewer's token, shown only here.
     const db = await this.openDb();
     const tokens = await requiresTokens(db)
-      ? attempts.map(async (a) => ({
+      ? (await mapSeq(attempts, async (a) => ({
         reviewer: a.assigned_to,
         thread_id: a.thread_id,
         token: await issueThreadToken(db, a.thread_id, { agent: a.assigned_to, clock: this.clock }),
-      }))
+      })))
       : undefined;
     return {
       json: { run: r.run, attempts, ...(tokens ? { tokens } : {}) },

@@ -610,7 +610,7 @@ export function status(this: CliContext, flags: { run: string; full?: boolean })
     }
     const { runThreadLeases } = await import("../../store/orch/run_thread_leases.ts");
     const db = await this.openDb();
-    const view = db.read(async () => ({
+    const view = await db.read(async () => ({
       status: await store.status(flags.run),
       leases: await runThreadLeases(db, flags.run),
     }));

@@ -1,3 +1,4 @@
+import { mapSeq } from "../map_seq.ts";
 import type { Db, Row, SqlValue } from "../../storage/db.ts";
 import { AppError } from "../../protocol/errors.ts";
 import type { MessageType, ThreadStatus } from "../inbox_types.ts";
@@ -137,7 +138,7 @@ async function _searchSource(
     BigInt(cutoff),
     limit,
   );
-  return rows.map(async (r) => {
+  return (await mapSeq(rows, async (r) => {
     const snippet = (await db.get(
       `SELECT snippet(${src.fts}, 0, ${_SNIPPET_ARGS}) AS snippet FROM ${src.fts}
         WHERE ${src.fts} MATCH ? AND rowid = ?`,
@@ -146,7 +147,7 @@ async function _searchSource(
       BigInt(Number(r["fts_rowid"])),
     ))?.["snippet"];
     return _hit(src.kind, { ...r, snippet });
-  });
+  }));
 }
 
 /**

@@ -1,3 +1,4 @@
+import { mapSeq } from "../map_seq.ts";
 /**
  * Accepting a done code attempt (issue 7, item 1): which attempts need a look
  * (a read, before any transaction), and writing the verdict (inside the
@@ -42,10 +43,10 @@ export async function attemptsToVerify(
   cursor: number,
   now: string,
 ): Promise<AttemptToVerify[]> {
-  return (await db.all(_UNSETTLED, runId, cursor)).map(async (r) => {
+  return (await mapSeq((await db.all(_UNSETTLED, runId, cursor)), async (r) => {
     const attempt = attemptFromRow(r, now);
     return { attempt, noChanges: await workerSaidNoChanges(db, attempt.thread_id) };
-  });
+  }));
 }
 
 /** Whether the worker's `done` carried `no_changes: true` in its result payload. */

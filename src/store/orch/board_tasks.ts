@@ -1,3 +1,4 @@
+import { mapSeq } from "../map_seq.ts";
 import { messageFromRow, threadFromRow } from "../inbox_store.ts";
 import type { Message, Thread } from "../inbox_types.ts";
 import type { OrchStore, TaskView } from "../orch_store.ts";
@@ -28,7 +29,7 @@ export async function boardTasks(
       const known = new Set(
         (await store.db.all("SELECT id FROM tasks WHERE run_id = ?", runId)).map((r) => String(r["id"])),
       );
-      views = [...new Set(taskIds)].filter((id) => known.has(id)).map(async (id) => {
+      views = (await mapSeq([...new Set(taskIds)].filter((id) => known.has(id)), async (id) => {
         const task = await store.getTask(runId, id);
         const attempt = await store.latestAttempt(runId, id);
         const m = attempt
@@ -38,7 +39,7 @@ export async function boardTasks(
           )
           : undefined;
         return { ...task, latest_attempt: attempt, latest_message: m ? messageFromRow(m) : null };
-      });
+      }));
     }
     const threads = new Map<number, Thread>();
     const wanted = views.flatMap((v) => v.latest_attempt ? [v.latest_attempt.thread_id] : []);
@@ -49,7 +50,7 @@ export async function boardTasks(
     } else {
       for (const id of wanted) threads.set(id, await store.inbox.getThread(id));
     }
-    return views.map(async (v) => {
+    return (await mapSeq(views, async (v) => {
       const thread = v.latest_attempt ? threads.get(v.latest_attempt.thread_id) ?? null : null;
       let question: Message | null = null;
       if (v.status === "blocked" && thread) {
@@ -60,6 +61,6 @@ export async function boardTasks(
         question = q ? messageFromRow(q) : null;
       }
       return { ...v, thread, question };
-    });
+    }));
   });
 }
