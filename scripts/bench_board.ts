@@ -24,7 +24,12 @@ export async function buildBoardDb(
     await db.write(async () => {
       await store.createRun({ runId: RUN, goal: "Board first paint: 1,000 tasks" });
       for (let i = 1; i <= tasks; i++) {
-        await store.addTask({ runId: RUN, taskId: `T${i}`, title: `Task ${i}`, defaultTo: `w${i % 10}` });
+        await store.addTask({
+          runId: RUN,
+          taskId: `T${i}`,
+          title: `Task ${i}`,
+          defaultTo: `w${i % 10}`,
+        });
         if (i > 1) {
           await store.addDep({ runId: RUN, taskId: `T${i}`, dependsOn: `T${Math.floor(i / 2)}` });
         }
@@ -37,7 +42,10 @@ export async function buildBoardDb(
       const ref = { agent: d.attempt.assigned_to, threadId: d.thread.id };
       await store.inbox.claimThread(ref.agent, { threadId: ref.threadId });
       if (i <= done) {
-        await store.inbox.completeThread({ ...ref, body: `Result of T${i}: ${"details ".repeat(20)}` });
+        await store.inbox.completeThread({
+          ...ref,
+          body: `Result of T${i}: ${"details ".repeat(20)}`,
+        });
       } else if (i <= done + 20) {
         await store.inbox.updateThread(ref, { progress: 30, body: `Working on T${i}` });
         live = ref;

@@ -6,7 +6,7 @@
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
 import { BUSY_TIMEOUT_MS, openSqlite } from "../src/storage/sqlite/open_sqlite.ts";
-import type { Db } from "../src/storage/db.ts";
+import type { SqliteDb } from "../src/storage/sqlite/sqlite_db.ts";
 import { InboxStore, type ThreadChange } from "../src/store/inbox_store.ts";
 import {
   cliLatency,
@@ -43,7 +43,10 @@ export function baselineArgs(ctx: BenchContext, program: "inbox" | "orch"): stri
 }
 
 /** 10,000 threads (every 10th claimed, progressed, replied to and done) in one transaction. */
-export async function buildInboxDb(path: string, threads: number): Promise<{ db: Db; showThread: number; }> {
+export async function buildInboxDb(
+  path: string,
+  threads: number,
+): Promise<{ db: SqliteDb; showThread: number }> {
   const db = await openSqlite(path, { init: true });
   const store = new InboxStore(db);
   await db.write(async () => {
@@ -69,7 +72,12 @@ export async function buildInboxDb(path: string, threads: number): Promise<{ db:
 }
 
 /** Item 1: CLI latency of reads and a write against a bare `deno run`. */
-export async function benchInboxCli(ctx: BenchContext, dbPath: string, db: Db, showThread: number) {
+export async function benchInboxCli(
+  ctx: BenchContext,
+  dbPath: string,
+  db: SqliteDb,
+  showThread: number,
+) {
   const rounds = ctx.quick ? 5 : 25;
   const inbox = (...args: string[]) => [...ctx.cli("inbox"), "--db", dbPath, "--json", ...args];
   const base = baselineArgs(ctx, "inbox");
@@ -210,7 +218,9 @@ export function alternateBlocks(
 }
 
 /** Item 2: send -> claim -> done cycles in-process vs raw write transactions. */
-export async function benchInboxStore(ctx: BenchContext): Promise<{ metrics: Metric[]; rawTxPerSecond: number; }> {
+export async function benchInboxStore(
+  ctx: BenchContext,
+): Promise<{ metrics: Metric[]; rawTxPerSecond: number }> {
   const cycles = ctx.quick ? 300 : 2000;
   // Finest interleaving: one cycle, then its three raw transactions (order flipping each
   // time). The disk's fsync cost drifts by several times within seconds on a shared VM;
@@ -316,7 +326,7 @@ async function blockedThread(store: InboxStore, i: number): Promise<number> {
 }
 
 /** Item 3: wait-reply wake latency and idle CPU. */
-export async function benchInboxWait(ctx: BenchContext, dbPath: string, db: Db) {
+export async function benchInboxWait(ctx: BenchContext, dbPath: string, db: SqliteDb) {
   const samples = ctx.quick ? 5 : 15;
   const store = new InboxStore(db);
   const args = (thread: number, timeout: number) => [
@@ -375,21 +385,25 @@ export async function idleCpu(
     group: "inbox" | "orch";
     name: string;
     dbPath: string;
-    args: (timeoutSeconds: number) => string[];
+    args: (timeoutSeconds: number) => string[] | Promise<string[]>;
   },
 ): Promise<Metric> {
   const seconds = ctx.quick ? 2 : 5;
   const tck = await clockTicks();
-  const { pct, ticks, elapsed } = await withWaiter(o.args(seconds + 10), o.dbPath, async (w) => {
-    await sleep(250); // past start-up work (module loading, JIT)
-    const c0 = await cpuTicks(w.child.pid);
-    const t0 = performance.now();
-    await sleep(seconds * 1000);
-    const c1 = await cpuTicks(w.child.pid);
-    const elapsed = (performance.now() - t0) / 1000;
-    const ticks = c1 - c0;
-    return { pct: (ticks / tck) / elapsed * 100, ticks, elapsed };
-  });
+  const { pct, ticks, elapsed } = await withWaiter(
+    await o.args(seconds + 10),
+    o.dbPath,
+    async (w) => {
+      await sleep(250); // past start-up work (module loading, JIT)
+      const c0 = await cpuTicks(w.child.pid);
+      const t0 = performance.now();
+      await sleep(seconds * 1000);
+      const c1 = await cpuTicks(w.child.pid);
+      const elapsed = (performance.now() - t0) / 1000;
+      const ticks = c1 - c0;
+      return { pct: (ticks / tck) / elapsed * 100, ticks, elapsed };
+    },
+  );
   return judge({
     id: o.id,
     group: o.group,

@@ -281,7 +281,8 @@ export async function benchOrchWait(
 ): Promise<Metric[]> {
   const samples = Math.min(ctx.quick ? 5 : 15, w.tasks.length - 1);
   const store = o.store;
-  const maxEvent = async () => Number((await o.db.get("SELECT COALESCE(MAX(id), 0) AS m FROM events"))?.["m"]);
+  const maxEvent = async () =>
+    Number((await o.db.get("SELECT COALESCE(MAX(id), 0) AS m FROM events"))?.["m"]);
   const args = (after: number, timeout: number) => [
     ...ctx.cli("orch"),
     "--db",
@@ -315,11 +316,12 @@ export async function benchOrchWait(
       const attempt = await store.latestAttempt(w.run, taskId);
       if (!attempt) throw new Error(`task ${taskId} was not dispatched`);
       // Untimed: the worker claims; reconcile now so the waiter starts with nothing to fold.
-      const claimed = (await store.inbox.claimThread(attempt.assigned_to, { threadId: attempt.thread_id }))
-        .thread;
+      const claimed =
+        (await store.inbox.claimThread(attempt.assigned_to, { threadId: attempt.thread_id }))
+          .thread;
       await store.reconcile(w.run);
       return {
-        args: args(maxEvent(), 30),
+        args: args(await maxEvent(), 30),
         commit: async () => {
           await store.inbox.completeThread({
             agent: attempt.assigned_to,
@@ -342,7 +344,7 @@ export async function benchOrchWait(
         group: "orch",
         name: `orch wait idle CPU, ${w.label}`,
         dbPath,
-        args: (timeout) => args(maxEvent(), timeout),
+        args: async (timeout) => args(await maxEvent(), timeout),
       }),
     );
   }

@@ -16,7 +16,8 @@ Deno.test("inbox claim: 8 processes claiming 200 threads claim each exactly once
     await db.write(async () => {
       for (let i = 0; i < THREADS; i++) {
         expected.push(
-          (await store.sendThread({ from: "lead", to: "w", subject: `t${i}`, body: "x" })).thread.id,
+          (await store.sendThread({ from: "lead", to: "w", subject: `t${i}`, body: "x" })).thread
+            .id,
         );
       }
     });

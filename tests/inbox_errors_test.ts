@@ -29,18 +29,18 @@ async function _world(db: string): Promise<World> {
   const s = new InboxStore(conn);
   const send = (subject: string, extra: Record<string, unknown> = {}) =>
     s.sendThread({ from: "lead", to: "w", subject, body: "b", ...extra });
-  const open = send("open", {
+  const open = await send("open", {
     artifacts: [{ name: "a.txt", mediaType: "text/plain", bytes: new Uint8Array([1, 2, 3]) }],
     idempotencyKey: "key-1",
   });
-  const claimed = send("claimed").thread.id;
+  const claimed = (await send("claimed")).thread.id;
   await s.claimThread("w", { threadId: claimed });
-  const done = send("done").thread.id;
+  const done = (await send("done")).thread.id;
   await s.claimThread("w", { threadId: done });
   await s.completeThread({ agent: "w", threadId: done });
-  const cancelled = send("cancelled").thread.id;
+  const cancelled = (await send("cancelled")).thread.id;
   await s.cancelThread("lead", cancelled);
-  const contract = send("review", { resultContract: COUNCIL_CONTRACT }).thread.id;
+  const contract = (await send("review", { resultContract: COUNCIL_CONTRACT })).thread.id;
   await s.claimThread("w", { threadId: contract });
   return {
     open: String(open.thread.id),

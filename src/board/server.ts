@@ -54,7 +54,7 @@ export interface BoardOptions {
   /** 0 picks a free port. */
   port: number;
   /** Council tally and markdown for a council run (kept in the CLI layer, which owns the council code). */
-  council?: (store: CouncilStore, runId: string) => Omit<CouncilSection, never>;
+  council?: (store: CouncilStore, runId: string) => Promise<CouncilSection>;
 }
 
 export interface Board {
@@ -111,10 +111,10 @@ export function startBoard(options: BoardOptions): Promise<Board> {
     return renderGraphSvg(nodes, (id) => taskPath(runId, id), cached.layout);
   };
 
-  const councilOf = (runId: string): CouncilSection | undefined => {
+  const councilOf = async (runId: string): Promise<CouncilSection | undefined> => {
     if (!options.council) return undefined;
     try {
-      return options.council(new CouncilStore(reads), runId);
+      return await options.council(new CouncilStore(reads), runId);
     } catch {
       // Not a council after all, or its results are unreadable: the rest of the page still shows.
       return undefined;
@@ -195,7 +195,7 @@ export function startBoard(options: BoardOptions): Promise<Board> {
   ];
 
   async function renderRun(runId: string, error?: string): Promise<string> {
-    return reads.db.read(async () => {
+    return await reads.db.read(async () => {
       const { run, counts } = await reads.showRun(runId);
       const tasks = await boardTasks(reads, runId);
       return runPage({
@@ -204,18 +204,21 @@ export function startBoard(options: BoardOptions): Promise<Board> {
         tasks,
         graphSvg: graphOf(runId, tasks),
         cursor: await lastEventId(reads, runId),
-        council: run.kind === "council" ? councilOf(runId) : undefined,
+        council: run.kind === "council" ? await councilOf(runId) : undefined,
         error,
       });
     });
   }
 
   async function attemptThreads(runId: string, taskId: string): Promise<AttemptThread[]> {
-    return reads.db.read(async () =>
-      (await mapSeq((await taskAttempts(reads, runId, taskId)).attempts, async (attempt) => ({
-        attempt,
-        ...await reads.inbox.showThread(attempt.thread_id),
-      })))
+    return await reads.db.read(
+      async () => (await mapSeq(
+        (await taskAttempts(reads, runId, taskId)).attempts,
+        async (attempt) => ({
+          attempt,
+          ...await reads.inbox.showThread(attempt.thread_id),
+        }),
+      )),
     );
   }
 

@@ -25,15 +25,17 @@ export interface EventRecord {
  * records, never on its own.
  */
 export async function appendEvent(db: Db, e: EventInput): Promise<number> {
-  return (await db.run(
-    "INSERT INTO events (ts, run_id, task_id, thread_id, type, payload) VALUES (?, ?, ?, ?, ?, ?)",
-    e.ts,
-    e.runId ?? null,
-    e.taskId ?? null,
-    e.threadId ?? null,
-    e.type,
-    JSON.stringify(e.payload ?? {}),
-  )).lastInsertRowid;
+  return Number(
+    (await db.get<{ id: number }>(
+      "INSERT INTO events (ts, run_id, task_id, thread_id, type, payload) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+      e.ts,
+      e.runId ?? null,
+      e.taskId ?? null,
+      e.threadId ?? null,
+      e.type,
+      JSON.stringify(e.payload ?? {}),
+    ))!.id,
+  );
 }
 
 /** Maps an `events` row to its JSON form. */

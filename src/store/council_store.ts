@@ -71,7 +71,7 @@ export class CouncilStore {
       );
     }
     const db = this.orch.db;
-    return db.write(async () => {
+    return await db.write(async () => {
       const existing = await db.get("SELECT 1 FROM runs WHERE id = ?", input.runId);
       if (!existing) {
         await this.orch.createRun({
@@ -100,7 +100,7 @@ export class CouncilStore {
         );
       }
       const brief = reviewerBrief(input.topic, input.body, input.repoPath);
-      const dispatches = (await mapSeq(input.reviewers, async (reviewer, i) => {
+      const dispatches = await mapSeq(input.reviewers, async (reviewer, i) => {
         const taskId = `review-${i + 1}`;
         await this.orch.addTask({
           runId: input.runId,
@@ -122,13 +122,15 @@ export class CouncilStore {
           to: reviewer,
           body: brief,
         });
-      }));
+      });
       return { run: await this.orch.getRun(input.runId), dispatches };
     });
   }
 
   /** The council's topic and reviewers with their current state (reconciles first). */
-  async reviewers(runId: string): Promise<{ run: Run; topic: string; reviewers: CouncilReviewer[] }> {
+  async reviewers(
+    runId: string,
+  ): Promise<{ run: Run; topic: string; reviewers: CouncilReviewer[] }> {
     const run = await this.orch.getRun(runId);
     if (run.kind !== "council") {
       throw new AppError("INVALID_STATE", `Run "${runId}" is not a council run`, { run_id: runId });
@@ -136,36 +138,39 @@ export class CouncilStore {
     await this.orch.reconcile(runId);
     const db = this.orch.db;
     return db.read(async () => {
-      const reviewers = (await mapSeq((await this.orch.listTasks(runId)), async (task): Promise<CouncilReviewer> => {
-        const attempt = await this.orch.latestAttempt(runId, task.id);
-        const reviewer = attempt?.assigned_to ?? task.default_to ?? task.id;
-        const base = { reviewer, task_id: task.id, attempt, result: null };
-        if (task.status === "done" && attempt) {
-          const row = await db.get(
-            "SELECT payload FROM messages WHERE thread_id = ? AND type = 'result' ORDER BY id DESC LIMIT 1",
-            attempt.thread_id,
-          );
-          return {
-            ...base,
-            status: "done",
-            result: row?.["payload"] == null ? null : JSON.parse(String(row["payload"])),
-          };
-        }
-        if (task.status === "failed" || task.status === "cancelled") {
-          const row = attempt
-            ? await db.get(
-              "SELECT body FROM messages WHERE thread_id = ? AND type IN ('failure', 'cancel') ORDER BY id DESC LIMIT 1",
+      const reviewers = await mapSeq(
+        await this.orch.listTasks(runId),
+        async (task): Promise<CouncilReviewer> => {
+          const attempt = await this.orch.latestAttempt(runId, task.id);
+          const reviewer = attempt?.assigned_to ?? task.default_to ?? task.id;
+          const base = { reviewer, task_id: task.id, attempt, result: null };
+          if (task.status === "done" && attempt) {
+            const row = await db.get(
+              "SELECT payload FROM messages WHERE thread_id = ? AND type = 'result' ORDER BY id DESC LIMIT 1",
               attempt.thread_id,
-            )
-            : undefined;
-          return {
-            ...base,
-            status: task.status,
-            ...(row?.["body"] ? { error: String(row["body"]) } : {}),
-          };
-        }
-        return { ...base, status: "pending" };
-      }));
+            );
+            return {
+              ...base,
+              status: "done",
+              result: row?.["payload"] == null ? null : JSON.parse(String(row["payload"])),
+            };
+          }
+          if (task.status === "failed" || task.status === "cancelled") {
+            const row = attempt
+              ? await db.get(
+                "SELECT body FROM messages WHERE thread_id = ? AND type IN ('failure', 'cancel') ORDER BY id DESC LIMIT 1",
+                attempt.thread_id,
+              )
+              : undefined;
+            return {
+              ...base,
+              status: task.status,
+              ...(row?.["body"] ? { error: String(row["body"]) } : {}),
+            };
+          }
+          return { ...base, status: "pending" };
+        },
+      );
       const meta = run.meta as { topic?: string } | null;
       return { run, topic: meta?.topic ?? run.goal, reviewers };
     });
@@ -180,7 +185,7 @@ export class CouncilStore {
     runId: string,
     topic: string,
     markdown: string,
-  ): Promise<{ thread: Thread; artifact: ArtifactMeta; reused: boolean; }> {
+  ): Promise<{ thread: Thread; artifact: ArtifactMeta; reused: boolean }> {
     const bytes = new TextEncoder().encode(markdown);
     const r = await this.orch.inbox.sendThread({
       idempotencyKey: `council-report:${runId}:${sha256Hex(bytes)}`,

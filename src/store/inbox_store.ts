@@ -165,7 +165,7 @@ export class InboxStore {
 
   /** A thread with its messages (each with artifact metadata). */
   async showThread(threadId: number): Promise<{ thread: Thread; messages: Message[] }> {
-    return this.db.read(async () => {
+    return await this.db.read(async () => {
       const thread = await this.getThread(threadId);
       const messages = (await this.db.all(
         "SELECT * FROM messages WHERE thread_id = ? ORDER BY id",
@@ -185,7 +185,9 @@ export class InboxStore {
   }
 
   /** Threads, newest first, optionally where `agent` is a participant and/or with a status. */
-  async listThreads(options: { agent?: string; status?: ThreadStatus; limit?: number } = {}): Promise<Thread[]> {
+  async listThreads(
+    options: { agent?: string; status?: ThreadStatus; limit?: number } = {},
+  ): Promise<Thread[]> {
     const limit = options.limit ?? 50;
     const where: string[] = [];
     const params: (string | number)[] = [];
@@ -223,7 +225,9 @@ export class InboxStore {
         (await this.db.get("SELECT last_message_id FROM read_cursors WHERE agent = ?", agent))
           ?.["last_message_id"] ?? 0,
       );
-      const messages = await this.messagesFor(agent, before, limit, { actionableOnly: !options.all });
+      const messages = await this.messagesFor(agent, before, limit, {
+        actionableOnly: !options.all,
+      });
       let after = messages.length ? messages[messages.length - 1]!.id : before;
       let hidden = 0;
       if (!options.all) {
@@ -295,7 +299,9 @@ export class InboxStore {
 
   /** The highest message id, 0 when there are none. */
   async latestMessageId(): Promise<number> {
-    return Number((await this.db.get("SELECT COALESCE(MAX(id), 0) AS m FROM messages"))?.["m"] ?? 0);
+    return Number(
+      (await this.db.get("SELECT COALESCE(MAX(id), 0) AS m FROM messages"))?.["m"] ?? 0,
+    );
   }
 
   /** The latest message in `threadId` sent by `agent`, 0 if none. */
@@ -325,7 +331,7 @@ export class InboxStore {
   }
 
   /** Artifact metadata and bytes; verifies size and sha256. */
-  async getArtifact(artifactId: number): Promise<{ artifact: ArtifactMeta; content: Uint8Array; }> {
+  async getArtifact(artifactId: number): Promise<{ artifact: ArtifactMeta; content: Uint8Array }> {
     const row = await this.db.get("SELECT * FROM artifacts WHERE id = ?", artifactId);
     if (!row) {
       throw new AppError("ARTIFACT_NOT_FOUND", `Artifact ${artifactId} does not exist`, {
@@ -350,7 +356,7 @@ export class InboxStore {
   async sendThread(input: SendInput): Promise<SendResult> {
     _checkArtifacts(input.artifacts);
     requireText(input.subject, "subject");
-    return this.db.write(async () => {
+    return await this.db.write(async () => {
       if (input.idempotencyKey !== undefined) {
         const prior = await this.db.get(
           "SELECT * FROM threads WHERE idempotency_key = ?",
@@ -360,29 +366,36 @@ export class InboxStore {
       }
       const now = iso(this.clock.now());
       const kind = input.kind ?? "task";
-      const threadId = (await this.db.run(
-        `INSERT INTO threads (kind, from_agent, to_agent, subject, status, idempotency_key,
+      const threadId = Number(
+        (await this.db.get<{ id: number }>(
+          `INSERT INTO threads (kind, from_agent, to_agent, subject, status, idempotency_key,
            result_contract, run_id, task_id, attempt_id, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        kind,
-        input.from,
-        input.to,
-        input.subject,
-        input.closed ? "done" : "open",
-        input.idempotencyKey ?? null,
-        input.resultContract ?? null,
-        input.runId ?? null,
-        input.taskId ?? null,
-        input.attemptId ?? null,
-        now,
-        now,
-      )).lastInsertRowid;
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+          kind,
+          input.from,
+          input.to,
+          input.subject,
+          input.closed ? "done" : "open",
+          input.idempotencyKey ?? null,
+          input.resultContract ?? null,
+          input.runId ?? null,
+          input.taskId ?? null,
+          input.attemptId ?? null,
+          now,
+          now,
+        ))!.id,
+      );
       const thread = await this.getThread(threadId);
-      const message = await this.#addMessage(thread, input.from, kind === "note" ? "note" : "task", {
-        body: input.body,
-        payload: input.payload,
-        ts: now,
-      });
+      const message = await this.#addMessage(
+        thread,
+        input.from,
+        kind === "note" ? "note" : "task",
+        {
+          body: input.body,
+          payload: input.payload,
+          ts: now,
+        },
+      );
       await this.#event(thread, now, "thread_created", {
         from: input.from,
         to: input.to,
@@ -435,7 +448,7 @@ export class InboxStore {
     options: { threadId?: number; leaseSeconds?: number } = {},
   ): Promise<{ thread: Thread; previous_holder: string | null; reclaimed: boolean }> {
     const leaseSeconds = options.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
-    return this.db.write(async () => {
+    return await this.db.write(async () => {
       const nowDate = this.clock.now();
       const now = iso(nowDate);
       let thread: Thread;
@@ -534,7 +547,7 @@ export class InboxStore {
 
   /** Extends the caller's live lease. */
   async renewLease(ref: LeaseRef, leaseSeconds?: number): Promise<{ thread: Thread }> {
-    return this.db.write(async () => {
+    return await this.db.write(async () => {
       const nowDate = this.clock.now();
       const now = iso(nowDate);
       const thread = await this.#requireLease(ref, now);
@@ -579,7 +592,7 @@ export class InboxStore {
         "A blocked update needs the question: pass --body or --body-file",
       );
     }
-    return this.db.write(async () => {
+    return await this.db.write(async () => {
       const nowDate = this.clock.now();
       const now = iso(nowDate);
       const thread = await this.#requireLease(ref, now);
@@ -633,7 +646,7 @@ export class InboxStore {
     threadId: number,
     input: { body: string; payload?: unknown },
   ): Promise<ThreadChange> {
-    return this.db.write(async () => {
+    return await this.db.write(async () => {
       const now = iso(this.clock.now());
       const thread = await this.getThread(threadId);
       _requireParticipant(thread, agent);
@@ -666,17 +679,21 @@ export class InboxStore {
 
   /** Finishes the holder's thread as done, with an optional result payload and artifacts. */
   async completeThread(input: FinishInput): Promise<ThreadChange> {
-    return this.#finish(input, "done", "result");
+    return await this.#finish(input, "done", "result");
   }
 
   /** Finishes the holder's thread as failed, with the reason. */
   async failThread(input: FinishInput): Promise<ThreadChange> {
-    return this.#finish(input, "failed", "failure");
+    return await this.#finish(input, "failed", "failure");
   }
 
-  async #finish(input: FinishInput, status: "done" | "failed", type: MessageType): Promise<ThreadChange> {
+  async #finish(
+    input: FinishInput,
+    status: "done" | "failed",
+    type: MessageType,
+  ): Promise<ThreadChange> {
     _checkArtifacts(input.artifacts);
-    return this.db.write(async () => {
+    return await this.db.write(async () => {
       const now = iso(this.clock.now());
       const thread = await this.#requireLease(input, now);
       await this.#fencedUpdate(
@@ -709,7 +726,7 @@ export class InboxStore {
 
   /** Cancels a thread that is not final; any participant may. Clears the lease. */
   async cancelThread(agent: string, threadId: number, body?: string): Promise<ThreadChange> {
-    return this.db.write(async () => {
+    return await this.db.write(async () => {
       const now = iso(this.clock.now());
       const thread = await this.getThread(threadId);
       _requireParticipant(thread, agent);
@@ -720,7 +737,10 @@ export class InboxStore {
         threadId,
       );
       const updated = await this.getThread(threadId);
-      const message = await this.#addMessage(updated, agent, "cancel", { body: body ?? "", ts: now });
+      const message = await this.#addMessage(updated, agent, "cancel", {
+        body: body ?? "",
+        ts: now,
+      });
       await this.#event(updated, now, "thread_cancelled", {
         agent,
         message_id: message.id,
@@ -743,13 +763,16 @@ export class InboxStore {
    * caller is known to hold the thread.
    */
   async checkLease(ref: LeaseRef): Promise<Thread> {
-    return this.db.read(() => this.#requireLease(ref, iso(this.clock.now())));
+    return await this.db.read(() => this.#requireLease(ref, iso(this.clock.now())));
   }
 
   // ---- helpers -----------------------------------------------------------
 
   /** The thread, if `ref.agent` holds a live lease on it; otherwise the reason as an error. */
-  async #requireLease(ref: LeaseRef, now: string): Promise<Thread & { lease_seconds: number | null; }> {
+  async #requireLease(
+    ref: LeaseRef,
+    now: string,
+  ): Promise<Thread & { lease_seconds: number | null }> {
     const row = await this.db.get("SELECT * FROM threads WHERE id = ?", ref.threadId);
     if (!row) {
       throw new AppError("THREAD_NOT_FOUND", `Thread ${ref.threadId} does not exist`, {
@@ -855,18 +878,20 @@ export class InboxStore {
     const to = from === thread.from_agent
       ? (thread.claimed_by ?? thread.to_agent)
       : thread.from_agent;
-    const id = (await this.db.run(
-      `INSERT INTO messages (thread_id, from_agent, to_agent, type, body, payload, lease_epoch, ts)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      thread.id,
-      from,
-      to,
-      type,
-      m.body,
-      _toJsonText(m.payload),
-      m.leaseEpoch ?? null,
-      m.ts,
-    )).lastInsertRowid;
+    const id = Number(
+      (await this.db.get<{ id: number }>(
+        `INSERT INTO messages (thread_id, from_agent, to_agent, type, body, payload, lease_epoch, ts)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+        thread.id,
+        from,
+        to,
+        type,
+        m.body,
+        _toJsonText(m.payload),
+        m.leaseEpoch ?? null,
+        m.ts,
+      ))!.id,
+    );
     return {
       id,
       thread_id: thread.id,
@@ -888,18 +913,20 @@ export class InboxStore {
     const out: ArtifactMeta[] = [];
     for (const a of artifacts ?? []) {
       const sha256 = sha256Hex(a.bytes);
-      const id = (await this.db.run(
-        `INSERT INTO artifacts (thread_id, message_id, name, media_type, size, sha256, content, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        thread.id,
-        message.id,
-        a.name,
-        a.mediaType,
-        a.bytes.byteLength,
-        sha256,
-        a.bytes,
-        now,
-      )).lastInsertRowid;
+      const id = Number(
+        (await this.db.get<{ id: number }>(
+          `INSERT INTO artifacts (thread_id, message_id, name, media_type, size, sha256, content, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+          thread.id,
+          message.id,
+          a.name,
+          a.mediaType,
+          a.bytes.byteLength,
+          sha256,
+          a.bytes,
+          now,
+        ))!.id,
+      );
       const meta: ArtifactMeta = {
         id,
         thread_id: thread.id,
@@ -922,7 +949,12 @@ export class InboxStore {
     return out;
   }
 
-  async #event(thread: Thread, ts: string, type: string, payload: Record<string, unknown>): Promise<void> {
+  async #event(
+    thread: Thread,
+    ts: string,
+    type: string,
+    payload: Record<string, unknown>,
+  ): Promise<void> {
     await appendEvent(this.db, {
       ts,
       type,

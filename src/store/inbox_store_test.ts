@@ -261,11 +261,19 @@ Deno.test("InboxStore fences an expired lease: another agent takes over with a n
   );
 
   // The new holder's messages reach the sender, and the sender's reach the new holder.
-  const q = await f.store.updateThread({ agent: "b", threadId: id }, { status: "blocked", body: "?" });
+  const q = await f.store.updateThread({ agent: "b", threadId: id }, {
+    status: "blocked",
+    body: "?",
+  });
   assert.equal(q.message?.to_agent, "lead");
   const answer = await f.store.replyThread("lead", id, { body: "!" });
   assert.equal(answer.message?.to_agent, "b");
-  const done = await f.store.completeThread({ agent: "b", threadId: id, leaseEpoch: 2, body: "done" });
+  const done = await f.store.completeThread({
+    agent: "b",
+    threadId: id,
+    leaseEpoch: 2,
+    body: "done",
+  });
   assert.equal(done.thread.status, "done");
   assert.equal(done.message?.to_agent, "lead");
   const claims = (await f.db.all<{ payload: string }>(

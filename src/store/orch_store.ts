@@ -131,7 +131,7 @@ export class OrchStore {
   }): Promise<Run> {
     requireText(input.goal, "goal");
     requireText(input.summary, "summary");
-    return this.db.write(async () => {
+    return await this.db.write(async () => {
       if (await this.db.get("SELECT 1 FROM runs WHERE id = ?", input.runId)) {
         throw new AppError("ALREADY_EXISTS", `Run "${input.runId}" already exists`, {
           run_id: input.runId,
@@ -193,7 +193,10 @@ export class OrchStore {
   }
 
   async showRun(runId: string): Promise<{ run: Run; counts: TaskCounts }> {
-    return this.db.read(async () => ({ run: await this.getRun(runId), counts: await this.countTasks(runId) }));
+    return await this.db.read(async () => ({
+      run: await this.getRun(runId),
+      counts: await this.countTasks(runId),
+    }));
   }
 
   // ---- tasks and deps ----------------------------------------------------
@@ -212,12 +215,16 @@ export class OrchStore {
   }): Promise<Task> {
     requireText(input.title, "title");
     requireText(input.summary, "summary");
-    return this.db.write(async () => {
+    return await this.db.write(async () => {
       const run = await this.getRun(input.runId);
       // A completed run takes new work: it becomes active again. A cancelled one does not.
       if (run.status !== "completed") _requireActiveRun(run);
       if (
-        await this.db.get("SELECT 1 FROM tasks WHERE run_id = ? AND id = ?", input.runId, input.taskId)
+        await this.db.get(
+          "SELECT 1 FROM tasks WHERE run_id = ? AND id = ?",
+          input.runId,
+          input.taskId,
+        )
       ) {
         throw new AppError(
           "ALREADY_EXISTS",
@@ -227,7 +234,11 @@ export class OrchStore {
       }
       const now = this.#now();
       if (run.status === "completed") {
-        await this.db.run("UPDATE runs SET status = 'active', updated_at = ? WHERE id = ?", now, run.id);
+        await this.db.run(
+          "UPDATE runs SET status = 'active', updated_at = ? WHERE id = ?",
+          now,
+          run.id,
+        );
         await appendEvent(this.db, {
           ts: now,
           type: "run_reopened",
@@ -319,7 +330,9 @@ export class OrchStore {
     const status = new Map(rows.map((r) => [String(r["id"]), String(r["status"])]));
     const seq = new Map(rows.map((r) => [String(r["id"]), Number(r["seq"])]));
     const deps = new Map<string, string[]>();
-    for (const d of await this.db.all("SELECT task_id, depends_on FROM deps WHERE run_id = ?", runId)) {
+    for (
+      const d of await this.db.all("SELECT task_id, depends_on FROM deps WHERE run_id = ?", runId)
+    ) {
       const k = String(d["task_id"]);
       const list = deps.get(k) ?? [];
       list.push(String(d["depends_on"]));
@@ -341,7 +354,7 @@ export class OrchStore {
     task: Task;
     created: boolean;
   }> {
-    return this.db.write(async () => {
+    return await this.db.write(async () => {
       _requireActiveRun(await this.getRun(input.runId));
       const task = await this.getTask(input.runId, input.taskId);
       await this.getTask(input.runId, input.dependsOn);
@@ -436,7 +449,7 @@ export class OrchStore {
 
   /** Tasks that can be dispatched now: pending, every dependency done. */
   async readyTasks(runId: string): Promise<Task[]> {
-    return this.db.read(async () => {
+    return await this.db.read(async () => {
       await this.getRun(runId);
       const rows = await this.db.all(
         `SELECT t.* FROM tasks t WHERE t.run_id = ? AND t.status = 'pending' AND NOT EXISTS (
@@ -725,7 +738,12 @@ export class OrchStore {
     return this.getAttempt(attemptId);
   }
 
-  async #setTaskStatus(runId: string, taskId: string, status: StoredTaskStatus, now: string): Promise<void> {
+  async #setTaskStatus(
+    runId: string,
+    taskId: string,
+    status: StoredTaskStatus,
+    now: string,
+  ): Promise<void> {
     await this.db.run(
       "UPDATE tasks SET status = ?, updated_at = ? WHERE run_id = ? AND id = ?",
       status,
@@ -749,7 +767,9 @@ export class OrchStore {
       const run = await this.db.get("SELECT reconciled_event_id FROM runs WHERE id = ?", runId);
       if (!run) return undefined;
       const cursor = Number(run["reconciled_event_id"]);
-      const toVerify = workspaces ? await attemptsToVerify(this.db, runId, cursor, this.#now()) : [];
+      const toVerify = workspaces
+        ? await attemptsToVerify(this.db, runId, cursor, this.#now())
+        : [];
       const pending = await this.db.get(
         "SELECT 1 FROM events WHERE run_id = ? AND id > ? AND thread_id IS NOT NULL AND type LIKE 'thread_%' LIMIT 1",
         runId,
@@ -789,10 +809,15 @@ export class OrchStore {
    * otherwise need no git load it only then.
    */
   async needsGit(runId: string): Promise<boolean> {
-    return this.db.read(async () => {
+    return await this.db.read(async () => {
       const run = await this.db.get("SELECT reconciled_event_id FROM runs WHERE id = ?", runId);
       if (!run) return false;
-      return (await attemptsToVerify(this.db, runId, Number(run["reconciled_event_id"]), this.#now()))
+      return (await attemptsToVerify(
+        this.db,
+        runId,
+        Number(run["reconciled_event_id"]),
+        this.#now(),
+      ))
         .length > 0;
     });
   }
@@ -803,7 +828,8 @@ export class OrchStore {
   ): Promise<ReconcileResult> {
     const now = this.#now();
     await this.getRun(runId);
-    const cursorRow = (await this.db.get("SELECT reconciled_event_id FROM runs WHERE id = ?", runId))!;
+    const cursorRow =
+      (await this.db.get("SELECT reconciled_event_id FROM runs WHERE id = ?", runId))!;
     const cursor = Number(cursorRow["reconciled_event_id"]);
     const changes: ReconcileResult["changes"] = [];
     const firstEventId =
@@ -977,7 +1003,7 @@ export class OrchStore {
 
   /** The full run view (call reconcile first): run, counts, tasks with latest attempt and message. */
   async status(runId: string): Promise<{ run: Run; counts: TaskCounts; tasks: TaskView[] }> {
-    return this.db.read(async () => {
+    return await this.db.read(async () => {
       const run = await this.getRun(runId);
       const counts = await this.countTasks(runId);
       const tasks = await this.listTasks(runId);
@@ -1022,7 +1048,7 @@ export class OrchStore {
    * must equal `status(runId)`; orch_store_status_test.ts holds the two to that.
    */
   async statusJson(runId: string): Promise<{ run: Run; counts: TaskCounts; tasks_json: string }> {
-    return this.db.read(async () => {
+    return await this.db.read(async () => {
       const run = await this.getRun(runId);
       const rows = await this.db.all(
         `WITH la AS MATERIALIZED (
@@ -1073,18 +1099,22 @@ export class OrchStore {
    * Blocked tasks with their attempt and latest question, or, for a done code
    * attempt that was not accepted, the reason (call reconcile first).
    */
-  async blockedTasks(runId: string): Promise<Array<{
-    task: Task;
-    attempt: Attempt;
-    question: Message | null;
-    attention: { reason: string; message: string } | null;
-  }>> {
-    return this.db.read(async () => {
+  async blockedTasks(runId: string): Promise<
+    Array<{
+      task: Task;
+      attempt: Attempt;
+      question: Message | null;
+      attention: { reason: string; message: string } | null;
+    }>
+  > {
+    return await this.db.read(async () => {
       await this.getRun(runId);
-      return (await mapSeq((await this.db.all(
-        "SELECT id FROM tasks WHERE run_id = ? AND status = 'blocked' ORDER BY seq",
-        runId,
-      )), async (r) => {
+      return (await mapSeq(
+        await this.db.all(
+          "SELECT id FROM tasks WHERE run_id = ? AND status = 'blocked' ORDER BY seq",
+          runId,
+        ),
+        async (r) => {
           const task = await this.getTask(runId, String(r["id"]));
           const attempt = (await this.latestAttempt(runId, task.id))!;
           const q = await this.db.get(
@@ -1102,12 +1132,18 @@ export class OrchStore {
               ? { reason, message: attentionMessage(reason, attempt.worktree_path) }
               : null,
           };
-        }));
+        },
+      ));
     });
   }
 
   /** Events of the run after `after` whose type is in `types` (all types when empty). */
-  async eventsAfter(runId: string, after: number, types: readonly string[], limit = 1000): Promise<EventRecord[]> {
+  async eventsAfter(
+    runId: string,
+    after: number,
+    types: readonly string[],
+    limit = 1000,
+  ): Promise<EventRecord[]> {
     const placeholders = types.map(() => "?").join(", ");
     return (await this.db.all(
       `SELECT * FROM events WHERE run_id = ? AND id > ?${
@@ -1130,7 +1166,7 @@ export class OrchStore {
     thread: Thread;
     message: Message;
   }> {
-    return this.db.write(async () => {
+    return await this.db.write(async () => {
       await this.#reconcileInTx(input.runId);
       const task = await this.getTask(input.runId, input.taskId);
       const attempt = await this.latestAttempt(input.runId, input.taskId);
@@ -1249,7 +1285,9 @@ export class OrchStore {
   }
 
   /** Cancels the current attempt (if live) and dispatches a new one to `to`. */
-  async reassign(input: { runId: string; taskId: string; to: string; body?: string }): Promise<DispatchResult> {
+  async reassign(
+    input: { runId: string; taskId: string; to: string; body?: string },
+  ): Promise<DispatchResult> {
     if (this.workspaces) await this.reconcile(input.runId);
     return this.#redispatch(input.runId, input.taskId, {
       to: input.to,
@@ -1291,7 +1329,7 @@ export class OrchStore {
     baseRef: string | undefined;
     event: string;
     conflictMerge?: { commit: string; message: string };
-    check: () => { task: Task; prev: Attempt; cancelReason: string | undefined };
+    check: () => Promise<{ task: Task; prev: Attempt; cancelReason: string | undefined }>;
   }): Promise<DispatchResult> {
     const create = async (
       c: { task: Task; prev: Attempt; cancelReason: string | undefined },
@@ -1324,9 +1362,9 @@ export class OrchStore {
     // before the transaction that checks it is still the latest.
     const seen = await this.db.read(() => this.latestAttempt(runId, taskId));
     if (seen?.execution_mode !== "code") {
-      return this.db.write(() => create(o.check(), undefined, undefined));
+      return this.db.write(async () => create(await o.check(), undefined, undefined));
     }
-    let checked: ReturnType<typeof o.check> | undefined;
+    let checked: Awaited<ReturnType<typeof o.check>> | undefined;
     return dispatchWithWorkspace(this, {
       runId,
       taskId,
@@ -1337,8 +1375,8 @@ export class OrchStore {
         baseCommit: o.baseRef ? undefined : seen.base_commit ?? undefined,
         ...(o.conflictMerge ? { conflictMerge: o.conflictMerge } : {}),
       },
-      check: () => {
-        const c = o.check();
+      check: async () => {
+        const c = await o.check();
         if (c.prev.id !== seen.id) {
           throw new AppError(
             "INVALID_STATE",
@@ -1384,7 +1422,7 @@ export class OrchStore {
     cancelled_tasks: string[];
     cancelled_threads: number[];
   }> {
-    return this.db.write(async () => {
+    return await this.db.write(async () => {
       await this.#reconcileInTx(input.runId);
       const run = await this.getRun(input.runId);
       const now = this.#now();
@@ -1473,11 +1511,13 @@ export class OrchStore {
   }
 
   /** Removes worktrees of finished attempts: see cleanup_workspaces.ts. */
-  async cleanup(input: { runId: string; taskId?: string; allCompleted?: boolean; force?: boolean }): Promise<{
+  async cleanup(
+    input: { runId: string; taskId?: string; allCompleted?: boolean; force?: boolean },
+  ): Promise<{
     cleaned: Attempt[];
     refused: Array<{ attempt: Attempt; code: string; reason: string }>;
   }> {
-    return cleanupWorkspaces(this, {
+    return await cleanupWorkspaces(this, {
       runId: input.runId,
       ...(input.taskId !== undefined ? { taskId: input.taskId } : {}),
       ...(input.force !== undefined ? { force: input.force } : {}),
@@ -1489,7 +1529,7 @@ export class OrchStore {
    * whose attempt or task is final: what cleanup may remove.
    */
   async finishedActiveWorkspaces(runId: string, taskId: string | undefined): Promise<Attempt[]> {
-    return this.db.read(async () => {
+    return await this.db.read(async () => {
       await this.getRun(runId);
       if (taskId !== undefined) await this.getTask(runId, taskId);
       const now = this.#now();

@@ -74,7 +74,9 @@ export function fetch(
   flags: { agent: string; limit?: number; peek?: boolean; all?: boolean },
 ): Promise<void> {
   return respond(this, async () => {
-    const store = flags.peek ? await _store(this) : await _store(this, { kind: "agent", agent: flags.agent });
+    const store = flags.peek
+      ? await _store(this)
+      : await _store(this, { kind: "agent", agent: flags.agent });
     const r = await store.fetchMessages(flags.agent, {
       ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
       peek: flags.peek ?? false,
@@ -126,7 +128,10 @@ export function renew(
   flags: { agent: string; thread: number; leaseSeconds?: number; leaseEpoch?: number },
 ): Promise<void> {
   return respond(this, async () => {
-    const r = await (await _store(this, _onThread(flags))).renewLease(_ref(flags), flags.leaseSeconds);
+    const r = await (await _store(this, _onThread(flags))).renewLease(
+      _ref(flags),
+      flags.leaseSeconds,
+    );
     return { json: { thread: r.thread }, text: `Renewed ${threadLine(r.thread)}` };
   });
 }
@@ -273,7 +278,11 @@ export function cancel(
 ): Promise<void> {
   return respond(this, async () => {
     const body = await readBody(this, flags);
-    const r = await (await _store(this, _onThread(flags))).cancelThread(flags.agent, flags.thread, body);
+    const r = await (await _store(this, _onThread(flags))).cancelThread(
+      flags.agent,
+      flags.thread,
+      body,
+    );
     return {
       json: { thread: r.thread, message: r.message },
       text: `Cancelled ${threadLine(r.thread)}`,
@@ -426,7 +435,7 @@ async function _leaseKeeper(
   store: InboxStore,
   agent: string,
   threadId: number,
-): Promise<{ check(): void; everyMs: number; } | undefined> {
+): Promise<{ check(): void; everyMs: number } | undefined> {
   const thread = await store.getThread(threadId);
   if (thread.claimed_by !== agent || !LEASED_STATUSES.includes(thread.status)) return undefined;
   const first = (await store.renewLease({ agent, threadId })).thread;

@@ -190,7 +190,10 @@ export function tally(
 }
 
 /** The markdown report of a tallied council (src/council/report.ts). */
-export function councilMarkdown(runId: string, r: ReturnType<typeof councilTally>): string {
+export function councilMarkdown(
+  runId: string,
+  r: Awaited<ReturnType<typeof councilTally>>,
+): string {
   return renderCouncilReport({
     runId,
     topic: r.topic,
@@ -280,7 +283,10 @@ export function merge(
       throw new AppError("USAGE", "--keys needs at least two different group keys to merge");
     }
     const council = await _council(this);
-    _requireKeys((await councilTally(council, flags.run, { threshold: flags.threshold })).tally, keys);
+    _requireKeys(
+      (await councilTally(council, flags.run, { threshold: flags.threshold })).tally,
+      keys,
+    );
     const all = await recordCouncilAdjustment(
       council.orch.db,
       flags.run,

@@ -88,7 +88,10 @@ async function _dispatchJson(ctx: CliContext, r: DispatchResult): Promise<Record
   const db = await ctx.openDb();
   // Strict mode: the worker's token, shown only here (a replay issues a new one).
   const token = await requiresTokens(db)
-    ? await issueThreadToken(db, r.attempt.thread_id, { agent: r.attempt.assigned_to, clock: ctx.clock })
+    ? await issueThreadToken(db, r.attempt.thread_id, {
+      agent: r.attempt.assigned_to,
+      clock: ctx.clock,
+    })
     : undefined;
   return {
     run: r.run,
@@ -287,7 +290,9 @@ function _eventLine(e: EventRecord): string {
 export function reconcile(this: CliContext, flags: { run: string }): Promise<void> {
   return respond(this, async () => {
     const store = await orchStore(this);
-    const r = await (await store.needsGit(flags.run) ? await gitOrchStore(this) : store).reconcile(flags.run);
+    const r = await (await store.needsGit(flags.run) ? await gitOrchStore(this) : store).reconcile(
+      flags.run,
+    );
     return {
       json: { run_id: flags.run, changes: r.changes, events: r.events },
       text: r.events.length ? r.events.map(_eventLine).join("\n") : "No changes",
@@ -530,7 +535,7 @@ const _LIVE_STATUSES: readonly string[] = ["dispatched", "in_progress", "blocked
  * its latest message; with `full`, every latest message in full below.
  */
 export function statusText(
-  r: ReturnType<OrchStore["status"]>,
+  r: Awaited<ReturnType<OrchStore["status"]>>,
   leases: Map<number, ThreadLease>,
   options: { now: Date; full?: boolean },
 ): string {

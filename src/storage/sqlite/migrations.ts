@@ -22,5 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 6, name: "006_workspace_safety", sql: workspaceSafety },
 ];
 
-/** The schema version this program writes. */
-export const LATEST_SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.id ?? 0;
+/** The schema version this program writes (checked against this list by its test). */
+export { LATEST_SCHEMA_VERSION } from "../schema_version.ts";

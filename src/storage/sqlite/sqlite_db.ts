@@ -151,7 +151,7 @@ export class SqliteDb implements Db {
   }
 
   async schemaVersion(): Promise<number> {
-    return (await this.get("PRAGMA user_version")).then((r) => Number(r?.["user_version"] ?? 0));
+    return Number((await this.get("PRAGMA user_version"))?.["user_version"] ?? 0);
   }
 
   changes(): Promise<ChangeFeed> {

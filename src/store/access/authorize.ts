@@ -20,8 +20,14 @@ export type Access =
  * agent's name, as that agent only. Returns the thread the token was issued
  * for (when it is a thread token), so `claim` without `--thread` can take it.
  */
-export async function authorize(db: Db, token: string | undefined, access: Access): Promise<number | undefined> {
-  const control = await db.get("SELECT leader_token_sha256 FROM access_control WHERE singleton = 1");
+export async function authorize(
+  db: Db,
+  token: string | undefined,
+  access: Access,
+): Promise<number | undefined> {
+  const control = await db.get(
+    "SELECT leader_token_sha256 FROM access_control WHERE singleton = 1",
+  );
   if (!control) return undefined;
   if (token === undefined || token === "") {
     throw new AppError(

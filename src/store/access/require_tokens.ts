@@ -11,7 +11,7 @@ import { newToken, tokenHash } from "./token.ts";
  * tokens.
  */
 export async function requireTokens(db: Db, clock: Clock = systemClock): Promise<string | null> {
-  return db.write(async () => {
+  return await db.write(async () => {
     if (await db.get("SELECT 1 FROM access_control WHERE singleton = 1")) return null;
     if (await db.get("SELECT 1 FROM threads LIMIT 1")) {
       throw new AppError(

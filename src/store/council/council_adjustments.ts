@@ -34,7 +34,7 @@ export async function recordCouncilAdjustment(
   adjustment: CouncilAdjustment | undefined,
   clock: Clock,
 ): Promise<CouncilAdjustment[]> {
-  return db.write(async () => {
+  return await db.write(async () => {
     const meta = await _councilMeta(db, runId);
     const list = Array.isArray(meta["adjustments"])
       ? meta["adjustments"] as CouncilAdjustment[]

@@ -158,13 +158,17 @@ async function _searchSource(
  * {@linkcode RANK_WINDOW} matches of subjects and of bodies; subject and body
  * matches ranked together).
  */
-export async function searchInbox(db: Db, text: string, options: SearchOptions = {}): Promise<SearchHit[]> {
+export async function searchInbox(
+  db: Db,
+  text: string,
+  options: SearchOptions = {},
+): Promise<SearchHit[]> {
   const match = ftsQuery(text);
   const limit = options.limit ?? DEFAULT_SEARCH_LIMIT;
   const f = _filters(options);
-  return db.read(() => {
+  return await db.read(async () => {
     try {
-      return _SOURCES.flatMap((src) => _searchSource(db, src, match, f, limit))
+      return (await mapSeq(_SOURCES, (src) => _searchSource(db, src, match, f, limit))).flat()
         .sort((a, b) => b.score - a.score || (b.message_id ?? 0) - (a.message_id ?? 0))
         .slice(0, limit);
     } catch (err) {

@@ -43,7 +43,7 @@ export async function attemptsToVerify(
   cursor: number,
   now: string,
 ): Promise<AttemptToVerify[]> {
-  return (await mapSeq((await db.all(_UNSETTLED, runId, cursor)), async (r) => {
+  return (await mapSeq(await db.all(_UNSETTLED, runId, cursor), async (r) => {
     const attempt = attemptFromRow(r, now);
     return { attempt, noChanges: await workerSaidNoChanges(db, attempt.thread_id) };
   }));
@@ -180,7 +180,11 @@ export async function applyAcceptance(
     };
   }
   await setTask("done");
-  await event("task_accepted", { ...common, result: j.status, no_changes: j.status === "no_changes" });
+  await event("task_accepted", {
+    ...common,
+    result: j.status,
+    no_changes: j.status === "no_changes",
+  });
   const eventId = await event("task_done", {
     attempt_id: a.id,
     attempt_n: a.n,

@@ -20,16 +20,18 @@ export async function boardTasks(
   runId: string,
   taskIds?: readonly string[],
 ): Promise<BoardTask[]> {
-  return store.db.read(async () => {
+  return await store.db.read(async () => {
     let views: TaskView[];
     if (taskIds === undefined) {
       views = (await store.status(runId)).tasks;
     } else {
       await store.getRun(runId);
       const known = new Set(
-        (await store.db.all("SELECT id FROM tasks WHERE run_id = ?", runId)).map((r) => String(r["id"])),
+        (await store.db.all("SELECT id FROM tasks WHERE run_id = ?", runId)).map((r) =>
+          String(r["id"])
+        ),
       );
-      views = (await mapSeq([...new Set(taskIds)].filter((id) => known.has(id)), async (id) => {
+      views = await mapSeq([...new Set(taskIds)].filter((id) => known.has(id)), async (id) => {
         const task = await store.getTask(runId, id);
         const attempt = await store.latestAttempt(runId, id);
         const m = attempt
@@ -39,7 +41,7 @@ export async function boardTasks(
           )
           : undefined;
         return { ...task, latest_attempt: attempt, latest_message: m ? messageFromRow(m) : null };
-      }));
+      });
     }
     const threads = new Map<number, Thread>();
     const wanted = views.flatMap((v) => v.latest_attempt ? [v.latest_attempt.thread_id] : []);

@@ -13,7 +13,7 @@ export async function branchCandidates(
   runId: string,
   taskId: string | undefined,
 ): Promise<{ attempts: Attempt[]; mergeTarget: string | null }> {
-  return store.db.read(async () => {
+  return await store.db.read(async () => {
     await store.getRun(runId);
     const target = (await store.db.get("SELECT merge_target FROM runs WHERE id = ?", runId))?.[
       "merge_target"

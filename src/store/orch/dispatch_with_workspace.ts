@@ -52,13 +52,16 @@ export interface WorkspaceDispatch {
    * Runs before any git, when reserving, and again when committing (the
    * state may have changed while git ran).
    */
-  check(): DispatchCheck;
+  check(): Promise<DispatchCheck>;
   /** Inside the commit transaction, right after `check`: creates attempt `n` with `workspace`. */
-  commit(task: Task, workspace: Workspace, n: number): DispatchResult;
+  commit(task: Task, workspace: Workspace, n: number): Promise<DispatchResult>;
 }
 
 /** Runs one code-mode dispatch in the reserve -> create -> commit shape (see the module doc). */
-export async function dispatchWithWorkspace(store: OrchStore, d: WorkspaceDispatch): Promise<DispatchResult> {
+export async function dispatchWithWorkspace(
+  store: OrchStore,
+  d: WorkspaceDispatch,
+): Promise<DispatchResult> {
   const provider = _provider(store);
   const db = store.db;
   // Refuse what the database alone decides (not ready, a replay) before running any git.
@@ -71,7 +74,7 @@ export async function dispatchWithWorkspace(store: OrchStore, d: WorkspaceDispat
   for (let round = 0;; round++) {
     const step = await _withLock((take) =>
       db.write(async () => {
-        const c = d.check();
+        const c = await d.check();
         if ("replay" in c) return c;
         const old = await reservationOf(db, d.runId, d.taskId);
         if (old) {
@@ -153,9 +156,9 @@ export async function dispatchWithWorkspace(store: OrchStore, d: WorkspaceDispat
           task_id: d.taskId,
         });
       }
-      const c = d.check();
+      const c = await d.check();
       if ("replay" in c) return c;
-      return { done: d.commit(c.task, made, n) };
+      return { done: await d.commit(c.task, made, n) };
     });
   } catch (err) {
     _quietly(undo);
@@ -227,10 +230,10 @@ async function discardReservation(
  * Runs `fn` with a `take(path)` that takes workspace locks; any lock taken by
  * a run of `fn` that threw (or that the transaction retried) is released.
  */
-function _withLock<T>(
-  fn: (take: (path: string) => WorkspaceLock | null) => T,
+async function _withLock<T>(
+  fn: (take: (path: string) => WorkspaceLock | null) => Promise<T>,
   provider: WorkspaceProvider,
-): T {
+): Promise<T> {
   let taken: WorkspaceLock[] = [];
   const take = (path: string) => {
     const lock = provider.tryLock(path);
@@ -238,7 +241,7 @@ function _withLock<T>(
     return lock;
   };
   try {
-    return fn((path) => {
+    return await fn((path) => {
       // A retried transaction runs fn again: drop what the failed run took.
       for (const l of taken) l.release();
       taken = [];

@@ -13,8 +13,13 @@ import { ATTEMPT_SELECT, attemptFromRow } from "./attempt_row.ts";
  * `RUN_NOT_FOUND`, `TASK_NOT_FOUND`, or `ATTEMPT_NOT_FOUND` (never dispatched,
  * or no attempt `n`).
  */
-export async function findAttempt(store: OrchStore, runId: string, taskId: string, n?: number): Promise<Attempt> {
-  return store.db.read(async () => {
+export async function findAttempt(
+  store: OrchStore,
+  runId: string,
+  taskId: string,
+  n?: number,
+): Promise<Attempt> {
+  return await store.db.read(async () => {
     await store.getTask(runId, taskId);
     const row = n === undefined
       ? await store.db.get(

@@ -31,7 +31,7 @@ export async function mergeQueue(
   into: string,
   taskIds: readonly string[] | undefined,
 ): Promise<{ queue: MergeCandidate[]; skipped: MergeSkip[] }> {
-  return store.db.read(async () => {
+  return await store.db.read(async () => {
     await store.getRun(runId);
     for (const id of taskIds ?? []) await store.getTask(runId, id);
     const view = await store.status(runId);

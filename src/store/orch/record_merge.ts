@@ -49,11 +49,14 @@ export async function recordMerge(store: OrchStore, input: {
   merged: readonly MergedTask[];
   leftOut: readonly LeftOutTask[];
 }): Promise<number[]> {
-  return store.db.write(async () => {
+  return await store.db.write(async () => {
     const db = store.db;
     const now = iso(store.clock.now());
     const events: number[] = [];
-    const current = async (attemptId: number, taskId: string): Promise<{ thread_id: number; } | undefined> => {
+    const current = async (
+      attemptId: number,
+      taskId: string,
+    ): Promise<{ thread_id: number } | undefined> => {
       const r = await db.get(
         `SELECT a.thread_id FROM attempts a WHERE a.id = ? AND a.run_id = ? AND a.task_id = ?
            AND a.result = 'accepted'
@@ -68,32 +71,36 @@ export async function recordMerge(store: OrchStore, input: {
       const a = await current(m.attempt_id, m.task_id);
       if (!a) continue;
       await _set(db, m.attempt_id, "merged", m.commit, input.into, null, now);
-      events.push(await appendEvent(db, {
-        ts: now,
-        type: "task_merged",
-        runId: input.runId,
-        taskId: m.task_id,
-        threadId: a.thread_id,
-        payload: {
-          attempt_id: m.attempt_id,
-          into: input.into,
-          merge_commit: m.commit,
-          already_contained: m.already_contained,
-        },
-      }));
+      events.push(
+        await appendEvent(db, {
+          ts: now,
+          type: "task_merged",
+          runId: input.runId,
+          taskId: m.task_id,
+          threadId: a.thread_id,
+          payload: {
+            attempt_id: m.attempt_id,
+            into: input.into,
+            merge_commit: m.commit,
+            already_contained: m.already_contained,
+          },
+        }),
+      );
     }
     for (const l of input.leftOut) {
       const a = await current(l.attempt_id, l.task_id);
       if (!a) continue;
       await _set(db, l.attempt_id, l.status, null, input.into, l.detail, now);
-      events.push(await appendEvent(db, {
-        ts: now,
-        type: LEFT_OUT_EVENTS[l.status],
-        runId: input.runId,
-        taskId: l.task_id,
-        threadId: a.thread_id,
-        payload: { attempt_id: l.attempt_id, into: input.into, ...l.detail },
-      }));
+      events.push(
+        await appendEvent(db, {
+          ts: now,
+          type: LEFT_OUT_EVENTS[l.status],
+          runId: input.runId,
+          taskId: l.task_id,
+          threadId: a.thread_id,
+          payload: { attempt_id: l.attempt_id, into: input.into, ...l.detail },
+        }),
+      );
     }
     await db.run(
       "UPDATE runs SET merge_target = ?, updated_at = ? WHERE id = ?",
@@ -101,28 +108,34 @@ export async function recordMerge(store: OrchStore, input: {
       now,
       input.runId,
     );
-    events.push(await appendEvent(db, {
-      ts: now,
-      type: "merge_completed",
-      runId: input.runId,
-      payload: {
-        into: input.into,
-        from: input.from,
-        to: input.to,
-        merged: input.merged.map((m) => m.task_id),
-        left_out: input.leftOut.map((l) => l.task_id),
-      },
-    }));
+    events.push(
+      await appendEvent(db, {
+        ts: now,
+        type: "merge_completed",
+        runId: input.runId,
+        payload: {
+          into: input.into,
+          from: input.from,
+          to: input.to,
+          merged: input.merged.map((m) => m.task_id),
+          left_out: input.leftOut.map((l) => l.task_id),
+        },
+      }),
+    );
     const run = await store.getRun(input.runId);
     if (input.leftOut.length > 0 && run.status === "completed") {
       // Accepted work is not integrated: the run is not finished.
       await db.run("UPDATE runs SET status = 'active', updated_at = ? WHERE id = ?", now, run.id);
-      events.push(await appendEvent(db, {
-        ts: now,
-        type: "run_reopened",
-        runId: run.id,
-        payload: { reason: `merge into "${input.into}" left out ${input.leftOut.length} task(s)` },
-      }));
+      events.push(
+        await appendEvent(db, {
+          ts: now,
+          type: "run_reopened",
+          runId: run.id,
+          payload: {
+            reason: `merge into "${input.into}" left out ${input.leftOut.length} task(s)`,
+          },
+        }),
+      );
     }
     await maybeCompleteRun(db, input.runId, now);
     return events;

@@ -1,3 +1,4 @@
+import { mapSeq } from "../map_seq.ts";
 import type { OrchStore } from "../orch_store.ts";
 import type { Attempt, Task } from "../orch_types.ts";
 
@@ -7,14 +8,15 @@ export async function taskAttempts(
   runId: string,
   taskId: string,
 ): Promise<{ task: Task; attempts: Attempt[] }> {
-  return store.db.read(async () => {
+  return await store.db.read(async () => {
     await store.getRun(runId);
     const task = await store.getTask(runId, taskId);
-    const attempts = (await store.db.all(
+    const rows = await store.db.all(
       "SELECT id FROM attempts WHERE run_id = ? AND task_id = ? ORDER BY n",
       runId,
       taskId,
-    )).map((r) => store.getAttempt(Number(r["id"])));
+    );
+    const attempts = await mapSeq(rows, (r) => store.getAttempt(Number(r["id"])));
     return { task, attempts };
   });
 }

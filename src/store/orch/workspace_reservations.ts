@@ -39,7 +39,11 @@ function _fromRow(r: Row): Reservation {
 }
 
 /** The task's reservation, if any (there is at most one per task). */
-export async function reservationOf(db: Db, runId: string, taskId: string): Promise<Reservation | null> {
+export async function reservationOf(
+  db: Db,
+  runId: string,
+  taskId: string,
+): Promise<Reservation | null> {
   const row = await db.get(
     "SELECT * FROM workspace_reservations WHERE run_id = ? AND task_id = ?",
     runId,
@@ -60,21 +64,23 @@ export async function insertReservation(
   r: { runId: string; taskId: string; n: number; workspace: PlannedWorkspace; now: string },
 ): Promise<number> {
   const w = r.workspace;
-  return (await db.run(
-    `INSERT INTO workspace_reservations (run_id, task_id, n, repo_path, base_ref, base_commit,
+  return Number(
+    (await db.get<{ id: number }>(
+      `INSERT INTO workspace_reservations (run_id, task_id, n, repo_path, base_ref, base_commit,
        branch_name, worktree_path, lock_path, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    r.runId,
-    r.taskId,
-    r.n,
-    w.repo_path,
-    w.base_ref,
-    w.base_commit,
-    w.branch_name,
-    w.worktree_path,
-    w.lock_path,
-    r.now,
-  )).lastInsertRowid;
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      r.runId,
+      r.taskId,
+      r.n,
+      w.repo_path,
+      w.base_ref,
+      w.base_commit,
+      w.branch_name,
+      w.worktree_path,
+      w.lock_path,
+      r.now,
+    ))!.id,
+  );
 }
 
 /** Deletes reservation `id`; false if it was already gone. */
@@ -84,5 +90,6 @@ export async function deleteReservation(db: Db, id: number): Promise<boolean> {
 
 /** Records that git is about to make reservation `id`'s workspace. */
 export async function markCreating(db: Db, id: number): Promise<boolean> {
-  return (await db.run("UPDATE workspace_reservations SET creating = 1 WHERE id = ?", id)).changes > 0;
+  return (await db.run("UPDATE workspace_reservations SET creating = 1 WHERE id = ?", id)).changes >
+    0;
 }
