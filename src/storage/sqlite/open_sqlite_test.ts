@@ -80,7 +80,7 @@ Deno.test("openSqlite() on an up-to-date database applies nothing", async () => 
   using db = await openSqlite(path);
   assert.deepEqual(await migrate(db), []);
   using again = await openSqlite(path, { init: true });
-  const after = again.all("SELECT id, applied_at FROM schema_migrations ORDER BY id");
+  const after = again.allSync("SELECT id, applied_at FROM schema_migrations ORDER BY id");
   assert.deepEqual(after, first);
 });
 
@@ -153,4 +153,9 @@ Deno.test("compareVersions() orders dotted versions numerically", () => {
   assert.equal(compareVersions("3.51", "3.51.0"), 0);
   assert.equal(compareVersions("3.51.3.1", "3.51.3"), 1);
   assert.equal(compareVersions("4", "3.99.99"), 1);
+});
+
+Deno.test("the SQLite migrations end at the schema version every backend shares", () => {
+  assert.equal(MIGRATIONS[MIGRATIONS.length - 1]?.id, LATEST_SCHEMA_VERSION);
+  assert.deepEqual(MIGRATIONS.map((m) => m.id), MIGRATIONS.map((_, i) => i + 1));
 });
