@@ -4,7 +4,7 @@ import { mapSeq } from "../store/map_seq.ts";
  * guard (token, Host, same-origin POST), pages rendered from store
  * operations, answers through the same `OrchStore.answer` as `orch answer`,
  * and a server-sent event stream per run that wakes on the database's
- * commits (src/db/wait_until.ts) and sends the changed tasks' rows.
+ * commits (src/storage/wait_until.ts) and sends the changed tasks' rows.
  */
 import type { Db } from "../storage/db.ts";
 import { waitUntil } from "../storage/wait_until.ts";
