@@ -530,8 +530,9 @@ export class OrchStore {
     if (input.mode === "code") {
       // Stacked dispatch: read what the done dependencies hold now; git merges it outside any
       // transaction, and the commit checks it is still what the dependencies hold.
-      const stackNow = () => input.fromBase ? [] : stackDeps(this.db, input.runId, input.taskId);
-      const stack = this.db.read(stackNow);
+      const stackNow = async () =>
+        input.fromBase ? [] : await stackDeps(this.db, input.runId, input.taskId);
+      const stack = await this.db.read(stackNow);
       return dispatchWithWorkspace(this, {
         runId: input.runId,
         taskId: input.taskId,
@@ -544,7 +545,7 @@ export class OrchStore {
         },
         check: () => this.#checkDispatch(input),
         commit: async (task, workspace, n) => {
-          const now = stackNow();
+          const now = await stackNow();
           if (!sameStack(now, stack)) {
             throw new AppError(
               "INVALID_STATE",
@@ -1405,7 +1406,7 @@ export class OrchStore {
     // Work carried forward (git, before any transaction; none after a merge left it out).
     const from = o.conflictMerge
       ? { stack: [], deps: [] }
-      : redispatchStart(this.db, this.workspaces, seen, o.baseRef);
+      : await redispatchStart(this.db, this.workspaces, seen, o.baseRef);
     const { startFrom, stack } = from;
     let checked: Awaited<ReturnType<typeof o.check>> | undefined;
     return dispatchWithWorkspace(this, {

@@ -28,15 +28,15 @@ export interface RedispatchStart {
  * dependencies' work included). With `baseRef`: that ref merged with the done
  * dependencies' work, as a dispatch would.
  */
-export function redispatchStart(
+export async function redispatchStart(
   db: Db,
   provider: WorkspaceProvider | undefined,
   prev: Attempt,
   baseRef: string | undefined,
-): RedispatchStart {
+): Promise<RedispatchStart> {
   if (!prev.repo_path || !prev.branch_name) return { stack: [], deps: [] };
   if (baseRef !== undefined) {
-    const stack = db.read(() => stackDeps(db, prev.run_id, prev.task_id));
+    const stack = await db.read(() => stackDeps(db, prev.run_id, prev.task_id));
     return { stack, deps: stack };
   }
   const start = prev.start_commit ?? prev.base_commit;
@@ -48,6 +48,6 @@ export function redispatchStart(
     startFrom: { commit: from, includedDeps: prev.included_deps },
     ...(carried ? { carried } : {}),
     stack: [],
-    deps: db.read(() => withSummaries(db, prev.included_deps)),
+    deps: await db.read(() => withSummaries(db, prev.included_deps)),
   };
 }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { mapSeq } from "../map_seq.ts";
 import type { Db } from "../../storage/db.ts";
 import type { IncludedDep } from "../orch_types.ts";
 
@@ -21,16 +22,16 @@ export interface StackDep extends IncludedDep {
  * no commits to include; a dependency whose work another one already holds
  * is still listed (merging it is a no-op).
  */
-export function stackDeps(db: Db, runId: string, taskId: string): StackDep[] {
+export async function stackDeps(db: Db, runId: string, taskId: string): Promise<StackDep[]> {
   const edges = new Map<string, string[]>();
-  for (const r of db.all("SELECT task_id, depends_on FROM deps WHERE run_id = ?", runId)) {
+  for (const r of await db.all("SELECT task_id, depends_on FROM deps WHERE run_id = ?", runId)) {
     const from = String(r["task_id"]);
     const list = edges.get(from) ?? [];
     list.push(String(r["depends_on"]));
     edges.set(from, list);
   }
   const seq = new Map<string, number>(
-    db.all("SELECT id, seq FROM tasks WHERE run_id = ?", runId)
+    (await db.all("SELECT id, seq FROM tasks WHERE run_id = ?", runId))
       .map((r) => [String(r["id"]), Number(r["seq"])]),
   );
   const bySeq = (a: string, b: string) => (seq.get(a) ?? 0) - (seq.get(b) ?? 0);
@@ -48,7 +49,7 @@ export function stackDeps(db: Db, runId: string, taskId: string): StackDep[] {
   visit(taskId);
   const out: StackDep[] = [];
   for (const id of order) {
-    const row = db.get(
+    const row = await db.get(
       `SELECT a.id, a.branch_name, a.head_commit, a.thread_id, a.execution_mode, a.result
        FROM tasks t JOIN attempts a ON a.run_id = t.run_id AND a.task_id = t.id
        WHERE t.run_id = ? AND t.id = ? AND t.status = 'done'
@@ -65,19 +66,19 @@ export function stackDeps(db: Db, runId: string, taskId: string): StackDep[] {
       attempt_id: Number(row["id"]),
       branch_name: row["branch_name"] == null ? null : String(row["branch_name"]),
       head_commit: String(row["head_commit"]),
-      summary: resultSummary(db, Number(row["thread_id"])),
+      summary: await resultSummary(db, Number(row["thread_id"])),
     });
   }
   return out;
 }
 
 /** The included dependencies with their result summaries (for a payload that lists them). */
-export function withSummaries(db: Db, deps: readonly IncludedDep[]): StackDep[] {
-  return deps.map((d) => {
-    const thread = db.get("SELECT thread_id FROM attempts WHERE id = ?", d.attempt_id)?.[
+export function withSummaries(db: Db, deps: readonly IncludedDep[]): Promise<StackDep[]> {
+  return mapSeq(deps, async (d) => {
+    const thread = (await db.get("SELECT thread_id FROM attempts WHERE id = ?", d.attempt_id))?.[
       "thread_id"
     ];
-    return { ...d, summary: thread == null ? "" : resultSummary(db, Number(thread)) };
+    return { ...d, summary: thread == null ? "" : await resultSummary(db, Number(thread)) };
   });
 }
 
@@ -88,10 +89,10 @@ export function sameStack(a: readonly IncludedDep[], b: readonly IncludedDep[]):
 }
 
 /** The body of the thread's latest result message, "" when there is none. */
-function resultSummary(db: Db, threadId: number): string {
-  const body = db.get(
+async function resultSummary(db: Db, threadId: number): Promise<string> {
+  const body = (await db.get(
     "SELECT body FROM messages WHERE thread_id = ? AND type = 'result' ORDER BY id DESC LIMIT 1",
     threadId,
-  )?.["body"];
+  ))?.["body"];
   return body == null ? "" : String(body);
 }
