@@ -85,7 +85,7 @@ Deno.test("InboxStore.sendThread() creates an open thread, its task message and 
   assert.equal(r.message.type, "task");
   assert.equal(r.message.to_agent, "w");
   assert.equal(r.replayed, false);
-  assert.deepEqual(_eventTypes(f.db, r.thread.id), ["thread_created"]);
+  assert.deepEqual(await _eventTypes(f.db, r.thread.id), ["thread_created"]);
   assert.deepEqual(_counts(f.db), {
     threads: 1,
     messages: 1,
@@ -136,7 +136,7 @@ Deno.test("InboxStore walks a thread open -> claimed -> in_progress -> blocked -
   assert.equal(done.message?.type, "result");
   assert.deepEqual(done.message?.payload, { ok: 1 });
 
-  assert.deepEqual(_eventTypes(f.db, id), [
+  assert.deepEqual(await _eventTypes(f.db, id), [
     "thread_created",
     "thread_claimed",
     "thread_in_progress",
@@ -252,7 +252,7 @@ Deno.test("InboxStore fences an expired lease: another agent takes over with a n
   assert.deepEqual(_counts(f.db), reclaimed);
   assert.equal((await f.store.getThread(id)).progress, 10);
   assert.equal(
-    _count(
+    await _count(
       f.db,
       "SELECT COUNT(*) FROM messages WHERE thread_id = ? AND body IN ('late', 'stale')",
       id,
@@ -316,7 +316,11 @@ Deno.test("InboxStore.renewLease() extends a live lease and keeps the epoch", as
   f.clock.advance(100);
   // Still live thanks to the renewal: nobody can reclaim it.
   _throwsCode(() => f.store.claimThread("w"), "NO_CLAIMABLE_THREAD");
-  assert.deepEqual(_eventTypes(f.db, id), ["thread_created", "thread_claimed", "lease_renewed"]);
+  assert.deepEqual(await _eventTypes(f.db, id), [
+    "thread_created",
+    "thread_claimed",
+    "lease_renewed",
+  ]);
 });
 
 Deno.test("InboxStore.sendThread() with an idempotency key returns the first thread on a repeat", async () => {
@@ -357,7 +361,7 @@ Deno.test("InboxStore.fetchMessages() advances a per-agent cursor unless peeking
   assert.equal((await f.store.fetchMessages("v")).messages.length, 1);
   assert.equal((await f.store.fetchMessages("lead")).messages.length, 0);
   assert.equal(
-    _count(f.db, "SELECT last_message_id FROM read_cursors WHERE agent = 'w'"),
+    await _count(f.db, "SELECT last_message_id FROM read_cursors WHERE agent = 'w'"),
     second.cursor,
   );
 });
@@ -380,7 +384,7 @@ Deno.test("InboxStore keeps artifacts with their sha256 and verifies them on rea
   const got = await f.store.getArtifact(meta.id);
   assert.deepEqual(got.content, bytes);
   assert.deepEqual(got.artifact, meta);
-  assert.deepEqual(_eventTypes(f.db, sent.thread.id), ["thread_created", "artifact_added"]);
+  assert.deepEqual(await _eventTypes(f.db, sent.thread.id), ["thread_created", "artifact_added"]);
   assert.deepEqual((await f.store.showThread(sent.thread.id)).messages[0]?.artifacts, [meta]);
 
   await f.db.run(
