@@ -17,6 +17,7 @@ import type postgres from "postgres";
 import { AppError } from "../../protocol/errors.ts";
 import type { ChangeFeed, Db, Dialect, Row, RunResult, SqlValue } from "../db.ts";
 import { CHANGE_CHANNEL, PgChangeFeed } from "./change_feed.ts";
+import { installCrashGuard } from "./crash_guard.ts";
 import { isBusy, pgFailure } from "./pg_errors.ts";
 import { toPgPlaceholders } from "./placeholders.ts";
 import { redactUrl } from "./redact.ts";
@@ -35,6 +36,11 @@ export const LOCK_TIMEOUT_MS = 5000;
 /** First retry delay; doubled each time, with jitter. */
 const _RETRY_BASE_MS = 20;
 const _RETRY_MAX_MS = 1000;
+/**
+ * How long close waits for connections to end politely before cutting them
+ * (a connection the server dropped never answers).
+ */
+const _CLOSE_TIMEOUT_S = 1;
 
 const _BEGIN_WRITE = `SET LOCAL lock_timeout = '${LOCK_TIMEOUT_MS}ms'; ` +
   `SELECT pg_advisory_xact_lock(${WRITER_LOCK_KEY})`;
@@ -126,6 +132,7 @@ export class PgDb extends PgQueryable implements Db {
   /** Wraps a client made by open_postgres.ts; `url` is kept only to scrub it from errors. */
   constructor(sql: Sql, url: string) {
     super();
+    installCrashGuard();
     this.#sql = sql;
     this.url = url;
     this.label = redactUrl(url);
@@ -171,7 +178,7 @@ export class PgDb extends PgQueryable implements Db {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#sql.end({ timeout: 5 });
+    await this.#sql.end({ timeout: _CLOSE_TIMEOUT_S });
   }
 
   /** Runs a whole transaction again when it lost a race; `STORAGE_BUSY` once the retries are spent. */
