@@ -1,5 +1,5 @@
 /**
- * Schema versions on PostgreSQL, with the rules of src/db/open_db.ts: a
+ * Schema versions on PostgreSQL, with the rules of the SQLite opener: a
  * one-row `schema_version` table holds the version (SQLite's `user_version`),
  * `schema_migrations` records each applied migration. Newer than this program:
  * `SCHEMA_TOO_NEW`; never initialised: `DB_NOT_INITIALIZED` (unless init);

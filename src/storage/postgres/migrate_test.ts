@@ -1,10 +1,9 @@
 /**
  * PostgreSQL migrations against a real server (TEST_PG_URL; skipped without
- * one): the rules of src/db/open_db.ts, and the same schema as SQLite's.
+ * one): the rules of SQLite's opener, and the same schema as SQLite's.
  */
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { MIGRATIONS } from "../../db/migrations.ts";
 import { AppError } from "../../protocol/errors.ts";
 import { explainPgSkip, PG_SKIP, withPgDatabase } from "../../../tests/_pg.ts";
 import { pgSchemaVersion } from "./migrate.ts";
@@ -12,6 +11,16 @@ import { PG_LATEST_SCHEMA_VERSION, PG_MIGRATIONS } from "./migrations.ts";
 import { openPostgres } from "./open_postgres.ts";
 
 explainPgSkip();
+
+/** SQLite's migrations, read from schema/NNN_*.sql (the files the SQLite backend embeds). */
+const MIGRATIONS = [...Deno.readDirSync(new URL("../../../schema/", import.meta.url))]
+  .filter((e) => e.isFile && /^\d{3}_.*\.sql$/.test(e.name))
+  .map((e) => ({
+    id: Number(e.name.slice(0, 3)),
+    name: e.name.replace(/\.sql$/, ""),
+    sql: Deno.readTextFileSync(new URL(`../../../schema/${e.name}`, import.meta.url)),
+  }))
+  .sort((a, b) => a.id - b.id);
 
 function pgTest(name: string, fn: (url: string) => Promise<void>): void {
   Deno.test({ name, ignore: PG_SKIP, fn: () => withPgDatabase(fn) });

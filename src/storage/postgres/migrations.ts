@@ -10,14 +10,20 @@ import searchIndex from "../../../schema/postgres/005_search_index.sql" with { t
 import workspaceSafety from "../../../schema/postgres/006_workspace_safety.sql" with {
   type: "text",
 };
-import type { Migration } from "../../db/migrations.ts";
+
+/** One numbered migration: plain SQL, embedded in the program as text. */
+export interface PgMigration {
+  readonly id: number;
+  readonly name: string;
+  readonly sql: string;
+}
 
 /**
  * The PostgreSQL migrations: one per SQLite migration, same id and name, same
  * tables and meaning (schema/postgres/NNN_*.sql). Only ever append, in step
- * with src/db/migrations.ts (migrations_test.ts checks the two lists agree).
+ * with the SQLite migrations (schema/NNN_*.sql; migrate_test.ts checks the two lists agree).
  */
-export const PG_MIGRATIONS: readonly Migration[] = [
+export const PG_MIGRATIONS: readonly PgMigration[] = [
   { id: 1, name: "001_initial", sql: initial },
   { id: 2, name: "002_code_results", sql: codeResults },
   { id: 3, name: "003_capability_tokens", sql: capabilityTokens },
