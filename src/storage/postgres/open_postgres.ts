@@ -42,7 +42,11 @@ function _int8(text: string): number | bigint {
   return Number.isSafeInteger(n) ? n : BigInt(text);
 }
 
-/** Value conversions: integers and numerics as numbers, BYTEA as a plain Uint8Array. */
+/**
+ * Value conversions, so one statement gives what SQLite gives: integers and
+ * numerics as numbers, BYTEA as a plain Uint8Array, JSON as its text (SQLite's
+ * json functions return TEXT), booleans (comparisons in a select list) as 1/0.
+ */
 const _TYPES = {
   int8: { to: 20, from: [20], serialize: (x: unknown) => String(x), parse: _int8 },
   numeric: { to: 1700, from: [1700], serialize: (x: unknown) => String(x), parse: Number },
@@ -51,6 +55,18 @@ const _TYPES = {
     from: [17],
     serialize: (x: Uint8Array) => _bytesToHex(x),
     parse: _hexToBytes,
+  },
+  json: {
+    to: 114,
+    from: [114, 3802],
+    serialize: (x: unknown) => (typeof x === "string" ? x : JSON.stringify(x)),
+    parse: (x: string) => x,
+  },
+  boolean: {
+    to: 16,
+    from: [16],
+    serialize: (x: unknown) => (x ? "t" : "f"),
+    parse: (x: string) => (x === "t" ? 1 : 0),
   },
 };
 

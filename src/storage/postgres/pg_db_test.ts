@@ -88,6 +88,16 @@ pgTest(
       assert.deepEqual(empty, { e: new Uint8Array(0), z: null });
       const big = await db.get("SELECT ?::bigint AS v", 2n ** 62n);
       assert.equal(big?.["v"], 2n ** 62n, "past 2^53 an integer stays exact, as a bigint");
+      const sqliteLike = await db.get(
+        `SELECT json_build_object('a', 1, 'b', json_build_array(CAST(? AS TEXT))) AS j, '[1]'::jsonb AS k,
+         (1 < 2) AS yes, (1 > 2) AS no`,
+        "x",
+      );
+      assert.deepEqual(
+        sqliteLike,
+        { j: '{"a" : 1, "b" : ["x"]}', k: "[1]", yes: 1, no: 0 },
+        "JSON comes back as text and booleans as 1/0, as from SQLite",
+      );
       const changed = await db.run("UPDATE t SET s = ? WHERE id > ?", "x", 0);
       assert.deepEqual(changed, { changes: 1 });
     }),

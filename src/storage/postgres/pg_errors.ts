@@ -101,6 +101,21 @@ export function pgFailureReason(err: unknown): PgFailureReason | undefined {
   return undefined;
 }
 
+/** Removes the URL's password from an error's message and stack, where they can be written. */
+function _scrub(err: Error, url: string): void {
+  for (const key of ["message", "stack"] as const) {
+    const text = err[key];
+    if (!text) continue;
+    const scrubbed = redactText(text, url);
+    if (scrubbed === text) continue;
+    try {
+      Object.defineProperty(err, key, { value: scrubbed, configurable: true, writable: true });
+    } catch {
+      // A frozen error: it came from the server, which never saw the URL.
+    }
+  }
+}
+
 /**
  * A user-fixable PostgreSQL failure as `STORAGE_ERROR` (exit 6), with the
  * redacted URL and the reason; anything else is returned unchanged (with any
@@ -111,11 +126,7 @@ export function pgFailure(err: unknown, url: string): unknown {
   const reason = pgFailureReason(err);
   const db = redactUrl(url);
   if (!reason) {
-    if (err instanceof Error) {
-      const scrubbed = redactText(err.message, url);
-      if (scrubbed !== err.message) err.message = scrubbed;
-      if (err.stack) err.stack = redactText(err.stack, url);
-    }
+    if (err instanceof Error) _scrub(err, url);
     return err;
   }
   const said = err instanceof Error ? redactText(err.message, url) : "";
