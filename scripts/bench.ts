@@ -140,23 +140,23 @@ async function main(): Promise<void> {
       const dbPath = join(dir, "inbox.db");
       const threads = 10_000;
       let t = performance.now();
-      const { db, showThread } = buildInboxDb(dbPath, threads);
+      const { db, showThread } = await buildInboxDb(dbPath, threads);
       log(`built inbox DB: ${threads} threads in ${((performance.now() - t) / 1000).toFixed(1)} s`);
       try {
         inbox.push(...await benchInboxCli(ctx, dbPath, db, showThread));
-        inbox.push(...benchInboxStore(ctx).metrics);
-        inbox.push(...benchInboxSearch(ctx));
+        inbox.push(...(await benchInboxStore(ctx)).metrics);
+        inbox.push(...await benchInboxSearch(ctx));
         t = performance.now();
         inbox.push(...await benchInboxWait(ctx, dbPath, db));
         log(`inbox waits took ${((performance.now() - t) / 1000).toFixed(1)} s`);
       } finally {
-        db.close();
+        await db.close();
       }
     }
     if (opts.only !== "inbox") {
       const dbPath = join(dir, "orch.db");
       const t = performance.now();
-      const o = buildOrchDb(dbPath, {
+      const o = await buildOrchDb(dbPath, {
         tasks: 10_000,
         storeDispatch: opts.quick ? 200 : 1000,
         cliDispatch: 40,
@@ -178,7 +178,7 @@ async function main(): Promise<void> {
             idle: false,
           }),
         );
-        const bigTasks = dispatchReady(o, o.bigRun, opts.quick ? 6 : 16);
+        const bigTasks = await dispatchReady(o, o.bigRun, opts.quick ? 6 : 16);
         orch.push(
           ...await benchOrchWait(ctx, dbPath, o, {
             run: o.bigRun,
@@ -188,7 +188,7 @@ async function main(): Promise<void> {
           }),
         );
       } finally {
-        o.db.close();
+        await o.db.close();
       }
       orch.push(...await benchBoard(ctx));
     }

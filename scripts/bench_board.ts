@@ -5,7 +5,7 @@
  * (a worker's commit -> the `update` event on the page's stream).
  */
 import { join } from "node:path";
-import { openDb } from "../src/db/open_db.ts";
+import { openSqlite } from "../src/storage/sqlite/open_sqlite.ts";
 import { InboxStore } from "../src/store/inbox_store.ts";
 import { OrchStore } from "../src/store/orch_store.ts";
 import type { BenchContext } from "./bench_inbox.ts";
@@ -14,41 +14,49 @@ import { expectOk, interleave, judge, type Metric, stats, timeDeno } from "./ben
 const RUN = "board";
 
 /** A 1,000-task run: a binary tree of dependencies, the first half done, 20 in progress, 5 blocked. */
-export function buildBoardDb(
+export async function buildBoardDb(
   path: string,
   tasks = 1000,
-): { live: { agent: string; threadId: number } } {
-  const db = openDb(path, { init: true });
+): Promise<{ live: { agent: string; threadId: number } }> {
+  const db = await openSqlite(path, { init: true });
   try {
     const store = new OrchStore(db);
-    db.write(() => {
-      store.createRun({ runId: RUN, goal: "Board first paint: 1,000 tasks" });
+    await db.write(async () => {
+      await store.createRun({ runId: RUN, goal: "Board first paint: 1,000 tasks" });
       for (let i = 1; i <= tasks; i++) {
-        store.addTask({ runId: RUN, taskId: `T${i}`, title: `Task ${i}`, defaultTo: `w${i % 10}` });
+        await store.addTask({
+          runId: RUN,
+          taskId: `T${i}`,
+          title: `Task ${i}`,
+          defaultTo: `w${i % 10}`,
+        });
         if (i > 1) {
-          store.addDep({ runId: RUN, taskId: `T${i}`, dependsOn: `T${Math.floor(i / 2)}` });
+          await store.addDep({ runId: RUN, taskId: `T${i}`, dependsOn: `T${Math.floor(i / 2)}` });
         }
       }
     });
     const done = Math.floor(tasks / 2);
     let live = { agent: "", threadId: 0 };
     for (let i = 1; i <= done + 25; i++) {
-      const d = store.dispatch({ runId: RUN, taskId: `T${i}`, mode: "analysis" });
+      const d = await store.dispatch({ runId: RUN, taskId: `T${i}`, mode: "analysis" });
       const ref = { agent: d.attempt.assigned_to, threadId: d.thread.id };
-      store.inbox.claimThread(ref.agent, { threadId: ref.threadId });
+      await store.inbox.claimThread(ref.agent, { threadId: ref.threadId });
       if (i <= done) {
-        store.inbox.completeThread({ ...ref, body: `Result of T${i}: ${"details ".repeat(20)}` });
+        await store.inbox.completeThread({
+          ...ref,
+          body: `Result of T${i}: ${"details ".repeat(20)}`,
+        });
       } else if (i <= done + 20) {
-        store.inbox.updateThread(ref, { progress: 30, body: `Working on T${i}` });
+        await store.inbox.updateThread(ref, { progress: 30, body: `Working on T${i}` });
         live = ref;
       } else {
-        store.inbox.updateThread(ref, { status: "blocked", body: `Question from T${i}?` });
+        await store.inbox.updateThread(ref, { status: "blocked", body: `Question from T${i}?` });
       }
     }
-    store.reconcile(RUN);
+    await store.reconcile(RUN);
     return { live };
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
@@ -81,7 +89,7 @@ async function _startBoard(ctx: BenchContext, dbPath: string) {
 export async function benchBoard(ctx: BenchContext): Promise<Metric[]> {
   const dbPath = join(ctx.dir, "board.db");
   const t = performance.now();
-  const { live } = buildBoardDb(dbPath);
+  const { live } = await buildBoardDb(dbPath);
   ctx.log(`built board DB: 1,000 tasks in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   const board = await _startBoard(ctx, dbPath);
   try {
@@ -154,7 +162,7 @@ async function _liveLatency(
   live: { agent: string; threadId: number },
 ): Promise<Metric> {
   const rounds = ctx.quick ? 10 : 40;
-  const db = openDb(dbPath);
+  const db = await openSqlite(dbPath);
   const abort = new AbortController();
   try {
     const inbox = new InboxStore(db);
@@ -198,7 +206,7 @@ async function _liveLatency(
     for (let i = 0; i < rounds; i++) {
       // A progress no earlier round used lately, so each event is matched to its own write.
       const p = 31 + (i % 69);
-      inbox.updateThread(live, { progress: p, body: `progress ${i}` });
+      await inbox.updateThread(live, { progress: p, body: `progress ${i}` });
       const t0 = performance.now();
       await nextUpdate(p);
       samples.push(performance.now() - t0);
@@ -219,7 +227,7 @@ async function _liveLatency(
     });
   } finally {
     abort.abort();
-    db.close();
+    await db.close();
   }
 }
 

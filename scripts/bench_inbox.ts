@@ -5,8 +5,8 @@
  */
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
-import { BUSY_TIMEOUT_MS, openDb } from "../src/db/open_db.ts";
-import type { Db } from "../src/db/db.ts";
+import { BUSY_TIMEOUT_MS, openSqlite } from "../src/storage/sqlite/open_sqlite.ts";
+import type { SqliteDb } from "../src/storage/sqlite/sqlite_db.ts";
 import { InboxStore, type ThreadChange } from "../src/store/inbox_store.ts";
 import {
   cliLatency,
@@ -43,13 +43,16 @@ export function baselineArgs(ctx: BenchContext, program: "inbox" | "orch"): stri
 }
 
 /** 10,000 threads (every 10th claimed, progressed, replied to and done) in one transaction. */
-export function buildInboxDb(path: string, threads: number): { db: Db; showThread: number } {
-  const db = openDb(path, { init: true });
+export async function buildInboxDb(
+  path: string,
+  threads: number,
+): Promise<{ db: SqliteDb; showThread: number }> {
+  const db = await openSqlite(path, { init: true });
   const store = new InboxStore(db);
-  db.write(() => {
+  await db.write(async () => {
     for (let i = 1; i <= threads; i++) {
       const to = `w${i % WORKERS}`;
-      const { thread } = store.sendThread({
+      const { thread } = await store.sendThread({
         from: "lead",
         to,
         subject: `Task ${i}: do the thing`,
@@ -57,11 +60,11 @@ export function buildInboxDb(path: string, threads: number): { db: Db; showThrea
         payload: { n: i },
       });
       if (i % 10 === 0) {
-        const claimed = store.claimThread(to, { threadId: thread.id }).thread;
+        const claimed = (await store.claimThread(to, { threadId: thread.id })).thread;
         const ref = { agent: to, threadId: thread.id, leaseEpoch: claimed.lease_epoch };
-        store.updateThread(ref, { body: "halfway", progress: 50 });
-        store.replyThread("lead", thread.id, { body: "thanks, keep going" });
-        store.completeThread({ ...ref, body: "done", payload: { ok: true } });
+        await store.updateThread(ref, { body: "halfway", progress: 50 });
+        await store.replyThread("lead", thread.id, { body: "thanks, keep going" });
+        await store.completeThread({ ...ref, body: "done", payload: { ok: true } });
       }
     }
   });
@@ -69,7 +72,12 @@ export function buildInboxDb(path: string, threads: number): { db: Db; showThrea
 }
 
 /** Item 1: CLI latency of reads and a write against a bare `deno run`. */
-export async function benchInboxCli(ctx: BenchContext, dbPath: string, db: Db, showThread: number) {
+export async function benchInboxCli(
+  ctx: BenchContext,
+  dbPath: string,
+  db: SqliteDb,
+  showThread: number,
+) {
   const rounds = ctx.quick ? 5 : 25;
   const inbox = (...args: string[]) => [...ctx.cli("inbox"), "--db", dbPath, "--json", ...args];
   const base = baselineArgs(ctx, "inbox");
@@ -210,26 +218,28 @@ export function alternateBlocks(
 }
 
 /** Item 2: send -> claim -> done cycles in-process vs raw write transactions. */
-export function benchInboxStore(ctx: BenchContext): { metrics: Metric[]; rawTxPerSecond: number } {
+export async function benchInboxStore(
+  ctx: BenchContext,
+): Promise<{ metrics: Metric[]; rawTxPerSecond: number }> {
   const cycles = ctx.quick ? 300 : 2000;
   // Finest interleaving: one cycle, then its three raw transactions (order flipping each
   // time). The disk's fsync cost drifts by several times within seconds on a shared VM;
   // coarser blocks let that drift land on one side.
   const blocks = cycles;
   const perBlock = 1;
-  const db = openDb(join(ctx.dir, "store.db"), { init: true });
+  const db = await openSqlite(join(ctx.dir, "store.db"), { init: true });
   const store = new InboxStore(db);
   const raw = rawTxRunner(join(ctx.dir, "raw.db"));
   ctx.log(`inbox store: ${cycles} cycles vs ${cycles * 3} raw transactions, interleaved`);
-  const cycle = (i: number) => {
-    const { thread } = store.sendThread({
+  const cycle = async (i: number) => {
+    const { thread } = await store.sendThread({
       from: "lead",
       to: "w",
       subject: `cycle ${i}`,
       body: "do it",
     });
-    const claimed = store.claimThread("w", { threadId: thread.id }).thread;
-    store.completeThread({
+    const claimed = (await store.claimThread("w", { threadId: thread.id })).thread;
+    await store.completeThread({
       agent: "w",
       threadId: thread.id,
       leaseEpoch: claimed.lease_epoch,
@@ -249,7 +259,7 @@ export function benchInboxStore(ctx: BenchContext): { metrics: Metric[]; rawTxPe
   raw.raw.exec("PRAGMA synchronous = OFF");
   const cpuCycles = Math.min(cycles, 500);
   const off = alternateBlocks(cpuCycles, { ops: 1, run: cycle }, { ops: 3, run: raw.tx });
-  db.close();
+  await db.close();
   raw.close();
   const syncOff = {
     cycles_per_second: cpuCycles / off.aSeconds,
@@ -300,15 +310,15 @@ export function benchInboxStore(ctx: BenchContext): { metrics: Metric[]; rawTxPe
 }
 
 /** Sends a thread to `w`, which claims it and blocks on a question (untimed setup). */
-function blockedThread(store: InboxStore, i: number): number {
-  const { thread } = store.sendThread({
+async function blockedThread(store: InboxStore, i: number): Promise<number> {
+  const { thread } = await store.sendThread({
     from: "lead",
     to: "w",
     subject: `wait ${i}`,
     body: "needs an answer",
   });
-  const claimed = store.claimThread("w", { threadId: thread.id }).thread;
-  store.updateThread(
+  const claimed = (await store.claimThread("w", { threadId: thread.id })).thread;
+  await store.updateThread(
     { agent: "w", threadId: thread.id, leaseEpoch: claimed.lease_epoch },
     { status: "blocked", body: "Which way?" },
   );
@@ -316,7 +326,7 @@ function blockedThread(store: InboxStore, i: number): number {
 }
 
 /** Item 3: wait-reply wake latency and idle CPU. */
-export async function benchInboxWait(ctx: BenchContext, dbPath: string, db: Db) {
+export async function benchInboxWait(ctx: BenchContext, dbPath: string, db: SqliteDb) {
   const samples = ctx.quick ? 5 : 15;
   const store = new InboxStore(db);
   const args = (thread: number, timeout: number) => [
@@ -345,8 +355,8 @@ export async function benchInboxWait(ctx: BenchContext, dbPath: string, db: Db) 
         note:
           "t0 just before the in-process replyThread commit (fsync included), t1 when the child's JSON line arrives",
       },
-    }, (i) => {
-      const thread = blockedThread(store, i);
+    }, async (i) => {
+      const thread = await blockedThread(store, i);
       return {
         args: args(thread, 30),
         commit: () => store.replyThread("lead", thread, { body: "This way." }),
@@ -361,7 +371,7 @@ export async function benchInboxWait(ctx: BenchContext, dbPath: string, db: Db) 
       group: "inbox",
       name: "wait-reply idle CPU",
       dbPath,
-      args: (timeout) => args(blockedThread(store, 10_000), timeout),
+      args: async (timeout) => args(await blockedThread(store, 10_000), timeout),
     }),
   );
   return metrics;
@@ -375,21 +385,25 @@ export async function idleCpu(
     group: "inbox" | "orch";
     name: string;
     dbPath: string;
-    args: (timeoutSeconds: number) => string[];
+    args: (timeoutSeconds: number) => string[] | Promise<string[]>;
   },
 ): Promise<Metric> {
   const seconds = ctx.quick ? 2 : 5;
   const tck = await clockTicks();
-  const { pct, ticks, elapsed } = await withWaiter(o.args(seconds + 10), o.dbPath, async (w) => {
-    await sleep(250); // past start-up work (module loading, JIT)
-    const c0 = await cpuTicks(w.child.pid);
-    const t0 = performance.now();
-    await sleep(seconds * 1000);
-    const c1 = await cpuTicks(w.child.pid);
-    const elapsed = (performance.now() - t0) / 1000;
-    const ticks = c1 - c0;
-    return { pct: (ticks / tck) / elapsed * 100, ticks, elapsed };
-  });
+  const { pct, ticks, elapsed } = await withWaiter(
+    await o.args(seconds + 10),
+    o.dbPath,
+    async (w) => {
+      await sleep(250); // past start-up work (module loading, JIT)
+      const c0 = await cpuTicks(w.child.pid);
+      const t0 = performance.now();
+      await sleep(seconds * 1000);
+      const c1 = await cpuTicks(w.child.pid);
+      const elapsed = (performance.now() - t0) / 1000;
+      const ticks = c1 - c0;
+      return { pct: (ticks / tck) / elapsed * 100, ticks, elapsed };
+    },
+  );
   return judge({
     id: o.id,
     group: o.group,

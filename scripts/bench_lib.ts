@@ -323,9 +323,9 @@ export interface WakeRound<R> {
   /** The waiting `deno` child's argv. */
   args: string[];
   /** The in-process write that should wake it (timed). */
-  commit: () => R;
+  commit: () => R | Promise<R>;
   /** Whether the child's JSON output reports what `commit` returned. */
-  reports: (json: Record<string, unknown>, committed: R) => boolean;
+  reports: (json: Record<string, unknown>, committed: Awaited<R>) => boolean;
 }
 
 /**
@@ -342,16 +342,16 @@ export async function wakeLatency<R>(
     failure: string;
     metric: { id: string; group: Metric["group"]; name: string; note: string };
   },
-  round: (i: number) => WakeRound<R>,
+  round: (i: number) => WakeRound<R> | Promise<WakeRound<R>>,
 ): Promise<Metric> {
   const wake: number[] = [];
   const exit: number[] = [];
   const commit: number[] = [];
   for (let i = -1; i < o.samples; i++) {
-    const r = round(i);
+    const r = await round(i);
     await withWaiter(r.args, o.dbPath, async (w) => {
       const t0 = performance.now();
-      const committed = r.commit();
+      const committed = await r.commit();
       const tc = performance.now();
       const t1 = await w.firstLineAt;
       const out = await w.done;

@@ -5,7 +5,7 @@
  * (informational baseline: what search would cost without the index).
  */
 import { join } from "node:path";
-import { openDb } from "../src/db/open_db.ts";
+import { openSqlite } from "../src/storage/sqlite/open_sqlite.ts";
 import { InboxStore } from "../src/store/inbox_store.ts";
 import { searchInbox } from "../src/store/inbox/search.ts";
 import type { BenchContext } from "./bench_inbox.ts";
@@ -61,28 +61,28 @@ function _zipf(rand: () => number, n: number): () => number {
 }
 
 /** Search p50 over 100,000 messages (20,000 with --quick). */
-export function benchInboxSearch(ctx: BenchContext): Metric[] {
+export async function benchInboxSearch(ctx: BenchContext): Promise<Metric[]> {
   const messages = ctx.quick ? 20_000 : MESSAGES;
   const rand = _rng(42);
   const pick = _zipf(rand, VOCABULARY);
   const words = Array.from({ length: VOCABULARY }, (_, i) => _word(i));
   const text = (n: number) => Array.from({ length: n }, () => words[pick()]).join(" ");
   const path = join(ctx.dir, "search.db");
-  const db = openDb(path, { init: true });
+  const db = await openSqlite(path, { init: true });
   try {
     const store = new InboxStore(db);
     const t0 = performance.now();
-    db.write(() => {
+    await db.write(async () => {
       for (let i = 0; i < messages / MESSAGES_PER_THREAD; i++) {
         const to = `w${i % 10}`;
-        const { thread } = store.sendThread({
+        const { thread } = await store.sendThread({
           from: "lead",
           to,
           subject: text(6),
           body: text(WORDS_PER_BODY),
         });
         for (let m = 1; m < MESSAGES_PER_THREAD; m++) {
-          store.replyThread(m % 2 ? to : "lead", thread.id, { body: text(WORDS_PER_BODY) });
+          await store.replyThread(m % 2 ? to : "lead", thread.id, { body: text(WORDS_PER_BODY) });
         }
       }
     });
@@ -109,7 +109,7 @@ export function benchInboxSearch(ctx: BenchContext): Metric[] {
           : { q: w, agent: `w${i % 10}` },
       );
     }
-    for (const { q } of queries.slice(0, 10)) searchInbox(db, q); // warm the page cache and JIT
+    for (const { q } of queries.slice(0, 10)) await searchInbox(db, q); // warm the page cache and JIT
     const samples: number[] = [];
     const baseline: number[] = [];
     let hits = 0;
@@ -118,7 +118,7 @@ export function benchInboxSearch(ctx: BenchContext): Metric[] {
     );
     for (const { q, agent } of queries) {
       const s0 = performance.now();
-      hits += searchInbox(db, q, agent ? { agent } : {}).length;
+      hits += (await searchInbox(db, q, agent ? { agent } : {})).length;
       samples.push(performance.now() - s0);
       const b0 = performance.now();
       like.all(`%${q.replace(/["*]/g, "").split(" ")[0]}%`);
@@ -142,6 +142,6 @@ export function benchInboxSearch(ctx: BenchContext): Metric[] {
       detail: { stats: s, baseline_stats: b, messages, queries: queries.length },
     })];
   } finally {
-    db.close();
+    await db.close();
   }
 }

@@ -1,17 +1,17 @@
 import assert from "node:assert/strict";
-import { openDb } from "../src/db/open_db.ts";
+import { openSqlite } from "../src/storage/sqlite/open_sqlite.ts";
 import { InboxStore } from "../src/store/inbox_store.ts";
 import { cli, tempDb } from "./_cli.ts";
 import { spawnCli } from "./_spawn.ts";
 
 Deno.test("inbox list: a reader that goes away early ends the command quietly, no trace", async () => {
   await using env = await tempDb();
-  const db = openDb(env.db);
+  const db = await openSqlite(env.db);
   try {
     const store = new InboxStore(db);
-    db.write(() => {
+    await db.write(async () => {
       for (let i = 0; i < 1500; i++) {
-        store.sendThread({
+        await store.sendThread({
           from: "lead",
           to: "w",
           subject: `${i} ${"long subject ".repeat(150)}`,
@@ -20,7 +20,7 @@ Deno.test("inbox list: a reader that goes away early ends the command quietly, n
       }
     });
   } finally {
-    db.close();
+    await db.close();
   }
   // ~3 MB of text: far more than a pipe holds, so the writer meets a closed pipe.
   const run = spawnCli("inbox", ["--db", env.db, "list", "--limit", "1500"]);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { openDb } from "../src/db/open_db.ts";
+import { openSqlite } from "../src/storage/sqlite/open_sqlite.ts";
 import { InboxStore } from "../src/store/inbox_store.ts";
 import { inbox, tempDb } from "./_cli.ts";
 import { integrityCheck, scalar, withSqlite } from "./_db.ts";
@@ -11,12 +11,13 @@ Deno.test("inbox claim: 8 processes claiming 200 threads claim each exactly once
   await using env = await tempDb();
   const expected: number[] = [];
   {
-    using db = openDb(env.db);
+    using db = await openSqlite(env.db);
     const store = new InboxStore(db);
-    db.write(() => {
+    await db.write(async () => {
       for (let i = 0; i < THREADS; i++) {
         expected.push(
-          store.sendThread({ from: "lead", to: "w", subject: `t${i}`, body: "x" }).thread.id,
+          (await store.sendThread({ from: "lead", to: "w", subject: `t${i}`, body: "x" })).thread
+            .id,
         );
       }
     });

@@ -6,8 +6,8 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { openDb } from "../src/db/open_db.ts";
-import { LATEST_SCHEMA_VERSION } from "../src/db/migrations.ts";
+import { openSqlite } from "../src/storage/sqlite/open_sqlite.ts";
+import { LATEST_SCHEMA_VERSION } from "../src/storage/sqlite/migrations.ts";
 import { ERROR_CODES, type ErrorCode } from "../src/protocol/errors.ts";
 import { COUNCIL_CONTRACT } from "../src/protocol/contracts.ts";
 import { InboxStore } from "../src/store/inbox_store.ts";
@@ -24,24 +24,24 @@ interface World {
 }
 
 /** Threads in every state, written in-process (setup, not under test). */
-function _world(db: string): World {
-  using conn = openDb(db);
+async function _world(db: string): Promise<World> {
+  using conn = await openSqlite(db);
   const s = new InboxStore(conn);
   const send = (subject: string, extra: Record<string, unknown> = {}) =>
     s.sendThread({ from: "lead", to: "w", subject, body: "b", ...extra });
-  const open = send("open", {
+  const open = await send("open", {
     artifacts: [{ name: "a.txt", mediaType: "text/plain", bytes: new Uint8Array([1, 2, 3]) }],
     idempotencyKey: "key-1",
   });
-  const claimed = send("claimed").thread.id;
-  s.claimThread("w", { threadId: claimed });
-  const done = send("done").thread.id;
-  s.claimThread("w", { threadId: done });
-  s.completeThread({ agent: "w", threadId: done });
-  const cancelled = send("cancelled").thread.id;
-  s.cancelThread("lead", cancelled);
-  const contract = send("review", { resultContract: COUNCIL_CONTRACT }).thread.id;
-  s.claimThread("w", { threadId: contract });
+  const claimed = (await send("claimed")).thread.id;
+  await s.claimThread("w", { threadId: claimed });
+  const done = (await send("done")).thread.id;
+  await s.claimThread("w", { threadId: done });
+  await s.completeThread({ agent: "w", threadId: done });
+  const cancelled = (await send("cancelled")).thread.id;
+  await s.cancelThread("lead", cancelled);
+  const contract = (await send("review", { resultContract: COUNCIL_CONTRACT })).thread.id;
+  await s.claimThread("w", { threadId: contract });
   return {
     open: String(open.thread.id),
     claimed: String(claimed),
@@ -121,7 +121,7 @@ function _case(
 ): void {
   Deno.test(`inbox ${name}: ${code}, exit ${exit}, nothing changed`, async () => {
     await using env = await tempDb();
-    const w = _world(env.db);
+    const w = await _world(env.db);
     const error = await _expectError(env.db, ["--db", env.db, ...argv(w, env)], code, exit);
     check?.(error);
   });
@@ -393,7 +393,7 @@ Deno.test("inbox on a missing database file: DB_NOT_FOUND, exit 3, the file is n
 
 Deno.test("inbox on a database newer than the program: SCHEMA_TOO_NEW, exit 6", async () => {
   await using env = await tempDb();
-  _world(env.db);
+  await _world(env.db);
   withSqlite(env.db, (raw) => raw.exec(`PRAGMA user_version = ${LATEST_SCHEMA_VERSION + 1}`));
   await _expectError(env.db, ["--db", env.db, "list"], "SCHEMA_TOO_NEW", 6);
   await _expectError(env.db, ["--db", env.db, "init"], "SCHEMA_TOO_NEW", 6);
@@ -422,7 +422,7 @@ Deno.test("inbox on a file that is not a database: STORAGE_ERROR, exit 6", async
 
 Deno.test("inbox artifact get of tampered bytes: ARTIFACT_CORRUPT, exit 6", async () => {
   await using env = await tempDb();
-  const w = _world(env.db);
+  const w = await _world(env.db);
   withSqlite(env.db, (raw) =>
     raw.prepare("UPDATE artifacts SET content = ? WHERE id = ?").run(
       new Uint8Array([9, 9, 9]),

@@ -1,12 +1,13 @@
+import { mapSeq } from "../store/map_seq.ts";
 /**
  * `orch board`'s HTTP server: loopback only, every request through the
  * guard (token, Host, same-origin POST), pages rendered from store
  * operations, answers through the same `OrchStore.answer` as `orch answer`,
  * and a server-sent event stream per run that wakes on the database's
- * commits (src/db/wait_until.ts) and sends the changed tasks' rows.
+ * commits (src/storage/wait_until.ts) and sends the changed tasks' rows.
  */
-import type { Db } from "../db/db.ts";
-import { waitUntil } from "../db/wait_until.ts";
+import type { Db } from "../storage/db.ts";
+import { waitUntil } from "../storage/wait_until.ts";
 import { AppError, toAppError } from "../protocol/errors.ts";
 import type { Clock } from "../store/clock.ts";
 import { CouncilStore } from "../store/council_store.ts";
@@ -53,7 +54,7 @@ export interface BoardOptions {
   /** 0 picks a free port. */
   port: number;
   /** Council tally and markdown for a council run (kept in the CLI layer, which owns the council code). */
-  council?: (store: CouncilStore, runId: string) => Omit<CouncilSection, never>;
+  council?: (store: CouncilStore, runId: string) => Promise<CouncilSection>;
 }
 
 export interface Board {
@@ -110,10 +111,10 @@ export function startBoard(options: BoardOptions): Promise<Board> {
     return renderGraphSvg(nodes, (id) => taskPath(runId, id), cached.layout);
   };
 
-  const councilOf = (runId: string): CouncilSection | undefined => {
+  const councilOf = async (runId: string): Promise<CouncilSection | undefined> => {
     if (!options.council) return undefined;
     try {
-      return options.council(new CouncilStore(reads), runId);
+      return await options.council(new CouncilStore(reads), runId);
     } catch {
       // Not a council after all, or its results are unreadable: the rest of the page still shows.
       return undefined;
@@ -123,7 +124,7 @@ export function startBoard(options: BoardOptions): Promise<Board> {
   const routes: Array<
     [string, RegExp, (m: string[], req: Request) => Response | Promise<Response>]
   > = [
-    ["GET", /^\/$/, () => _page(runsPage(listRuns(reads)))],
+    ["GET", /^\/$/, async () => _page(runsPage(await listRuns(reads)))],
     [
       "GET",
       /^\/assets\/board\.css$/,
@@ -134,54 +135,54 @@ export function startBoard(options: BoardOptions): Promise<Board> {
       /^\/assets\/board\.js$/,
       () => new Response(BOARD_JS, { headers: _headers("text/javascript; charset=utf-8") }),
     ],
-    ["GET", /^\/run\/([^/]+)$/, ([runId]) => {
-      reads.reconcile(runId!);
-      return _page(renderRun(runId!));
+    ["GET", /^\/run\/([^/]+)$/, async ([runId]) => {
+      await reads.reconcile(runId!);
+      return _page(await renderRun(runId!));
     }],
-    ["GET", /^\/run\/([^/]+)\/graph$/, ([runId]) => {
-      const tasks = boardTasks(reads, runId!);
+    ["GET", /^\/run\/([^/]+)\/graph$/, async ([runId]) => {
+      const tasks = await boardTasks(reads, runId!);
       return new Response(graphOf(runId!, tasks), {
         headers: _headers("text/html; charset=utf-8"),
       });
     }],
     ["GET", /^\/run\/([^/]+)\/events$/, ([runId], req) => eventStream(runId!, req)],
-    ["GET", /^\/run\/([^/]+)\/task\/([^/]+)$/, ([runId, taskId]) => {
-      const run = reads.getRun(runId!);
-      const { task } = taskAttempts(reads, runId!, taskId!);
+    ["GET", /^\/run\/([^/]+)\/task\/([^/]+)$/, async ([runId, taskId]) => {
+      const run = await reads.getRun(runId!);
+      const { task } = await taskAttempts(reads, runId!, taskId!);
       return _page(
         taskPage({
           run,
           task,
-          items: attemptThreads(runId!, taskId!),
-          cursor: lastEventId(reads, runId!),
+          items: await attemptThreads(runId!, taskId!),
+          cursor: await lastEventId(reads, runId!),
         }),
       );
     }],
     [
       "GET",
       /^\/run\/([^/]+)\/task\/([^/]+)\/timeline$/,
-      ([runId, taskId]) =>
-        new Response(timeline(attemptThreads(runId!, taskId!)), {
+      async ([runId, taskId]) =>
+        new Response(timeline(await attemptThreads(runId!, taskId!)), {
           headers: _headers("text/html; charset=utf-8"),
         }),
     ],
     ["POST", /^\/run\/([^/]+)\/task\/([^/]+)\/answer$/, async ([runId, taskId], req) => {
       const body = await _formField(req, "body");
       try {
-        writes.answer({ runId: runId!, taskId: taskId!, body });
+        await writes.answer({ runId: runId!, taskId: taskId!, body });
       } catch (err) {
         const e = toAppError(err);
         if (e.code === "INTERNAL") throw err;
-        reads.reconcile(runId!);
-        return _page(renderRun(runId!, `${e.code}: ${e.message}`), _httpStatus(e));
+        await reads.reconcile(runId!);
+        return _page(await renderRun(runId!, `${e.code}: ${e.message}`), _httpStatus(e));
       }
       return new Response(null, {
         status: 303,
         headers: _headers("text/plain", { location: runPath(runId!) }),
       });
     }],
-    ["GET", /^\/artifact\/(\d+)$/, ([id]) => {
-      const { artifact, content } = reads.inbox.getArtifact(Number(id));
+    ["GET", /^\/artifact\/(\d+)$/, async ([id]) => {
+      const { artifact, content } = await reads.inbox.getArtifact(Number(id));
       // Worker-supplied bytes: always a download, never rendered on this origin.
       const name = artifact.name.replace(/[^A-Za-z0-9._-]/g, "_") || "artifact";
       return new Response(content as Uint8Array<ArrayBuffer>, {
@@ -193,33 +194,36 @@ export function startBoard(options: BoardOptions): Promise<Board> {
     }],
   ];
 
-  function renderRun(runId: string, error?: string): string {
-    return reads.db.read(() => {
-      const { run, counts } = reads.showRun(runId);
-      const tasks = boardTasks(reads, runId);
+  async function renderRun(runId: string, error?: string): Promise<string> {
+    return await reads.db.read(async () => {
+      const { run, counts } = await reads.showRun(runId);
+      const tasks = await boardTasks(reads, runId);
       return runPage({
         run,
         counts,
         tasks,
         graphSvg: graphOf(runId, tasks),
-        cursor: lastEventId(reads, runId),
-        council: run.kind === "council" ? councilOf(runId) : undefined,
+        cursor: await lastEventId(reads, runId),
+        council: run.kind === "council" ? await councilOf(runId) : undefined,
         error,
       });
     });
   }
 
-  function attemptThreads(runId: string, taskId: string): AttemptThread[] {
-    return reads.db.read(() =>
-      taskAttempts(reads, runId, taskId).attempts.map((attempt) => ({
-        attempt,
-        ...reads.inbox.showThread(attempt.thread_id),
-      }))
+  async function attemptThreads(runId: string, taskId: string): Promise<AttemptThread[]> {
+    return await reads.db.read(
+      async () => (await mapSeq(
+        (await taskAttempts(reads, runId, taskId)).attempts,
+        async (attempt) => ({
+          attempt,
+          ...await reads.inbox.showThread(attempt.thread_id),
+        }),
+      )),
     );
   }
 
-  function eventStream(runId: string, req: Request): Response {
-    reads.getRun(runId);
+  async function eventStream(runId: string, req: Request): Promise<Response> {
+    await reads.getRun(runId);
     const url = new URL(req.url);
     const resume = req.headers.get("last-event-id") ?? url.searchParams.get("after") ?? "0";
     let cursor = /^\d+$/.test(resume) ? Number(resume) : 0;
@@ -233,10 +237,10 @@ export function startBoard(options: BoardOptions): Promise<Board> {
         send(": stream open\n\n");
         try {
           while (!stop.signal.aborted) {
-            const events = await waitUntil(options.readDb, () => {
+            const events = await waitUntil(options.readDb, async () => {
               if (stop.signal.aborted) return [];
-              reads.reconcile(runId);
-              const found = reads.eventsAfter(runId, cursor, []);
+              await reads.reconcile(runId);
+              const found = await reads.eventsAfter(runId, cursor, []);
               return found.length ? found : undefined;
             }, { timeoutMs: KEEPALIVE_MS });
             if (stop.signal.aborted) break;
@@ -246,11 +250,11 @@ export function startBoard(options: BoardOptions): Promise<Board> {
             }
             cursor = events[events.length - 1]!.id;
             const ids = [...new Set(events.flatMap((e) => e.task_id ? [e.task_id] : []))];
-            const payload = reads.db.read(() => ({
+            const payload = await reads.db.read(async () => ({
               cursor,
               events: events.map((e) => ({ id: e.id, type: e.type, task_id: e.task_id })),
-              tasks: ids.length ? boardTasks(reads, runId, ids) : [],
-              counts: reads.countTasks(runId),
+              tasks: ids.length ? await boardTasks(reads, runId, ids) : [],
+              counts: await reads.countTasks(runId),
               graph_changed: events.some((e) => _SHAPE_EVENTS.has(e.type)),
             }));
             send(`id: ${cursor}\nevent: update\ndata: ${JSON.stringify(payload)}\n\n`);

@@ -19,6 +19,6 @@ export function presentedToken(ctx: CliContext): string | undefined {
  * requires tokens); `FORBIDDEN` otherwise. Returns the thread of a thread
  * token.
  */
-export function checkAccess(ctx: CliContext, access: Access): number | undefined {
-  return authorize(ctx.openDb(), presentedToken(ctx), access);
+export async function checkAccess(ctx: CliContext, access: Access): Promise<number | undefined> {
+  return authorize(await ctx.openDb(), presentedToken(ctx), access);
 }

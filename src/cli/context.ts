@@ -1,5 +1,5 @@
 import type { CommandContext } from "@stricli/core";
-import type { Db } from "../db/db.ts";
+import type { Db } from "../storage/db.ts";
 import type { Clock } from "../store/clock.ts";
 import type { GlobalFlags } from "./argv.ts";
 import type { BoundedRead } from "./read_bounded.ts";
@@ -22,7 +22,7 @@ export interface CliContext extends CommandContext {
   readonly global: GlobalFlags;
   readonly clock: Clock;
   /** Opens (once) the database named by --db. */
-  openDb(options?: { init?: boolean }): Db;
+  openDb(options?: { init?: boolean }): Promise<Db>;
   /** Reads stdin, at most `limit` bytes (more is `tooLarge`, the rest left unread). */
   readStdin(limit: number): Promise<BoundedRead>;
   /** Exit status the program ends with. */

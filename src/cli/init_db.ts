@@ -1,5 +1,4 @@
-import { LATEST_SCHEMA_VERSION } from "../db/migrations.ts";
-import { schemaVersion } from "../db/open_db.ts";
+import { LATEST_SCHEMA_VERSION } from "../storage/schema_version.ts";
 import { requiresTokens } from "../store/access/access_mode.ts";
 import { requireTokens } from "../store/access/require_tokens.ts";
 import type { CliContext } from "./context.ts";
@@ -11,21 +10,21 @@ import { respond } from "./respond.ts";
  * no inbox binary.
  */
 export function init(this: CliContext, flags: { requireTokens?: boolean } = {}): Promise<void> {
-  return respond(this, () => {
-    const db = this.openDb({ init: true });
-    const version = schemaVersion(db);
+  return respond(this, async () => {
+    const db = await this.openDb({ init: true });
+    const version = await db.schemaVersion();
     // Shown here once; only its hash is kept.
-    const leaderToken = flags.requireTokens ? requireTokens(db, this.clock) : null;
-    const strict = requiresTokens(db);
+    const leaderToken = flags.requireTokens ? await requireTokens(db, this.clock) : null;
+    const strict = await requiresTokens(db);
     return {
       json: {
-        db: db.path,
+        db: db.label,
         schema_version: version,
         latest_schema_version: LATEST_SCHEMA_VERSION,
         require_tokens: strict,
         ...(leaderToken !== null ? { leader_token: leaderToken } : {}),
       },
-      text: `Initialised ${db.path} (schema version ${version}${
+      text: `Initialised ${db.label} (schema version ${version}${
         strict ? ", tokens required" : ""
       })${
         leaderToken !== null

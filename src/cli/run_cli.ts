@@ -1,6 +1,6 @@
 import { type Application, run } from "@stricli/core";
-import type { Db } from "../db/db.ts";
-import { openDb } from "../db/open_db.ts";
+import type { Db } from "../storage/db.ts";
+import { openStorage } from "../storage/open_storage.ts";
 import { AppError, toAppError } from "../protocol/errors.ts";
 import { systemClock } from "../store/clock.ts";
 import { normalizeArgv, type RouteLike } from "./argv.ts";
@@ -100,12 +100,12 @@ export async function runCli(
     global: normalized.global,
     clock: systemClock,
     exitCode: 0,
-    openDb(options = {}) {
+    async openDb(options = {}) {
       if (!db) {
         if (!normalized.global.db) {
           throw new AppError("USAGE", "Missing --db: pass the path of the shared database");
         }
-        db = openDb(normalized.global.db, options);
+        db = await openStorage(normalized.global.db, options);
       }
       return db;
     },
@@ -126,10 +126,10 @@ export async function runCli(
       forCommand: () => ctx,
     } as never);
   } catch (err) {
-    if (!io) db?.close();
+    if (!io) await db?.close();
     return fail(toAppError(err));
   }
-  if (!io) db?.close();
+  if (!io) await db?.close();
   if (ctx.exitCode !== 0) {
     stderr.write(captured);
     return ctx.exitCode;

@@ -6,7 +6,7 @@
 
 import { dirname, resolve } from "node:path";
 import { AppError } from "../protocol/errors.ts";
-import { sleepSync } from "../db/sleep_sync.ts";
+import { sleepSync } from "../storage/sqlite/sleep_sync.ts";
 import { runGit } from "./run_git.ts";
 
 /** Options for {@linkcode createWorktree}. */

@@ -51,6 +51,8 @@ export interface Db extends Queryable {
   write<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   /** Runs `fn` in one consistent read snapshot, released as soon as it returns. */
   read<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /** The schema version the store holds (the id of the last migration applied). */
+  schemaVersion(): Promise<number>;
   /** A feed of commits by any connection, for waits (none is held open in a transaction). */
   changes(): Promise<ChangeFeed>;
   close(): Promise<void>;

@@ -1,4 +1,4 @@
-import type { Db } from "../db/db.ts";
+import type { Db } from "../storage/db.ts";
 
 export interface EventInput {
   ts: string;
@@ -24,16 +24,18 @@ export interface EventRecord {
  * Appends one event. Call it inside the write transaction of the change it
  * records, never on its own.
  */
-export function appendEvent(db: Db, e: EventInput): number {
-  return db.run(
-    "INSERT INTO events (ts, run_id, task_id, thread_id, type, payload) VALUES (?, ?, ?, ?, ?, ?)",
-    e.ts,
-    e.runId ?? null,
-    e.taskId ?? null,
-    e.threadId ?? null,
-    e.type,
-    JSON.stringify(e.payload ?? {}),
-  ).lastInsertRowid;
+export async function appendEvent(db: Db, e: EventInput): Promise<number> {
+  return Number(
+    (await db.get<{ id: number }>(
+      "INSERT INTO events (ts, run_id, task_id, thread_id, type, payload) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+      e.ts,
+      e.runId ?? null,
+      e.taskId ?? null,
+      e.threadId ?? null,
+      e.type,
+      JSON.stringify(e.payload ?? {}),
+    ))!.id,
+  );
 }
 
 /** Maps an `events` row to its JSON form. */

@@ -1,3 +1,4 @@
+import { mapSeq } from "./map_seq.ts";
 import { AppError } from "../protocol/errors.ts";
 import type { Attempt, Run } from "./orch_types.ts";
 import { type DispatchResult, LEADER_AGENT, OrchStore } from "./orch_store.ts";
@@ -54,13 +55,13 @@ export class CouncilStore {
    * Creates the run (or reuses an active council run with no tasks yet), one
    * review task per reviewer, and dispatches them, all in one transaction.
    */
-  start(input: {
+  async start(input: {
     runId: string;
     topic: string;
     body: string;
     reviewers: readonly string[];
     repoPath?: string;
-  }): { run: Run; dispatches: DispatchResult[] } {
+  }): Promise<{ run: Run; dispatches: DispatchResult[] }> {
     const unique = new Set(input.reviewers);
     if (input.reviewers.length < 2 || unique.size !== input.reviewers.length) {
       throw new AppError(
@@ -70,10 +71,10 @@ export class CouncilStore {
       );
     }
     const db = this.orch.db;
-    return db.write(() => {
-      const existing = db.get("SELECT 1 FROM runs WHERE id = ?", input.runId);
+    return await db.write(async () => {
+      const existing = await db.get("SELECT 1 FROM runs WHERE id = ?", input.runId);
       if (!existing) {
-        this.orch.createRun({
+        await this.orch.createRun({
           runId: input.runId,
           goal: `Council review: ${input.topic}`,
           summary: input.body,
@@ -81,9 +82,9 @@ export class CouncilStore {
           meta: { topic: input.topic, reviewers: input.reviewers },
         });
       } else {
-        const run = this.orch.getRun(input.runId);
+        const run = await this.orch.getRun(input.runId);
         const tasks = Number(
-          db.get("SELECT COUNT(*) AS n FROM tasks WHERE run_id = ?", input.runId)?.["n"],
+          (await db.get("SELECT COUNT(*) AS n FROM tasks WHERE run_id = ?", input.runId))?.["n"],
         );
         if (run.status !== "active" || tasks > 0) {
           throw new AppError(
@@ -92,16 +93,16 @@ export class CouncilStore {
             { run_id: input.runId, status: run.status, tasks },
           );
         }
-        db.run(
+        await db.run(
           "UPDATE runs SET kind = 'council', meta = ? WHERE id = ?",
           JSON.stringify({ topic: input.topic, reviewers: input.reviewers }),
           input.runId,
         );
       }
       const brief = reviewerBrief(input.topic, input.body, input.repoPath);
-      const dispatches = input.reviewers.map((reviewer, i) => {
+      const dispatches = await mapSeq(input.reviewers, async (reviewer, i) => {
         const taskId = `review-${i + 1}`;
-        this.orch.addTask({
+        await this.orch.addTask({
           runId: input.runId,
           taskId,
           title: `Review: ${input.topic}`,
@@ -122,49 +123,54 @@ export class CouncilStore {
           body: brief,
         });
       });
-      return { run: this.orch.getRun(input.runId), dispatches };
+      return { run: await this.orch.getRun(input.runId), dispatches };
     });
   }
 
   /** The council's topic and reviewers with their current state (reconciles first). */
-  reviewers(runId: string): { run: Run; topic: string; reviewers: CouncilReviewer[] } {
-    const run = this.orch.getRun(runId);
+  async reviewers(
+    runId: string,
+  ): Promise<{ run: Run; topic: string; reviewers: CouncilReviewer[] }> {
+    const run = await this.orch.getRun(runId);
     if (run.kind !== "council") {
       throw new AppError("INVALID_STATE", `Run "${runId}" is not a council run`, { run_id: runId });
     }
-    this.orch.reconcile(runId);
+    await this.orch.reconcile(runId);
     const db = this.orch.db;
-    return db.read(() => {
-      const reviewers = this.orch.listTasks(runId).map((task): CouncilReviewer => {
-        const attempt = this.orch.latestAttempt(runId, task.id);
-        const reviewer = attempt?.assigned_to ?? task.default_to ?? task.id;
-        const base = { reviewer, task_id: task.id, attempt, result: null };
-        if (task.status === "done" && attempt) {
-          const row = db.get(
-            "SELECT payload FROM messages WHERE thread_id = ? AND type = 'result' ORDER BY id DESC LIMIT 1",
-            attempt.thread_id,
-          );
-          return {
-            ...base,
-            status: "done",
-            result: row?.["payload"] == null ? null : JSON.parse(String(row["payload"])),
-          };
-        }
-        if (task.status === "failed" || task.status === "cancelled") {
-          const row = attempt
-            ? db.get(
-              "SELECT body FROM messages WHERE thread_id = ? AND type IN ('failure', 'cancel') ORDER BY id DESC LIMIT 1",
+    return db.read(async () => {
+      const reviewers = await mapSeq(
+        await this.orch.listTasks(runId),
+        async (task): Promise<CouncilReviewer> => {
+          const attempt = await this.orch.latestAttempt(runId, task.id);
+          const reviewer = attempt?.assigned_to ?? task.default_to ?? task.id;
+          const base = { reviewer, task_id: task.id, attempt, result: null };
+          if (task.status === "done" && attempt) {
+            const row = await db.get(
+              "SELECT payload FROM messages WHERE thread_id = ? AND type = 'result' ORDER BY id DESC LIMIT 1",
               attempt.thread_id,
-            )
-            : undefined;
-          return {
-            ...base,
-            status: task.status,
-            ...(row?.["body"] ? { error: String(row["body"]) } : {}),
-          };
-        }
-        return { ...base, status: "pending" };
-      });
+            );
+            return {
+              ...base,
+              status: "done",
+              result: row?.["payload"] == null ? null : JSON.parse(String(row["payload"])),
+            };
+          }
+          if (task.status === "failed" || task.status === "cancelled") {
+            const row = attempt
+              ? await db.get(
+                "SELECT body FROM messages WHERE thread_id = ? AND type IN ('failure', 'cancel') ORDER BY id DESC LIMIT 1",
+                attempt.thread_id,
+              )
+              : undefined;
+            return {
+              ...base,
+              status: task.status,
+              ...(row?.["body"] ? { error: String(row["body"]) } : {}),
+            };
+          }
+          return { ...base, status: "pending" };
+        },
+      );
       const meta = run.meta as { topic?: string } | null;
       return { run, topic: meta?.topic ?? run.goal, reviewers };
     });
@@ -175,13 +181,13 @@ export class CouncilStore {
    * The same markdown again returns the report already stored (`reused`):
    * repeated `council report` calls do not pile up identical artifacts.
    */
-  saveReport(
+  async saveReport(
     runId: string,
     topic: string,
     markdown: string,
-  ): { thread: Thread; artifact: ArtifactMeta; reused: boolean } {
+  ): Promise<{ thread: Thread; artifact: ArtifactMeta; reused: boolean }> {
     const bytes = new TextEncoder().encode(markdown);
-    const r = this.orch.inbox.sendThread({
+    const r = await this.orch.inbox.sendThread({
       idempotencyKey: `council-report:${runId}:${sha256Hex(bytes)}`,
       from: LEADER_AGENT,
       to: LEADER_AGENT,

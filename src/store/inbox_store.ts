@@ -1,4 +1,4 @@
-import type { Db, Row } from "../db/db.ts";
+import type { Db, Row } from "../storage/db.ts";
 import { AppError } from "../protocol/errors.ts";
 import { appendEvent } from "./append_event.ts";
 import { sha256Hex } from "./sha256.ts";
@@ -153,8 +153,8 @@ export class InboxStore {
   // ---- reads -------------------------------------------------------------
 
   /** The thread, or `THREAD_NOT_FOUND`. */
-  getThread(threadId: number): Thread {
-    const row = this.db.get("SELECT * FROM threads WHERE id = ?", threadId);
+  async getThread(threadId: number): Promise<Thread> {
+    const row = await this.db.get("SELECT * FROM threads WHERE id = ?", threadId);
     if (!row) {
       throw new AppError("THREAD_NOT_FOUND", `Thread ${threadId} does not exist`, {
         thread_id: threadId,
@@ -164,18 +164,18 @@ export class InboxStore {
   }
 
   /** A thread with its messages (each with artifact metadata). */
-  showThread(threadId: number): { thread: Thread; messages: Message[] } {
-    return this.db.read(() => {
-      const thread = this.getThread(threadId);
-      const messages = this.db.all(
+  async showThread(threadId: number): Promise<{ thread: Thread; messages: Message[] }> {
+    return await this.db.read(async () => {
+      const thread = await this.getThread(threadId);
+      const messages = (await this.db.all(
         "SELECT * FROM messages WHERE thread_id = ? ORDER BY id",
         threadId,
-      )
+      ))
         .map(messageFromRow);
-      const arts = this.db.all(
+      const arts = (await this.db.all(
         `SELECT ${_ARTIFACT_META_COLUMNS} FROM artifacts WHERE thread_id = ? ORDER BY id`,
         threadId,
-      ).map(_artifactFromRow);
+      )).map(_artifactFromRow);
       for (const m of messages) {
         const mine = arts.filter((a) => a.message_id === m.id);
         if (mine.length > 0) m.artifacts = mine;
@@ -185,7 +185,9 @@ export class InboxStore {
   }
 
   /** Threads, newest first, optionally where `agent` is a participant and/or with a status. */
-  listThreads(options: { agent?: string; status?: ThreadStatus; limit?: number } = {}): Thread[] {
+  async listThreads(
+    options: { agent?: string; status?: ThreadStatus; limit?: number } = {},
+  ): Promise<Thread[]> {
     const limit = options.limit ?? 50;
     const where: string[] = [];
     const params: (string | number)[] = [];
@@ -200,7 +202,7 @@ export class InboxStore {
     const sql = `SELECT * FROM threads ${
       where.length ? "WHERE " + where.join(" AND ") : ""
     } ORDER BY id DESC LIMIT ?`;
-    return this.db.all(sql, ...params, limit).map(threadFromRow);
+    return (await this.db.all(sql, ...params, limit)).map(threadFromRow);
   }
 
   /**
@@ -213,42 +215,44 @@ export class InboxStore {
    * the asked agent in a finished thread are not work: they are passed over
    * (the cursor moves past them) and counted in `hidden`.
    */
-  fetchMessages(
+  async fetchMessages(
     agent: string,
     options: { limit?: number; peek?: boolean; all?: boolean } = {},
-  ): { messages: Message[]; cursor: number; previous_cursor: number; hidden: number } {
+  ): Promise<{ messages: Message[]; cursor: number; previous_cursor: number; hidden: number }> {
     const limit = options.limit ?? 50;
-    const run = () => {
+    const run = async () => {
       const before = Number(
-        this.db.get("SELECT last_message_id FROM read_cursors WHERE agent = ?", agent)
+        (await this.db.get("SELECT last_message_id FROM read_cursors WHERE agent = ?", agent))
           ?.["last_message_id"] ?? 0,
       );
-      const messages = this.messagesFor(agent, before, limit, { actionableOnly: !options.all });
+      const messages = await this.messagesFor(agent, before, limit, {
+        actionableOnly: !options.all,
+      });
       let after = messages.length ? messages[messages.length - 1]!.id : before;
       let hidden = 0;
       if (!options.all) {
         if (messages.length < limit) {
           after = Number(
-            this.db.get(
+            (await this.db.get(
               "SELECT COALESCE(MAX(id), ?) AS m FROM messages WHERE to_agent = ? AND id > ?",
               before,
               agent,
               before,
-            )?.["m"] ?? before,
+            ))?.["m"] ?? before,
           );
         }
         hidden = Number(
-          this.db.get(
+          (await this.db.get(
             `SELECT count(*) AS n FROM messages m JOIN threads t ON t.id = m.thread_id
              WHERE m.to_agent = ? AND m.id > ? AND m.id <= ? AND NOT ${_ACTIONABLE}`,
             agent,
             before,
             after,
-          )?.["n"] ?? 0,
+          ))?.["n"] ?? 0,
         );
       }
       if (!options.peek && after > before) {
-        this.db.run(
+        await this.db.run(
           `INSERT INTO read_cursors (agent, last_message_id) VALUES (?, ?)
            ON CONFLICT (agent) DO UPDATE SET last_message_id = excluded.last_message_id`,
           agent,
@@ -257,20 +261,20 @@ export class InboxStore {
       }
       return { messages, cursor: options.peek ? before : after, previous_cursor: before, hidden };
     };
-    return options.peek ? this.db.read(run) : this.db.write(run);
+    return options.peek ? await this.db.read(run) : await this.db.write(run);
   }
 
   /**
    * Messages addressed to `agent` after message id `after`, oldest first,
    * with their thread's subject and status and their artifacts (no cursor change).
    */
-  messagesFor(
+  async messagesFor(
     agent: string,
     after: number,
     limit: number,
     options: { actionableOnly?: boolean } = {},
-  ): Message[] {
-    const messages = this.db.all(
+  ): Promise<Message[]> {
+    const messages = (await this.db.all(
       `SELECT m.*, t.subject AS thread_subject, t.status AS thread_status
        FROM messages m JOIN threads t ON t.id = m.thread_id
        WHERE m.to_agent = ? AND m.id > ? ${
@@ -279,13 +283,13 @@ export class InboxStore {
       agent,
       after,
       limit,
-    ).map(messageFromRow);
+    )).map(messageFromRow);
     if (messages.length === 0) return messages;
-    const arts = this.db.all(
+    const arts = (await this.db.all(
       `SELECT ${_ARTIFACT_META_COLUMNS} FROM artifacts WHERE message_id BETWEEN ? AND ? ORDER BY id`,
       messages[0]!.id,
       messages[messages.length - 1]!.id,
-    ).map(_artifactFromRow);
+    )).map(_artifactFromRow);
     for (const m of messages) {
       const mine = arts.filter((a) => a.message_id === m.id);
       if (mine.length > 0) m.artifacts = mine;
@@ -294,18 +298,20 @@ export class InboxStore {
   }
 
   /** The highest message id, 0 when there are none. */
-  latestMessageId(): number {
-    return Number(this.db.get("SELECT COALESCE(MAX(id), 0) AS m FROM messages")?.["m"] ?? 0);
+  async latestMessageId(): Promise<number> {
+    return Number(
+      (await this.db.get("SELECT COALESCE(MAX(id), 0) AS m FROM messages"))?.["m"] ?? 0,
+    );
   }
 
   /** The latest message in `threadId` sent by `agent`, 0 if none. */
-  lastMessageIdFrom(threadId: number, agent: string): number {
+  async lastMessageIdFrom(threadId: number, agent: string): Promise<number> {
     return Number(
-      this.db.get(
+      (await this.db.get(
         "SELECT COALESCE(MAX(id), 0) AS m FROM messages WHERE thread_id = ? AND from_agent = ?",
         threadId,
         agent,
-      )?.["m"] ?? 0,
+      ))?.["m"] ?? 0,
     );
   }
 
@@ -313,8 +319,8 @@ export class InboxStore {
    * The first reply (or cancel) in the thread after message `after` that
    * `agent` did not send, or undefined.
    */
-  findReply(threadId: number, agent: string, after: number): Message | undefined {
-    const row = this.db.get(
+  async findReply(threadId: number, agent: string, after: number): Promise<Message | undefined> {
+    const row = await this.db.get(
       `SELECT * FROM messages WHERE thread_id = ? AND id > ? AND from_agent <> ?
        AND type IN ('reply', 'cancel') ORDER BY id LIMIT 1`,
       threadId,
@@ -325,8 +331,8 @@ export class InboxStore {
   }
 
   /** Artifact metadata and bytes; verifies size and sha256. */
-  getArtifact(artifactId: number): { artifact: ArtifactMeta; content: Uint8Array } {
-    const row = this.db.get("SELECT * FROM artifacts WHERE id = ?", artifactId);
+  async getArtifact(artifactId: number): Promise<{ artifact: ArtifactMeta; content: Uint8Array }> {
+    const row = await this.db.get("SELECT * FROM artifacts WHERE id = ?", artifactId);
     if (!row) {
       throw new AppError("ARTIFACT_NOT_FOUND", `Artifact ${artifactId} does not exist`, {
         artifact_id: artifactId,
@@ -347,12 +353,12 @@ export class InboxStore {
   // ---- writes ------------------------------------------------------------
 
   /** Creates a thread and its first message (type `task` or `note`). */
-  sendThread(input: SendInput): SendResult {
+  async sendThread(input: SendInput): Promise<SendResult> {
     _checkArtifacts(input.artifacts);
     requireText(input.subject, "subject");
-    return this.db.write(() => {
+    return await this.db.write(async () => {
       if (input.idempotencyKey !== undefined) {
-        const prior = this.db.get(
+        const prior = await this.db.get(
           "SELECT * FROM threads WHERE idempotency_key = ?",
           input.idempotencyKey,
         );
@@ -360,30 +366,37 @@ export class InboxStore {
       }
       const now = iso(this.clock.now());
       const kind = input.kind ?? "task";
-      const threadId = this.db.run(
-        `INSERT INTO threads (kind, from_agent, to_agent, subject, status, idempotency_key,
+      const threadId = Number(
+        (await this.db.get<{ id: number }>(
+          `INSERT INTO threads (kind, from_agent, to_agent, subject, status, idempotency_key,
            result_contract, run_id, task_id, attempt_id, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        kind,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+          kind,
+          input.from,
+          input.to,
+          input.subject,
+          input.closed ? "done" : "open",
+          input.idempotencyKey ?? null,
+          input.resultContract ?? null,
+          input.runId ?? null,
+          input.taskId ?? null,
+          input.attemptId ?? null,
+          now,
+          now,
+        ))!.id,
+      );
+      const thread = await this.getThread(threadId);
+      const message = await this.#addMessage(
+        thread,
         input.from,
-        input.to,
-        input.subject,
-        input.closed ? "done" : "open",
-        input.idempotencyKey ?? null,
-        input.resultContract ?? null,
-        input.runId ?? null,
-        input.taskId ?? null,
-        input.attemptId ?? null,
-        now,
-        now,
-      ).lastInsertRowid;
-      const thread = this.getThread(threadId);
-      const message = this.#addMessage(thread, input.from, kind === "note" ? "note" : "task", {
-        body: input.body,
-        payload: input.payload,
-        ts: now,
-      });
-      this.#event(thread, now, "thread_created", {
+        kind === "note" ? "note" : "task",
+        {
+          body: input.body,
+          payload: input.payload,
+          ts: now,
+        },
+      );
+      await this.#event(thread, now, "thread_created", {
         from: input.from,
         to: input.to,
         subject: input.subject,
@@ -391,12 +404,12 @@ export class InboxStore {
         message_id: message.id,
       });
       // After thread_created, so an event reader never sees an artifact of an unknown thread.
-      const artifacts = this.#addArtifacts(thread, message, input.artifacts, now);
+      const artifacts = await this.#addArtifacts(thread, message, input.artifacts, now);
       return { thread, message, artifacts, replayed: false };
     });
   }
 
-  #replay(thread: Thread, input: SendInput): SendResult {
+  async #replay(thread: Thread, input: SendInput): Promise<SendResult> {
     if (
       thread.from_agent !== input.from || thread.to_agent !== input.to ||
       thread.subject !== input.subject
@@ -407,15 +420,15 @@ export class InboxStore {
         { thread_id: thread.id, idempotency_key: input.idempotencyKey },
       );
     }
-    const first = this.db.get(
+    const first = await this.db.get(
       "SELECT * FROM messages WHERE thread_id = ? ORDER BY id LIMIT 1",
       thread.id,
     );
     const artifacts = first
-      ? this.db.all(
+      ? (await this.db.all(
         `SELECT ${_ARTIFACT_META_COLUMNS} FROM artifacts WHERE message_id = ? ORDER BY id`,
         Number(first["id"]),
-      ).map(_artifactFromRow)
+      )).map(_artifactFromRow)
       : [];
     const message = messageFromRow(first!);
     if (artifacts.length > 0) message.artifacts = artifacts;
@@ -430,17 +443,17 @@ export class InboxStore {
    * claim an open thread; an expired lease may be taken over by any agent
    * naming the thread, and a live one held by another is `ALREADY_CLAIMED`.
    */
-  claimThread(
+  async claimThread(
     agent: string,
     options: { threadId?: number; leaseSeconds?: number } = {},
-  ): { thread: Thread; previous_holder: string | null; reclaimed: boolean } {
+  ): Promise<{ thread: Thread; previous_holder: string | null; reclaimed: boolean }> {
     const leaseSeconds = options.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
-    return this.db.write(() => {
+    return await this.db.write(async () => {
       const nowDate = this.clock.now();
       const now = iso(nowDate);
       let thread: Thread;
       if (options.threadId !== undefined) {
-        thread = this.getThread(options.threadId);
+        thread = await this.getThread(options.threadId);
         // An open thread belongs to its addressee. Once claimed, the lease decides:
         // a live lease held by another agent is ALREADY_CLAIMED below, an expired
         // one may be taken over by any agent that names the thread.
@@ -466,15 +479,15 @@ export class InboxStore {
             );
           }
           const expires = isoPlusSeconds(nowDate, leaseSeconds);
-          this.db.run(
+          await this.db.run(
             "UPDATE threads SET lease_expires_at = ?, lease_seconds = ?, updated_at = ? WHERE id = ?",
             expires,
             leaseSeconds,
             now,
             thread.id,
           );
-          const renewed = this.getThread(thread.id);
-          this.#event(renewed, now, "lease_renewed", {
+          const renewed = await this.getThread(thread.id);
+          await this.#event(renewed, now, "lease_renewed", {
             agent,
             lease_epoch: renewed.lease_epoch,
             lease_expires_at: expires,
@@ -482,7 +495,7 @@ export class InboxStore {
           return { thread: renewed, previous_holder: agent, reclaimed: true };
         }
       } else {
-        const row = this.db.get(
+        const row = await this.db.get(
           `SELECT * FROM threads WHERE to_agent = ? AND (status = 'open' OR
              (status IN ('claimed', 'in_progress', 'blocked', 'verifying') AND lease_expires_at <= ?))
            ORDER BY id LIMIT 1`,
@@ -502,7 +515,7 @@ export class InboxStore {
       }
       const previous = thread.claimed_by;
       const expires = isoPlusSeconds(nowDate, leaseSeconds);
-      const changed = this.db.run(
+      const changed = (await this.db.run(
         // A blocked thread stays blocked under its new holder: the question is
         // still open until someone replies (the leader's `orch blocked` keeps it).
         `UPDATE threads SET status = CASE WHEN status = 'blocked' THEN 'blocked' ELSE 'claimed' END,
@@ -515,12 +528,12 @@ export class InboxStore {
         now,
         thread.id,
         thread.lease_epoch,
-      ).changes;
+      )).changes;
       if (changed !== 1) {
         throw new AppError("ALREADY_CLAIMED", `Thread ${thread.id} was just claimed`);
       }
-      const claimed = this.getThread(thread.id);
-      this.#event(claimed, now, "thread_claimed", {
+      const claimed = await this.getThread(thread.id);
+      await this.#event(claimed, now, "thread_claimed", {
         agent,
         lease_epoch: claimed.lease_epoch,
         lease_expires_at: expires,
@@ -533,14 +546,14 @@ export class InboxStore {
   }
 
   /** Extends the caller's live lease. */
-  renewLease(ref: LeaseRef, leaseSeconds?: number): { thread: Thread } {
-    return this.db.write(() => {
+  async renewLease(ref: LeaseRef, leaseSeconds?: number): Promise<{ thread: Thread }> {
+    return await this.db.write(async () => {
       const nowDate = this.clock.now();
       const now = iso(nowDate);
-      const thread = this.#requireLease(ref, now);
+      const thread = await this.#requireLease(ref, now);
       const seconds = leaseSeconds ?? thread.lease_seconds ?? DEFAULT_LEASE_SECONDS;
       const expires = isoPlusSeconds(nowDate, seconds);
-      this.#fencedUpdate(
+      await this.#fencedUpdate(
         ref,
         thread,
         now,
@@ -549,8 +562,8 @@ export class InboxStore {
         seconds,
         now,
       );
-      const renewed = this.getThread(thread.id);
-      this.#event(renewed, now, "lease_renewed", {
+      const renewed = await this.getThread(thread.id);
+      await this.#event(renewed, now, "lease_renewed", {
         agent: ref.agent,
         lease_epoch: renewed.lease_epoch,
         lease_expires_at: expires,
@@ -563,10 +576,10 @@ export class InboxStore {
    * Progress, a blocked question, or verifying, from the lease holder.
    * Extends the lease. `blocked` records the body as a `question`.
    */
-  updateThread(
+  async updateThread(
     ref: LeaseRef,
     input: { body?: string; progress?: number; status?: UpdateStatus; payload?: unknown },
-  ): ThreadChange {
+  ): Promise<ThreadChange> {
     if (input.body === undefined && input.progress === undefined && input.status === undefined) {
       throw new AppError(
         "USAGE",
@@ -579,14 +592,14 @@ export class InboxStore {
         "A blocked update needs the question: pass --body or --body-file",
       );
     }
-    return this.db.write(() => {
+    return await this.db.write(async () => {
       const nowDate = this.clock.now();
       const now = iso(nowDate);
-      const thread = this.#requireLease(ref, now);
+      const thread = await this.#requireLease(ref, now);
       const status: ThreadStatus = input.status ??
         (thread.status === "claimed" ? "in_progress" : thread.status);
       const expires = isoPlusSeconds(nowDate, thread.lease_seconds ?? DEFAULT_LEASE_SECONDS);
-      this.#fencedUpdate(
+      await this.#fencedUpdate(
         ref,
         thread,
         now,
@@ -596,10 +609,10 @@ export class InboxStore {
         expires,
         now,
       );
-      const updated = this.getThread(thread.id);
+      const updated = await this.getThread(thread.id);
       let message: Message | null = null;
       if (input.body !== undefined || input.payload !== undefined) {
-        message = this.#addMessage(
+        message = await this.#addMessage(
           updated,
           ref.agent,
           status === "blocked" ? "question" : "progress",
@@ -612,7 +625,7 @@ export class InboxStore {
         );
       }
       const type = status === thread.status ? "thread_progress" : `thread_${status}`;
-      this.#event(updated, now, type, {
+      await this.#event(updated, now, type, {
         agent: ref.agent,
         status,
         previous_status: thread.status,
@@ -628,33 +641,33 @@ export class InboxStore {
    * A message from a participant (the sender, the recipient or the holder)
    * into an open thread. A reply to a blocked thread unblocks it.
    */
-  replyThread(
+  async replyThread(
     agent: string,
     threadId: number,
     input: { body: string; payload?: unknown },
-  ): ThreadChange {
-    return this.db.write(() => {
+  ): Promise<ThreadChange> {
+    return await this.db.write(async () => {
       const now = iso(this.clock.now());
-      const thread = this.getThread(threadId);
+      const thread = await this.getThread(threadId);
       _requireParticipant(thread, agent);
       _requireNotFinal(thread);
-      const message = this.#addMessage(thread, agent, "reply", {
+      const message = await this.#addMessage(thread, agent, "reply", {
         body: input.body,
         payload: input.payload,
         ts: now,
       });
       let current = thread;
       if (thread.status === "blocked" && agent !== thread.claimed_by) {
-        this.db.run(
+        await this.db.run(
           "UPDATE threads SET status = 'in_progress', updated_at = ? WHERE id = ?",
           now,
           threadId,
         );
-        current = this.getThread(threadId);
+        current = await this.getThread(threadId);
       } else {
-        this.db.run("UPDATE threads SET updated_at = ? WHERE id = ?", now, threadId);
+        await this.db.run("UPDATE threads SET updated_at = ? WHERE id = ?", now, threadId);
       }
-      this.#event(current, now, "thread_replied", {
+      await this.#event(current, now, "thread_replied", {
         agent,
         message_id: message.id,
         previous_status: thread.status,
@@ -665,21 +678,25 @@ export class InboxStore {
   }
 
   /** Finishes the holder's thread as done, with an optional result payload and artifacts. */
-  completeThread(input: FinishInput): ThreadChange {
-    return this.#finish(input, "done", "result");
+  async completeThread(input: FinishInput): Promise<ThreadChange> {
+    return await this.#finish(input, "done", "result");
   }
 
   /** Finishes the holder's thread as failed, with the reason. */
-  failThread(input: FinishInput): ThreadChange {
-    return this.#finish(input, "failed", "failure");
+  async failThread(input: FinishInput): Promise<ThreadChange> {
+    return await this.#finish(input, "failed", "failure");
   }
 
-  #finish(input: FinishInput, status: "done" | "failed", type: MessageType): ThreadChange {
+  async #finish(
+    input: FinishInput,
+    status: "done" | "failed",
+    type: MessageType,
+  ): Promise<ThreadChange> {
     _checkArtifacts(input.artifacts);
-    return this.db.write(() => {
+    return await this.db.write(async () => {
       const now = iso(this.clock.now());
-      const thread = this.#requireLease(input, now);
-      this.#fencedUpdate(
+      const thread = await this.#requireLease(input, now);
+      await this.#fencedUpdate(
         input,
         thread,
         now,
@@ -689,15 +706,15 @@ export class InboxStore {
         status,
         now,
       );
-      const updated = this.getThread(thread.id);
-      const message = this.#addMessage(updated, input.agent, type, {
+      const updated = await this.getThread(thread.id);
+      const message = await this.#addMessage(updated, input.agent, type, {
         body: input.body ?? "",
         payload: input.payload,
         ts: now,
         leaseEpoch: updated.lease_epoch,
       });
-      const artifacts = this.#addArtifacts(updated, message, input.artifacts, now);
-      this.#event(updated, now, `thread_${status}`, {
+      const artifacts = await this.#addArtifacts(updated, message, input.artifacts, now);
+      await this.#event(updated, now, `thread_${status}`, {
         agent: input.agent,
         message_id: message.id,
         previous_status: thread.status,
@@ -708,20 +725,23 @@ export class InboxStore {
   }
 
   /** Cancels a thread that is not final; any participant may. Clears the lease. */
-  cancelThread(agent: string, threadId: number, body?: string): ThreadChange {
-    return this.db.write(() => {
+  async cancelThread(agent: string, threadId: number, body?: string): Promise<ThreadChange> {
+    return await this.db.write(async () => {
       const now = iso(this.clock.now());
-      const thread = this.getThread(threadId);
+      const thread = await this.getThread(threadId);
       _requireParticipant(thread, agent);
       _requireNotFinal(thread);
-      this.db.run(
+      await this.db.run(
         "UPDATE threads SET status = 'cancelled', lease_expires_at = NULL, updated_at = ? WHERE id = ?",
         now,
         threadId,
       );
-      const updated = this.getThread(threadId);
-      const message = this.#addMessage(updated, agent, "cancel", { body: body ?? "", ts: now });
-      this.#event(updated, now, "thread_cancelled", {
+      const updated = await this.getThread(threadId);
+      const message = await this.#addMessage(updated, agent, "cancel", {
+        body: body ?? "",
+        ts: now,
+      });
+      await this.#event(updated, now, "thread_cancelled", {
         agent,
         message_id: message.id,
         previous_status: thread.status,
@@ -731,8 +751,8 @@ export class InboxStore {
   }
 
   /** The thread, if `agent` is its sender, recipient or holder; otherwise `NOT_PARTICIPANT`. */
-  participantThread(threadId: number, agent: string): Thread {
-    const thread = this.getThread(threadId);
+  async participantThread(threadId: number, agent: string): Promise<Thread> {
+    const thread = await this.getThread(threadId);
     _requireParticipant(thread, agent);
     return thread;
   }
@@ -742,15 +762,18 @@ export class InboxStore {
    * `ref`, without writing anything: callers check a payload only once the
    * caller is known to hold the thread.
    */
-  checkLease(ref: LeaseRef): Thread {
-    return this.db.read(() => this.#requireLease(ref, iso(this.clock.now())));
+  async checkLease(ref: LeaseRef): Promise<Thread> {
+    return await this.db.read(() => this.#requireLease(ref, iso(this.clock.now())));
   }
 
   // ---- helpers -----------------------------------------------------------
 
   /** The thread, if `ref.agent` holds a live lease on it; otherwise the reason as an error. */
-  #requireLease(ref: LeaseRef, now: string): Thread & { lease_seconds: number | null } {
-    const row = this.db.get("SELECT * FROM threads WHERE id = ?", ref.threadId);
+  async #requireLease(
+    ref: LeaseRef,
+    now: string,
+  ): Promise<Thread & { lease_seconds: number | null }> {
+    const row = await this.db.get("SELECT * FROM threads WHERE id = ?", ref.threadId);
     if (!row) {
       throw new AppError("THREAD_NOT_FOUND", `Thread ${ref.threadId} does not exist`, {
         thread_id: ref.threadId,
@@ -815,21 +838,21 @@ export class InboxStore {
    * The fenced write: only the holder at the epoch it read, with a live lease,
    * changes the row. Zero rows changed is `LEASE_LOST`, never silent.
    */
-  #fencedUpdate(
+  async #fencedUpdate(
     ref: LeaseRef,
     thread: Thread,
     now: string,
     setSql: string,
     ...params: (string | number | null)[]
-  ): void {
-    const changed = this.db.run(
+  ): Promise<void> {
+    const changed = (await this.db.run(
       `UPDATE threads SET ${setSql} WHERE id = ? AND claimed_by = ? AND lease_epoch = ? AND lease_expires_at > ?`,
       ...params,
       thread.id,
       ref.agent,
       thread.lease_epoch,
       now,
-    ).changes;
+    )).changes;
     if (changed !== 1) {
       throw new AppError(
         "LEASE_LOST",
@@ -842,12 +865,12 @@ export class InboxStore {
     }
   }
 
-  #addMessage(
+  async #addMessage(
     thread: Thread,
     from: string,
     type: MessageType,
     m: { body: string; payload?: unknown; ts: string; leaseEpoch?: number },
-  ): Message {
+  ): Promise<Message> {
     requireText(m.body, "message body");
     _checkBodySize(m.body);
     // The sender writes to whoever works the thread (the holder, else the
@@ -855,18 +878,20 @@ export class InboxStore {
     const to = from === thread.from_agent
       ? (thread.claimed_by ?? thread.to_agent)
       : thread.from_agent;
-    const id = this.db.run(
-      `INSERT INTO messages (thread_id, from_agent, to_agent, type, body, payload, lease_epoch, ts)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      thread.id,
-      from,
-      to,
-      type,
-      m.body,
-      _toJsonText(m.payload),
-      m.leaseEpoch ?? null,
-      m.ts,
-    ).lastInsertRowid;
+    const id = Number(
+      (await this.db.get<{ id: number }>(
+        `INSERT INTO messages (thread_id, from_agent, to_agent, type, body, payload, lease_epoch, ts)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+        thread.id,
+        from,
+        to,
+        type,
+        m.body,
+        _toJsonText(m.payload),
+        m.leaseEpoch ?? null,
+        m.ts,
+      ))!.id,
+    );
     return {
       id,
       thread_id: thread.id,
@@ -879,27 +904,29 @@ export class InboxStore {
     };
   }
 
-  #addArtifacts(
+  async #addArtifacts(
     thread: Thread,
     message: Message,
     artifacts: ArtifactInput[] | undefined,
     now: string,
-  ): ArtifactMeta[] {
+  ): Promise<ArtifactMeta[]> {
     const out: ArtifactMeta[] = [];
     for (const a of artifacts ?? []) {
       const sha256 = sha256Hex(a.bytes);
-      const id = this.db.run(
-        `INSERT INTO artifacts (thread_id, message_id, name, media_type, size, sha256, content, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        thread.id,
-        message.id,
-        a.name,
-        a.mediaType,
-        a.bytes.byteLength,
-        sha256,
-        a.bytes,
-        now,
-      ).lastInsertRowid;
+      const id = Number(
+        (await this.db.get<{ id: number }>(
+          `INSERT INTO artifacts (thread_id, message_id, name, media_type, size, sha256, content, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+          thread.id,
+          message.id,
+          a.name,
+          a.mediaType,
+          a.bytes.byteLength,
+          sha256,
+          a.bytes,
+          now,
+        ))!.id,
+      );
       const meta: ArtifactMeta = {
         id,
         thread_id: thread.id,
@@ -911,7 +938,7 @@ export class InboxStore {
         created_at: now,
       };
       out.push(meta);
-      this.#event(thread, now, "artifact_added", {
+      await this.#event(thread, now, "artifact_added", {
         artifact_id: id,
         name: a.name,
         size: meta.size,
@@ -922,8 +949,13 @@ export class InboxStore {
     return out;
   }
 
-  #event(thread: Thread, ts: string, type: string, payload: Record<string, unknown>): void {
-    appendEvent(this.db, {
+  async #event(
+    thread: Thread,
+    ts: string,
+    type: string,
+    payload: Record<string, unknown>,
+  ): Promise<void> {
+    await appendEvent(this.db, {
       ts,
       type,
       runId: thread.run_id,

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import type { Db } from "../db/db.ts";
-import { openDb } from "../db/open_db.ts";
+import type { Db } from "../storage/db.ts";
+import { openSqlite } from "../storage/sqlite/open_sqlite.ts";
 import { AppError, type ErrorCode } from "../protocol/errors.ts";
 import type { Clock } from "./clock.ts";
 import { InboxStore } from "./inbox_store.ts";
@@ -29,21 +29,21 @@ interface Fixture extends AsyncDisposable {
 
 async function _fixture(): Promise<Fixture> {
   const dir = await Deno.makeTempDir({ prefix: "inbox-store-test-" });
-  const db = openDb(join(dir, "coord.db"), { init: true });
+  const db = await openSqlite(join(dir, "coord.db"), { init: true });
   const clock = new FakeClock();
   return {
     db,
     store: new InboxStore(db, clock),
     clock,
     async [Symbol.asyncDispose]() {
-      db.close();
+      await db.close();
       await Deno.remove(dir, { recursive: true });
     },
   };
 }
 
-function _count(db: Db, sql: string, ...params: (string | number)[]): number {
-  return Number(Object.values(db.get(sql, ...params) ?? {})[0] ?? 0);
+async function _count(db: Db, sql: string, ...params: (string | number)[]): Promise<number> {
+  return Number(Object.values(await db.get(sql, ...params) ?? {})[0] ?? 0);
 }
 
 const _TABLES = ["threads", "messages", "events", "artifacts", "read_cursors"] as const;
@@ -53,11 +53,11 @@ function _counts(db: Db): Record<typeof _TABLES[number], number> {
   return Object.fromEntries(entries) as Record<typeof _TABLES[number], number>;
 }
 
-function _eventTypes(db: Db, threadId: number): string[] {
-  return db.all<{ type: string }>(
+async function _eventTypes(db: Db, threadId: number): Promise<string[]> {
+  return (await db.all<{ type: string }>(
     "SELECT type FROM events WHERE thread_id = ? ORDER BY id",
     threadId,
-  ).map((r) => r.type);
+  )).map((r) => r.type);
 }
 
 function _throwsCode(fn: () => unknown, code: ErrorCode): AppError {
@@ -78,7 +78,7 @@ function _send(store: InboxStore, to = "w", subject = "job") {
 
 Deno.test("InboxStore.sendThread() creates an open thread, its task message and one event", async () => {
   await using f = await _fixture();
-  const r = _send(f.store);
+  const r = await _send(f.store);
   assert.equal(r.thread.status, "open");
   assert.equal(r.thread.lease_epoch, 0);
   assert.equal(r.thread.created_at, "2030-01-01T00:00:00.000Z");
@@ -97,10 +97,10 @@ Deno.test("InboxStore.sendThread() creates an open thread, its task message and 
 
 Deno.test("InboxStore walks a thread open -> claimed -> in_progress -> blocked -> in_progress -> verifying -> done", async () => {
   await using f = await _fixture();
-  const id = _send(f.store).thread.id;
+  const id = (await _send(f.store)).thread.id;
   const ref = { agent: "w", threadId: id };
 
-  const claimed = f.store.claimThread("w", { leaseSeconds: 60 });
+  const claimed = await f.store.claimThread("w", { leaseSeconds: 60 });
   assert.equal(claimed.thread.id, id);
   assert.equal(claimed.thread.status, "claimed");
   assert.equal(claimed.thread.claimed_by, "w");
@@ -108,28 +108,28 @@ Deno.test("InboxStore walks a thread open -> claimed -> in_progress -> blocked -
   assert.equal(claimed.thread.lease_expires_at, "2030-01-01T00:01:00.000Z");
 
   f.clock.advance(10);
-  const progress = f.store.updateThread(ref, { progress: 30, body: "a third" });
+  const progress = await f.store.updateThread(ref, { progress: 30, body: "a third" });
   assert.equal(progress.thread.status, "in_progress");
   assert.equal(progress.thread.progress, 30);
   assert.equal(progress.message?.type, "progress");
   // Progress extends the lease by its length from now.
   assert.equal(progress.thread.lease_expires_at, "2030-01-01T00:01:10.000Z");
 
-  const blocked = f.store.updateThread(ref, { status: "blocked", body: "which branch?" });
+  const blocked = await f.store.updateThread(ref, { status: "blocked", body: "which branch?" });
   assert.equal(blocked.thread.status, "blocked");
   assert.equal(blocked.message?.type, "question");
   assert.equal(blocked.message?.to_agent, "lead");
 
-  const answer = f.store.replyThread("lead", id, { body: "main" });
+  const answer = await f.store.replyThread("lead", id, { body: "main" });
   assert.equal(answer.thread.status, "in_progress");
   assert.equal(answer.message?.type, "reply");
-  assert.equal(f.store.findReply(id, "w", blocked.message!.id)?.id, answer.message?.id);
+  assert.equal((await f.store.findReply(id, "w", blocked.message!.id))?.id, answer.message?.id);
 
-  const verifying = f.store.updateThread(ref, { status: "verifying" });
+  const verifying = await f.store.updateThread(ref, { status: "verifying" });
   assert.equal(verifying.thread.status, "verifying");
   assert.equal(verifying.message, null);
 
-  const done = f.store.completeThread({ ...ref, body: "shipped", payload: { ok: 1 } });
+  const done = await f.store.completeThread({ ...ref, body: "shipped", payload: { ok: 1 } });
   assert.equal(done.thread.status, "done");
   assert.equal(done.thread.progress, 100);
   assert.equal(done.thread.lease_expires_at, null);
@@ -145,7 +145,7 @@ Deno.test("InboxStore walks a thread open -> claimed -> in_progress -> blocked -
     "thread_verifying",
     "thread_done",
   ]);
-  const shown = f.store.showThread(id);
+  const shown = await f.store.showThread(id);
   assert.deepEqual(shown.messages.map((m) => m.type), [
     "task",
     "progress",
@@ -157,9 +157,9 @@ Deno.test("InboxStore walks a thread open -> claimed -> in_progress -> blocked -
 
 Deno.test("InboxStore.failThread() and cancelThread() end a thread; final threads refuse more writes", async () => {
   await using f = await _fixture();
-  const a = _send(f.store, "w", "a").thread.id;
-  f.store.claimThread("w", { threadId: a });
-  const failed = f.store.failThread({ agent: "w", threadId: a, body: "no disk" });
+  const a = (await _send(f.store, "w", "a")).thread.id;
+  await f.store.claimThread("w", { threadId: a });
+  const failed = await f.store.failThread({ agent: "w", threadId: a, body: "no disk" });
   assert.equal(failed.thread.status, "failed");
   assert.equal(failed.message?.type, "failure");
   _throwsCode(
@@ -170,8 +170,8 @@ Deno.test("InboxStore.failThread() and cancelThread() end a thread; final thread
   _throwsCode(() => f.store.cancelThread("lead", a), "THREAD_CLOSED");
   _throwsCode(() => f.store.claimThread("w", { threadId: a }), "THREAD_CLOSED");
 
-  const b = _send(f.store, "w", "b").thread.id;
-  const cancelled = f.store.cancelThread("lead", b, "not needed");
+  const b = (await _send(f.store, "w", "b")).thread.id;
+  const cancelled = await f.store.cancelThread("lead", b, "not needed");
   assert.equal(cancelled.thread.status, "cancelled");
   assert.equal(cancelled.message?.type, "cancel");
   _throwsCode(() => f.store.claimThread("w", { threadId: b }), "CANCELLED");
@@ -179,19 +179,19 @@ Deno.test("InboxStore.failThread() and cancelThread() end a thread; final thread
   _throwsCode(() => f.store.claimThread("w"), "NO_CLAIMABLE_THREAD");
 
   // A claimed thread can be cancelled too, and the holder then gets CANCELLED.
-  const c = _send(f.store, "w", "c").thread.id;
-  f.store.claimThread("w", { threadId: c });
-  f.store.cancelThread("lead", c);
+  const c = (await _send(f.store, "w", "c")).thread.id;
+  await f.store.claimThread("w", { threadId: c });
+  await f.store.cancelThread("lead", c);
   _throwsCode(
     () => f.store.updateThread({ agent: "w", threadId: c }, { progress: 1 }),
     "CANCELLED",
   );
-  assert.equal(f.store.getThread(c).lease_expires_at, null);
+  assert.equal((await f.store.getThread(c)).lease_expires_at, null);
 });
 
 Deno.test("InboxStore refuses done before claim, strangers and second claimers", async () => {
   await using f = await _fixture();
-  const id = _send(f.store).thread.id;
+  const id = (await _send(f.store)).thread.id;
   const before = _counts(f.db);
   _throwsCode(() => f.store.completeThread({ agent: "w", threadId: id }), "INVALID_STATE");
   _throwsCode(() => f.store.claimThread("x", { threadId: id }), "NOT_PARTICIPANT");
@@ -200,10 +200,10 @@ Deno.test("InboxStore refuses done before claim, strangers and second claimers",
   _throwsCode(() => f.store.getThread(999), "THREAD_NOT_FOUND");
   assert.deepEqual(_counts(f.db), before);
 
-  f.store.claimThread("w", { threadId: id, leaseSeconds: 60 });
+  await f.store.claimThread("w", { threadId: id, leaseSeconds: 60 });
   // The same holder claiming again only extends its lease: same epoch.
   f.clock.advance(30);
-  const again = f.store.claimThread("w", { threadId: id, leaseSeconds: 60 });
+  const again = await f.store.claimThread("w", { threadId: id, leaseSeconds: 60 });
   assert.equal(again.thread.lease_epoch, 1);
   assert.equal(again.reclaimed, true);
   assert.equal(again.thread.lease_expires_at, "2030-01-01T00:01:30.000Z");
@@ -217,11 +217,11 @@ Deno.test("InboxStore refuses done before claim, strangers and second claimers",
 
 Deno.test("InboxStore fences an expired lease: another agent takes over with a new epoch, the old holder gets LEASE_LOST", async () => {
   await using f = await _fixture();
-  const id = _send(f.store, "a").thread.id;
-  const first = f.store.claimThread("a", { leaseSeconds: 60 });
+  const id = (await _send(f.store, "a")).thread.id;
+  const first = await f.store.claimThread("a", { leaseSeconds: 60 });
   assert.equal(first.thread.lease_epoch, 1);
   const a = { agent: "a", threadId: id };
-  f.store.updateThread(a, { progress: 10, body: "started" });
+  await f.store.updateThread(a, { progress: 10, body: "started" });
 
   // While the lease is live nobody else can take the thread.
   const live = _counts(f.db);
@@ -237,7 +237,7 @@ Deno.test("InboxStore fences an expired lease: another agent takes over with a n
   _throwsCode(() => f.store.completeThread({ ...a, body: "late" }), "LEASE_LOST");
   assert.deepEqual(_counts(f.db), expired);
 
-  const second = f.store.claimThread("b", { threadId: id, leaseSeconds: 60 });
+  const second = await f.store.claimThread("b", { threadId: id, leaseSeconds: 60 });
   assert.equal(second.thread.claimed_by, "b");
   assert.equal(second.thread.lease_epoch, 2);
   assert.equal(second.previous_holder, "a");
@@ -250,7 +250,7 @@ Deno.test("InboxStore fences an expired lease: another agent takes over with a n
   _throwsCode(() => f.store.renewLease(a, 600), "LEASE_LOST");
   _throwsCode(() => f.store.claimThread("a", { threadId: id }), "ALREADY_CLAIMED");
   assert.deepEqual(_counts(f.db), reclaimed);
-  assert.equal(f.store.getThread(id).progress, 10);
+  assert.equal((await f.store.getThread(id)).progress, 10);
   assert.equal(
     _count(
       f.db,
@@ -261,17 +261,25 @@ Deno.test("InboxStore fences an expired lease: another agent takes over with a n
   );
 
   // The new holder's messages reach the sender, and the sender's reach the new holder.
-  const q = f.store.updateThread({ agent: "b", threadId: id }, { status: "blocked", body: "?" });
+  const q = await f.store.updateThread({ agent: "b", threadId: id }, {
+    status: "blocked",
+    body: "?",
+  });
   assert.equal(q.message?.to_agent, "lead");
-  const answer = f.store.replyThread("lead", id, { body: "!" });
+  const answer = await f.store.replyThread("lead", id, { body: "!" });
   assert.equal(answer.message?.to_agent, "b");
-  const done = f.store.completeThread({ agent: "b", threadId: id, leaseEpoch: 2, body: "done" });
+  const done = await f.store.completeThread({
+    agent: "b",
+    threadId: id,
+    leaseEpoch: 2,
+    body: "done",
+  });
   assert.equal(done.thread.status, "done");
   assert.equal(done.message?.to_agent, "lead");
-  const claims = f.db.all<{ payload: string }>(
+  const claims = (await f.db.all<{ payload: string }>(
     "SELECT payload FROM events WHERE thread_id = ? AND type = 'thread_claimed' ORDER BY id",
     id,
-  ).map((r) => JSON.parse(r.payload));
+  )).map((r) => JSON.parse(r.payload));
   assert.deepEqual(claims.map((p) => [p.agent, p.lease_epoch, p.previous_holder]), [
     ["a", 1, null],
     ["b", 2, "a"],
@@ -280,11 +288,11 @@ Deno.test("InboxStore fences an expired lease: another agent takes over with a n
 
 Deno.test("InboxStore fences workers sharing a name by lease epoch", async () => {
   await using f = await _fixture();
-  const id = _send(f.store, "w").thread.id;
-  assert.equal(f.store.claimThread("w", { leaseSeconds: 60 }).thread.lease_epoch, 1);
+  const id = (await _send(f.store, "w")).thread.id;
+  assert.equal((await f.store.claimThread("w", { leaseSeconds: 60 })).thread.lease_epoch, 1);
   f.clock.advance(61);
   // Another process of the pool claims the oldest claimable thread: the expired one.
-  const second = f.store.claimThread("w", { leaseSeconds: 60 });
+  const second = await f.store.claimThread("w", { leaseSeconds: 60 });
   assert.equal(second.thread.id, id);
   assert.equal(second.thread.lease_epoch, 2);
   const before = _counts(f.db);
@@ -293,16 +301,16 @@ Deno.test("InboxStore fences workers sharing a name by lease epoch", async () =>
   _throwsCode(() => f.store.completeThread(stale), "LEASE_LOST");
   _throwsCode(() => f.store.renewLease(stale), "LEASE_LOST");
   assert.deepEqual(_counts(f.db), before);
-  const done = f.store.completeThread({ ...stale, leaseEpoch: 2 });
+  const done = await f.store.completeThread({ ...stale, leaseEpoch: 2 });
   assert.equal(done.thread.status, "done");
 });
 
 Deno.test("InboxStore.renewLease() extends a live lease and keeps the epoch", async () => {
   await using f = await _fixture();
-  const id = _send(f.store).thread.id;
-  f.store.claimThread("w", { leaseSeconds: 60 });
+  const id = (await _send(f.store)).thread.id;
+  await f.store.claimThread("w", { leaseSeconds: 60 });
   f.clock.advance(50);
-  const r = f.store.renewLease({ agent: "w", threadId: id }, 120);
+  const r = await f.store.renewLease({ agent: "w", threadId: id }, 120);
   assert.equal(r.thread.lease_epoch, 1);
   assert.equal(r.thread.lease_expires_at, "2030-01-01T00:02:50.000Z");
   f.clock.advance(100);
@@ -314,10 +322,10 @@ Deno.test("InboxStore.renewLease() extends a live lease and keeps the epoch", as
 Deno.test("InboxStore.sendThread() with an idempotency key returns the first thread on a repeat", async () => {
   await using f = await _fixture();
   const input = { from: "lead", to: "w", subject: "once", body: "x", idempotencyKey: "k1" };
-  const first = f.store.sendThread(input);
+  const first = await f.store.sendThread(input);
   const counts = _counts(f.db);
   f.clock.advance(5);
-  const again = f.store.sendThread({ ...input, body: "different body is ignored" });
+  const again = await f.store.sendThread({ ...input, body: "different body is ignored" });
   assert.equal(again.replayed, true);
   assert.equal(again.thread.id, first.thread.id);
   assert.equal(again.message.id, first.message.id);
@@ -326,28 +334,28 @@ Deno.test("InboxStore.sendThread() with an idempotency key returns the first thr
 
   _throwsCode(() => f.store.sendThread({ ...input, subject: "other" }), "IDEMPOTENCY_CONFLICT");
   assert.deepEqual(_counts(f.db), counts);
-  const other = f.store.sendThread({ ...input, idempotencyKey: "k2" });
+  const other = await f.store.sendThread({ ...input, idempotencyKey: "k2" });
   assert.notEqual(other.thread.id, first.thread.id);
 });
 
 Deno.test("InboxStore.fetchMessages() advances a per-agent cursor unless peeking", async () => {
   await using f = await _fixture();
-  const t1 = _send(f.store, "w").thread.id;
-  _send(f.store, "v");
-  f.store.replyThread("lead", t1, { body: "more" });
+  const t1 = (await _send(f.store, "w")).thread.id;
+  await _send(f.store, "v");
+  await f.store.replyThread("lead", t1, { body: "more" });
 
-  const peek = f.store.fetchMessages("w", { peek: true });
+  const peek = await f.store.fetchMessages("w", { peek: true });
   assert.equal(peek.messages.length, 2);
   assert.equal(peek.cursor, 0);
-  const first = f.store.fetchMessages("w", { limit: 1 });
+  const first = await f.store.fetchMessages("w", { limit: 1 });
   assert.deepEqual(first.messages.map((m) => m.body), ["do it"]);
-  const second = f.store.fetchMessages("w");
+  const second = await f.store.fetchMessages("w");
   assert.deepEqual(second.messages.map((m) => m.body), ["more"]);
   assert.equal(second.previous_cursor, first.cursor);
-  assert.equal(f.store.fetchMessages("w").messages.length, 0);
+  assert.equal((await f.store.fetchMessages("w")).messages.length, 0);
   // v's cursor is its own.
-  assert.equal(f.store.fetchMessages("v").messages.length, 1);
-  assert.equal(f.store.fetchMessages("lead").messages.length, 0);
+  assert.equal((await f.store.fetchMessages("v")).messages.length, 1);
+  assert.equal((await f.store.fetchMessages("lead")).messages.length, 0);
   assert.equal(
     _count(f.db, "SELECT last_message_id FROM read_cursors WHERE agent = 'w'"),
     second.cursor,
@@ -357,7 +365,7 @@ Deno.test("InboxStore.fetchMessages() advances a per-agent cursor unless peeking
 Deno.test("InboxStore keeps artifacts with their sha256 and verifies them on read", async () => {
   await using f = await _fixture();
   const bytes = new TextEncoder().encode("report body\n");
-  const sent = f.store.sendThread({
+  const sent = await f.store.sendThread({
     from: "lead",
     to: "w",
     subject: "with file",
@@ -369,13 +377,13 @@ Deno.test("InboxStore keeps artifacts with their sha256 and verifies them on rea
   assert.equal(meta.sha256, expected);
   assert.equal(meta.size, bytes.byteLength);
   assert.equal(meta.message_id, sent.message.id);
-  const got = f.store.getArtifact(meta.id);
+  const got = await f.store.getArtifact(meta.id);
   assert.deepEqual(got.content, bytes);
   assert.deepEqual(got.artifact, meta);
   assert.deepEqual(_eventTypes(f.db, sent.thread.id), ["thread_created", "artifact_added"]);
-  assert.deepEqual(f.store.showThread(sent.thread.id).messages[0]?.artifacts, [meta]);
+  assert.deepEqual((await f.store.showThread(sent.thread.id)).messages[0]?.artifacts, [meta]);
 
-  f.db.run(
+  await f.db.run(
     "UPDATE artifacts SET content = ? WHERE id = ?",
     new TextEncoder().encode("evil\n"),
     meta.id,
@@ -386,20 +394,20 @@ Deno.test("InboxStore keeps artifacts with their sha256 and verifies them on rea
 
 Deno.test("InboxStore appends each change's events in the change's own transaction", async () => {
   await using f = await _fixture();
-  const id = _send(f.store).thread.id;
-  f.store.claimThread("w");
+  const id = (await _send(f.store)).thread.id;
+  await f.store.claimThread("w");
   const before = _counts(f.db);
   // A failure later in the same transaction rolls back the change and its event together.
   assert.throws(() =>
-    f.db.write(() => {
-      f.store.updateThread({ agent: "w", threadId: id }, { progress: 50, body: "half" });
+    f.db.write(async () => {
+      await f.store.updateThread({ agent: "w", threadId: id }, { progress: 50, body: "half" });
       throw new Error("boom");
     })
   );
   assert.deepEqual(_counts(f.db), before);
-  assert.equal(f.store.getThread(id).progress, null);
+  assert.equal((await f.store.getThread(id)).progress, null);
 
-  f.store.updateThread({ agent: "w", threadId: id }, { progress: 50, body: "half" });
+  await f.store.updateThread({ agent: "w", threadId: id }, { progress: 50, body: "half" });
   const after = _counts(f.db);
   assert.equal(after.events, before.events + 1);
   assert.equal(after.messages, before.messages + 1);

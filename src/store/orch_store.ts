@@ -1,4 +1,5 @@
-import type { Db, Row } from "../db/db.ts";
+import { mapSeq } from "./map_seq.ts";
+import type { Db, Row } from "../storage/db.ts";
 import { AppError } from "../protocol/errors.ts";
 import { appendEvent, eventFromRow, type EventRecord } from "./append_event.ts";
 import { insertNewTaskDeps } from "./orch/insert_new_task_deps.ts";
@@ -35,6 +36,8 @@ import { workerEventFields } from "./orch/worker_event_fields.ts";
 import { applyAcceptance, attemptsToVerify, wouldChange } from "./orch/accept_attempt.ts";
 import { attentionMessage } from "./orch/accept_rules.ts";
 import { type DispatchCheck, dispatchWithWorkspace } from "./orch/dispatch_with_workspace.ts";
+import { sameStack, type StackDep, stackDeps } from "./orch/stack_deps.ts";
+import { redispatchStart } from "./orch/carry_forward.ts";
 import { cleanupWorkspaces } from "./orch/cleanup_workspaces.ts";
 import { maybeCompleteRun } from "./orch/run_completion.ts";
 
@@ -51,6 +54,8 @@ export interface DispatchInput {
   workspaceRoot?: string;
   baseRef?: string;
   idempotencyKey?: string;
+  /** Code mode: start from the bare base, without the done dependencies' work. */
+  fromBase?: boolean;
 }
 
 export interface DispatchResult {
@@ -121,23 +126,23 @@ export class OrchStore {
 
   // ---- runs --------------------------------------------------------------
 
-  createRun(input: {
+  async createRun(input: {
     runId: string;
     goal: string;
     summary?: string;
     kind?: string;
     meta?: unknown;
-  }): Run {
+  }): Promise<Run> {
     requireText(input.goal, "goal");
     requireText(input.summary, "summary");
-    return this.db.write(() => {
-      if (this.db.get("SELECT 1 FROM runs WHERE id = ?", input.runId)) {
+    return await this.db.write(async () => {
+      if (await this.db.get("SELECT 1 FROM runs WHERE id = ?", input.runId)) {
         throw new AppError("ALREADY_EXISTS", `Run "${input.runId}" already exists`, {
           run_id: input.runId,
         });
       }
       const now = this.#now();
-      this.db.run(
+      await this.db.run(
         `INSERT INTO runs (id, goal, summary, status, kind, meta, created_at, updated_at)
          VALUES (?, ?, ?, 'active', ?, ?, ?, ?)`,
         input.runId,
@@ -148,7 +153,7 @@ export class OrchStore {
         now,
         now,
       );
-      appendEvent(this.db, {
+      await appendEvent(this.db, {
         ts: now,
         type: "run_created",
         runId: input.runId,
@@ -158,8 +163,8 @@ export class OrchStore {
     });
   }
 
-  getRun(runId: string): Run {
-    const row = this.db.get("SELECT * FROM runs WHERE id = ?", runId);
+  async getRun(runId: string): Promise<Run> {
+    const row = await this.db.get("SELECT * FROM runs WHERE id = ?", runId);
     if (!row) {
       throw new AppError("RUN_NOT_FOUND", `Run "${runId}" does not exist`, { run_id: runId });
     }
@@ -167,10 +172,10 @@ export class OrchStore {
   }
 
   /** Task counts by status (ready derived), without reconciling: cheap. */
-  countTasks(runId: string): TaskCounts {
+  async countTasks(runId: string): Promise<TaskCounts> {
     const counts = _zeroCounts();
     for (
-      const r of this.db.all(
+      const r of await this.db.all(
         "SELECT status, COUNT(*) AS n FROM tasks WHERE run_id = ? GROUP BY status",
         runId,
       )
@@ -179,25 +184,28 @@ export class OrchStore {
       counts.total += Number(r["n"]);
     }
     const ready = Number(
-      this.db.get(
+      (await this.db.get(
         `SELECT COUNT(*) AS n FROM tasks t WHERE t.run_id = ? AND t.status = 'pending' AND NOT EXISTS (
            SELECT 1 FROM deps d JOIN tasks u ON u.run_id = d.run_id AND u.id = d.depends_on
            WHERE d.run_id = t.run_id AND d.task_id = t.id AND u.status <> 'done')`,
         runId,
-      )?.["n"] ?? 0,
+      ))?.["n"] ?? 0,
     );
     counts.ready = ready;
     counts.pending -= ready;
     return counts;
   }
 
-  showRun(runId: string): { run: Run; counts: TaskCounts } {
-    return this.db.read(() => ({ run: this.getRun(runId), counts: this.countTasks(runId) }));
+  async showRun(runId: string): Promise<{ run: Run; counts: TaskCounts }> {
+    return await this.db.read(async () => ({
+      run: await this.getRun(runId),
+      counts: await this.countTasks(runId),
+    }));
   }
 
   // ---- tasks and deps ----------------------------------------------------
 
-  addTask(input: {
+  async addTask(input: {
     runId: string;
     taskId: string;
     title: string;
@@ -208,15 +216,19 @@ export class OrchStore {
     executionMode?: ExecutionMode;
     /** Tasks of the run it waits for, recorded with it in the same transaction. */
     dependsOn?: readonly string[];
-  }): Task {
+  }): Promise<Task> {
     requireText(input.title, "title");
     requireText(input.summary, "summary");
-    return this.db.write(() => {
-      const run = this.getRun(input.runId);
+    return await this.db.write(async () => {
+      const run = await this.getRun(input.runId);
       // A completed run takes new work: it becomes active again. A cancelled one does not.
       if (run.status !== "completed") _requireActiveRun(run);
       if (
-        this.db.get("SELECT 1 FROM tasks WHERE run_id = ? AND id = ?", input.runId, input.taskId)
+        await this.db.get(
+          "SELECT 1 FROM tasks WHERE run_id = ? AND id = ?",
+          input.runId,
+          input.taskId,
+        )
       ) {
         throw new AppError(
           "ALREADY_EXISTS",
@@ -226,8 +238,12 @@ export class OrchStore {
       }
       const now = this.#now();
       if (run.status === "completed") {
-        this.db.run("UPDATE runs SET status = 'active', updated_at = ? WHERE id = ?", now, run.id);
-        appendEvent(this.db, {
+        await this.db.run(
+          "UPDATE runs SET status = 'active', updated_at = ? WHERE id = ?",
+          now,
+          run.id,
+        );
+        await appendEvent(this.db, {
           ts: now,
           type: "run_reopened",
           runId: run.id,
@@ -235,13 +251,13 @@ export class OrchStore {
         });
       }
       const seq = Number(
-        this.db.get(
+        (await this.db.get(
           "SELECT COALESCE(MAX(seq), 0) + 1 AS s FROM tasks WHERE run_id = ?",
           input.runId,
-        )
+        ))
           ?.["s"],
       );
-      this.db.run(
+      await this.db.run(
         `INSERT INTO tasks (run_id, id, title, summary, default_to, execution_mode, acceptance, status, seq, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
         input.runId,
@@ -255,14 +271,14 @@ export class OrchStore {
         now,
         now,
       );
-      appendEvent(this.db, {
+      await appendEvent(this.db, {
         ts: now,
         type: "task_added",
         runId: input.runId,
         taskId: input.taskId,
         payload: { title: input.title },
       });
-      insertNewTaskDeps(this.db, {
+      await insertNewTaskDeps(this.db, {
         runId: input.runId,
         taskId: input.taskId,
         dependsOn: input.dependsOn ?? [],
@@ -272,16 +288,16 @@ export class OrchStore {
     });
   }
 
-  getTask(runId: string, taskId: string): Task {
-    const row = this.db.get("SELECT * FROM tasks WHERE run_id = ? AND id = ?", runId, taskId);
+  async getTask(runId: string, taskId: string): Promise<Task> {
+    const row = await this.db.get("SELECT * FROM tasks WHERE run_id = ? AND id = ?", runId, taskId);
     if (!row) {
-      this.getRun(runId);
+      await this.getRun(runId);
       throw new AppError("TASK_NOT_FOUND", `Task "${taskId}" does not exist in run "${runId}"`, {
         run_id: runId,
         task_id: taskId,
       });
     }
-    const deps = this.db.all(
+    const deps = await this.db.all(
       `SELECT d.depends_on AS id, u.status AS status FROM deps d
        JOIN tasks u ON u.run_id = d.run_id AND u.id = d.depends_on
        WHERE d.run_id = ? AND d.task_id = ? ORDER BY u.seq`,
@@ -313,12 +329,14 @@ export class OrchStore {
   }
 
   /** Every task of the run in creation order, with dependencies and derived readiness. */
-  listTasks(runId: string): Task[] {
-    const rows = this.db.all("SELECT * FROM tasks WHERE run_id = ? ORDER BY seq", runId);
+  async listTasks(runId: string): Promise<Task[]> {
+    const rows = await this.db.all("SELECT * FROM tasks WHERE run_id = ? ORDER BY seq", runId);
     const status = new Map(rows.map((r) => [String(r["id"]), String(r["status"])]));
     const seq = new Map(rows.map((r) => [String(r["id"]), Number(r["seq"])]));
     const deps = new Map<string, string[]>();
-    for (const d of this.db.all("SELECT task_id, depends_on FROM deps WHERE run_id = ?", runId)) {
+    for (
+      const d of await this.db.all("SELECT task_id, depends_on FROM deps WHERE run_id = ?", runId)
+    ) {
       const k = String(d["task_id"]);
       const list = deps.get(k) ?? [];
       list.push(String(d["depends_on"]));
@@ -336,16 +354,16 @@ export class OrchStore {
    * must not have started; a dependency that would close a cycle is
    * refused and nothing is written. Adding an existing edge changes nothing.
    */
-  addDep(input: { runId: string; taskId: string; dependsOn: string }): {
+  async addDep(input: { runId: string; taskId: string; dependsOn: string }): Promise<{
     task: Task;
     created: boolean;
-  } {
-    return this.db.write(() => {
-      _requireActiveRun(this.getRun(input.runId));
-      const task = this.getTask(input.runId, input.taskId);
-      this.getTask(input.runId, input.dependsOn);
+  }> {
+    return await this.db.write(async () => {
+      _requireActiveRun(await this.getRun(input.runId));
+      const task = await this.getTask(input.runId, input.taskId);
+      await this.getTask(input.runId, input.dependsOn);
       if (
-        this.db.get(
+        await this.db.get(
           "SELECT 1 FROM deps WHERE run_id = ? AND task_id = ? AND depends_on = ?",
           input.runId,
           input.taskId,
@@ -360,7 +378,7 @@ export class OrchStore {
         );
       }
       // A cycle exists if taskId is reachable from dependsOn through existing edges.
-      const path = this.#dependencyPath(input.runId, input.dependsOn, input.taskId);
+      const path = await this.#dependencyPath(input.runId, input.dependsOn, input.taskId);
       if (path) {
         throw new AppError(
           "DEPENDENCY_CYCLE",
@@ -376,31 +394,31 @@ export class OrchStore {
         );
       }
       const now = this.#now();
-      this.db.run(
+      await this.db.run(
         "INSERT INTO deps (run_id, task_id, depends_on) VALUES (?, ?, ?)",
         input.runId,
         input.taskId,
         input.dependsOn,
       );
-      this.db.run(
+      await this.db.run(
         "UPDATE tasks SET updated_at = ? WHERE run_id = ? AND id = ?",
         now,
         input.runId,
         input.taskId,
       );
-      appendEvent(this.db, {
+      await appendEvent(this.db, {
         ts: now,
         type: "dep_added",
         runId: input.runId,
         taskId: input.taskId,
         payload: { depends_on: input.dependsOn },
       });
-      return { task: this.getTask(input.runId, input.taskId), created: true };
+      return { task: await this.getTask(input.runId, input.taskId), created: true };
     });
   }
 
   /** A dependency path from `from` to `to` (inclusive), or undefined. */
-  #dependencyPath(runId: string, from: string, to: string): string[] | undefined {
+  async #dependencyPath(runId: string, from: string, to: string): Promise<string[] | undefined> {
     if (from === to) return [from];
     const parent = new Map<string, string>();
     const queue = [from];
@@ -408,7 +426,7 @@ export class OrchStore {
     while (queue.length) {
       const cur = queue.shift()!;
       for (
-        const r of this.db.all(
+        const r of await this.db.all(
           "SELECT depends_on FROM deps WHERE run_id = ? AND task_id = ?",
           runId,
           cur,
@@ -434,10 +452,10 @@ export class OrchStore {
   }
 
   /** Tasks that can be dispatched now: pending, every dependency done. */
-  readyTasks(runId: string): Task[] {
-    return this.db.read(() => {
-      this.getRun(runId);
-      const rows = this.db.all(
+  async readyTasks(runId: string): Promise<Task[]> {
+    return await this.db.read(async () => {
+      await this.getRun(runId);
+      const rows = await this.db.all(
         `SELECT t.* FROM tasks t WHERE t.run_id = ? AND t.status = 'pending' AND NOT EXISTS (
            SELECT 1 FROM deps d JOIN tasks u ON u.run_id = d.run_id AND u.id = d.depends_on
            WHERE d.run_id = t.run_id AND d.task_id = t.id AND u.status <> 'done')
@@ -446,7 +464,7 @@ export class OrchStore {
       );
       const deps = new Map<string, string[]>();
       for (
-        const d of this.db.all(
+        const d of await this.db.all(
           `SELECT d.task_id, d.depends_on FROM deps d JOIN tasks t ON t.run_id = d.run_id AND t.id = d.task_id
            WHERE d.run_id = ? AND t.status = 'pending'`,
           runId,
@@ -464,8 +482,8 @@ export class OrchStore {
 
   // ---- attempts ----------------------------------------------------------
 
-  getAttempt(attemptId: number): Attempt {
-    const row = this.db.get(`${ATTEMPT_SELECT} WHERE a.id = ?`, attemptId);
+  async getAttempt(attemptId: number): Promise<Attempt> {
+    const row = await this.db.get(`${ATTEMPT_SELECT} WHERE a.id = ?`, attemptId);
     if (!row) {
       throw new AppError("ATTEMPT_NOT_FOUND", `Attempt ${attemptId} does not exist`, {
         attempt_id: attemptId,
@@ -474,8 +492,8 @@ export class OrchStore {
     return attemptFromRow(row, this.#now());
   }
 
-  latestAttempt(runId: string, taskId: string): Attempt | null {
-    const row = this.db.get(
+  async latestAttempt(runId: string, taskId: string): Promise<Attempt | null> {
+    const row = await this.db.get(
       `${ATTEMPT_SELECT} WHERE a.run_id = ? AND a.task_id = ? ORDER BY a.n DESC LIMIT 1`,
       runId,
       taskId,
@@ -492,10 +510,14 @@ export class OrchStore {
    * anything fails, nothing is written and the worktree is removed again. A
    * repeat with the same idempotency key returns the first attempt.
    */
-  dispatch(input: DispatchInput): DispatchResult {
+  async dispatch(input: DispatchInput): Promise<DispatchResult> {
     // Settle finished code dependencies first (git reads, outside the transaction).
-    if (this.workspaces) this.reconcile(input.runId);
-    const attemptOptions = (workspace: Workspace | undefined, n?: number) => ({
+    if (this.workspaces) await this.reconcile(input.runId);
+    const attemptOptions = (
+      workspace: Workspace | undefined,
+      n?: number,
+      deps: StackDep[] = [],
+    ) => ({
       mode: input.mode,
       to: input.to,
       body: input.body,
@@ -503,8 +525,14 @@ export class OrchStore {
       n,
       idempotencyKey: input.idempotencyKey,
       event: "task_dispatched",
+      deps,
     });
     if (input.mode === "code") {
+      // Stacked dispatch: read what the done dependencies hold now; git merges it outside any
+      // transaction, and the commit checks it is still what the dependencies hold.
+      const stackNow = async () =>
+        input.fromBase ? [] : await stackDeps(this.db, input.runId, input.taskId);
+      const stack = await this.db.read(stackNow);
       return dispatchWithWorkspace(this, {
         runId: input.runId,
         taskId: input.taskId,
@@ -513,34 +541,44 @@ export class OrchStore {
           workspaceRoot: input.workspaceRoot,
           baseRef: input.baseRef,
           baseCommit: undefined,
+          ...(stack.length ? { stack, label: `${input.runId}/${input.taskId}` } : {}),
         },
         check: () => this.#checkDispatch(input),
-        commit: (task, workspace, n) =>
-          this.#dispatchResult(
-            this.#createAttempt(task, attemptOptions(workspace, n)),
+        commit: async (task, workspace, n) => {
+          const now = await stackNow();
+          if (!sameStack(now, stack)) {
+            throw new AppError(
+              "INVALID_STATE",
+              `The dependencies of task "${input.taskId}" changed while it was dispatched: dispatch it again`,
+              { run_id: input.runId, task_id: input.taskId },
+            );
+          }
+          return this.#dispatchResult(
+            await this.#createAttempt(task, attemptOptions(workspace, n, stack)),
             false,
-          ),
+          );
+        },
       });
     }
-    return this.db.write(() => {
-      const c = this.#checkDispatch(input);
+    return this.db.write(async () => {
+      const c = await this.#checkDispatch(input);
       if ("replay" in c) return c.replay;
       return this.#dispatchResult(
-        this.#createAttempt(c.task, attemptOptions(undefined)),
+        await this.#createAttempt(c.task, attemptOptions(undefined)),
         false,
       );
     });
   }
 
   /** Whether `input` may be dispatched now (inside a write transaction). */
-  #checkDispatch(input: DispatchInput): DispatchCheck {
+  async #checkDispatch(input: DispatchInput): Promise<DispatchCheck> {
     if (input.idempotencyKey !== undefined) {
-      const prior = this.db.get(
+      const prior = await this.db.get(
         "SELECT id FROM attempts WHERE idempotency_key = ?",
         input.idempotencyKey,
       );
       if (prior) {
-        const attempt = this.getAttempt(Number(prior["id"]));
+        const attempt = await this.getAttempt(Number(prior["id"]));
         if (attempt.run_id !== input.runId || attempt.task_id !== input.taskId) {
           throw new AppError(
             "IDEMPOTENCY_CONFLICT",
@@ -548,24 +586,24 @@ export class OrchStore {
             { attempt_id: attempt.id, idempotency_key: input.idempotencyKey },
           );
         }
-        return { replay: this.#dispatchResult(attempt, true) };
+        return { replay: await this.#dispatchResult(attempt, true) };
       }
     }
-    const run = this.getRun(input.runId);
+    const run = await this.getRun(input.runId);
     _requireActiveRun(run);
     // Fold worker progress first: a dependency may have finished since the
     // last reconcile, and readiness is decided on the folded state.
-    this.#reconcileInTx(input.runId);
-    const task = this.getTask(input.runId, input.taskId);
+    await this.#reconcileInTx(input.runId);
+    const task = await this.getTask(input.runId, input.taskId);
     if (task.status !== "ready") {
       const waiting = task.status === "pending"
-        ? this.db.all(
+        ? (await this.db.all(
           `SELECT d.depends_on AS id, u.status AS status FROM deps d
            JOIN tasks u ON u.run_id = d.run_id AND u.id = d.depends_on
            WHERE d.run_id = ? AND d.task_id = ? AND u.status <> 'done' ORDER BY u.seq`,
           input.runId,
           input.taskId,
-        ).map((r) => ({ task_id: String(r["id"]), status: String(r["status"]) }))
+        )).map((r) => ({ task_id: String(r["id"]), status: String(r["status"]) }))
         : [];
       const why = waiting.length
         ? `dependency "${waiting[0]!.task_id}" is not done (${waiting[0]!.status})`
@@ -593,15 +631,15 @@ export class OrchStore {
     return assignedTo;
   }
 
-  #dispatchResult(attempt: Attempt, replayed: boolean): DispatchResult {
-    const thread = this.inbox.getThread(attempt.thread_id);
-    const first = this.db.get(
+  async #dispatchResult(attempt: Attempt, replayed: boolean): Promise<DispatchResult> {
+    const thread = await this.inbox.getThread(attempt.thread_id);
+    const first = (await this.db.get(
       "SELECT * FROM messages WHERE thread_id = ? ORDER BY id LIMIT 1",
       thread.id,
-    )!;
+    ))!;
     return {
-      run: this.getRun(attempt.run_id),
-      task: this.getTask(attempt.run_id, attempt.task_id),
+      run: await this.getRun(attempt.run_id),
+      task: await this.getTask(attempt.run_id, attempt.task_id),
       attempt,
       thread,
       message: messageFromRow(first),
@@ -614,7 +652,7 @@ export class OrchStore {
    * the workspace a code-mode dispatch made for it (whose attempt number
    * `n` it checks).
    */
-  #createAttempt(task: Task, o: {
+  async #createAttempt(task: Task, o: {
     mode: ExecutionMode;
     to: string | undefined;
     body: string | undefined;
@@ -624,14 +662,16 @@ export class OrchStore {
     event: string;
     eventPayload?: Record<string, unknown>;
     conflictMerge?: { commit: string; message: string };
-  }): Attempt {
+    /** The included dependencies with their result summaries, for the payload. */
+    deps?: readonly StackDep[];
+  }): Promise<Attempt> {
     const assignedTo = this.#requireAssignee(task, o.to);
     const n = Number(
-      this.db.get(
+      (await this.db.get(
         "SELECT COALESCE(MAX(n), 0) + 1 AS n FROM attempts WHERE run_id = ? AND task_id = ?",
         task.run_id,
         task.id,
-      )?.["n"],
+      ))?.["n"],
     );
     if (o.n !== undefined && o.n !== n) {
       throw new AppError(
@@ -643,7 +683,7 @@ export class OrchStore {
     const workspace = o.workspace;
     const now = this.#now();
     const attemptId = Number(
-      this.db.get("SELECT seq FROM sqlite_sequence WHERE name = 'attempts'")?.["seq"] ?? 0,
+      (await this.db.get("SELECT seq FROM sqlite_sequence WHERE name = 'attempts'"))?.["seq"] ?? 0,
     ) + 1;
     const payload = {
       run_id: task.run_id,
@@ -661,9 +701,11 @@ export class OrchStore {
       worktree_path: workspace?.worktree_path ?? null,
       workspace_status: workspace ? "active" : null,
       start_commit: workspace ? workspace.start_commit ?? workspace.base_commit : null,
+      // What the worker builds on: each dependency's task, branch, commit and result summary.
+      included_deps: workspace?.included_deps?.length ? o.deps ?? [] : [],
       ...(workspace?.conflicts?.length ? { merge_conflicts: workspace.conflicts } : {}),
     };
-    const sent = this.inbox.sendThread({
+    const sent = await this.inbox.sendThread({
       from: LEADER_AGENT,
       to: assignedTo,
       subject: `[${task.run_id}/${task.id}] ${task.title}`,
@@ -680,11 +722,11 @@ export class OrchStore {
         }
         : {}),
     });
-    this.db.run(
+    await this.db.run(
       `INSERT INTO attempts (id, run_id, task_id, n, assigned_to, thread_id, execution_mode, status,
          repo_path, base_ref, base_commit, branch_name, worktree_path, workspace_status,
-         start_commit, idempotency_key, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 'dispatched', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         start_commit, included_deps, idempotency_key, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'dispatched', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       attemptId,
       task.run_id,
       task.id,
@@ -699,12 +741,13 @@ export class OrchStore {
       workspace?.worktree_path ?? null,
       workspace ? "active" : null,
       workspace ? workspace.start_commit ?? workspace.base_commit : null,
+      workspace?.included_deps?.length ? JSON.stringify(workspace.included_deps) : null,
       o.idempotencyKey ?? null,
       now,
       now,
     );
-    this.#setTaskStatus(task.run_id, task.id, "dispatched", now);
-    appendEvent(this.db, {
+    await this.#setTaskStatus(task.run_id, task.id, "dispatched", now);
+    await appendEvent(this.db, {
       ts: now,
       type: o.event,
       runId: task.run_id,
@@ -724,8 +767,13 @@ export class OrchStore {
     return this.getAttempt(attemptId);
   }
 
-  #setTaskStatus(runId: string, taskId: string, status: StoredTaskStatus, now: string): void {
-    this.db.run(
+  async #setTaskStatus(
+    runId: string,
+    taskId: string,
+    status: StoredTaskStatus,
+    now: string,
+  ): Promise<void> {
+    await this.db.run(
       "UPDATE tasks SET status = ?, updated_at = ? WHERE run_id = ? AND id = ?",
       status,
       now,
@@ -742,19 +790,21 @@ export class OrchStore {
    * whose worker lease ran out as stale (`task_stale`, once). Idempotent: a
    * second call with no new worker writes changes nothing.
    */
-  reconcile(runId: string): ReconcileResult {
+  async reconcile(runId: string): Promise<ReconcileResult> {
     const workspaces = this.workspaces;
-    const quick = this.db.read(() => {
-      const run = this.db.get("SELECT reconciled_event_id FROM runs WHERE id = ?", runId);
+    const quick = await this.db.read(async () => {
+      const run = await this.db.get("SELECT reconciled_event_id FROM runs WHERE id = ?", runId);
       if (!run) return undefined;
       const cursor = Number(run["reconciled_event_id"]);
-      const toVerify = workspaces ? attemptsToVerify(this.db, runId, cursor, this.#now()) : [];
-      const pending = this.db.get(
+      const toVerify = workspaces
+        ? await attemptsToVerify(this.db, runId, cursor, this.#now())
+        : [];
+      const pending = await this.db.get(
         "SELECT 1 FROM events WHERE run_id = ? AND id > ? AND thread_id IS NOT NULL AND type LIKE 'thread_%' LIMIT 1",
         runId,
         cursor,
       );
-      const stale = this.db.get(
+      const stale = await this.db.get(
         `SELECT 1 FROM attempts a JOIN threads t ON t.id = a.thread_id
          WHERE a.run_id = ? AND a.stale_at IS NULL AND a.status IN ('in_progress', 'blocked', 'verifying')
            AND t.lease_expires_at <= ? LIMIT 1`,
@@ -763,7 +813,7 @@ export class OrchStore {
       );
       return { pending: !!pending, stale: !!stale, toVerify };
     });
-    if (quick === undefined) this.getRun(runId);
+    if (quick === undefined) await this.getRun(runId);
     // Git reads happen here, between the read above and the write below, never
     // inside a transaction; the write re-checks what it applies them to.
     const inspections = new Map<number, AttemptInspection>();
@@ -787,27 +837,33 @@ export class OrchStore {
    * finished and whose result is not settled. A cheap read, so commands that
    * otherwise need no git load it only then.
    */
-  needsGit(runId: string): boolean {
-    return this.db.read(() => {
-      const run = this.db.get("SELECT reconciled_event_id FROM runs WHERE id = ?", runId);
+  async needsGit(runId: string): Promise<boolean> {
+    return await this.db.read(async () => {
+      const run = await this.db.get("SELECT reconciled_event_id FROM runs WHERE id = ?", runId);
       if (!run) return false;
-      return attemptsToVerify(this.db, runId, Number(run["reconciled_event_id"]), this.#now())
+      return (await attemptsToVerify(
+        this.db,
+        runId,
+        Number(run["reconciled_event_id"]),
+        this.#now(),
+      ))
         .length > 0;
     });
   }
 
-  #reconcileInTx(
+  async #reconcileInTx(
     runId: string,
     inspections: ReadonlyMap<number, AttemptInspection> = new Map(),
-  ): ReconcileResult {
+  ): Promise<ReconcileResult> {
     const now = this.#now();
-    this.getRun(runId);
-    const cursorRow = this.db.get("SELECT reconciled_event_id FROM runs WHERE id = ?", runId)!;
+    await this.getRun(runId);
+    const cursorRow =
+      (await this.db.get("SELECT reconciled_event_id FROM runs WHERE id = ?", runId))!;
     const cursor = Number(cursorRow["reconciled_event_id"]);
     const changes: ReconcileResult["changes"] = [];
     const firstEventId =
-      Number(this.db.get("SELECT COALESCE(MAX(id), 0) AS m FROM events")?.["m"]) + 1;
-    const threadEvents = this.db.all(
+      Number((await this.db.get("SELECT COALESCE(MAX(id), 0) AS m FROM events"))?.["m"]) + 1;
+    const threadEvents = await this.db.all(
       `SELECT * FROM events WHERE run_id = ? AND id > ? AND thread_id IS NOT NULL AND type LIKE 'thread_%'
        ORDER BY id`,
       runId,
@@ -817,18 +873,18 @@ export class OrchStore {
     const handled = new Set<number>();
     for (const e of threadEvents) {
       last = Number(e["id"]);
-      const attemptRow = this.db.get(
+      const attemptRow = await this.db.get(
         `${ATTEMPT_SELECT} WHERE a.thread_id = ?`,
         Number(e["thread_id"]),
       );
       if (!attemptRow) continue;
       const attempt = attemptFromRow(attemptRow, now);
-      const latest = this.latestAttempt(attempt.run_id, attempt.task_id);
+      const latest = await this.latestAttempt(attempt.run_id, attempt.task_id);
       if (!latest || latest.id !== attempt.id) continue; // superseded attempt
       const payload = JSON.parse(String(e["payload"] ?? "{}")) as Record<string, unknown>;
       const fold = foldThreadEvent(attempt.status, String(e["type"]), payload);
       if (!fold) continue;
-      this.db.run(
+      await this.db.run(
         `UPDATE attempts SET status = ?, stale_at = CASE WHEN ? THEN NULL ELSE stale_at END, updated_at = ?
          WHERE id = ?`,
         fold.attempt,
@@ -837,15 +893,15 @@ export class OrchStore {
         attempt.id,
       );
       if (fold.attempt === attempt.status) continue;
-      const task = this.getTask(attempt.run_id, attempt.task_id);
+      const task = await this.getTask(attempt.run_id, attempt.task_id);
       // A code attempt's `done` is only the worker's word: the task waits in
       // `verifying` until its worktree and branch are checked (accept_attempt.ts).
       const awaitsAcceptance = fold.task === "done" && attempt.execution_mode === "code" &&
         attempt.worktree_path !== null;
       const taskTo = awaitsAcceptance ? "verifying" : fold.task;
-      this.#setTaskStatus(attempt.run_id, attempt.task_id, taskTo, now);
+      await this.#setTaskStatus(attempt.run_id, attempt.task_id, taskTo, now);
       if (awaitsAcceptance && inspections.has(attempt.id)) {
-        const change = applyAcceptance(
+        const change = await applyAcceptance(
           this.db,
           attempt.id,
           inspections.get(attempt.id)!,
@@ -857,7 +913,7 @@ export class OrchStore {
         continue;
       }
       // Stamped with the time the worker acted (its thread event), not this reconcile.
-      const eventId = appendEvent(this.db, {
+      const eventId = await appendEvent(this.db, {
         ts: String(e["ts"]),
         type: `task_${taskTo}`,
         runId,
@@ -869,7 +925,7 @@ export class OrchStore {
           assigned_to: attempt.assigned_to,
           from_status: task.status,
           thread_event_id: Number(e["id"]),
-          ...workerEventFields(this.db, String(e["type"]), payload),
+          ...await workerEventFields(this.db, String(e["type"]), payload),
           recorded_at: now,
           ...(awaitsAcceptance ? { awaiting_acceptance: true } : {}),
         },
@@ -881,12 +937,12 @@ export class OrchStore {
         to: taskTo,
         event_id: eventId,
       });
-      if (taskTo === "done") this.#afterTaskDone(runId, attempt.task_id, now);
+      if (taskTo === "done") await this.#afterTaskDone(runId, attempt.task_id, now);
     }
     // Results read earlier for attempts already folded as done (or needing attention).
     for (const [attemptId, inspection] of inspections) {
       if (handled.has(attemptId)) continue;
-      const change = applyAcceptance(
+      const change = await applyAcceptance(
         this.db,
         attemptId,
         inspection,
@@ -897,7 +953,7 @@ export class OrchStore {
     }
     // Dead workers: a live attempt whose lease ran out, reported once.
     for (
-      const r of this.db.all(
+      const r of await this.db.all(
         `SELECT a.id, a.task_id, a.thread_id, a.assigned_to, a.n, t.lease_expires_at, t.claimed_by
          FROM attempts a
          JOIN threads t ON t.id = a.thread_id
@@ -907,14 +963,14 @@ export class OrchStore {
         now,
       )
     ) {
-      this.db.run(
+      await this.db.run(
         "UPDATE attempts SET stale_at = ?, updated_at = ? WHERE id = ?",
         now,
         now,
         Number(r["id"]),
       );
       // Stamped with the time the lease ran out (the worker's last sign of life plus its lease).
-      appendEvent(this.db, {
+      await appendEvent(this.db, {
         ts: String(r["lease_expires_at"]),
         type: "task_stale",
         runId,
@@ -931,21 +987,21 @@ export class OrchStore {
       });
     }
     if (last !== cursor) {
-      this.db.run("UPDATE runs SET reconciled_event_id = ? WHERE id = ?", last, runId);
+      await this.db.run("UPDATE runs SET reconciled_event_id = ? WHERE id = ?", last, runId);
     }
-    const events = this.db.all(
+    const events = (await this.db.all(
       "SELECT * FROM events WHERE run_id = ? AND id >= ? ORDER BY id",
       runId,
       firstEventId,
-    )
+    ))
       .map(eventFromRow);
     return { changes, events };
   }
 
   /** After a task is done: announce dependents that became ready; complete the run when all are done. */
-  #afterTaskDone(runId: string, taskId: string, now: string): void {
+  async #afterTaskDone(runId: string, taskId: string, now: string): Promise<void> {
     for (
-      const r of this.db.all(
+      const r of await this.db.all(
         // CROSS JOIN keeps SQLite on deps_reverse (the dependents of this task)
         // instead of scanning every pending task of the run.
         `SELECT t.id FROM deps d CROSS JOIN tasks t ON t.run_id = d.run_id AND t.id = d.task_id
@@ -957,7 +1013,7 @@ export class OrchStore {
         taskId,
       )
     ) {
-      appendEvent(this.db, {
+      await appendEvent(this.db, {
         ts: now,
         type: "task_ready",
         runId,
@@ -965,25 +1021,25 @@ export class OrchStore {
         payload: { unblocked_by: taskId },
       });
     }
-    this.#maybeCompleteRun(runId, now);
+    await this.#maybeCompleteRun(runId, now);
   }
 
-  #maybeCompleteRun(runId: string, now: string): void {
-    maybeCompleteRun(this.db, runId, now);
+  async #maybeCompleteRun(runId: string, now: string): Promise<void> {
+    await maybeCompleteRun(this.db, runId, now);
   }
 
   // ---- views -------------------------------------------------------------
 
   /** The full run view (call reconcile first): run, counts, tasks with latest attempt and message. */
-  status(runId: string): { run: Run; counts: TaskCounts; tasks: TaskView[] } {
-    return this.db.read(() => {
-      const run = this.getRun(runId);
-      const counts = this.countTasks(runId);
-      const tasks = this.listTasks(runId);
+  async status(runId: string): Promise<{ run: Run; counts: TaskCounts; tasks: TaskView[] }> {
+    return await this.db.read(async () => {
+      const run = await this.getRun(runId);
+      const counts = await this.countTasks(runId);
+      const tasks = await this.listTasks(runId);
       const now = this.#now();
       const attempts = new Map<string, Attempt>();
       for (
-        const r of this.db.all(
+        const r of await this.db.all(
           `${ATTEMPT_SELECT} WHERE a.run_id = ? AND a.n = (
              SELECT MAX(n) FROM attempts b WHERE b.run_id = a.run_id AND b.task_id = a.task_id)`,
           runId,
@@ -991,7 +1047,7 @@ export class OrchStore {
       ) attempts.set(String(r["task_id"]), attemptFromRow(r, now));
       const messages = new Map<number, Message>();
       for (
-        const r of this.db.all(
+        const r of await this.db.all(
           `SELECT m.* FROM messages m WHERE m.id IN (
              SELECT MAX(m2.id) FROM messages m2 JOIN threads t ON t.id = m2.thread_id
              WHERE t.run_id = ? GROUP BY m2.thread_id)`,
@@ -1020,10 +1076,10 @@ export class OrchStore {
    * and serialising ~50,000 JS objects, most of the command's time. Parsed, it
    * must equal `status(runId)`; orch_store_status_test.ts holds the two to that.
    */
-  statusJson(runId: string): { run: Run; counts: TaskCounts; tasks_json: string } {
-    return this.db.read(() => {
-      const run = this.getRun(runId);
-      const rows = this.db.all(
+  async statusJson(runId: string): Promise<{ run: Run; counts: TaskCounts; tasks_json: string }> {
+    return await this.db.read(async () => {
+      const run = await this.getRun(runId);
+      const rows = await this.db.all(
         `WITH la AS MATERIALIZED (
          SELECT a.*, ${ATTEMPT_THREAD_COLUMNS} FROM attempts a JOIN threads t ON t.id = a.thread_id
          WHERE a.run_id = ?1 AND a.n = (
@@ -1072,22 +1128,25 @@ export class OrchStore {
    * Blocked tasks with their attempt and latest question, or, for a done code
    * attempt that was not accepted, the reason (call reconcile first).
    */
-  blockedTasks(runId: string): Array<{
-    task: Task;
-    attempt: Attempt;
-    question: Message | null;
-    attention: { reason: string; message: string } | null;
-  }> {
-    return this.db.read(() => {
-      this.getRun(runId);
-      return this.db.all(
-        "SELECT id FROM tasks WHERE run_id = ? AND status = 'blocked' ORDER BY seq",
-        runId,
-      )
-        .map((r) => {
-          const task = this.getTask(runId, String(r["id"]));
-          const attempt = this.latestAttempt(runId, task.id)!;
-          const q = this.db.get(
+  async blockedTasks(runId: string): Promise<
+    Array<{
+      task: Task;
+      attempt: Attempt;
+      question: Message | null;
+      attention: { reason: string; message: string } | null;
+    }>
+  > {
+    return await this.db.read(async () => {
+      await this.getRun(runId);
+      return (await mapSeq(
+        await this.db.all(
+          "SELECT id FROM tasks WHERE run_id = ? AND status = 'blocked' ORDER BY seq",
+          runId,
+        ),
+        async (r) => {
+          const task = await this.getTask(runId, String(r["id"]));
+          const attempt = (await this.latestAttempt(runId, task.id))!;
+          const q = await this.db.get(
             "SELECT * FROM messages WHERE thread_id = ? AND type = 'question' ORDER BY id DESC LIMIT 1",
             attempt.thread_id,
           );
@@ -1102,14 +1161,20 @@ export class OrchStore {
               ? { reason, message: attentionMessage(reason, attempt.worktree_path) }
               : null,
           };
-        });
+        },
+      ));
     });
   }
 
   /** Events of the run after `after` whose type is in `types` (all types when empty). */
-  eventsAfter(runId: string, after: number, types: readonly string[], limit = 1000): EventRecord[] {
+  async eventsAfter(
+    runId: string,
+    after: number,
+    types: readonly string[],
+    limit = 1000,
+  ): Promise<EventRecord[]> {
     const placeholders = types.map(() => "?").join(", ");
-    return this.db.all(
+    return (await this.db.all(
       `SELECT * FROM events WHERE run_id = ? AND id > ?${
         types.length ? ` AND type IN (${placeholders})` : ""
       }
@@ -1118,22 +1183,22 @@ export class OrchStore {
       after,
       ...types,
       limit,
-    ).map(eventFromRow);
+    )).map(eventFromRow);
   }
 
   // ---- leader controls ---------------------------------------------------
 
   /** Posts the leader's answer into the blocked task's active thread. */
-  answer(input: { runId: string; taskId: string; body: string; payload?: unknown }): {
+  async answer(input: { runId: string; taskId: string; body: string; payload?: unknown }): Promise<{
     task: Task;
     attempt: Attempt;
     thread: Thread;
     message: Message;
-  } {
-    return this.db.write(() => {
-      this.#reconcileInTx(input.runId);
-      const task = this.getTask(input.runId, input.taskId);
-      const attempt = this.latestAttempt(input.runId, input.taskId);
+  }> {
+    return await this.db.write(async () => {
+      await this.#reconcileInTx(input.runId);
+      const task = await this.getTask(input.runId, input.taskId);
+      const attempt = await this.latestAttempt(input.runId, input.taskId);
       if (attempt?.result?.status === "needs_attention") {
         const reason = attempt.result.reason!;
         throw new AppError(
@@ -1151,12 +1216,12 @@ export class OrchStore {
           { run_id: input.runId, task_id: input.taskId, status: task.status },
         );
       }
-      const r = this.inbox.replyThread(LEADER_AGENT, attempt.thread_id, {
+      const r = await this.inbox.replyThread(LEADER_AGENT, attempt.thread_id, {
         body: input.body,
         ...(input.payload !== undefined ? { payload: input.payload } : {}),
       });
       const now = this.#now();
-      appendEvent(this.db, {
+      await appendEvent(this.db, {
         ts: now,
         type: "task_answered",
         runId: input.runId,
@@ -1164,10 +1229,10 @@ export class OrchStore {
         threadId: attempt.thread_id,
         payload: { attempt_id: attempt.id, message_id: r.message!.id },
       });
-      this.#reconcileInTx(input.runId);
+      await this.#reconcileInTx(input.runId);
       return {
-        task: this.getTask(input.runId, input.taskId),
-        attempt: this.getAttempt(attempt.id),
+        task: await this.getTask(input.runId, input.taskId),
+        attempt: await this.getAttempt(attempt.id),
         thread: r.thread,
         message: r.message!,
       };
@@ -1179,19 +1244,19 @@ export class OrchStore {
    * mode, same worker unless `to`, and in code mode a fresh worktree from the
    * previous base unless `baseRef`.
    */
-  retry(
+  async retry(
     input: { runId: string; taskId: string; to?: string; body?: string; baseRef?: string },
-  ): DispatchResult {
-    if (this.workspaces) this.reconcile(input.runId);
+  ): Promise<DispatchResult> {
+    if (this.workspaces) await this.reconcile(input.runId);
     // `orch merge` left it out: the new attempt starts from the merge target with this work
     // merged in. Decided on a read first (the worktree is made before the commit transaction),
     // and checked again in it.
     const mergeFailedOf = (task: Task, prev: Attempt | null) =>
       task.status === "done" &&
       (prev?.merge?.status === "merge_conflict" || prev?.merge?.status === "check_failed");
-    const seen = this.db.read(() => {
-      const task = this.getTask(input.runId, input.taskId);
-      const prev = this.latestAttempt(input.runId, input.taskId);
+    const seen = await this.db.read(async () => {
+      const task = await this.getTask(input.runId, input.taskId);
+      const prev = await this.latestAttempt(input.runId, input.taskId);
       return { prev, mergeFailed: mergeFailedOf(task, prev) };
     });
     const conflictMerge = seen.mergeFailed && input.baseRef === undefined
@@ -1208,11 +1273,11 @@ export class OrchStore {
       baseRef: conflictMerge ? seen.prev!.merge!.into : input.baseRef,
       event: "task_retried",
       ...(conflictMerge ? { conflictMerge } : {}),
-      check: () => {
-        this.#reconcileInTx(input.runId);
-        _requireActiveRun(this.getRun(input.runId));
-        const task = this.getTask(input.runId, input.taskId);
-        const prev = this.latestAttempt(input.runId, input.taskId);
+      check: async () => {
+        await this.#reconcileInTx(input.runId);
+        _requireActiveRun(await this.getRun(input.runId));
+        const task = await this.getTask(input.runId, input.taskId);
+        const prev = await this.latestAttempt(input.runId, input.taskId);
         const stale = prev?.stale === true;
         const attention = prev?.result?.status === "needs_attention" && task.status === "blocked";
         const mergeFailed = mergeFailedOf(task, prev);
@@ -1249,23 +1314,32 @@ export class OrchStore {
   }
 
   /** Cancels the current attempt (if live) and dispatches a new one to `to`. */
-  reassign(input: { runId: string; taskId: string; to: string; body?: string }): DispatchResult {
-    if (this.workspaces) this.reconcile(input.runId);
+  async reassign(
+    input: { runId: string; taskId: string; to: string; body?: string; baseRef?: string },
+  ): Promise<DispatchResult> {
+    if (this.workspaces) await this.reconcile(input.runId);
     return this.#redispatch(input.runId, input.taskId, {
       to: input.to,
       body: input.body,
-      baseRef: undefined,
+      baseRef: input.baseRef,
       event: "task_reassigned",
-      check: () => {
-        this.#reconcileInTx(input.runId);
-        _requireActiveRun(this.getRun(input.runId));
-        const task = this.getTask(input.runId, input.taskId);
-        const prev = this.latestAttempt(input.runId, input.taskId);
+      check: async () => {
+        await this.#reconcileInTx(input.runId);
+        _requireActiveRun(await this.getRun(input.runId));
+        const task = await this.getTask(input.runId, input.taskId);
+        const prev = await this.latestAttempt(input.runId, input.taskId);
         if (!prev || !(ACTIVE_TASK_STATUSES.includes(task.status) || task.status === "failed")) {
           throw new AppError(
             "INVALID_STATE",
             `Cannot reassign task "${input.taskId}": it is ${task.status} (reassign needs a dispatched, running, blocked or failed task)`,
             { run_id: input.runId, task_id: input.taskId, status: task.status },
+          );
+        }
+        if (input.baseRef !== undefined && prev.execution_mode !== "code") {
+          throw new AppError(
+            "USAGE",
+            `--base-ref applies to code tasks only: "${input.taskId}" is an analysis task`,
+            { run_id: input.runId, task_id: input.taskId },
           );
         }
         return {
@@ -1285,26 +1359,27 @@ export class OrchStore {
    * live attempt to cancel; in code mode it runs again when committing, after
    * the new worktree was made outside any transaction.
    */
-  #redispatch(runId: string, taskId: string, o: {
+  async #redispatch(runId: string, taskId: string, o: {
     to: string | undefined;
     body: string | undefined;
     baseRef: string | undefined;
     event: string;
     conflictMerge?: { commit: string; message: string };
-    check: () => { task: Task; prev: Attempt; cancelReason: string | undefined };
-  }): DispatchResult {
-    const create = (
+    check: () => Promise<{ task: Task; prev: Attempt; cancelReason: string | undefined }>;
+  }): Promise<DispatchResult> {
+    const create = async (
       c: { task: Task; prev: Attempt; cancelReason: string | undefined },
       workspace: Workspace | undefined,
       n: number | undefined,
+      start: { deps: readonly StackDep[]; carried?: string } = { deps: [] },
     ) => {
       const prev = c.prev;
-      if (c.cancelReason !== undefined) this.#cancelAttempt(prev, c.cancelReason);
-      const firstBody = this.db.get(
+      if (c.cancelReason !== undefined) await this.#cancelAttempt(prev, c.cancelReason);
+      const firstBody = (await this.db.get(
         "SELECT body FROM messages WHERE thread_id = ? ORDER BY id LIMIT 1",
         prev.thread_id,
-      )?.["body"];
-      const attempt = this.#createAttempt(c.task, {
+      ))?.["body"];
+      const attempt = await this.#createAttempt(c.task, {
         mode: prev.execution_mode,
         to: o.to ?? prev.assigned_to,
         body: o.body ?? (firstBody == null ? undefined : String(firstBody)),
@@ -1312,33 +1387,42 @@ export class OrchStore {
         n,
         idempotencyKey: undefined,
         event: o.event,
+        deps: start.deps,
         eventPayload: {
           previous_attempt_id: prev.id,
           previous_assigned_to: prev.assigned_to,
           ...(o.conflictMerge && workspace ? { merged_previous_head: o.conflictMerge.commit } : {}),
+          ...(start.carried && workspace ? { carried_from_commit: start.carried } : {}),
         },
       });
       return this.#dispatchResult(attempt, false);
     };
     // The previous attempt's workspace fields never change, so they can be read
     // before the transaction that checks it is still the latest.
-    const seen = this.db.read(() => this.latestAttempt(runId, taskId));
+    const seen = await this.db.read(() => this.latestAttempt(runId, taskId));
     if (seen?.execution_mode !== "code") {
-      return this.db.write(() => create(o.check(), undefined, undefined));
+      return this.db.write(async () => create(await o.check(), undefined, undefined));
     }
-    let checked: ReturnType<typeof o.check> | undefined;
+    // Work carried forward (git, before any transaction; none after a merge left it out).
+    const from = o.conflictMerge
+      ? { stack: [], deps: [] }
+      : await redispatchStart(this.db, this.workspaces, seen, o.baseRef);
+    const { startFrom, stack } = from;
+    let checked: Awaited<ReturnType<typeof o.check>> | undefined;
     return dispatchWithWorkspace(this, {
       runId,
       taskId,
       request: {
         repoPath: seen.repo_path ?? undefined,
-        workspaceRoot: seen.worktree_path ? this.#workspaceRootOf(seen) : undefined,
+        workspaceRoot: seen.worktree_path ? await this.#workspaceRootOf(seen) : undefined,
         baseRef: o.baseRef ?? seen.base_ref ?? undefined,
         baseCommit: o.baseRef ? undefined : seen.base_commit ?? undefined,
         ...(o.conflictMerge ? { conflictMerge: o.conflictMerge } : {}),
+        ...(startFrom ? { startFrom } : {}),
+        ...(stack.length ? { stack, label: `${runId}/${taskId}` } : {}),
       },
-      check: () => {
-        const c = o.check();
+      check: async () => {
+        const c = await o.check();
         if (c.prev.id !== seen.id) {
           throw new AppError(
             "INVALID_STATE",
@@ -1349,7 +1433,7 @@ export class OrchStore {
         checked = c;
         return { task: c.task };
       },
-      commit: (_task, workspace, n) => create(checked!, workspace, n),
+      commit: (_task, workspace, n) => create(checked!, workspace, n, from),
     });
   }
 
@@ -1358,20 +1442,20 @@ export class OrchStore {
    * `<root>/<database id>/<run>/<task>/attempt-n`, or `<root>/<run>/<task>/attempt-n`
    * for attempts made before database ids.
    */
-  #workspaceRootOf(a: Attempt): string {
+  async #workspaceRootOf(a: Attempt): Promise<string> {
     const parts = a.worktree_path!.split("/");
-    const depth = parts.at(-4) === databaseId(this.db) ? 4 : 3;
+    const depth = parts.at(-4) === await databaseId(this.db) ? 4 : 3;
     return parts.slice(0, -depth).join("/");
   }
 
   /** Cancels a live attempt and its thread (inside the caller's transaction). */
-  #cancelAttempt(attempt: Attempt, reason: string): void {
+  async #cancelAttempt(attempt: Attempt, reason: string): Promise<void> {
     const now = this.#now();
-    const thread = this.inbox.getThread(attempt.thread_id);
+    const thread = await this.inbox.getThread(attempt.thread_id);
     if (!["done", "failed", "cancelled"].includes(thread.status)) {
-      this.inbox.cancelThread(LEADER_AGENT, attempt.thread_id, reason);
+      await this.inbox.cancelThread(LEADER_AGENT, attempt.thread_id, reason);
     }
-    this.db.run(
+    await this.db.run(
       "UPDATE attempts SET status = 'cancelled', updated_at = ? WHERE id = ?",
       now,
       attempt.id,
@@ -1379,26 +1463,26 @@ export class OrchStore {
   }
 
   /** Cancels one task (its live attempt and thread) or, without a task, the whole run. */
-  cancel(input: { runId: string; taskId?: string; reason?: string }): {
+  async cancel(input: { runId: string; taskId?: string; reason?: string }): Promise<{
     run: Run;
     cancelled_tasks: string[];
     cancelled_threads: number[];
-  } {
-    return this.db.write(() => {
-      this.#reconcileInTx(input.runId);
-      const run = this.getRun(input.runId);
+  }> {
+    return await this.db.write(async () => {
+      await this.#reconcileInTx(input.runId);
+      const run = await this.getRun(input.runId);
       const now = this.#now();
       const reason = input.reason ?? "Cancelled by the leader";
       const cancelledTasks: string[] = [];
       const cancelledThreads: number[] = [];
-      const cancelTask = (task: Task, why = reason) => {
-        const attempt = this.latestAttempt(input.runId, task.id);
+      const cancelTask = async (task: Task, why = reason) => {
+        const attempt = await this.latestAttempt(input.runId, task.id);
         if (attempt && ACTIVE_TASK_STATUSES.includes(attempt.status)) {
-          this.#cancelAttempt(attempt, why);
+          await this.#cancelAttempt(attempt, why);
           cancelledThreads.push(attempt.thread_id);
         }
-        this.#setTaskStatus(input.runId, task.id, "cancelled", now);
-        appendEvent(this.db, {
+        await this.#setTaskStatus(input.runId, task.id, "cancelled", now);
+        await appendEvent(this.db, {
           ts: now,
           type: "task_cancelled",
           runId: input.runId,
@@ -1410,7 +1494,7 @@ export class OrchStore {
       };
       if (input.taskId !== undefined) {
         _requireActiveRun(run);
-        const task = this.getTask(input.runId, input.taskId);
+        const task = await this.getTask(input.runId, input.taskId);
         // A failed task still waits for the leader (retry, reassign or give
         // up): cancelling it is how to give up, and lets the run complete.
         if (task.status === "done" || task.status === "cancelled") {
@@ -1420,28 +1504,28 @@ export class OrchStore {
             status: task.status,
           });
         }
-        cancelTask(task);
+        await cancelTask(task);
         // A pending task waiting on a cancelled one can never become ready:
         // cancel those too (transitively), so the run can still complete.
         const queue = [task.id];
         while (queue.length) {
           const id = queue.shift()!;
           for (
-            const r of this.db.all(
+            const r of await this.db.all(
               `SELECT t.id FROM deps d CROSS JOIN tasks t ON t.run_id = d.run_id AND t.id = d.task_id
                WHERE d.run_id = ? AND d.depends_on = ? AND t.status = 'pending' ORDER BY t.seq`,
               input.runId,
               id,
             )
           ) {
-            cancelTask(
-              this.getTask(input.runId, String(r["id"])),
+            await cancelTask(
+              await this.getTask(input.runId, String(r["id"])),
               `Dependency "${id}" was cancelled`,
             );
             queue.push(String(r["id"]));
           }
         }
-        this.#maybeCompleteRun(input.runId, now);
+        await this.#maybeCompleteRun(input.runId, now);
       } else {
         if (run.status !== "active") {
           throw new AppError("INVALID_STATE", `Run "${run.id}" is already ${run.status}`, {
@@ -1449,15 +1533,15 @@ export class OrchStore {
             status: run.status,
           });
         }
-        for (const task of this.listTasks(input.runId)) {
-          if (!FINAL_TASK_STATUSES.includes(task.status)) cancelTask(task);
+        for (const task of await this.listTasks(input.runId)) {
+          if (!FINAL_TASK_STATUSES.includes(task.status)) await cancelTask(task);
         }
-        this.db.run(
+        await this.db.run(
           "UPDATE runs SET status = 'cancelled', updated_at = ? WHERE id = ?",
           now,
           run.id,
         );
-        appendEvent(this.db, {
+        await appendEvent(this.db, {
           ts: now,
           type: "run_cancelled",
           runId: run.id,
@@ -1465,7 +1549,7 @@ export class OrchStore {
         });
       }
       return {
-        run: this.getRun(input.runId),
+        run: await this.getRun(input.runId),
         cancelled_tasks: cancelledTasks,
         cancelled_threads: cancelledThreads,
       };
@@ -1473,11 +1557,13 @@ export class OrchStore {
   }
 
   /** Removes worktrees of finished attempts: see cleanup_workspaces.ts. */
-  cleanup(input: { runId: string; taskId?: string; allCompleted?: boolean; force?: boolean }): {
+  async cleanup(
+    input: { runId: string; taskId?: string; allCompleted?: boolean; force?: boolean },
+  ): Promise<{
     cleaned: Attempt[];
     refused: Array<{ attempt: Attempt; code: string; reason: string }>;
-  } {
-    return cleanupWorkspaces(this, {
+  }> {
+    return await cleanupWorkspaces(this, {
       runId: input.runId,
       ...(input.taskId !== undefined ? { taskId: input.taskId } : {}),
       ...(input.force !== undefined ? { force: input.force } : {}),
@@ -1488,12 +1574,12 @@ export class OrchStore {
    * Attempts of the run (or of one task) whose worktree is still active and
    * whose attempt or task is final: what cleanup may remove.
    */
-  finishedActiveWorkspaces(runId: string, taskId: string | undefined): Attempt[] {
-    return this.db.read(() => {
-      this.getRun(runId);
-      if (taskId !== undefined) this.getTask(runId, taskId);
+  async finishedActiveWorkspaces(runId: string, taskId: string | undefined): Promise<Attempt[]> {
+    return await this.db.read(async () => {
+      await this.getRun(runId);
+      if (taskId !== undefined) await this.getTask(runId, taskId);
       const now = this.#now();
-      return this.db.all(
+      return (await this.db.all(
         `${ATTEMPT_SELECT} JOIN tasks k ON k.run_id = a.run_id AND k.id = a.task_id
          WHERE a.run_id = ? AND a.worktree_path IS NOT NULL AND a.workspace_status = 'active'
            AND (? IS NULL OR a.task_id = ?)
@@ -1502,7 +1588,7 @@ export class OrchStore {
         runId,
         taskId ?? null,
         taskId ?? null,
-      ).map((r) => attemptFromRow(r, now));
+      )).map((r) => attemptFromRow(r, now));
     });
   }
 }

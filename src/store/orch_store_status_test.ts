@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { gitWorkspaces } from "../cli/orch/git_workspaces.ts";
-import { openDb } from "../db/open_db.ts";
+import { openSqlite } from "../storage/sqlite/open_sqlite.ts";
 import { initRepo } from "../../tests/_git.ts";
 import type { Clock } from "./clock.ts";
 import { OrchStore } from "./orch_store.ts";
@@ -17,7 +17,7 @@ Deno.test("OrchStore.statusJson(): equals the object view for every kind of task
   const dir = await Deno.makeTempDir({ prefix: "orch-status-" });
   const repo = join(dir, "repo");
   await initRepo(repo);
-  const db = openDb(join(dir, "coord.db"), { init: true });
+  const db = await openSqlite(join(dir, "coord.db"), { init: true });
   const clock = new SteppingClock();
   try {
     const s = new OrchStore(db, {
@@ -25,7 +25,7 @@ Deno.test("OrchStore.statusJson(): equals the object view for every kind of task
       workspaces: gitWorkspaces({ dbPath: join(dir, "coord.db") }),
     });
     const inbox = s.inbox;
-    s.createRun({ runId: "R", goal: "g" });
+    await s.createRun({ runId: "R", goal: "g" });
     const add = (id: string, extra: Record<string, unknown> = {}) =>
       s.addTask({
         runId: "R",
@@ -41,37 +41,37 @@ Deno.test("OrchStore.statusJson(): equals the object view for every kind of task
     add("E");
     add("F");
     add("G");
-    s.addDep({ runId: "R", taskId: "G", dependsOn: "F" });
-    s.addDep({ runId: "R", taskId: "G", dependsOn: "B" });
-    s.addDep({ runId: "R", taskId: "E", dependsOn: "A" });
+    await s.addDep({ runId: "R", taskId: "G", dependsOn: "F" });
+    await s.addDep({ runId: "R", taskId: "G", dependsOn: "B" });
+    await s.addDep({ runId: "R", taskId: "E", dependsOn: "A" });
     const tick = () => (clock.ms += 1000);
     // A: done with a payload; B: blocked with a question; C: code mode, claimed;
     // D: stale (lease ran out); F: dispatched only; E: ready after A; G: pending.
-    const a = s.dispatch({ runId: "R", taskId: "A", mode: "analysis" });
+    const a = await s.dispatch({ runId: "R", taskId: "A", mode: "analysis" });
     tick();
-    inbox.claimThread("w", { threadId: a.thread.id });
-    inbox.completeThread({
+    await inbox.claimThread("w", { threadId: a.thread.id });
+    await inbox.completeThread({
       agent: "w",
       threadId: a.thread.id,
       body: "ok\nmultiline",
       payload: { result: [1, 2] },
     });
-    const b = s.dispatch({ runId: "R", taskId: "B", mode: "analysis", to: "w2" });
-    inbox.claimThread("w2", { threadId: b.thread.id });
-    inbox.updateThread({ agent: "w2", threadId: b.thread.id }, {
+    const b = await s.dispatch({ runId: "R", taskId: "B", mode: "analysis", to: "w2" });
+    await inbox.claimThread("w2", { threadId: b.thread.id });
+    await inbox.updateThread({ agent: "w2", threadId: b.thread.id }, {
       status: "blocked",
       body: "Which one?",
     });
-    const c = s.dispatch({ runId: "R", taskId: "C", mode: "code", repoPath: repo });
-    inbox.claimThread("w", { threadId: c.thread.id });
-    const d = s.dispatch({ runId: "R", taskId: "D", mode: "analysis" });
-    inbox.claimThread("w", { threadId: d.thread.id, leaseSeconds: 1 });
-    s.dispatch({ runId: "R", taskId: "F", mode: "analysis" });
+    const c = await s.dispatch({ runId: "R", taskId: "C", mode: "code", repoPath: repo });
+    await inbox.claimThread("w", { threadId: c.thread.id });
+    const d = await s.dispatch({ runId: "R", taskId: "D", mode: "analysis" });
+    await inbox.claimThread("w", { threadId: d.thread.id, leaseSeconds: 1 });
+    await s.dispatch({ runId: "R", taskId: "F", mode: "analysis" });
     tick();
     tick();
-    s.reconcile("R");
-    const view = s.status("R");
-    const fast = s.statusJson("R");
+    await s.reconcile("R");
+    const view = await s.status("R");
+    const fast = await s.statusJson("R");
     assert.deepEqual(JSON.parse(fast.tasks_json), JSON.parse(JSON.stringify(view.tasks)));
     assert.deepEqual(fast.counts, view.counts);
     assert.deepEqual(fast.run, view.run);
@@ -87,23 +87,23 @@ Deno.test("OrchStore.statusJson(): equals the object view for every kind of task
     assert.deepEqual(by["G"]!.depends_on, ["B", "F"]);
     assert.equal(by["F"]!.latest_message!.type, "task");
   } finally {
-    db.close();
+    await db.close();
     await Deno.remove(dir, { recursive: true });
   }
 });
 
 Deno.test("OrchStore.statusJson(): an empty run is an empty array with zero counts", async () => {
   const dir = await Deno.makeTempDir({ prefix: "orch-status-" });
-  const db = openDb(join(dir, "coord.db"), { init: true });
+  const db = await openSqlite(join(dir, "coord.db"), { init: true });
   try {
     const s = new OrchStore(db);
-    s.createRun({ runId: "R", goal: "g" });
-    const r = s.statusJson("R");
+    await s.createRun({ runId: "R", goal: "g" });
+    const r = await s.statusJson("R");
     assert.equal(r.tasks_json, "[]");
     assert.equal(r.counts.total, 0);
     assert.equal(r.counts.ready, 0);
   } finally {
-    db.close();
+    await db.close();
     await Deno.remove(dir, { recursive: true });
   }
 });

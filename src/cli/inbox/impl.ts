@@ -1,4 +1,4 @@
-import { waitUntil } from "../../db/wait_until.ts";
+import { waitUntil } from "../../storage/wait_until.ts";
 import { COUNCIL_CONTRACT } from "../../protocol/contracts.ts";
 import { AppError } from "../../protocol/errors.ts";
 import { InboxStore } from "../../store/inbox_store.ts";
@@ -18,9 +18,9 @@ import { messageBlock, table, threadLine } from "../render.ts";
 import { respond } from "../respond.ts";
 
 /** The inbox store; with `access`, after checking the caller's token allows it (strict mode). */
-function _store(ctx: CliContext, access?: Access): InboxStore {
-  if (access) checkAccess(ctx, access);
-  return new InboxStore(ctx.openDb(), ctx.clock);
+async function _store(ctx: CliContext, access?: Access): Promise<InboxStore> {
+  if (access) await checkAccess(ctx, access);
+  return new InboxStore(await ctx.openDb(), ctx.clock);
 }
 
 function _onThread(flags: { agent: string; thread: number }): Access {
@@ -50,7 +50,7 @@ export function send(
     const body = await readBody(this, flags, { required: true });
     const payload = await parseJsonObject(flags.payloadJson, "--payload-json");
     const artifacts = await readArtifacts(this, flags.artifact);
-    const r = _store(this, { kind: "agent", agent: flags.from }).sendThread({
+    const r = await (await _store(this, { kind: "agent", agent: flags.from })).sendThread({
       from: flags.from,
       to: flags.to,
       subject: flags.subject,
@@ -73,9 +73,11 @@ export function fetch(
   this: CliContext,
   flags: { agent: string; limit?: number; peek?: boolean; all?: boolean },
 ): Promise<void> {
-  return respond(this, () => {
-    const store = flags.peek ? _store(this) : _store(this, { kind: "agent", agent: flags.agent });
-    const r = store.fetchMessages(flags.agent, {
+  return respond(this, async () => {
+    const store = flags.peek
+      ? await _store(this)
+      : await _store(this, { kind: "agent", agent: flags.agent });
+    const r = await store.fetchMessages(flags.agent, {
       ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
       peek: flags.peek ?? false,
       all: flags.all ?? false,
@@ -103,14 +105,14 @@ export function claim(
   this: CliContext,
   flags: { agent: string; thread?: number; leaseSeconds?: number },
 ): Promise<void> {
-  return respond(this, () => {
+  return respond(this, async () => {
     // A worker's token names its thread: a claim without --thread takes that one.
     const thread = flags.thread ??
-      checkAccess(this, { kind: "agent", agent: flags.agent });
+      await checkAccess(this, { kind: "agent", agent: flags.agent });
     if (thread !== undefined) {
-      checkAccess(this, { kind: "thread", threadId: thread, agent: flags.agent });
+      await checkAccess(this, { kind: "thread", threadId: thread, agent: flags.agent });
     }
-    const r = _store(this).claimThread(flags.agent, {
+    const r = await (await _store(this)).claimThread(flags.agent, {
       ...(thread !== undefined ? { threadId: thread } : {}),
       ...(flags.leaseSeconds !== undefined ? { leaseSeconds: flags.leaseSeconds } : {}),
     });
@@ -125,8 +127,11 @@ export function renew(
   this: CliContext,
   flags: { agent: string; thread: number; leaseSeconds?: number; leaseEpoch?: number },
 ): Promise<void> {
-  return respond(this, () => {
-    const r = _store(this, _onThread(flags)).renewLease(_ref(flags), flags.leaseSeconds);
+  return respond(this, async () => {
+    const r = await (await _store(this, _onThread(flags))).renewLease(
+      _ref(flags),
+      flags.leaseSeconds,
+    );
     return { json: { thread: r.thread }, text: `Renewed ${threadLine(r.thread)}` };
   });
 }
@@ -153,7 +158,7 @@ export function update(
   return respond(this, async () => {
     const body = await readBody(this, flags);
     const payload = await parseJsonObject(flags.payloadJson, "--payload-json");
-    const r = _store(this, _onThread(flags)).updateThread(_ref(flags), {
+    const r = await (await _store(this, _onThread(flags))).updateThread(_ref(flags), {
       ...(body !== undefined ? { body } : {}),
       ...(flags.progress !== undefined ? { progress: flags.progress } : {}),
       ...(flags.status !== undefined ? { status: flags.status } : {}),
@@ -173,7 +178,7 @@ export function reply(
   return respond(this, async () => {
     const body = await readBody(this, flags, { required: true });
     const payload = await parseJsonObject(flags.payloadJson, "--payload-json");
-    const r = _store(this, _onThread(flags)).replyThread(flags.agent, flags.thread, {
+    const r = await (await _store(this, _onThread(flags))).replyThread(flags.agent, flags.thread, {
       body: body!,
       ...(payload !== undefined ? { payload } : {}),
     });
@@ -215,11 +220,11 @@ export function done(
     const body = await readBody(this, flags);
     const given = await parseJsonObject(flags.payloadJson, "--payload-json");
     const artifacts = await readArtifacts(this, flags.artifact);
-    const store = _store(this, _onThread(flags));
-    await _checkContract(store.checkLease(_ref(flags)), given);
+    const store = await _store(this, _onThread(flags));
+    await _checkContract(await store.checkLease(_ref(flags)), given);
     // The leader reads `no_changes: true` as "no change was needed" (docs/protocol.md).
     const payload = flags.noChanges ? { ...given, no_changes: true } : given;
-    const r = store.completeThread({
+    const r = await store.completeThread({
       ..._ref(flags),
       ...(body !== undefined ? { body } : {}),
       ...(payload !== undefined ? { payload } : {}),
@@ -254,7 +259,7 @@ export function fail(
       });
     const payload = await parseJsonObject(flags.payloadJson, "--payload-json");
     const artifacts = await readArtifacts(this, flags.artifact);
-    const r = _store(this, _onThread(flags)).failThread({
+    const r = await (await _store(this, _onThread(flags))).failThread({
       ..._ref(flags),
       body: body!,
       ...(payload !== undefined ? { payload } : {}),
@@ -273,7 +278,11 @@ export function cancel(
 ): Promise<void> {
   return respond(this, async () => {
     const body = await readBody(this, flags);
-    const r = _store(this, _onThread(flags)).cancelThread(flags.agent, flags.thread, body);
+    const r = await (await _store(this, _onThread(flags))).cancelThread(
+      flags.agent,
+      flags.thread,
+      body,
+    );
     return {
       json: { thread: r.thread, message: r.message },
       text: `Cancelled ${threadLine(r.thread)}`,
@@ -285,8 +294,8 @@ export function list(
   this: CliContext,
   flags: { agent?: string; status?: ThreadStatus; limit?: number },
 ): Promise<void> {
-  return respond(this, () => {
-    const threads = _store(this).listThreads({
+  return respond(this, async () => {
+    const threads = await (await _store(this)).listThreads({
       ...(flags.agent !== undefined ? { agent: flags.agent } : {}),
       ...(flags.status !== undefined ? { status: flags.status } : {}),
       ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
@@ -306,8 +315,8 @@ export function list(
 }
 
 export function show(this: CliContext, flags: { thread: number }): Promise<void> {
-  return respond(this, () => {
-    const r = _store(this).showThread(flags.thread);
+  return respond(this, async () => {
+    const r = await (await _store(this)).showThread(flags.thread);
     return {
       json: { thread: r.thread, messages: r.messages },
       text: [threadLine(r.thread), ...r.messages.map(messageBlock)].join("\n"),
@@ -324,8 +333,8 @@ export async function watch(
   let store: InboxStore;
   let cursor: number;
   try {
-    store = _store(this);
-    cursor = flags.afterMessage ?? store.latestMessageId();
+    store = await _store(this);
+    cursor = flags.afterMessage ?? await store.latestMessageId();
   } catch (err) {
     return respond(this, () => {
       throw err;
@@ -341,8 +350,8 @@ export async function watch(
       timedOut = true;
       break;
     }
-    const batch: Message[] | undefined = await waitUntil(store.db, () => {
-      const ms = store.messagesFor(flags.agent, cursor, Math.min(100, max - count));
+    const batch: Message[] | undefined = await waitUntil(store.db, async () => {
+      const ms = await store.messagesFor(flags.agent, cursor, Math.min(100, max - count));
       return ms.length ? ms : undefined;
     }, { timeoutMs: left });
     if (!batch) {
@@ -372,17 +381,17 @@ export function waitReply(
   flags: { agent: string; thread: number; afterMessage?: number; timeoutSeconds?: number },
 ): Promise<void> {
   return respond(this, async () => {
-    const store = _store(this, _onThread(flags));
-    store.participantThread(flags.thread, flags.agent);
-    const after = flags.afterMessage ?? store.lastMessageIdFrom(flags.thread, flags.agent);
+    const store = await _store(this, _onThread(flags));
+    await store.participantThread(flags.thread, flags.agent);
+    const after = flags.afterMessage ?? await store.lastMessageIdFrom(flags.thread, flags.agent);
     const timeoutMs = (flags.timeoutSeconds ?? _DEFAULT_TIMEOUT_SECONDS) * 1000;
     // A worker waiting on its own leased thread is alive: keep the lease from running out.
-    const keepAlive = _leaseKeeper(store, flags.agent, flags.thread);
-    const found = await waitUntil(store.db, () => {
+    const keepAlive = await _leaseKeeper(store, flags.agent, flags.thread);
+    const found = await waitUntil(store.db, async () => {
       keepAlive?.check();
-      const reply = store.findReply(flags.thread, flags.agent, after);
+      const reply = await store.findReply(flags.thread, flags.agent, after);
       if (reply) return { reply };
-      const status = store.getThread(flags.thread).status;
+      const status = (await store.getThread(flags.thread)).status;
       return status === "done" || status === "failed" ? { closed: status } : undefined;
     }, { timeoutMs, ...(keepAlive ? { recheckMs: keepAlive.everyMs } : {}) });
     if (found && "closed" in found) {
@@ -393,7 +402,7 @@ export function waitReply(
       );
     }
     const message = found?.reply;
-    const current = store.getThread(flags.thread);
+    const current = await store.getThread(flags.thread);
     if (!message) {
       return {
         json: { timed_out: true, thread: current, message: null, after_message: after },
@@ -422,22 +431,22 @@ const _MAX_RECHECK_MS = 1000;
  * was stopped). Undefined when the agent holds no lease there (a leader
  * waiting for a worker's reply). A finished thread is left to the caller.
  */
-function _leaseKeeper(
+async function _leaseKeeper(
   store: InboxStore,
   agent: string,
   threadId: number,
-): { check(): void; everyMs: number } | undefined {
-  const thread = store.getThread(threadId);
+): Promise<{ check(): void; everyMs: number } | undefined> {
+  const thread = await store.getThread(threadId);
   if (thread.claimed_by !== agent || !LEASED_STATUSES.includes(thread.status)) return undefined;
-  const first = store.renewLease({ agent, threadId }).thread;
+  const first = (await store.renewLease({ agent, threadId })).thread;
   const epoch = first.lease_epoch;
   const leaseMs = Date.parse(first.lease_expires_at ?? "") - Date.parse(first.updated_at);
   const everyMs = Math.max(_MIN_RENEW_MS, leaseMs * _RENEW_FRACTION);
   let renewedAt = performance.now();
   return {
     everyMs: Math.min(everyMs, _MAX_RECHECK_MS),
-    check() {
-      const current = store.getThread(threadId);
+    async check() {
+      const current = await store.getThread(threadId);
       if (current.status === "done" || current.status === "failed") return;
       if (
         current.claimed_by !== agent || current.lease_epoch !== epoch ||
@@ -461,7 +470,7 @@ function _leaseKeeper(
       const now = performance.now();
       if (now - renewedAt < everyMs) return;
       // Throws LEASE_LOST when the lease ran out before this renewal (this process was stopped).
-      store.renewLease({ agent, threadId, leaseEpoch: epoch });
+      await store.renewLease({ agent, threadId, leaseEpoch: epoch });
       renewedAt = now;
     },
   };
@@ -472,7 +481,7 @@ export function artifactGet(
   flags: { artifact: number; out?: string; force?: boolean },
 ): Promise<void> {
   return respond(this, async () => {
-    const { artifact, content } = _store(this).getArtifact(flags.artifact);
+    const { artifact, content } = await (await _store(this)).getArtifact(flags.artifact);
     if (flags.out !== undefined) {
       try {
         // Without --force the file must be new (O_EXCL: a symlink planted

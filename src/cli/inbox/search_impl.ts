@@ -8,9 +8,9 @@ export function search(
   flags: { agent?: string; run?: string; limit?: number },
   ...words: string[]
 ): Promise<void> {
-  return respond(this, () => {
+  return respond(this, async () => {
     const query = words.join(" ");
-    const hits = searchInbox(this.openDb(), query, {
+    const hits = await searchInbox(await this.openDb(), query, {
       ...(flags.agent !== undefined ? { agent: flags.agent } : {}),
       ...(flags.run !== undefined ? { runId: flags.run } : {}),
       ...(flags.limit !== undefined ? { limit: flags.limit } : {}),

@@ -9,7 +9,7 @@ import type { McpServerOptions } from "./server.ts";
 
 async function _serve(ctx: CliContext, options: () => Promise<McpServerOptions>): Promise<void> {
   try {
-    ctx.openDb(); // a missing or unusable database is a plain CLI error, before any protocol
+    await ctx.openDb(); // a missing or unusable database is a plain CLI error, before any protocol
     const { serveMcp } = await import("./server.ts");
     await serveMcp(ctx, await options());
   } catch (err) {

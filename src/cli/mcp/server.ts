@@ -48,8 +48,8 @@ function _collector(): Out & { text(): string } {
 }
 
 /** Runs `program argv --json` in-process on `ctx`'s database; its JSON envelope. */
-function _runner(ctx: CliContext): RunCommand {
-  const db = ctx.openDb();
+async function _runner(ctx: CliContext): Promise<RunCommand> {
+  const db = await ctx.openDb();
   return async (program, argv) => {
     const app: Application<CliContext> = program === "inbox"
       ? (await import("../inbox/app.ts")).inboxApp
@@ -93,7 +93,7 @@ function _result(env: Envelope): CallToolResult {
 
 /** Serves the tools over stdio until the client closes stdin. */
 export async function serveMcp(ctx: CliContext, options: McpServerOptions): Promise<void> {
-  const run = _runner(ctx);
+  const run = await _runner(ctx);
   const tools = options.tools.map(withToken);
   const byName = new Map(tools.map((t) => [t.name, t]));
   // The server's own token (`--token` or the program's variable) serves every call that brings

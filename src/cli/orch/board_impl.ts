@@ -1,5 +1,5 @@
 import { startBoard } from "../../board/server.ts";
-import { openDb } from "../../db/open_db.ts";
+import { openSqlite } from "../../storage/sqlite/open_sqlite.ts";
 import { toAppError } from "../../protocol/errors.ts";
 import { checkAccess } from "../access.ts";
 import type { CliContext } from "../context.ts";
@@ -14,17 +14,17 @@ import { councilMarkdown, councilTally } from "./council_impl.ts";
 export async function board(this: CliContext, flags: { port: number }): Promise<void> {
   try {
     // The board answers as the leader: in strict mode it needs the leader token (ORCH_TOKEN).
-    checkAccess(this, { kind: "leader" });
-    const readDb = this.openDb();
-    const writeDb = openDb(this.global.db!);
+    await checkAccess(this, { kind: "leader" });
+    const readDb = await this.openDb();
+    const writeDb = await openSqlite(this.global.db!);
     try {
       const b = await startBoard({
         readDb,
         writeDb,
         clock: this.clock,
         port: flags.port,
-        council: (council, runId) => {
-          const r = councilTally(council, runId);
+        council: async (council, runId) => {
+          const r = await councilTally(council, runId);
           return { topic: r.topic, tally: r.tally, markdown: councilMarkdown(runId, r) };
         },
       });
@@ -39,7 +39,7 @@ export async function board(this: CliContext, flags: { port: number }): Promise<
       Deno.removeSignalListener("SIGINT", stop);
       Deno.removeSignalListener("SIGTERM", stop);
     } finally {
-      writeDb.close();
+      await writeDb.close();
     }
   } catch (err) {
     printError(this, toAppError(err));

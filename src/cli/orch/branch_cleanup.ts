@@ -29,13 +29,13 @@ export interface KeptBranch {
   commits_ahead: number;
 }
 
-export function deleteAttemptBranches(
+export async function deleteAttemptBranches(
   store: OrchStore,
   runId: string,
   taskId: string | undefined,
   force: boolean,
-): { deleted: DeletedBranch[]; kept: KeptBranch[] } {
-  const { attempts, mergeTarget } = branchCandidates(store, runId, taskId);
+): Promise<{ deleted: DeletedBranch[]; kept: KeptBranch[] }> {
+  const { attempts, mergeTarget } = await branchCandidates(store, runId, taskId);
   const deleted: DeletedBranch[] = [];
   const kept: KeptBranch[] = [];
   const checkedOut = new Map<string, Set<string>>();

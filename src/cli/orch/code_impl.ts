@@ -18,8 +18,8 @@ export function diff(
 ): Promise<void> {
   return respond(this, async () => {
     const store = await gitOrchStore(this);
-    store.reconcile(flags.run);
-    const attempt = findAttempt(store, flags.run, flags.task, flags.attempt);
+    await store.reconcile(flags.run);
+    const attempt = await findAttempt(store, flags.run, flags.task, flags.attempt);
     const from = attempt.start_commit ?? attempt.base_commit;
     if (attempt.execution_mode !== "code" || !from || !attempt.repo_path) {
       throw new AppError(

@@ -1,3 +1,4 @@
+import { mapSeq } from "../../store/map_seq.ts";
 import { resolve } from "node:path";
 import { renderCouncilReport } from "../../council/report.ts";
 import { tallyRecommendations } from "../../council/tally.ts";
@@ -6,7 +7,7 @@ import {
   councilAdjustments,
   recordCouncilAdjustment,
 } from "../../store/council/council_adjustments.ts";
-import { waitUntil } from "../../db/wait_until.ts";
+import { waitUntil } from "../../storage/wait_until.ts";
 import { AppError } from "../../protocol/errors.ts";
 import {
   type CouncilReviewer,
@@ -22,8 +23,8 @@ import { table } from "../render.ts";
 import { respond } from "../respond.ts";
 import { orchStore } from "./impl.ts";
 
-function _council(ctx: CliContext): CouncilStore {
-  return new CouncilStore(orchStore(ctx));
+async function _council(ctx: CliContext): Promise<CouncilStore> {
+  return new CouncilStore(await orchStore(ctx));
 }
 
 function _reviewerList(value: string | undefined): string[] {
@@ -51,7 +52,7 @@ export function start(
   return respond(this, async () => {
     const body = await readBody(this, flags, { required: true, what: "review brief" });
     const repoPath = flags.repoPath === undefined ? undefined : await _directory(flags.repoPath);
-    const r = _council(this).start({
+    const r = await (await _council(this)).start({
       runId: flags.run,
       topic: flags.topic,
       body: body!,
@@ -60,13 +61,13 @@ export function start(
     });
     const attempts = r.dispatches.map((d) => d.attempt);
     // Strict mode: each reviewer's token, shown only here.
-    const db = this.openDb();
-    const tokens = requiresTokens(db)
-      ? attempts.map((a) => ({
+    const db = await this.openDb();
+    const tokens = await requiresTokens(db)
+      ? (await mapSeq(attempts, async (a) => ({
         reviewer: a.assigned_to,
         thread_id: a.thread_id,
-        token: issueThreadToken(db, a.thread_id, { agent: a.assigned_to, clock: this.clock }),
-      }))
+        token: await issueThreadToken(db, a.thread_id, { agent: a.assigned_to, clock: this.clock }),
+      })))
       : undefined;
     return {
       json: { run: r.run, attempts, ...(tokens ? { tokens } : {}) },
@@ -103,13 +104,13 @@ export function wait(
   flags: { run: string; timeoutSeconds?: number },
 ): Promise<void> {
   return respond(this, async () => {
-    const council = _council(this);
-    council.reviewers(flags.run); // not found / not a council: fail before waiting
-    const finished = await waitUntil(council.orch.db, () => {
-      const r = council.reviewers(flags.run);
+    const council = await _council(this);
+    await council.reviewers(flags.run); // not found / not a council: fail before waiting
+    const finished = await waitUntil(council.orch.db, async () => {
+      const r = await council.reviewers(flags.run);
       return r.reviewers.every((x) => x.status !== "pending") ? r : undefined;
     }, { timeoutMs: (flags.timeoutSeconds ?? 60) * 1000 });
-    const r = finished ?? council.reviewers(flags.run);
+    const r = finished ?? await council.reviewers(flags.run);
     const reviewers = _summaries(r.reviewers);
     return {
       json: { run_id: flags.run, timed_out: finished === undefined, reviewers },
@@ -123,13 +124,13 @@ export function wait(
 }
 
 /** The council's reviewers and their tally (the board shows it too). */
-export function councilTally(
+export async function councilTally(
   council: CouncilStore,
   runId: string,
   options: { threshold?: number | undefined; adjustments?: CouncilAdjustment[] } = {},
 ) {
-  const r = council.reviewers(runId);
-  const adjustments = options.adjustments ?? councilAdjustments(council.orch.db, runId);
+  const r = await council.reviewers(runId);
+  const adjustments = options.adjustments ?? await councilAdjustments(council.orch.db, runId);
   const tally = tallyRecommendations({
     ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
     adjustments,
@@ -174,8 +175,8 @@ export function tally(
   this: CliContext,
   flags: { run: string; threshold?: number },
 ): Promise<void> {
-  return respond(this, () => {
-    const r = councilTally(_council(this), flags.run, { threshold: flags.threshold });
+  return respond(this, async () => {
+    const r = await councilTally(await _council(this), flags.run, { threshold: flags.threshold });
     return {
       json: {
         run_id: flags.run,
@@ -189,7 +190,10 @@ export function tally(
 }
 
 /** The markdown report of a tallied council (src/council/report.ts). */
-export function councilMarkdown(runId: string, r: ReturnType<typeof councilTally>): string {
+export function councilMarkdown(
+  runId: string,
+  r: Awaited<ReturnType<typeof councilTally>>,
+): string {
   return renderCouncilReport({
     runId,
     topic: r.topic,
@@ -214,11 +218,11 @@ export function report(
   flags: { run: string; out?: string; threshold?: number },
 ): Promise<void> {
   return respond(this, async () => {
-    const council = _council(this);
-    const r = councilTally(council, flags.run, { threshold: flags.threshold });
+    const council = await _council(this);
+    const r = await councilTally(council, flags.run, { threshold: flags.threshold });
     const markdown = councilMarkdown(flags.run, r);
     if (flags.out !== undefined) await Deno.writeTextFile(flags.out, markdown);
-    const saved = council.saveReport(flags.run, r.topic, markdown);
+    const saved = await council.saveReport(flags.run, r.topic, markdown);
     return {
       json: {
         run_id: flags.run,
@@ -273,14 +277,17 @@ export function merge(
   this: CliContext,
   flags: { run: string; keys: string[]; threshold?: number },
 ): Promise<void> {
-  return respond(this, () => {
+  return respond(this, async () => {
     const keys = [...new Set(flags.keys)];
     if (keys.length < 2) {
       throw new AppError("USAGE", "--keys needs at least two different group keys to merge");
     }
-    const council = _council(this);
-    _requireKeys(councilTally(council, flags.run, { threshold: flags.threshold }).tally, keys);
-    const all = recordCouncilAdjustment(
+    const council = await _council(this);
+    _requireKeys(
+      (await councilTally(council, flags.run, { threshold: flags.threshold })).tally,
+      keys,
+    );
+    const all = await recordCouncilAdjustment(
       council.orch.db,
       flags.run,
       { op: "merge", keys },
@@ -294,12 +301,12 @@ export function split(
   this: CliContext,
   flags: { run: string; key: string; threshold?: number },
 ): Promise<void> {
-  return respond(this, () => {
-    const council = _council(this);
-    _requireKeys(councilTally(council, flags.run, { threshold: flags.threshold }).tally, [
+  return respond(this, async () => {
+    const council = await _council(this);
+    _requireKeys((await councilTally(council, flags.run, { threshold: flags.threshold })).tally, [
       flags.key,
     ]);
-    const all = recordCouncilAdjustment(
+    const all = await recordCouncilAdjustment(
       council.orch.db,
       flags.run,
       { op: "split", key: flags.key },
@@ -313,12 +320,12 @@ export function adjustments(
   this: CliContext,
   flags: { run: string; clear?: boolean },
 ): Promise<void> {
-  return respond(this, () => {
-    const council = _council(this);
-    council.reviewers(flags.run); // not found / not a council
+  return respond(this, async () => {
+    const council = await _council(this);
+    await council.reviewers(flags.run); // not found / not a council
     const all = flags.clear
-      ? recordCouncilAdjustment(council.orch.db, flags.run, undefined, this.clock)
-      : councilAdjustments(council.orch.db, flags.run);
+      ? await recordCouncilAdjustment(council.orch.db, flags.run, undefined, this.clock)
+      : await councilAdjustments(council.orch.db, flags.run);
     return _adjustmentsReply(flags.run, all);
   });
 }

@@ -9,10 +9,10 @@ export function graph(
   this: CliContext,
   flags: { run: string; format: GraphFormat },
 ): Promise<void> {
-  return respond(this, () => {
-    const store = orchStore(this);
-    store.reconcile(flags.run);
-    const view = store.status(flags.run);
+  return respond(this, async () => {
+    const store = await orchStore(this);
+    await store.reconcile(flags.run);
+    const view = await store.status(flags.run);
     const text = renderGraphText(graphNodes(view.tasks), flags.format, view.run.id);
     return { json: { run_id: flags.run, format: flags.format, graph: text }, text };
   });

@@ -1,4 +1,4 @@
-import { waitUntil } from "../../db/wait_until.ts";
+import { waitUntil } from "../../storage/wait_until.ts";
 import { AppError } from "../../protocol/errors.ts";
 import type { EventRecord } from "../../store/append_event.ts";
 import { type DispatchResult, OrchStore, type TaskView } from "../../store/orch_store.ts";
@@ -16,9 +16,9 @@ import { type Reply, respond } from "../respond.ts";
 export { init } from "../init_db.ts";
 
 /** The orch store, without git: enough for every command that makes no worktree. */
-export function orchStore(ctx: CliContext): OrchStore {
-  checkAccess(ctx, { kind: "leader" });
-  return new OrchStore(ctx.openDb(), { clock: ctx.clock });
+export async function orchStore(ctx: CliContext): Promise<OrchStore> {
+  await checkAccess(ctx, { kind: "leader" });
+  return new OrchStore(await ctx.openDb(), { clock: ctx.clock });
 }
 
 /**
@@ -27,9 +27,9 @@ export function orchStore(ctx: CliContext): OrchStore {
  * code loads only for them, keeping it off the read paths' start-up.
  */
 export async function gitOrchStore(ctx: CliContext, runHooks = false): Promise<OrchStore> {
-  checkAccess(ctx, { kind: "leader" });
+  await checkAccess(ctx, { kind: "leader" });
   const { gitWorkspaces } = await import("./git_workspaces.ts");
-  return new OrchStore(ctx.openDb(), {
+  return new OrchStore(await ctx.openDb(), {
     clock: ctx.clock,
     workspaces: gitWorkspaces({ dbPath: ctx.global.db, runHooks }),
   });
@@ -41,13 +41,13 @@ export async function gitOrchStore(ctx: CliContext, runHooks = false): Promise<O
  * git stays unloaded.
  */
 async function reconciledStore(ctx: CliContext, runId: string): Promise<OrchStore> {
-  const store = orchStore(ctx);
-  if (!store.needsGit(runId)) {
-    store.reconcile(runId);
+  const store = await orchStore(ctx);
+  if (!await store.needsGit(runId)) {
+    await store.reconcile(runId);
     return store;
   }
   const withGit = await gitOrchStore(ctx);
-  withGit.reconcile(runId);
+  await withGit.reconcile(runId);
   return withGit;
 }
 
@@ -74,8 +74,8 @@ function _dispatchText(verb: string, r: DispatchResult): string {
 }
 
 /** A dispatch's reply: its entities, and in strict mode the worker's token, shown only here. */
-function _dispatchReply(ctx: CliContext, verb: string, r: DispatchResult): Reply {
-  const json = _dispatchJson(ctx, r);
+async function _dispatchReply(ctx: CliContext, verb: string, r: DispatchResult): Promise<Reply> {
+  const json = await _dispatchJson(ctx, r);
   const token = json["token"];
   return {
     json,
@@ -84,11 +84,14 @@ function _dispatchReply(ctx: CliContext, verb: string, r: DispatchResult): Reply
   };
 }
 
-function _dispatchJson(ctx: CliContext, r: DispatchResult): Record<string, unknown> {
-  const db = ctx.openDb();
+async function _dispatchJson(ctx: CliContext, r: DispatchResult): Promise<Record<string, unknown>> {
+  const db = await ctx.openDb();
   // Strict mode: the worker's token, shown only here (a replay issues a new one).
-  const token = requiresTokens(db)
-    ? issueThreadToken(db, r.attempt.thread_id, { agent: r.attempt.assigned_to, clock: ctx.clock })
+  const token = await requiresTokens(db)
+    ? await issueThreadToken(db, r.attempt.thread_id, {
+      agent: r.attempt.assigned_to,
+      clock: ctx.clock,
+    })
     : undefined;
   return {
     run: r.run,
@@ -105,8 +108,8 @@ export function runInit(
   this: CliContext,
   flags: { run: string; goal: string; summary?: string },
 ): Promise<void> {
-  return respond(this, () => {
-    const run = orchStore(this).createRun({
+  return respond(this, async () => {
+    const run = await (await orchStore(this)).createRun({
       runId: flags.run,
       goal: flags.goal,
       ...(flags.summary !== undefined ? { summary: flags.summary } : {}),
@@ -120,11 +123,11 @@ function _strictLine(strict: boolean): string {
 }
 
 export function runShow(this: CliContext, flags: { run: string }): Promise<void> {
-  return respond(this, () => {
-    const r = orchStore(this).showRun(flags.run);
+  return respond(this, async () => {
+    const r = await (await orchStore(this)).showRun(flags.run);
     const counts = Object.entries(r.counts).filter(([k, v]) => k !== "total" && v > 0)
       .map(([k, v]) => `${k}=${v}`).join(" ");
-    const strict = requiresTokens(this.openDb());
+    const strict = await requiresTokens(await this.openDb());
     return {
       json: { run: r.run, counts: r.counts, require_tokens: strict },
       text: `run ${r.run.id} [${r.run.status}] ${r.run.goal}\n  ${r.counts.total} task(s): ${
@@ -149,7 +152,7 @@ export function taskAdd(
 ): Promise<void> {
   return respond(this, async () => {
     const acceptance = await parseJsonObject(flags.acceptanceJson, "--acceptance-json");
-    const task = orchStore(this).addTask({
+    const task = await (await orchStore(this)).addTask({
       runId: flags.run,
       taskId: flags.task,
       title: flags.title,
@@ -172,8 +175,8 @@ export function depAdd(
   this: CliContext,
   flags: { run: string; task: string; dependsOn: string },
 ): Promise<void> {
-  return respond(this, () => {
-    const r = orchStore(this).addDep({
+  return respond(this, async () => {
+    const r = await (await orchStore(this)).addDep({
       runId: flags.run,
       taskId: flags.task,
       dependsOn: flags.dependsOn,
@@ -194,12 +197,12 @@ export function depAdd(
 export function ready(this: CliContext, flags: { run: string }): Promise<void> {
   return respond(this, async () => {
     const store = await reconciledStore(this, flags.run);
-    const tasks = store.readyTasks(flags.run);
+    const tasks = await store.readyTasks(flags.run);
     if (tasks.length) {
       return { json: { run_id: flags.run, tasks, waiting: [] }, text: _taskRows(tasks) };
     }
     // Nothing ready: say why, from the whole task list (only on this path, so `ready` stays cheap).
-    const all = store.listTasks(flags.run);
+    const all = await store.listTasks(flags.run);
     const statusOf = new Map(all.map((t) => [t.id, t.status]));
     const waiting = all.filter((t) => t.status === "pending").map((t) => ({
       task_id: t.id,
@@ -236,12 +239,13 @@ export function dispatch(
     baseRef?: string;
     idempotencyKey?: string;
     runHooks?: boolean;
+    fromBase?: boolean;
   },
 ): Promise<void> {
   return respond(this, async () => {
     const body = await readBody(this, flags);
     const mode = flags.executionMode ??
-      orchStore(this).getTask(flags.run, flags.task).execution_mode;
+      (await (await orchStore(this)).getTask(flags.run, flags.task)).execution_mode;
     if (mode === null) {
       throw new AppError(
         "USAGE",
@@ -259,11 +263,11 @@ export function dispatch(
       throw new AppError("USAGE", "--run-hooks applies to --execution-mode code only");
     }
     // Git also for an analysis task when a finished code dependency must be verified first.
-    const plain = orchStore(this);
-    const store = mode === "code" || plain.needsGit(flags.run)
+    const plain = await orchStore(this);
+    const store = mode === "code" || await plain.needsGit(flags.run)
       ? await gitOrchStore(this, flags.runHooks ?? false)
       : plain;
-    const r = store.dispatch({
+    const r = await store.dispatch({
       runId: flags.run,
       taskId: flags.task,
       mode,
@@ -273,6 +277,7 @@ export function dispatch(
       ...(flags.workspaceRoot !== undefined ? { workspaceRoot: flags.workspaceRoot } : {}),
       ...(flags.baseRef !== undefined ? { baseRef: flags.baseRef } : {}),
       ...(flags.idempotencyKey !== undefined ? { idempotencyKey: flags.idempotencyKey } : {}),
+      ...(flags.fromBase ? { fromBase: true } : {}),
     });
     return _dispatchReply(this, r.replayed ? "Already dispatched" : "Dispatched", r);
   });
@@ -286,8 +291,10 @@ function _eventLine(e: EventRecord): string {
 
 export function reconcile(this: CliContext, flags: { run: string }): Promise<void> {
   return respond(this, async () => {
-    const store = orchStore(this);
-    const r = (store.needsGit(flags.run) ? await gitOrchStore(this) : store).reconcile(flags.run);
+    const store = await orchStore(this);
+    const r = await (await store.needsGit(flags.run) ? await gitOrchStore(this) : store).reconcile(
+      flags.run,
+    );
     return {
       json: { run_id: flags.run, changes: r.changes, events: r.events },
       text: r.events.length ? r.events.map(_eventLine).join("\n") : "No changes",
@@ -321,11 +328,11 @@ export function wait(
     const types = parseEventTypes(flags.for);
     // Long-lived: load git up front, so each check can verify finished code attempts.
     const store = await gitOrchStore(this);
-    store.getRun(flags.run);
+    await store.getRun(flags.run);
     const after = flags.afterEvent ?? 0;
-    const events = await waitUntil(store.db, () => {
-      store.reconcile(flags.run);
-      const found = store.eventsAfter(flags.run, after, types);
+    const events = await waitUntil(store.db, async () => {
+      await store.reconcile(flags.run);
+      const found = await store.eventsAfter(flags.run, after, types);
       return found.length ? found : undefined;
     }, { timeoutMs: (flags.timeoutSeconds ?? 60) * 1000 });
     const list = events ?? [];
@@ -347,7 +354,7 @@ export function wait(
 export function blocked(this: CliContext, flags: { run: string }): Promise<void> {
   return respond(this, async () => {
     const store = await reconciledStore(this, flags.run);
-    const items = store.blockedTasks(flags.run);
+    const items = await store.blockedTasks(flags.run);
     return {
       json: { run_id: flags.run, blocked: items },
       text: items.length
@@ -370,7 +377,7 @@ export function answer(
   return respond(this, async () => {
     const body = await readBody(this, flags, { required: true, what: "answer" });
     const payload = await parseJsonObject(flags.payloadJson, "--payload-json");
-    const r = orchStore(this).answer({
+    const r = await (await orchStore(this)).answer({
       runId: flags.run,
       taskId: flags.task,
       body: body!,
@@ -396,7 +403,7 @@ export function retry(
 ): Promise<void> {
   return respond(this, async () => {
     const body = await readBody(this, flags);
-    const r = (await gitOrchStore(this, flags.runHooks ?? false)).retry({
+    const r = await (await gitOrchStore(this, flags.runHooks ?? false)).retry({
       runId: flags.run,
       taskId: flags.task,
       ...(flags.to !== undefined ? { to: flags.to } : {}),
@@ -409,15 +416,22 @@ export function retry(
 
 export function reassign(
   this: CliContext,
-  flags: BodyFlags & { run: string; task: string; to: string; runHooks?: boolean },
+  flags: BodyFlags & {
+    run: string;
+    task: string;
+    to: string;
+    runHooks?: boolean;
+    baseRef?: string;
+  },
 ): Promise<void> {
   return respond(this, async () => {
     const body = await readBody(this, flags);
-    const r = (await gitOrchStore(this, flags.runHooks ?? false)).reassign({
+    const r = await (await gitOrchStore(this, flags.runHooks ?? false)).reassign({
       runId: flags.run,
       taskId: flags.task,
       to: flags.to,
       ...(body !== undefined ? { body } : {}),
+      ...(flags.baseRef !== undefined ? { baseRef: flags.baseRef } : {}),
     });
     return _dispatchReply(this, "Reassigned", r);
   });
@@ -427,8 +441,8 @@ export function cancel(
   this: CliContext,
   flags: { run: string; task?: string; reason?: string },
 ): Promise<void> {
-  return respond(this, () => {
-    const r = orchStore(this).cancel({
+  return respond(this, async () => {
+    const r = await (await orchStore(this)).cancel({
       runId: flags.run,
       ...(flags.task !== undefined ? { taskId: flags.task } : {}),
       ...(flags.reason !== undefined ? { reason: flags.reason } : {}),
@@ -461,7 +475,7 @@ export function cleanup(
       throw new AppError("USAGE", "Pass exactly one of --task T or --all-completed");
     }
     const store = await gitOrchStore(this);
-    const r = store.cleanup({
+    const r = await store.cleanup({
       runId: flags.run,
       ...(flags.task !== undefined ? { taskId: flags.task } : {}),
       allCompleted: flags.allCompleted ?? false,
@@ -470,7 +484,7 @@ export function cleanup(
     // Debris of merges killed mid-way: their integration worktrees (never a live merge's).
     const { removeStrayIntegrations } = await import("./integration.ts");
     const { runRepos } = await import("../../store/orch/run_repos.ts");
-    const removedIntegrations = runRepos(store, flags.run).flatMap((repo) => {
+    const removedIntegrations = (await runRepos(store, flags.run)).flatMap((repo) => {
       try {
         return removeStrayIntegrations(repo);
       } catch {
@@ -479,7 +493,7 @@ export function cleanup(
     });
     const { deleteAttemptBranches } = await import("./branch_cleanup.ts");
     const branches = flags.deleteBranches
-      ? deleteAttemptBranches(store, flags.run, flags.task, flags.force ?? false)
+      ? await deleteAttemptBranches(store, flags.run, flags.task, flags.force ?? false)
       : { deleted: [], kept: [] };
     const lines = [
       ...r.cleaned.map((a) =>
@@ -530,7 +544,7 @@ const _LIVE_STATUSES: readonly string[] = ["dispatched", "in_progress", "blocked
  * its latest message; with `full`, every latest message in full below.
  */
 export function statusText(
-  r: ReturnType<OrchStore["status"]>,
+  r: Awaited<ReturnType<OrchStore["status"]>>,
   leases: Map<number, ThreadLease>,
   options: { now: Date; full?: boolean },
 ): string {
@@ -598,10 +612,10 @@ function _commitsCell(a: TaskView["latest_attempt"]): string | null {
 export function status(this: CliContext, flags: { run: string; full?: boolean }): Promise<void> {
   return respond(this, async () => {
     const store = await reconciledStore(this, flags.run);
-    const strict = requiresTokens(this.openDb());
+    const strict = await requiresTokens(await this.openDb());
     if (this.global.json) {
       // The fast path: SQLite builds the tasks' JSON (see OrchStore.statusJson).
-      const r = store.statusJson(flags.run);
+      const r = await store.statusJson(flags.run);
       return {
         json: { run: r.run, counts: r.counts, require_tokens: strict },
         rawJson: { tasks: r.tasks_json },
@@ -609,10 +623,10 @@ export function status(this: CliContext, flags: { run: string; full?: boolean })
       };
     }
     const { runThreadLeases } = await import("../../store/orch/run_thread_leases.ts");
-    const db = this.openDb();
-    const view = db.read(() => ({
-      status: store.status(flags.run),
-      leases: runThreadLeases(db, flags.run),
+    const db = await this.openDb();
+    const view = await db.read(async () => ({
+      status: await store.status(flags.run),
+      leases: await runThreadLeases(db, flags.run),
     }));
     return {
       json: {},
@@ -634,7 +648,7 @@ export function brief(
     }
     // The brief sends a worker to this database: it must exist and be ours
     // (a wrong working directory would otherwise write a dead path into it).
-    const store = orchStore(this);
+    const store = await orchStore(this);
     const text = await readTextFile(
       this,
       flags.dispatchJson,
@@ -674,8 +688,8 @@ export function brief(
           { agents },
         );
       }
-      const task = store.getTask(attempt.run_id, attempt.task_id);
-      const first = store.inbox.showThread(attempt.thread_id).messages[0];
+      const task = await store.getTask(attempt.run_id, attempt.task_id);
+      const first = (await store.inbox.showThread(attempt.thread_id)).messages[0];
       const token = source.tokens.find((t) => t.reviewer === attempt.assigned_to)?.token;
       input = { attempt, task, body: first?.body ?? "", token };
     }

@@ -41,7 +41,7 @@ export interface MergeFlags {
 export function merge(this: CliContext, flags: MergeFlags): Promise<void> {
   return respond(this, async () => {
     const store = await gitOrchStore(this);
-    store.reconcile(flags.run);
+    await store.reconcile(flags.run);
     const repo = discoverRepo(resolve(flags.repoPath ?? Deno.cwd()));
     _checkBranchName(repo, flags.into);
     const from = branchHead(repo, flags.into);
@@ -57,7 +57,7 @@ export function merge(this: CliContext, flags: MergeFlags): Promise<void> {
     }
     const checkout = checkoutOf(repo, flags.into);
     _refuseDirty(checkout, flags.into);
-    const { queue, skipped } = mergeQueue(store, flags.run, flags.into, flags.task);
+    const { queue, skipped } = await mergeQueue(store, flags.run, flags.into, flags.task);
     const foreign = queue.filter((c) => _real(c.attempt.repo_path!) !== _real(repo));
     if (foreign.length) {
       throw new AppError(
@@ -96,7 +96,7 @@ export function merge(this: CliContext, flags: MergeFlags): Promise<void> {
       }
     }
     if (merged.length || leftOut.length) {
-      recordMerge(store, { runId: flags.run, into: flags.into, from, to, merged, leftOut });
+      await recordMerge(store, { runId: flags.run, into: flags.into, from, to, merged, leftOut });
     }
     return { json: summary, text: _text(summary) };
   });

@@ -10,6 +10,7 @@ import searchIndex from "../../../schema/postgres/005_search_index.sql" with { t
 import workspaceSafety from "../../../schema/postgres/006_workspace_safety.sql" with {
   type: "text",
 };
+import stackedStart from "../../../schema/postgres/007_stacked_start.sql" with { type: "text" };
 
 /** One numbered migration: plain SQL, embedded in the program as text. */
 export interface PgMigration {
@@ -30,6 +31,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   { id: 4, name: "004_task_execution_mode", sql: taskExecutionMode },
   { id: 5, name: "005_search_index", sql: searchIndex },
   { id: 6, name: "006_workspace_safety", sql: workspaceSafety },
+  { id: 7, name: "007_stacked_start", sql: stackedStart },
 ];
 
 /** The schema version this program writes on PostgreSQL. */

@@ -18,6 +18,7 @@ import { AppError } from "../../protocol/errors.ts";
 import type { ChangeFeed, Db, Dialect, Row, RunResult, SqlValue } from "../db.ts";
 import { CHANGE_CHANNEL, PgChangeFeed } from "./change_feed.ts";
 import { installCrashGuard } from "./crash_guard.ts";
+import { pgSchemaVersion } from "./migrate.ts";
 import { isBusy, pgFailure } from "./pg_errors.ts";
 import { toPgPlaceholders } from "./placeholders.ts";
 import { redactUrl } from "./redact.ts";
@@ -113,6 +114,10 @@ class PgTx extends PgQueryable implements Db {
     return fn(this);
   }
 
+  schemaVersion(): Promise<number> {
+    return pgSchemaVersion(this);
+  }
+
   changes(): Promise<ChangeFeed> {
     return this.#owner.changes();
   }
@@ -165,6 +170,10 @@ export class PgDb extends PgQueryable implements Db {
         (tx) => fn(new PgTx(tx, this)),
       ) as Promise<T>
     );
+  }
+
+  schemaVersion(): Promise<number> {
+    return pgSchemaVersion(this);
   }
 
   async changes(): Promise<ChangeFeed> {

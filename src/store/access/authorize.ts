@@ -1,4 +1,4 @@
-import type { Db } from "../../db/db.ts";
+import type { Db } from "../../storage/db.ts";
 import { AppError } from "../../protocol/errors.ts";
 import { tokenHash } from "./token.ts";
 
@@ -20,8 +20,14 @@ export type Access =
  * agent's name, as that agent only. Returns the thread the token was issued
  * for (when it is a thread token), so `claim` without `--thread` can take it.
  */
-export function authorize(db: Db, token: string | undefined, access: Access): number | undefined {
-  const control = db.get("SELECT leader_token_sha256 FROM access_control WHERE singleton = 1");
+export async function authorize(
+  db: Db,
+  token: string | undefined,
+  access: Access,
+): Promise<number | undefined> {
+  const control = await db.get(
+    "SELECT leader_token_sha256 FROM access_control WHERE singleton = 1",
+  );
   if (!control) return undefined;
   if (token === undefined || token === "") {
     throw new AppError(
@@ -32,7 +38,7 @@ export function authorize(db: Db, token: string | undefined, access: Access): nu
   }
   const hash = tokenHash(token);
   if (hash === control["leader_token_sha256"]) return undefined;
-  const row = db.get<{ thread_id: number; agent: string }>(
+  const row = await db.get<{ thread_id: number; agent: string }>(
     "SELECT thread_id, agent FROM thread_tokens WHERE token_sha256 = ?",
     hash,
   );

@@ -1,4 +1,4 @@
-import type { Db } from "../../db/db.ts";
+import type { Db } from "../../storage/db.ts";
 import { type Clock, iso, systemClock } from "../clock.ts";
 import { newToken, tokenHash } from "./token.ts";
 
@@ -7,13 +7,13 @@ import { newToken, tokenHash } from "./token.ts";
  * once (only its hash is stored). Issuing again replaces the old token, so
  * a leader that lost the first one (a replayed dispatch) gets a working one.
  */
-export function issueThreadToken(
+export async function issueThreadToken(
   db: Db,
   threadId: number,
   options: { agent: string; clock?: Clock },
-): string {
+): Promise<string> {
   const token = newToken();
-  db.write(() =>
+  await db.write(() =>
     db.run(
       `INSERT INTO thread_tokens (thread_id, agent, token_sha256, created_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (thread_id) DO UPDATE SET agent = excluded.agent,

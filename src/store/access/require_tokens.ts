@@ -1,4 +1,4 @@
-import type { Db } from "../../db/db.ts";
+import type { Db } from "../../storage/db.ts";
 import { AppError } from "../../protocol/errors.ts";
 import { type Clock, iso, systemClock } from "../clock.ts";
 import { newToken, tokenHash } from "./token.ts";
@@ -10,17 +10,17 @@ import { newToken, tokenHash } from "./token.ts";
  * already holds threads is refused (`INVALID_STATE`): their workers have no
  * tokens.
  */
-export function requireTokens(db: Db, clock: Clock = systemClock): string | null {
-  return db.write(() => {
-    if (db.get("SELECT 1 FROM access_control WHERE singleton = 1")) return null;
-    if (db.get("SELECT 1 FROM threads LIMIT 1")) {
+export async function requireTokens(db: Db, clock: Clock = systemClock): Promise<string | null> {
+  return await db.write(async () => {
+    if (await db.get("SELECT 1 FROM access_control WHERE singleton = 1")) return null;
+    if (await db.get("SELECT 1 FROM threads LIMIT 1")) {
       throw new AppError(
         "INVALID_STATE",
         "Cannot require tokens on a database that already has threads: their workers hold no tokens; start a new database",
       );
     }
     const token = newToken();
-    db.run(
+    await db.run(
       "INSERT INTO access_control (singleton, leader_token_sha256, created_at) VALUES (1, ?, ?)",
       tokenHash(token),
       iso(clock.now()),

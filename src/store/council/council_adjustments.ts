@@ -1,10 +1,10 @@
-import type { Db } from "../../db/db.ts";
+import type { Db } from "../../storage/db.ts";
 import { AppError } from "../../protocol/errors.ts";
 import type { CouncilAdjustment } from "../../council/types.ts";
 import { type Clock, iso } from "../clock.ts";
 
-function _councilMeta(db: Db, runId: string): Record<string, unknown> {
-  const row = db.get("SELECT kind, meta FROM runs WHERE id = ?", runId);
+async function _councilMeta(db: Db, runId: string): Promise<Record<string, unknown>> {
+  const row = await db.get("SELECT kind, meta FROM runs WHERE id = ?", runId);
   if (!row) throw new AppError("RUN_NOT_FOUND", `Run "${runId}" does not exist`, { run_id: runId });
   if (row["kind"] !== "council") {
     throw new AppError("INVALID_STATE", `Run "${runId}" is not a council run`, { run_id: runId });
@@ -18,8 +18,8 @@ function _councilMeta(db: Db, runId: string): Record<string, unknown> {
 }
 
 /** The leader's recorded merges and splits of a council run, in order. */
-export function councilAdjustments(db: Db, runId: string): CouncilAdjustment[] {
-  const list = _councilMeta(db, runId)["adjustments"];
+export async function councilAdjustments(db: Db, runId: string): Promise<CouncilAdjustment[]> {
+  const list = (await _councilMeta(db, runId))["adjustments"];
   return Array.isArray(list) ? list as CouncilAdjustment[] : [];
 }
 
@@ -28,20 +28,20 @@ export function councilAdjustments(db: Db, runId: string): CouncilAdjustment[] {
  * clears them all (`undefined`), in one write transaction.
  * Returns the adjustments now recorded.
  */
-export function recordCouncilAdjustment(
+export async function recordCouncilAdjustment(
   db: Db,
   runId: string,
   adjustment: CouncilAdjustment | undefined,
   clock: Clock,
-): CouncilAdjustment[] {
-  return db.write(() => {
-    const meta = _councilMeta(db, runId);
+): Promise<CouncilAdjustment[]> {
+  return await db.write(async () => {
+    const meta = await _councilMeta(db, runId);
     const list = Array.isArray(meta["adjustments"])
       ? meta["adjustments"] as CouncilAdjustment[]
       : [];
     const next = adjustment === undefined ? [] : [...list, adjustment];
     const now = iso(clock.now());
-    db.run(
+    await db.run(
       "UPDATE runs SET meta = ?, updated_at = ? WHERE id = ?",
       JSON.stringify({ ...meta, adjustments: next }),
       now,

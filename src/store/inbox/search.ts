@@ -1,4 +1,5 @@
-import type { Db, Row, SqlValue } from "../../db/db.ts";
+import { mapSeq } from "../map_seq.ts";
+import type { Db, Row, SqlValue } from "../../storage/db.ts";
 import { AppError } from "../../protocol/errors.ts";
 import type { MessageType, ThreadStatus } from "../inbox_types.ts";
 import { ftsQuery } from "./search_query.ts";
@@ -113,23 +114,23 @@ const _SOURCES: readonly _Source[] = [
 ];
 
 /** The best `limit` hits of one index: rank the newest RANK_WINDOW matches, then snippet the few kept. */
-function _searchSource(
+async function _searchSource(
   db: Db,
   src: _Source,
   match: string,
   f: { sql: string; params: SqlValue[] },
   limit: number,
-): SearchHit[] {
+): Promise<SearchHit[]> {
   const from = `FROM ${src.fts} ${src.join} WHERE ${src.fts} MATCH ?${f.sql}`;
   const cutoff = Number(
-    db.get(
+    (await db.get(
       `SELECT ${src.fts}.rowid AS id ${from} ORDER BY ${src.fts}.rowid DESC LIMIT 1 OFFSET ?`,
       match,
       ...f.params,
       RANK_WINDOW - 1,
-    )?.["id"] ?? 0,
+    ))?.["id"] ?? 0,
   );
-  const rows = db.all(
+  const rows = await db.all(
     `SELECT ${src.columns}, ${src.fts}.rowid AS fts_rowid, bm25(${src.fts}) AS score
      ${from} AND ${src.fts}.rowid >= ? ORDER BY score, ${src.fts}.rowid DESC LIMIT ?`,
     match,
@@ -137,16 +138,16 @@ function _searchSource(
     BigInt(cutoff),
     limit,
   );
-  return rows.map((r) => {
-    const snippet = db.get(
+  return (await mapSeq(rows, async (r) => {
+    const snippet = (await db.get(
       `SELECT snippet(${src.fts}, 0, ${_SNIPPET_ARGS}) AS snippet FROM ${src.fts}
         WHERE ${src.fts} MATCH ? AND rowid = ?`,
       match,
       // A JS number binds as a REAL, which FTS5's rowid equality ignores: bind an integer.
       BigInt(Number(r["fts_rowid"])),
-    )?.["snippet"];
+    ))?.["snippet"];
     return _hit(src.kind, { ...r, snippet });
-  });
+  }));
 }
 
 /**
@@ -157,13 +158,17 @@ function _searchSource(
  * {@linkcode RANK_WINDOW} matches of subjects and of bodies; subject and body
  * matches ranked together).
  */
-export function searchInbox(db: Db, text: string, options: SearchOptions = {}): SearchHit[] {
+export async function searchInbox(
+  db: Db,
+  text: string,
+  options: SearchOptions = {},
+): Promise<SearchHit[]> {
   const match = ftsQuery(text);
   const limit = options.limit ?? DEFAULT_SEARCH_LIMIT;
   const f = _filters(options);
-  return db.read(() => {
+  return await db.read(async () => {
     try {
-      return _SOURCES.flatMap((src) => _searchSource(db, src, match, f, limit))
+      return (await mapSeq(_SOURCES, (src) => _searchSource(db, src, match, f, limit))).flat()
         .sort((a, b) => b.score - a.score || (b.message_id ?? 0) - (a.message_id ?? 0))
         .slice(0, limit);
     } catch (err) {

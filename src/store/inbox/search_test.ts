@@ -1,18 +1,18 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { openDb } from "../../db/open_db.ts";
+import { openSqlite } from "../../storage/sqlite/open_sqlite.ts";
 import { InboxStore } from "../inbox_store.ts";
 import { RANK_WINDOW, searchInbox } from "./search.ts";
 
 Deno.test("searchInbox ranks the newest RANK_WINDOW matches; filters apply before the window", async () => {
   const dir = await Deno.makeTempDir({ prefix: "search-window-" });
   try {
-    using db = openDb(join(dir, "c.db"), { init: true });
+    using db = await openSqlite(join(dir, "c.db"), { init: true });
     const store = new InboxStore(db);
     const old = 10;
-    db.write(() => {
+    await db.write(async () => {
       for (let i = 0; i < RANK_WINDOW + old; i++) {
-        store.sendThread({
+        await store.sendThread({
           from: "lead",
           to: i < old ? "early" : "late",
           subject: `thread ${i}`,
@@ -20,14 +20,14 @@ Deno.test("searchInbox ranks the newest RANK_WINDOW matches; filters apply befor
         });
       }
     });
-    const all = searchInbox(db, "common", { limit: RANK_WINDOW + old });
+    const all = await searchInbox(db, "common", { limit: RANK_WINDOW + old });
     assert.equal(all.length, RANK_WINDOW);
     assert.ok(all.every((h) => h.to_agent === "late"));
-    const early = searchInbox(db, "common", { agent: "early", limit: 100 });
+    const early = await searchInbox(db, "common", { agent: "early", limit: 100 });
     assert.equal(early.length, old);
     assert.ok(early.every((h) => h.kind === "message" && h.snippet.includes("**common**")));
     // The limit keeps the best hits, and every hit's snippet comes from its own message.
-    const five = searchInbox(db, "common", { limit: 5 });
+    const five = await searchInbox(db, "common", { limit: 5 });
     assert.equal(five.length, 5);
     for (const h of five) assert.match(h.snippet, new RegExp(`number ${h.thread_id - 1}$`));
   } finally {

@@ -1,3 +1,4 @@
+import { mapSeq } from "../map_seq.ts";
 /**
  * Accepting a done code attempt (issue 7, item 1): which attempts need a look
  * (a read, before any transaction), and writing the verdict (inside the
@@ -5,7 +6,7 @@
  * reads happen in between, outside any transaction, through the workspace
  * provider.
  */
-import type { Db } from "../../db/db.ts";
+import type { Db } from "../../storage/db.ts";
 import { appendEvent } from "../append_event.ts";
 import type { Attempt, AttemptInspection, StoredTaskStatus } from "../orch_types.ts";
 import { attentionMessage, judgeAttempt } from "./accept_rules.ts";
@@ -36,21 +37,21 @@ export interface AttemptToVerify {
  * or judged `needs_attention` (re-judged, so committing the left-over work
  * settles it). Read-only; call it in a read transaction.
  */
-export function attemptsToVerify(
+export async function attemptsToVerify(
   db: Db,
   runId: string,
   cursor: number,
   now: string,
-): AttemptToVerify[] {
-  return db.all(_UNSETTLED, runId, cursor).map((r) => {
+): Promise<AttemptToVerify[]> {
+  return (await mapSeq(await db.all(_UNSETTLED, runId, cursor), async (r) => {
     const attempt = attemptFromRow(r, now);
-    return { attempt, noChanges: workerSaidNoChanges(db, attempt.thread_id) };
-  });
+    return { attempt, noChanges: await workerSaidNoChanges(db, attempt.thread_id) };
+  }));
 }
 
 /** Whether the worker's `done` carried `no_changes: true` in its result payload. */
-export function workerSaidNoChanges(db: Db, threadId: number): boolean {
-  const row = db.get(
+export async function workerSaidNoChanges(db: Db, threadId: number): Promise<boolean> {
+  const row = await db.get(
     "SELECT payload FROM messages WHERE thread_id = ? AND type = 'result' ORDER BY id DESC LIMIT 1",
     threadId,
   );
@@ -91,17 +92,17 @@ export interface AcceptChange {
  * Otherwise the task is blocked with the reason (`task_needs_attention`), and
  * the worktree is left exactly as it is.
  */
-export function applyAcceptance(
+export async function applyAcceptance(
   db: Db,
   attemptId: number,
   inspection: AttemptInspection,
   now: string,
   afterDone: (runId: string, taskId: string) => void,
-): AcceptChange | undefined {
-  const row = db.get(`${ATTEMPT_SELECT} WHERE a.id = ?`, attemptId);
+): Promise<AcceptChange | undefined> {
+  const row = await db.get(`${ATTEMPT_SELECT} WHERE a.id = ?`, attemptId);
   if (!row) return undefined;
   const a = attemptFromRow(row, now);
-  const latest = db.get(
+  const latest = await db.get(
     "SELECT MAX(n) AS n FROM attempts WHERE run_id = ? AND task_id = ?",
     a.run_id,
     a.task_id,
@@ -111,18 +112,18 @@ export function applyAcceptance(
   }
   if (a.result !== null && a.result.status !== "needs_attention") return undefined;
   const taskStatus = String(
-    db.get("SELECT status FROM tasks WHERE run_id = ? AND id = ?", a.run_id, a.task_id)?.[
+    (await db.get("SELECT status FROM tasks WHERE run_id = ? AND id = ?", a.run_id, a.task_id))?.[
       "status"
     ],
   ) as StoredTaskStatus;
   if (taskStatus !== "verifying" && taskStatus !== "blocked") return undefined;
-  const noChanges = workerSaidNoChanges(db, a.thread_id);
+  const noChanges = await workerSaidNoChanges(db, a.thread_id);
   const j = judgeAttempt(inspection, noChanges);
   if (
     a.result !== null && a.result.status === j.status && a.result.reason === j.reason &&
     a.result.head_commit === inspection.head_commit
   ) return undefined;
-  db.run(
+  await db.run(
     `UPDATE attempts SET result = ?, attention_reason = ?, head_commit = ?, commits_ahead = ?,
        files_changed = ?, verified_at = ?, updated_at = ? WHERE id = ?`,
     j.status,
@@ -162,8 +163,8 @@ export function applyAcceptance(
       a.task_id,
     );
   if (j.status === "needs_attention") {
-    setTask("blocked");
-    const eventId = event("task_needs_attention", {
+    await setTask("blocked");
+    const eventId = await event("task_needs_attention", {
       ...common,
       from_status: taskStatus,
       reason: j.reason,
@@ -178,9 +179,13 @@ export function applyAcceptance(
       event_id: eventId,
     };
   }
-  setTask("done");
-  event("task_accepted", { ...common, result: j.status, no_changes: j.status === "no_changes" });
-  const eventId = event("task_done", {
+  await setTask("done");
+  await event("task_accepted", {
+    ...common,
+    result: j.status,
+    no_changes: j.status === "no_changes",
+  });
+  const eventId = await event("task_done", {
     attempt_id: a.id,
     attempt_n: a.n,
     assigned_to: a.assigned_to,

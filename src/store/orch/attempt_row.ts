@@ -1,7 +1,7 @@
 /**
  * An `attempts` row (joined with its thread's lease) in the JSON wire shape.
  */
-import type { Row } from "../../db/db.ts";
+import type { Row } from "../../storage/db.ts";
 import {
   ACTIVE_TASK_STATUSES,
   type Attempt,

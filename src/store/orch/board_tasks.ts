@@ -1,3 +1,4 @@
+import { mapSeq } from "../map_seq.ts";
 import { messageFromRow, threadFromRow } from "../inbox_store.ts";
 import type { Message, Thread } from "../inbox_types.ts";
 import type { OrchStore, TaskView } from "../orch_store.ts";
@@ -14,25 +15,27 @@ export interface BoardTask extends TaskView {
  * `taskIds` (the ones an event touched), from one read snapshot. Unknown
  * ids are left out.
  */
-export function boardTasks(
+export async function boardTasks(
   store: OrchStore,
   runId: string,
   taskIds?: readonly string[],
-): BoardTask[] {
-  return store.db.read(() => {
+): Promise<BoardTask[]> {
+  return await store.db.read(async () => {
     let views: TaskView[];
     if (taskIds === undefined) {
-      views = store.status(runId).tasks;
+      views = (await store.status(runId)).tasks;
     } else {
-      store.getRun(runId);
+      await store.getRun(runId);
       const known = new Set(
-        store.db.all("SELECT id FROM tasks WHERE run_id = ?", runId).map((r) => String(r["id"])),
+        (await store.db.all("SELECT id FROM tasks WHERE run_id = ?", runId)).map((r) =>
+          String(r["id"])
+        ),
       );
-      views = [...new Set(taskIds)].filter((id) => known.has(id)).map((id) => {
-        const task = store.getTask(runId, id);
-        const attempt = store.latestAttempt(runId, id);
+      views = await mapSeq([...new Set(taskIds)].filter((id) => known.has(id)), async (id) => {
+        const task = await store.getTask(runId, id);
+        const attempt = await store.latestAttempt(runId, id);
         const m = attempt
-          ? store.db.get(
+          ? await store.db.get(
             "SELECT * FROM messages WHERE thread_id = ? ORDER BY id DESC LIMIT 1",
             attempt.thread_id,
           )
@@ -43,23 +46,23 @@ export function boardTasks(
     const threads = new Map<number, Thread>();
     const wanted = views.flatMap((v) => v.latest_attempt ? [v.latest_attempt.thread_id] : []);
     if (taskIds === undefined) {
-      for (const r of store.db.all("SELECT * FROM threads WHERE run_id = ?", runId)) {
+      for (const r of await store.db.all("SELECT * FROM threads WHERE run_id = ?", runId)) {
         threads.set(Number(r["id"]), threadFromRow(r));
       }
     } else {
-      for (const id of wanted) threads.set(id, store.inbox.getThread(id));
+      for (const id of wanted) threads.set(id, await store.inbox.getThread(id));
     }
-    return views.map((v) => {
+    return (await mapSeq(views, async (v) => {
       const thread = v.latest_attempt ? threads.get(v.latest_attempt.thread_id) ?? null : null;
       let question: Message | null = null;
       if (v.status === "blocked" && thread) {
-        const q = store.db.get(
+        const q = await store.db.get(
           "SELECT * FROM messages WHERE thread_id = ? AND type = 'question' ORDER BY id DESC LIMIT 1",
           thread.id,
         );
         question = q ? messageFromRow(q) : null;
       }
       return { ...v, thread, question };
-    });
+    }));
   });
 }

@@ -8,18 +8,18 @@ import type { OrchStore } from "../orch_store.ts";
 import type { Attempt } from "../orch_types.ts";
 import { ATTEMPT_SELECT, attemptFromRow } from "./attempt_row.ts";
 
-export function branchCandidates(
+export async function branchCandidates(
   store: OrchStore,
   runId: string,
   taskId: string | undefined,
-): { attempts: Attempt[]; mergeTarget: string | null } {
-  return store.db.read(() => {
-    store.getRun(runId);
-    const target = store.db.get("SELECT merge_target FROM runs WHERE id = ?", runId)?.[
+): Promise<{ attempts: Attempt[]; mergeTarget: string | null }> {
+  return await store.db.read(async () => {
+    await store.getRun(runId);
+    const target = (await store.db.get("SELECT merge_target FROM runs WHERE id = ?", runId))?.[
       "merge_target"
     ];
     const now = iso(store.clock.now());
-    const attempts = store.db.all(
+    const attempts = (await store.db.all(
       `${ATTEMPT_SELECT} WHERE a.run_id = ? AND (? IS NULL OR a.task_id = ?)
          AND a.branch_name IS NOT NULL AND a.workspace_status IN ('cleaned', 'missing')
          AND a.status IN ('done', 'failed', 'cancelled')
@@ -27,7 +27,7 @@ export function branchCandidates(
       runId,
       taskId ?? null,
       taskId ?? null,
-    ).map((r) => attemptFromRow(r, now));
+    )).map((r) => attemptFromRow(r, now));
     return { attempts, mergeTarget: target == null ? null : String(target) };
   });
 }

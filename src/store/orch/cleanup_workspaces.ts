@@ -28,21 +28,21 @@ export interface CleanupResult {
  * removes what dispatches of the run that were killed before committing left
  * behind.
  */
-export function cleanupWorkspaces(
+export async function cleanupWorkspaces(
   store: OrchStore,
   input: { runId: string; taskId?: string; force?: boolean },
-): CleanupResult {
+): Promise<CleanupResult> {
   if (!store.workspaces) throw new AppError("WORKSPACE_ERROR", "Cleanup needs git");
   const workspaces = store.workspaces;
-  store.reconcile(input.runId);
-  sweepDeadReservations(store, input.runId);
-  const candidates = store.finishedActiveWorkspaces(input.runId, input.taskId);
+  await store.reconcile(input.runId);
+  await sweepDeadReservations(store, input.runId);
+  const candidates = await store.finishedActiveWorkspaces(input.runId, input.taskId);
   const result: CleanupResult = { cleaned: [], refused: [] };
   for (const candidate of candidates) {
     const lock = workspaces.tryLock(workspaces.lockPathOf(_workspace(candidate)));
     if (!lock) continue; // another process is on it, and reports it
     try {
-      _cleanOne(store, workspaces, candidate.id, input.force === true, result);
+      await _cleanOne(store, workspaces, candidate.id, input.force === true, result);
     } finally {
       lock.release();
     }
@@ -62,15 +62,15 @@ export function cleanupWorkspaces(
 }
 
 /** Cleans one attempt; the caller holds its workspace lock. */
-function _cleanOne(
+async function _cleanOne(
   store: OrchStore,
   workspaces: WorkspaceProvider,
   attemptId: number,
   force: boolean,
   result: CleanupResult,
-): void {
+): Promise<void> {
   // Re-read under the lock: a cleanup that held it before us may have finished it.
-  const a = store.db.read(() => store.getAttempt(attemptId));
+  const a = await store.db.read(() => store.getAttempt(attemptId));
   if (a.workspace_status !== "active") return;
   const repo = a.repo_path!;
   const path = a.worktree_path!;
@@ -100,17 +100,17 @@ function _cleanOne(
     } catch { /* left alone */ }
   }
   const status = state === "missing" ? "missing" : "cleaned";
-  const changed = store.db.write(() => {
+  const changed = await store.db.write(async () => {
     const now = store.nowIso();
-    const n = store.db.run(
+    const n = (await store.db.run(
       `UPDATE attempts SET workspace_status = ?, updated_at = ?
        WHERE id = ? AND workspace_status = 'active'`,
       status,
       now,
       a.id,
-    ).changes;
+    )).changes;
     if (n === 0) return false;
-    appendEvent(store.db, {
+    await appendEvent(store.db, {
       ts: now,
       type: "workspace_cleaned",
       runId: a.run_id,
@@ -125,7 +125,7 @@ function _cleanOne(
     });
     return true;
   });
-  if (changed) result.cleaned.push(store.db.read(() => store.getAttempt(a.id)));
+  if (changed) result.cleaned.push(await store.db.read(() => store.getAttempt(a.id)));
 }
 
 function _workspace(a: Attempt) {

@@ -14,7 +14,7 @@
  * @module
  */
 
-import type { Db } from "../../db/db.ts";
+import type { Db } from "../../storage/db.ts";
 import { AppError } from "../../protocol/errors.ts";
 import { databaseId } from "../database_id.ts";
 import type { DispatchResult, OrchStore } from "../orch_store.ts";
@@ -52,28 +52,31 @@ export interface WorkspaceDispatch {
    * Runs before any git, when reserving, and again when committing (the
    * state may have changed while git ran).
    */
-  check(): DispatchCheck;
+  check(): Promise<DispatchCheck>;
   /** Inside the commit transaction, right after `check`: creates attempt `n` with `workspace`. */
-  commit(task: Task, workspace: Workspace, n: number): DispatchResult;
+  commit(task: Task, workspace: Workspace, n: number): Promise<DispatchResult>;
 }
 
 /** Runs one code-mode dispatch in the reserve -> create -> commit shape (see the module doc). */
-export function dispatchWithWorkspace(store: OrchStore, d: WorkspaceDispatch): DispatchResult {
+export async function dispatchWithWorkspace(
+  store: OrchStore,
+  d: WorkspaceDispatch,
+): Promise<DispatchResult> {
   const provider = _provider(store);
   const db = store.db;
   // Refuse what the database alone decides (not ready, a replay) before running any git.
-  const first = db.write(() => d.check());
+  const first = await db.write(() => d.check());
   if ("replay" in first) return first.replay;
   const base = provider.resolve(d.request);
-  const dbId = db.read(() => databaseId(db));
+  const dbId = await db.read(() => databaseId(db));
 
   let reserved: { id: number; n: number; workspace: PlannedWorkspace; lock: WorkspaceLock };
   for (let round = 0;; round++) {
-    const step = _withLock((take) =>
-      db.write(() => {
-        const c = d.check();
+    const step = await _withLock((take) =>
+      db.write(async () => {
+        const c = await d.check();
         if ("replay" in c) return c;
-        const old = reservationOf(db, d.runId, d.taskId);
+        const old = await reservationOf(db, d.runId, d.taskId);
         if (old) {
           const lock = take(old.workspace.lock_path);
           if (!lock) {
@@ -85,7 +88,7 @@ export function dispatchWithWorkspace(store: OrchStore, d: WorkspaceDispatch): D
           }
           return { stale: old, lock };
         }
-        const n = nextAttemptNumber(db, d.runId, d.taskId);
+        const n = await nextAttemptNumber(db, d.runId, d.taskId);
         const workspace = provider.plan(base, {
           databaseId: dbId,
           runId: d.runId,
@@ -100,7 +103,7 @@ export function dispatchWithWorkspace(store: OrchStore, d: WorkspaceDispatch): D
             { lock_path: workspace.lock_path, worktree_path: workspace.worktree_path },
           );
         }
-        const id = insertReservation(db, {
+        const id = await insertReservation(db, {
           runId: d.runId,
           taskId: d.taskId,
           n,
@@ -122,7 +125,7 @@ export function dispatchWithWorkspace(store: OrchStore, d: WorkspaceDispatch): D
         { run_id: d.runId, task_id: d.taskId },
       );
     }
-    discardReservation(db, provider, step.stale, step.lock);
+    await discardReservation(db, provider, step.stale, step.lock);
   }
 
   const { id, n, workspace, lock } = reserved;
@@ -136,8 +139,8 @@ export function dispatchWithWorkspace(store: OrchStore, d: WorkspaceDispatch): D
     );
   let made: Workspace;
   try {
-    made = provider.create(workspace, () => {
-      db.write(() => markCreating(db, id));
+    made = provider.create(workspace, async () => {
+      await db.write(() => markCreating(db, id));
       creating = true;
     });
   } catch (err) {
@@ -146,16 +149,16 @@ export function dispatchWithWorkspace(store: OrchStore, d: WorkspaceDispatch): D
   }
   let outcome: DispatchCheck | { done: DispatchResult };
   try {
-    outcome = db.write(() => {
-      if (!deleteReservation(db, id)) {
+    outcome = await db.write(async () => {
+      if (!await deleteReservation(db, id)) {
         throw new AppError("WORKSPACE_ERROR", `The reservation of task "${d.taskId}" vanished`, {
           run_id: d.runId,
           task_id: d.taskId,
         });
       }
-      const c = d.check();
+      const c = await d.check();
       if ("replay" in c) return c;
-      return { done: d.commit(c.task, made, n) };
+      return { done: await d.commit(c.task, made, n) };
     });
   } catch (err) {
     _quietly(undo);
@@ -174,32 +177,32 @@ export function dispatchWithWorkspace(store: OrchStore, d: WorkspaceDispatch): D
  * free): the debris a killed dispatch left. Returns how many were cleared.
  * Reservations being worked on are left alone.
  */
-export function sweepDeadReservations(store: OrchStore, runId: string): number {
+export async function sweepDeadReservations(store: OrchStore, runId: string): Promise<number> {
   const provider = _provider(store);
   let cleared = 0;
-  for (const r of store.db.read(() => reservationsOfRun(store.db, runId))) {
+  for (const r of await store.db.read(() => reservationsOfRun(store.db, runId))) {
     const lock = provider.tryLock(r.workspace.lock_path);
     if (!lock) continue;
     // Re-read under the lock: it may have committed (and be gone) meanwhile.
-    const still = store.db.read(() => reservationOf(store.db, r.run_id, r.task_id));
+    const still = await store.db.read(() => reservationOf(store.db, r.run_id, r.task_id));
     if (still?.id !== r.id) {
       lock.release();
       continue;
     }
-    discardReservation(store.db, provider, r, lock);
+    await discardReservation(store.db, provider, r, lock);
     cleared++;
   }
   return cleared;
 }
 
 /** The attempt number the next attempt of the task gets. */
-export function nextAttemptNumber(db: Db, runId: string, taskId: string): number {
+export async function nextAttemptNumber(db: Db, runId: string, taskId: string): Promise<number> {
   return Number(
-    db.get(
+    (await db.get(
       "SELECT COALESCE(MAX(n), 0) + 1 AS n FROM attempts WHERE run_id = ? AND task_id = ?",
       runId,
       taskId,
-    )?.["n"],
+    ))?.["n"],
   );
 }
 
@@ -209,15 +212,15 @@ export function nextAttemptNumber(db: Db, runId: string, taskId: string): number
  * caller holds. If git fails the reservation stays, so a later dispatch or
  * cleanup tries again.
  */
-function discardReservation(
+async function discardReservation(
   db: Db,
   provider: WorkspaceProvider,
   r: Reservation,
   lock: WorkspaceLock,
-): void {
+): Promise<void> {
   try {
     if (r.creating) provider.discard(r.workspace);
-    db.write(() => deleteReservation(db, r.id));
+    await db.write(() => deleteReservation(db, r.id));
   } finally {
     lock.release();
   }
@@ -227,10 +230,10 @@ function discardReservation(
  * Runs `fn` with a `take(path)` that takes workspace locks; any lock taken by
  * a run of `fn` that threw (or that the transaction retried) is released.
  */
-function _withLock<T>(
-  fn: (take: (path: string) => WorkspaceLock | null) => T,
+async function _withLock<T>(
+  fn: (take: (path: string) => WorkspaceLock | null) => Promise<T>,
   provider: WorkspaceProvider,
-): T {
+): Promise<T> {
   let taken: WorkspaceLock[] = [];
   const take = (path: string) => {
     const lock = provider.tryLock(path);
@@ -238,7 +241,7 @@ function _withLock<T>(
     return lock;
   };
   try {
-    return fn((path) => {
+    return await fn((path) => {
       // A retried transaction runs fn again: drop what the failed run took.
       for (const l of taken) l.release();
       taken = [];

@@ -13,16 +13,21 @@ import { ATTEMPT_SELECT, attemptFromRow } from "./attempt_row.ts";
  * `RUN_NOT_FOUND`, `TASK_NOT_FOUND`, or `ATTEMPT_NOT_FOUND` (never dispatched,
  * or no attempt `n`).
  */
-export function findAttempt(store: OrchStore, runId: string, taskId: string, n?: number): Attempt {
-  return store.db.read(() => {
-    store.getTask(runId, taskId);
+export async function findAttempt(
+  store: OrchStore,
+  runId: string,
+  taskId: string,
+  n?: number,
+): Promise<Attempt> {
+  return await store.db.read(async () => {
+    await store.getTask(runId, taskId);
     const row = n === undefined
-      ? store.db.get(
+      ? await store.db.get(
         `${ATTEMPT_SELECT} WHERE a.run_id = ? AND a.task_id = ? ORDER BY a.n DESC LIMIT 1`,
         runId,
         taskId,
       )
-      : store.db.get(
+      : await store.db.get(
         `${ATTEMPT_SELECT} WHERE a.run_id = ? AND a.task_id = ? AND a.n = ?`,
         runId,
         taskId,

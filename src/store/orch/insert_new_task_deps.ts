@@ -1,4 +1,4 @@
-import type { Db } from "../../db/db.ts";
+import type { Db } from "../../storage/db.ts";
 import { AppError } from "../../protocol/errors.ts";
 import { appendEvent } from "../append_event.ts";
 
@@ -9,10 +9,10 @@ import { appendEvent } from "../append_event.ts";
  * close a cycle, so only a dependency on itself is refused. Throws (and the
  * caller's transaction rolls back) on the first bad id: nothing is written.
  */
-export function insertNewTaskDeps(
+export async function insertNewTaskDeps(
   db: Db,
   input: { runId: string; taskId: string; dependsOn: readonly string[]; now: string },
-): string[] {
+): Promise<string[]> {
   const added: string[] = [];
   for (const dep of input.dependsOn) {
     if (added.includes(dep)) continue;
@@ -23,20 +23,20 @@ export function insertNewTaskDeps(
         { run_id: input.runId, task_id: input.taskId, cycle: [input.taskId, input.taskId] },
       );
     }
-    if (!db.get("SELECT 1 FROM tasks WHERE run_id = ? AND id = ?", input.runId, dep)) {
+    if (!await db.get("SELECT 1 FROM tasks WHERE run_id = ? AND id = ?", input.runId, dep)) {
       throw new AppError(
         "TASK_NOT_FOUND",
         `Task "${input.taskId}" cannot depend on "${dep}": run "${input.runId}" has no such task`,
         { run_id: input.runId, task_id: dep },
       );
     }
-    db.run(
+    await db.run(
       "INSERT INTO deps (run_id, task_id, depends_on) VALUES (?, ?, ?)",
       input.runId,
       input.taskId,
       dep,
     );
-    appendEvent(db, {
+    await appendEvent(db, {
       ts: input.now,
       type: "dep_added",
       runId: input.runId,

@@ -25,16 +25,16 @@ export interface MergeSkip {
  * `into` (only `taskIds` when given), dependencies first, then creation
  * order. Named tasks that cannot be merged are listed in `skipped`.
  */
-export function mergeQueue(
+export async function mergeQueue(
   store: OrchStore,
   runId: string,
   into: string,
   taskIds: readonly string[] | undefined,
-): { queue: MergeCandidate[]; skipped: MergeSkip[] } {
-  return store.db.read(() => {
-    store.getRun(runId);
-    for (const id of taskIds ?? []) store.getTask(runId, id);
-    const view = store.status(runId);
+): Promise<{ queue: MergeCandidate[]; skipped: MergeSkip[] }> {
+  return await store.db.read(async () => {
+    await store.getRun(runId);
+    for (const id of taskIds ?? []) await store.getTask(runId, id);
+    const view = await store.status(runId);
     const byId = new Map(view.tasks.map((t) => [t.id, t]));
     const unmerged = (id: string): boolean => {
       const t = byId.get(id);

@@ -4,7 +4,7 @@
  * tasks with the reason, events for `orch wait`, the run's merge target, and
  * the run's completion (or reopening, when work was left out).
  */
-import type { Db } from "../../db/db.ts";
+import type { Db } from "../../storage/db.ts";
 import { appendEvent } from "../append_event.ts";
 import { iso } from "../clock.ts";
 import type { OrchStore } from "../orch_store.ts";
@@ -41,20 +41,23 @@ export const LEFT_OUT_EVENTS: Record<LeftOutTask["status"], string> = {
  * still accepted); one that changed meanwhile is not written. Returns the
  * ids of the events written.
  */
-export function recordMerge(store: OrchStore, input: {
+export async function recordMerge(store: OrchStore, input: {
   runId: string;
   into: string;
   from: string;
   to: string;
   merged: readonly MergedTask[];
   leftOut: readonly LeftOutTask[];
-}): number[] {
-  return store.db.write(() => {
+}): Promise<number[]> {
+  return await store.db.write(async () => {
     const db = store.db;
     const now = iso(store.clock.now());
     const events: number[] = [];
-    const current = (attemptId: number, taskId: string): { thread_id: number } | undefined => {
-      const r = db.get(
+    const current = async (
+      attemptId: number,
+      taskId: string,
+    ): Promise<{ thread_id: number } | undefined> => {
+      const r = await db.get(
         `SELECT a.thread_id FROM attempts a WHERE a.id = ? AND a.run_id = ? AND a.task_id = ?
            AND a.result = 'accepted'
            AND a.n = (SELECT MAX(n) FROM attempts b WHERE b.run_id = a.run_id AND b.task_id = a.task_id)`,
@@ -65,71 +68,81 @@ export function recordMerge(store: OrchStore, input: {
       return r ? { thread_id: Number(r["thread_id"]) } : undefined;
     };
     for (const m of input.merged) {
-      const a = current(m.attempt_id, m.task_id);
+      const a = await current(m.attempt_id, m.task_id);
       if (!a) continue;
-      _set(db, m.attempt_id, "merged", m.commit, input.into, null, now);
-      events.push(appendEvent(db, {
-        ts: now,
-        type: "task_merged",
-        runId: input.runId,
-        taskId: m.task_id,
-        threadId: a.thread_id,
-        payload: {
-          attempt_id: m.attempt_id,
-          into: input.into,
-          merge_commit: m.commit,
-          already_contained: m.already_contained,
-        },
-      }));
+      await _set(db, m.attempt_id, "merged", m.commit, input.into, null, now);
+      events.push(
+        await appendEvent(db, {
+          ts: now,
+          type: "task_merged",
+          runId: input.runId,
+          taskId: m.task_id,
+          threadId: a.thread_id,
+          payload: {
+            attempt_id: m.attempt_id,
+            into: input.into,
+            merge_commit: m.commit,
+            already_contained: m.already_contained,
+          },
+        }),
+      );
     }
     for (const l of input.leftOut) {
-      const a = current(l.attempt_id, l.task_id);
+      const a = await current(l.attempt_id, l.task_id);
       if (!a) continue;
-      _set(db, l.attempt_id, l.status, null, input.into, l.detail, now);
-      events.push(appendEvent(db, {
-        ts: now,
-        type: LEFT_OUT_EVENTS[l.status],
-        runId: input.runId,
-        taskId: l.task_id,
-        threadId: a.thread_id,
-        payload: { attempt_id: l.attempt_id, into: input.into, ...l.detail },
-      }));
+      await _set(db, l.attempt_id, l.status, null, input.into, l.detail, now);
+      events.push(
+        await appendEvent(db, {
+          ts: now,
+          type: LEFT_OUT_EVENTS[l.status],
+          runId: input.runId,
+          taskId: l.task_id,
+          threadId: a.thread_id,
+          payload: { attempt_id: l.attempt_id, into: input.into, ...l.detail },
+        }),
+      );
     }
-    db.run(
+    await db.run(
       "UPDATE runs SET merge_target = ?, updated_at = ? WHERE id = ?",
       input.into,
       now,
       input.runId,
     );
-    events.push(appendEvent(db, {
-      ts: now,
-      type: "merge_completed",
-      runId: input.runId,
-      payload: {
-        into: input.into,
-        from: input.from,
-        to: input.to,
-        merged: input.merged.map((m) => m.task_id),
-        left_out: input.leftOut.map((l) => l.task_id),
-      },
-    }));
-    const run = store.getRun(input.runId);
+    events.push(
+      await appendEvent(db, {
+        ts: now,
+        type: "merge_completed",
+        runId: input.runId,
+        payload: {
+          into: input.into,
+          from: input.from,
+          to: input.to,
+          merged: input.merged.map((m) => m.task_id),
+          left_out: input.leftOut.map((l) => l.task_id),
+        },
+      }),
+    );
+    const run = await store.getRun(input.runId);
     if (input.leftOut.length > 0 && run.status === "completed") {
       // Accepted work is not integrated: the run is not finished.
-      db.run("UPDATE runs SET status = 'active', updated_at = ? WHERE id = ?", now, run.id);
-      events.push(appendEvent(db, {
-        ts: now,
-        type: "run_reopened",
-        runId: run.id,
-        payload: { reason: `merge into "${input.into}" left out ${input.leftOut.length} task(s)` },
-      }));
+      await db.run("UPDATE runs SET status = 'active', updated_at = ? WHERE id = ?", now, run.id);
+      events.push(
+        await appendEvent(db, {
+          ts: now,
+          type: "run_reopened",
+          runId: run.id,
+          payload: {
+            reason: `merge into "${input.into}" left out ${input.leftOut.length} task(s)`,
+          },
+        }),
+      );
     }
-    maybeCompleteRun(db, input.runId, now);
+    await maybeCompleteRun(db, input.runId, now);
     return events;
   });
 }
 
-function _set(
+async function _set(
   db: Db,
   attemptId: number,
   status: MergeStatus,
@@ -137,8 +150,8 @@ function _set(
   into: string,
   detail: Record<string, unknown> | null,
   now: string,
-): void {
-  db.run(
+): Promise<void> {
+  await db.run(
     `UPDATE attempts SET merge_status = ?, merge_commit = ?, merged_into = ?, merge_detail = ?,
        merged_at = ?, updated_at = ? WHERE id = ?`,
     status,

@@ -3,7 +3,7 @@
  * and, once a merge was asked for (`runs.merge_target`), no accepted code
  * result left unmerged.
  */
-import type { Db } from "../../db/db.ts";
+import type { Db } from "../../storage/db.ts";
 import { appendEvent } from "../append_event.ts";
 
 /** Latest code attempts with an accepted result not merged into the run's merge target. */
@@ -14,26 +14,26 @@ const _UNMERGED = `SELECT COUNT(*) AS n FROM attempts a JOIN runs r ON r.id = a.
     AND EXISTS (SELECT 1 FROM tasks k WHERE k.run_id = a.run_id AND k.id = a.task_id AND k.status = 'done')`;
 
 /** Accepted code results of the run not merged into its merge target (0 before any merge). */
-export function unmergedCount(db: Db, runId: string): number {
-  return Number(db.get(_UNMERGED, runId)?.["n"] ?? 0);
+export async function unmergedCount(db: Db, runId: string): Promise<number> {
+  return Number((await db.get(_UNMERGED, runId))?.["n"] ?? 0);
 }
 
 /** Completes an active run that is finished (see the module doc), inside the caller's transaction. */
-export function maybeCompleteRun(db: Db, runId: string, now: string): void {
-  const open = db.get(
+export async function maybeCompleteRun(db: Db, runId: string, now: string): Promise<void> {
+  const open = await db.get(
     "SELECT COUNT(*) AS n FROM tasks WHERE run_id = ? AND status NOT IN ('done', 'cancelled')",
     runId,
   );
-  const done = db.get(
+  const done = await db.get(
     "SELECT COUNT(*) AS n FROM tasks WHERE run_id = ? AND status = 'done'",
     runId,
   );
   if (Number(open?.["n"]) !== 0 || Number(done?.["n"]) === 0) return;
-  if (unmergedCount(db, runId) > 0) return;
-  const changed = db.run(
+  if (await unmergedCount(db, runId) > 0) return;
+  const changed = (await db.run(
     "UPDATE runs SET status = 'completed', updated_at = ? WHERE id = ? AND status = 'active'",
     now,
     runId,
-  ).changes;
-  if (changed) appendEvent(db, { ts: now, type: "run_completed", runId, payload: {} });
+  )).changes;
+  if (changed) await appendEvent(db, { ts: now, type: "run_completed", runId, payload: {} });
 }

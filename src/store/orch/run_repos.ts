@@ -2,10 +2,10 @@
 import type { OrchStore } from "../orch_store.ts";
 
 /** Distinct `repo_path`s of the run's attempts, in first-use order. */
-export function runRepos(store: OrchStore, runId: string): string[] {
-  return store.db.all(
+export async function runRepos(store: OrchStore, runId: string): Promise<string[]> {
+  return (await store.db.all(
     `SELECT repo_path FROM attempts WHERE run_id = ? AND repo_path IS NOT NULL
      GROUP BY repo_path ORDER BY MIN(id)`,
     runId,
-  ).map((r) => String(r["repo_path"]));
+  )).map((r) => String(r["repo_path"]));
 }

@@ -1,4 +1,4 @@
-import type { Db } from "../../db/db.ts";
+import type { Db } from "../../storage/db.ts";
 
 /** Who holds an attempt's thread now, how far it is, and until when. */
 export interface ThreadLease {
@@ -13,8 +13,8 @@ export interface ThreadLease {
  * attempts, by thread id: what the human `orch status` table shows (the
  * holder may differ from the attempt's worker after a takeover).
  */
-export function runThreadLeases(db: Db, runId: string): Map<number, ThreadLease> {
-  const rows = db.all(
+export async function runThreadLeases(db: Db, runId: string): Promise<Map<number, ThreadLease>> {
+  const rows = await db.all(
     "SELECT id, claimed_by, progress, lease_expires_at FROM threads WHERE run_id = ?",
     runId,
   );

@@ -1,20 +1,22 @@
+import { mapSeq } from "../map_seq.ts";
 import type { OrchStore } from "../orch_store.ts";
 import type { Attempt, Task } from "../orch_types.ts";
 
 /** A task and all its attempts, first to latest (TASK_NOT_FOUND / RUN_NOT_FOUND when missing). */
-export function taskAttempts(
+export async function taskAttempts(
   store: OrchStore,
   runId: string,
   taskId: string,
-): { task: Task; attempts: Attempt[] } {
-  return store.db.read(() => {
-    store.getRun(runId);
-    const task = store.getTask(runId, taskId);
-    const attempts = store.db.all(
+): Promise<{ task: Task; attempts: Attempt[] }> {
+  return await store.db.read(async () => {
+    await store.getRun(runId);
+    const task = await store.getTask(runId, taskId);
+    const rows = await store.db.all(
       "SELECT id FROM attempts WHERE run_id = ? AND task_id = ? ORDER BY n",
       runId,
       taskId,
-    ).map((r) => store.getAttempt(Number(r["id"])));
+    );
+    const attempts = await mapSeq(rows, (r) => store.getAttempt(Number(r["id"])));
     return { task, attempts };
   });
 }

@@ -5,7 +5,7 @@
  * takeover), the question or the result's summary (bounded), the progress
  * and the message id for the full text.
  */
-import type { Db } from "../../db/db.ts";
+import type { Db } from "../../storage/db.ts";
 
 /** Longest question or summary an event carries, in characters (the message has all of it). */
 export const EVENT_TEXT_MAX = 1000;
@@ -28,11 +28,11 @@ export function boundedText(
  * its summary: the message body, or the payload's `summary` when the body is
  * empty.
  */
-export function workerEventFields(
+export async function workerEventFields(
   db: Db,
   type: string,
   payload: Record<string, unknown>,
-): Record<string, unknown> {
+): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   if (typeof payload["agent"] === "string") out["holder"] = payload["agent"];
   let text: { key: string; value: string } | undefined;
@@ -42,7 +42,7 @@ export function workerEventFields(
     (type === "thread_done" || type === "thread_failed" || type === "thread_cancelled") &&
     typeof payload["message_id"] === "number"
   ) {
-    const m = db.get<{ body: string; payload: string | null }>(
+    const m = await db.get<{ body: string; payload: string | null }>(
       "SELECT body, payload FROM messages WHERE id = ?",
       payload["message_id"],
     );

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { inbox, ok } from "../../tests/_cli.ts";
-import { openDb } from "./open_db.ts";
-import { FileSignal, waitUntil } from "./wait_until.ts";
+import { openSqlite } from "./sqlite/open_sqlite.ts";
+import { FileSignal, sqliteChanges } from "./sqlite/sqlite_changes.ts";
+import type { SqliteDb } from "./sqlite/sqlite_db.ts";
+import { waitUntil } from "./wait_until.ts";
 
 /** Effectively never: a wait that relied on polling would time out first. */
 const NEVER_MS = 600_000;
@@ -14,23 +16,23 @@ async function _db(): Promise<{ path: string } & AsyncDisposable> {
   return { path, [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }) };
 }
 
-function _threads(db: ReturnType<typeof openDb>): number | undefined {
-  const n = Number(db.get("SELECT COUNT(*) AS n FROM threads")?.["n"]);
+function _threads(db: SqliteDb): number | undefined {
+  const n = Number(db.getSync("SELECT COUNT(*) AS n FROM threads")?.["n"]);
   return n > 0 ? n : undefined;
 }
 
 Deno.test("waitUntil(): wakes on the WAL's change notification, with polling out of the way", async () => {
   await using env = await _db();
-  const db = openDb(env.path);
+  const db = await openSqlite(env.path);
   const giveUp = new AbortController();
   try {
     // Neither polling nor the timeout can end this wait: only a notification can.
-    const waiting = waitUntil(db, () => _threads(db), {
+    const feed = sqliteChanges(db, { pollMs: NEVER_MS, fallbackPollMs: NEVER_MS });
+    const waiting = waitUntil(db, () => Promise.resolve(_threads(db)), {
       timeoutMs: NEVER_MS,
-      pollMs: NEVER_MS,
-      fallbackPollMs: NEVER_MS,
       recheckMs: NEVER_MS,
       abort: giveUp.signal,
+      feed,
     });
     // Another process commits while this one waits.
     await ok(inbox(env.path, "send", "--from", "a", "--to", "b", "--subject", "s", "--body", "x"));
@@ -45,28 +47,34 @@ Deno.test("waitUntil(): wakes on the WAL's change notification, with polling out
       await waiting;
     }
     assert.equal(first, 1, "the commit of another process did not wake the waiter");
+    await feed.close();
   } finally {
-    db.close();
+    db.closeSync();
   }
 });
 
 Deno.test("waitUntil(): without notifications (watch: false) it polls data_version", async () => {
   await using env = await _db();
-  const db = openDb(env.path);
+  const db = await openSqlite(env.path);
   try {
-    const waiting = waitUntil(db, () => _threads(db), { timeoutMs: 30_000, watch: false });
+    const feed = sqliteChanges(db, { watch: false });
+    const waiting = waitUntil(db, () => Promise.resolve(_threads(db)), { timeoutMs: 30_000, feed });
     await ok(inbox(env.path, "send", "--from", "a", "--to", "b", "--subject", "s", "--body", "x"));
     assert.equal(await waiting, 1);
     // And it gives up at the deadline with undefined.
-    assert.equal(await waitUntil(db, () => undefined, { timeoutMs: 50, watch: false }), undefined);
+    assert.equal(
+      await waitUntil(db, () => Promise.resolve(undefined), { timeoutMs: 50, feed }),
+      undefined,
+    );
+    await feed.close();
   } finally {
-    db.close();
+    db.closeSync();
   }
 });
 
 Deno.test("FileSignal: counts changes to the database's WAL", async () => {
   await using env = await _db();
-  const db = openDb(env.path); // the WAL exists while a connection is open
+  const db = await openSqlite(env.path); // the WAL exists while a connection is open
   const signal = FileSignal.open(env.path);
   assert.ok(signal, "no file-change notifications on this system");
   try {
@@ -78,6 +86,6 @@ Deno.test("FileSignal: counts changes to the database's WAL", async () => {
     assert.equal(FileSignal.open(":memory:"), undefined);
   } finally {
     signal.close();
-    db.close();
+    db.closeSync();
   }
 });

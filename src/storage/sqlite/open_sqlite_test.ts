@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { AppError, type ErrorCode } from "../protocol/errors.ts";
-import { cli } from "../../tests/_cli.ts";
+import { AppError, type ErrorCode } from "../../protocol/errors.ts";
+import { cli } from "../../../tests/_cli.ts";
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from "./migrations.ts";
-import { BUSY_TIMEOUT_MS, compareVersions, migrate, openDb } from "./open_db.ts";
+import type { SqliteDb } from "./sqlite_db.ts";
+import { BUSY_TIMEOUT_MS, compareVersions, migrate, openSqlite } from "./open_sqlite.ts";
 
 async function _tempDir(): Promise<{ dir: string } & AsyncDisposable> {
   const dir = await Deno.makeTempDir({ prefix: "open-db-test-" });
@@ -16,10 +17,14 @@ async function _tempDir(): Promise<{ dir: string } & AsyncDisposable> {
   };
 }
 
-function _assertAppError(fn: () => unknown, code: ErrorCode, exitCode: number): AppError {
+async function _assertAppError(
+  fn: () => Promise<unknown>,
+  code: ErrorCode,
+  exitCode: number,
+): Promise<AppError> {
   let caught: unknown;
   try {
-    fn();
+    await fn();
   } catch (err) {
     caught = err;
   }
@@ -39,15 +44,15 @@ function _exists(path: string): boolean {
   }
 }
 
-function _pragma(db: { get(sql: string): Record<string, unknown> | undefined }, name: string) {
-  return db.get(`PRAGMA ${name}`)?.[name];
+function _pragma(db: SqliteDb, name: string) {
+  return db.getSync(`PRAGMA ${name}`)?.[name];
 }
 
-Deno.test("openDb() with init applies every migration and records it in schema_migrations", async () => {
+Deno.test("openSqlite() with init applies every migration and records it in schema_migrations", async () => {
   await using tmp = await _tempDir();
   const path = join(tmp.dir, "fresh.db");
-  using db = openDb(path, { init: true });
-  const rows = db.all<{ id: number; name: string; applied_at: string }>(
+  using db = await openSqlite(path, { init: true });
+  const rows = db.allSync<{ id: number; name: string; applied_at: string }>(
     "SELECT id, name, applied_at FROM schema_migrations ORDER BY id",
   );
   assert.deepEqual(
@@ -56,7 +61,7 @@ Deno.test("openDb() with init applies every migration and records it in schema_m
   );
   for (const r of rows) assert.ok(!Number.isNaN(Date.parse(r.applied_at)), r.applied_at);
   assert.equal(Number(_pragma(db, "user_version")), LATEST_SCHEMA_VERSION);
-  const tables = db.all<{ name: string }>(
+  const tables = db.allSync<{ name: string }>(
     "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
   ).map((r) => r.name);
   for (const t of ["events", "threads", "messages", "read_cursors", "artifacts", "runs", "tasks"]) {
@@ -64,33 +69,33 @@ Deno.test("openDb() with init applies every migration and records it in schema_m
   }
 });
 
-Deno.test("openDb() on an up-to-date database applies nothing", async () => {
+Deno.test("openSqlite() on an up-to-date database applies nothing", async () => {
   await using tmp = await _tempDir();
   const path = join(tmp.dir, "again.db");
-  openDb(path, { init: true }).close();
+  (await openSqlite(path, { init: true })).closeSync();
   const before = new DatabaseSync(path);
   const first = before.prepare("SELECT id, applied_at FROM schema_migrations ORDER BY id").all();
   before.close();
 
-  using db = openDb(path);
-  assert.deepEqual(migrate(db), []);
-  using again = openDb(path, { init: true });
-  const after = again.all("SELECT id, applied_at FROM schema_migrations ORDER BY id");
+  using db = await openSqlite(path);
+  assert.deepEqual(await migrate(db), []);
+  using again = await openSqlite(path, { init: true });
+  const after = again.allSync("SELECT id, applied_at FROM schema_migrations ORDER BY id");
   assert.deepEqual(after, first);
 });
 
-Deno.test("openDb() refuses a schema newer than the program with SCHEMA_TOO_NEW", async () => {
+Deno.test("openSqlite() refuses a schema newer than the program with SCHEMA_TOO_NEW", async () => {
   await using tmp = await _tempDir();
   const path = join(tmp.dir, "new.db");
-  openDb(path, { init: true }).close();
+  (await openSqlite(path, { init: true })).closeSync();
   const raw = new DatabaseSync(path);
   raw.exec(`PRAGMA user_version = ${LATEST_SCHEMA_VERSION + 1}`);
   raw.close();
 
-  const err = _assertAppError(() => openDb(path), "SCHEMA_TOO_NEW", 6);
+  const err = await _assertAppError(() => openSqlite(path), "SCHEMA_TOO_NEW", 6);
   assert.equal(err.details["db_version"], LATEST_SCHEMA_VERSION + 1);
   assert.equal(err.details["program_version"], LATEST_SCHEMA_VERSION);
-  _assertAppError(() => openDb(path, { init: true }), "SCHEMA_TOO_NEW", 6);
+  await _assertAppError(() => openSqlite(path, { init: true }), "SCHEMA_TOO_NEW", 6);
 
   const r = await cli("inbox", ["--db", path, "--json", "list"]);
   assert.equal(r.code, 6);
@@ -102,10 +107,10 @@ Deno.test("openDb() refuses a schema newer than the program with SCHEMA_TOO_NEW"
   assert.equal(Number(version), LATEST_SCHEMA_VERSION + 1);
 });
 
-Deno.test("openDb() refuses a missing file with DB_NOT_FOUND and does not create it", async () => {
+Deno.test("openSqlite() refuses a missing file with DB_NOT_FOUND and does not create it", async () => {
   await using tmp = await _tempDir();
   const path = join(tmp.dir, "missing.db");
-  _assertAppError(() => openDb(path), "DB_NOT_FOUND", 3);
+  await _assertAppError(() => openSqlite(path), "DB_NOT_FOUND", 3);
   assert.equal(_exists(path), false);
   assert.equal(_exists(path + "-wal"), false);
 
@@ -115,29 +120,29 @@ Deno.test("openDb() refuses a missing file with DB_NOT_FOUND and does not create
   assert.equal(_exists(path), false);
 });
 
-Deno.test("openDb() refuses a file that was never initialised with DB_NOT_INITIALIZED", async () => {
+Deno.test("openSqlite() refuses a file that was never initialised with DB_NOT_INITIALIZED", async () => {
   await using tmp = await _tempDir();
   const empty = join(tmp.dir, "empty.db");
   await Deno.writeFile(empty, new Uint8Array());
-  _assertAppError(() => openDb(empty), "DB_NOT_INITIALIZED", 6);
+  await _assertAppError(() => openSqlite(empty), "DB_NOT_INITIALIZED", 6);
   assert.equal(Deno.statSync(empty).size, 0);
 
   const other = join(tmp.dir, "other.db");
   const raw = new DatabaseSync(other);
   raw.exec("CREATE TABLE unrelated (x INTEGER)");
   raw.close();
-  _assertAppError(() => openDb(other), "DB_NOT_INITIALIZED", 6);
+  await _assertAppError(() => openSqlite(other), "DB_NOT_INITIALIZED", 6);
 });
 
-Deno.test("openDb() sets WAL, synchronous FULL, foreign keys and a busy timeout", async () => {
+Deno.test("openSqlite() sets WAL, synchronous FULL, foreign keys and a busy timeout", async () => {
   await using tmp = await _tempDir();
   const path = join(tmp.dir, "pragmas.db");
-  openDb(path, { init: true }).close();
-  using db = openDb(path);
+  (await openSqlite(path, { init: true })).closeSync();
+  using db = await openSqlite(path);
   assert.equal(_pragma(db, "journal_mode"), "wal");
   assert.equal(Number(_pragma(db, "synchronous")), 2);
   assert.equal(Number(_pragma(db, "foreign_keys")), 1);
-  assert.equal(Number(db.get("PRAGMA busy_timeout")?.["timeout"]), BUSY_TIMEOUT_MS);
+  assert.equal(Number(db.getSync("PRAGMA busy_timeout")?.["timeout"]), BUSY_TIMEOUT_MS);
 });
 
 Deno.test("compareVersions() orders dotted versions numerically", () => {
@@ -148,4 +153,9 @@ Deno.test("compareVersions() orders dotted versions numerically", () => {
   assert.equal(compareVersions("3.51", "3.51.0"), 0);
   assert.equal(compareVersions("3.51.3.1", "3.51.3"), 1);
   assert.equal(compareVersions("4", "3.99.99"), 1);
+});
+
+Deno.test("the SQLite migrations end at the schema version every backend shares", () => {
+  assert.equal(MIGRATIONS[MIGRATIONS.length - 1]?.id, LATEST_SCHEMA_VERSION);
+  assert.deepEqual(MIGRATIONS.map((m) => m.id), MIGRATIONS.map((_, i) => i + 1));
 });

@@ -1,0 +1,121 @@
+import { basename } from "node:path";
+import type { ChangeFeed } from "../db.ts";
+import { FALLBACK_POLL_MS } from "../db.ts";
+import { nap } from "../nap.ts";
+import type { SqliteDb } from "./sqlite_db.ts";
+
+/** Where file-change notifications are unavailable, `data_version` is sampled this often. */
+export const POLL_MS = 10;
+/** After a notification without a visible commit, sample this often for a while (see below). */
+const _BURST_POLL_MS = 5;
+/** How long that fast sampling lasts after the last notification. */
+const _BURST_MS = 100;
+
+export interface SqliteChangesOptions {
+  /** Watch the database's WAL for changes (default true); false: poll every `pollMs`. */
+  watch?: boolean;
+  /** How often `data_version` is sampled without notifications. Default: {@linkcode POLL_MS}. */
+  pollMs?: number;
+  /** How often it is sampled while notifications work. Default: {@linkcode FALLBACK_POLL_MS}. */
+  fallbackPollMs?: number;
+}
+
+/**
+ * Commits seen through SQLite: `PRAGMA data_version` changes only when
+ * another connection commits, and a waiter sleeps until the database's WAL
+ * changes (a file-system notification), with a slow fallback sample for file
+ * systems whose notifications are unreliable. A notification can arrive a
+ * moment before the commit is visible (the WAL is written before its index),
+ * so after one the version is sampled every few milliseconds for a short
+ * while. Where notifications are unavailable it samples every `pollMs`. No
+ * read transaction is held while idle (no checkpoint starvation).
+ */
+export function sqliteChanges(db: SqliteDb, options: SqliteChangesOptions = {}): ChangeFeed {
+  const signal = options.watch === false ? undefined : FileSignal.open(db.path);
+  const idlePollMs = signal
+    ? options.fallbackPollMs ?? FALLBACK_POLL_MS
+    : options.pollMs ?? POLL_MS;
+  let burstUntil = 0;
+  return {
+    version: () => Promise.resolve(db.dataVersion()),
+    async next(ms: number, abort?: AbortSignal): Promise<void> {
+      const now = performance.now();
+      const step = now < burstUntil ? _BURST_POLL_MS : idlePollMs;
+      const seen = signal?.count ?? 0;
+      await nap(Math.min(ms, step), signal, seen, abort);
+      if (signal && signal.count !== seen) burstUntil = performance.now() + _BURST_MS;
+    },
+    close(): Promise<void> {
+      signal?.close();
+      return Promise.resolve();
+    },
+  };
+}
+
+/**
+ * Counts file-change notifications for one database's WAL, and lets a waiter sleep until
+ * the count moves past what it saw or a timeout passes.
+ */
+export class FileSignal {
+  /** Notifications seen so far. */
+  count = 0;
+  #watcher: Deno.FsWatcher;
+  #wake: (() => void) | undefined;
+  #names: Set<string>;
+
+  private constructor(watcher: Deno.FsWatcher, names: Set<string>) {
+    this.#watcher = watcher;
+    this.#names = names;
+    this.#pump();
+  }
+
+  /**
+   * A signal for the database at `path` (its `-wal` file, which every commit
+   * writes), or undefined where it cannot notify. Only the WAL is watched,
+   * never the directory: Deno's watcher on the directory makes this process
+   * lose its SQLite locks on the database and `-shm` (seen on Linux: another
+   * process's close then checkpoints and resets the WAL under this
+   * connection, which stops seeing commits).
+   */
+  static open(path: string): FileSignal | undefined {
+    if (path === ":memory:" || path === "") return undefined;
+    const wal = `${path}-wal`;
+    try {
+      const watcher = Deno.watchFs(wal, { recursive: false });
+      return new FileSignal(watcher, new Set([basename(wal)]));
+    } catch {
+      return undefined; // no WAL yet, no permission, no inotify slots: poll
+    }
+  }
+
+  async #pump(): Promise<void> {
+    try {
+      for await (const event of this.#watcher) {
+        if (event.kind === "access") continue;
+        if (!event.paths.some((p) => this.#names.has(basename(p)))) continue;
+        this.count++;
+        const wake = this.#wake;
+        this.#wake = undefined;
+        wake?.();
+      }
+    } catch {
+      // The watcher failed or was closed: waiters fall back to their timeouts.
+    }
+  }
+
+  /** Calls `fn` once at the next change (one listener at a time; undefined removes it). */
+  onChange(fn: (() => void) | undefined): void {
+    this.#wake = fn;
+  }
+
+  /** Resolves when `count` moves past `seen`, or after `ms`. */
+  next(seen: number, ms: number): Promise<void> {
+    return nap(ms, this, seen, undefined);
+  }
+
+  close(): void {
+    try {
+      this.#watcher.close();
+    } catch { /* already closed */ }
+  }
+}

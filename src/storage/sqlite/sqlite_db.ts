@@ -1,0 +1,174 @@
+import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
+import { AppError } from "../../protocol/errors.ts";
+import type { ChangeFeed, Db, Dialect, Row, RunResult, SqlValue } from "../db.ts";
+import { sleepSync } from "./sleep_sync.ts";
+import { sqliteChanges } from "./sqlite_changes.ts";
+
+/** How many times a write transaction is retried when SQLite reports busy. */
+export const WRITE_RETRIES = 8;
+
+function _isBusy(err: unknown): boolean {
+  const message = err instanceof Error ? err.message : String(err);
+  return /database is locked|SQLITE_BUSY|database table is locked/i.test(message);
+}
+
+function _bind(params: SqlValue[]): SQLInputValue[] {
+  // node:sqlite binds no booleans: store them as the integers the schema holds.
+  return params.map((p) => typeof p === "boolean" ? (p ? 1 : 0) : p) as SQLInputValue[];
+}
+
+/**
+ * The SQLite backend of {@linkcode Db}: one `node:sqlite` connection with a
+ * statement cache. node:sqlite is synchronous, so every promise this returns
+ * is already settled; a transaction's callback only ever awaits this
+ * connection, which keeps one transaction at a time on it.
+ */
+export class SqliteDb implements Db {
+  readonly dialect: Dialect = "sqlite";
+  readonly raw: DatabaseSync;
+  /** The database file. */
+  readonly path: string;
+  #statements = new Map<string, StatementSync>();
+  #depth = 0;
+
+  constructor(raw: DatabaseSync, path: string) {
+    this.raw = raw;
+    this.path = path;
+  }
+
+  get label(): string {
+    return this.path;
+  }
+
+  /** A cached prepared statement. */
+  stmt(sql: string): StatementSync {
+    let s = this.#statements.get(sql);
+    if (!s) {
+      s = this.raw.prepare(sql);
+      this.#statements.set(sql, s);
+    }
+    return s;
+  }
+
+  getSync<T = Row>(sql: string, ...params: SqlValue[]): T | undefined {
+    return this.stmt(sql).get(..._bind(params)) as T | undefined;
+  }
+
+  allSync<T = Row>(sql: string, ...params: SqlValue[]): T[] {
+    return this.stmt(sql).all(..._bind(params)) as T[];
+  }
+
+  runSync(sql: string, ...params: SqlValue[]): RunResult {
+    const r = this.stmt(sql).run(..._bind(params));
+    return { changes: Number(r.changes) };
+  }
+
+  get<T = Row>(sql: string, ...params: SqlValue[]): Promise<T | undefined> {
+    try {
+      return Promise.resolve(this.getSync<T>(sql, ...params));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  all<T = Row>(sql: string, ...params: SqlValue[]): Promise<T[]> {
+    try {
+      return Promise.resolve(this.allSync<T>(sql, ...params));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  run(sql: string, ...params: SqlValue[]): Promise<RunResult> {
+    try {
+      return Promise.resolve(this.runSync(sql, ...params));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /**
+   * One `BEGIN IMMEDIATE` transaction: the write lock is taken up front, so
+   * the transaction never has to upgrade a read snapshot (which fails with
+   * SQLITE_BUSY_SNAPSHOT under WAL). The busy timeout waits for other
+   * writers; if SQLite still reports busy, the whole transaction is retried a
+   * bounded number of times, then `STORAGE_BUSY`. Anything thrown rolls back.
+   * `fn` must not do work that cannot be repeated outside the database,
+   * unless it undoes that work when it throws. Nested calls join the outer
+   * transaction.
+   */
+  async write<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    if (this.#depth > 0) return await fn(this);
+    for (let attempt = 0;; attempt++) {
+      try {
+        this.raw.exec("BEGIN IMMEDIATE");
+      } catch (err) {
+        if (_isBusy(err) && attempt < WRITE_RETRIES) {
+          sleepSync(5 + Math.random() * 20 * (attempt + 1));
+          continue;
+        }
+        if (_isBusy(err)) {
+          throw new AppError("STORAGE_BUSY", "The database stayed locked by another writer", {
+            retries: attempt,
+          });
+        }
+        throw err;
+      }
+      this.#depth++;
+      try {
+        const result = await fn(this);
+        this.raw.exec("COMMIT");
+        return result;
+      } catch (err) {
+        if (this.raw.isTransaction) this.raw.exec("ROLLBACK");
+        if (_isBusy(err) && attempt < WRITE_RETRIES) {
+          sleepSync(5 + Math.random() * 20 * (attempt + 1));
+          continue;
+        }
+        throw err;
+      } finally {
+        this.#depth--;
+      }
+    }
+  }
+
+  /** One read snapshot (`BEGIN` ... `COMMIT`), released as soon as `fn` returns. */
+  async read<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    if (this.#depth > 0 || this.raw.isTransaction) return await fn(this);
+    this.raw.exec("BEGIN");
+    this.#depth++;
+    try {
+      return await fn(this);
+    } finally {
+      this.#depth--;
+      if (this.raw.isTransaction) this.raw.exec("COMMIT");
+    }
+  }
+
+  /** `PRAGMA data_version`: changes when another connection commits. */
+  dataVersion(): number {
+    return Number((this.stmt("PRAGMA data_version").get() as Row)["data_version"]);
+  }
+
+  async schemaVersion(): Promise<number> {
+    return Number((await this.get("PRAGMA user_version"))?.["user_version"] ?? 0);
+  }
+
+  changes(): Promise<ChangeFeed> {
+    return Promise.resolve(sqliteChanges(this));
+  }
+
+  closeSync(): void {
+    this.#statements.clear();
+    if (this.raw.isOpen) this.raw.close();
+  }
+
+  close(): Promise<void> {
+    this.closeSync();
+    return Promise.resolve();
+  }
+
+  [Symbol.dispose](): void {
+    this.closeSync();
+  }
+}
