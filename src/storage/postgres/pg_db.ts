@@ -13,6 +13,7 @@
  * transaction, so every commit wakes the waiters and an aborted one wakes
  * nobody.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import type postgres from "postgres";
 import { AppError } from "../../protocol/errors.ts";
 import type { ChangeFeed, Db, Dialect, Row, RunResult, SqlValue } from "../db.ts";
@@ -46,6 +47,16 @@ const _CLOSE_TIMEOUT_S = 1;
 const _BEGIN_WRITE = `SET LOCAL lock_timeout = '${LOCK_TIMEOUT_MS}ms'; ` +
   `SELECT pg_advisory_xact_lock(${WRITER_LOCK_KEY})`;
 const _NOTIFY = `SELECT pg_notify('${CHANGE_CHANNEL}', '')`;
+
+/**
+ * The transaction the current async call chain is inside, if any: a statement
+ * issued on the PgDb itself from within a `write`/`read` callback joins that
+ * transaction, as every statement does on SQLite's single connection. Without
+ * this it would run on another pooled connection: outside the transaction (a
+ * write would not roll back with it) and, for a write, waiting for the writer
+ * lock its own transaction holds (a self-deadlock).
+ */
+const _current = new AsyncLocalStorage<{ owner: PgDb; tx: PgTx }>();
 
 /** Anything that runs a statement: the pool, or one transaction's connection. */
 type Runner = Sql | TxSql;
@@ -147,28 +158,50 @@ export class PgDb extends PgQueryable implements Db {
     return this.#sql;
   }
 
+  /** The transaction of this store that the calling async chain is inside, if any. */
+  #joined(): PgTx | undefined {
+    const current = _current.getStore();
+    return current?.owner === this ? current.tx : undefined;
+  }
+
+  override get<T = Row>(sql: string, ...params: SqlValue[]): Promise<T | undefined> {
+    const tx = this.#joined();
+    return tx ? tx.get<T>(sql, ...params) : super.get<T>(sql, ...params);
+  }
+
+  override all<T = Row>(sql: string, ...params: SqlValue[]): Promise<T[]> {
+    const tx = this.#joined();
+    return tx ? tx.all<T>(sql, ...params) : super.all<T>(sql, ...params);
+  }
+
   /** A statement outside a transaction that may write: it runs as a write transaction of its own. */
   override run(sql: string, ...params: SqlValue[]): Promise<RunResult> {
-    return this.write((tx) => tx.run(sql, ...params));
+    const tx = this.#joined();
+    return tx ? tx.run(sql, ...params) : this.write((t) => t.run(sql, ...params));
   }
 
   write<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    const joined = this.#joined();
+    if (joined) return fn(joined);
     return this.#retrying(() =>
-      this.#sql.begin(async (tx) => {
-        await tx.unsafe(_BEGIN_WRITE);
-        const result = await fn(new PgTx(tx, this));
-        await tx.unsafe(_NOTIFY);
+      this.#sql.begin(async (raw) => {
+        await raw.unsafe(_BEGIN_WRITE);
+        const tx = new PgTx(raw, this);
+        const result = await _current.run({ owner: this, tx }, () => fn(tx));
+        await raw.unsafe(_NOTIFY);
         return result;
       }) as Promise<T>
     );
   }
 
   read<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    const joined = this.#joined();
+    if (joined) return fn(joined);
     return this.#retrying(() =>
-      this.#sql.begin(
-        "isolation level repeatable read read only",
-        (tx) => fn(new PgTx(tx, this)),
-      ) as Promise<T>
+      this.#sql.begin("isolation level repeatable read read only", (raw) => {
+        const tx = new PgTx(raw, this);
+        return _current.run({ owner: this, tx }, () => fn(tx));
+      }) as Promise<T>
     );
   }
 

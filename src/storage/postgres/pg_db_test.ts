@@ -328,3 +328,35 @@ pgTest(
       }
     }),
 );
+
+pgTest(
+  "Statements on the Db itself inside write join the transaction, as on SQLite's one connection",
+  (url) =>
+    withDb(url, async (db) => {
+      await db.run("CREATE TABLE t (v TEXT)");
+      // Without joining, the inner run would wait for the writer lock its own transaction holds.
+      await assert.rejects(
+        db.write(async () => {
+          await db.run("INSERT INTO t (v) VALUES (?)", "inside");
+          assert.deepEqual(await db.all("SELECT v FROM t"), [{ v: "inside" }]);
+          await db.write(() => db.run("INSERT INTO t (v) VALUES (?)", "nested"));
+          throw new Error("roll back");
+        }),
+        /roll back/,
+      );
+      assert.deepEqual(await db.all("SELECT v FROM t"), [], "both inserts rolled back with it");
+      const [first, second] = await db.read(async () => {
+        // The snapshot is taken by the transaction's first statement.
+        const before = await db.all("SELECT v FROM t");
+        const other = await openPostgres(url);
+        try {
+          await other.run("INSERT INTO t (v) VALUES ('later')");
+        } finally {
+          await other.close();
+        }
+        return [before, await db.all("SELECT v FROM t")];
+      });
+      assert.deepEqual(first, []);
+      assert.deepEqual(second, [], "a read on the Db inside read() uses the snapshot");
+    }),
+);
