@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { AppError } from "../../protocol/errors.ts";
-import { explainPgSkip, PG_SKIP, withPgDatabase } from "../../../tests/_pg.ts";
+import { dropPgUrl, explainPgSkip, PG_SKIP, withPgDatabase } from "../../../tests/_pg.ts";
 import { pgSchemaVersion } from "./migrate.ts";
 import { PG_LATEST_SCHEMA_VERSION, PG_MIGRATIONS } from "./migrations.ts";
 import { openPostgres } from "./open_postgres.ts";
@@ -21,6 +21,15 @@ const MIGRATIONS = [...Deno.readDirSync(new URL("../../../schema/", import.meta.
     sql: Deno.readTextFileSync(new URL(`../../../schema/${e.name}`, import.meta.url)),
   }))
   .sort((a, b) => a.id - b.id);
+
+/** Runs `fn`, then drops the database `url` names (made during `fn`). */
+async function withPgCleanup(url: string, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } finally {
+    await dropPgUrl(url);
+  }
+}
 
 function pgTest(name: string, fn: (url: string) => Promise<void>): void {
   Deno.test({ name, ignore: PG_SKIP, fn: () => withPgDatabase(fn) });
@@ -213,3 +222,28 @@ pgTest("The search index follows inserts, updates and deletes", async (url) => {
     await db.close();
   }
 });
+
+pgTest(
+  "init creates a database that does not exist yet; without init it stays missing",
+  async (url) => {
+    const missing = new URL(url);
+    missing.pathname = "/t_" + crypto.randomUUID().replaceAll("-", "").slice(0, 16);
+    await assert.rejects(
+      openPostgres(missing.toString()),
+      (err: unknown) => err instanceof AppError && err.details["reason"] === "database_missing",
+    );
+    await withPgCleanup(missing.toString(), async () => {
+      const [a, b] = await Promise.all([
+        openPostgres(missing.toString(), { init: true }),
+        openPostgres(missing.toString(), { init: true }),
+      ]);
+      try {
+        assert.equal(await a.schemaVersion(), PG_LATEST_SCHEMA_VERSION);
+        assert.equal(await b.schemaVersion(), PG_LATEST_SCHEMA_VERSION);
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
+  },
+);

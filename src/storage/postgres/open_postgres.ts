@@ -7,7 +7,7 @@
 import { AppError } from "../../protocol/errors.ts";
 import { migratePostgres } from "./migrate.ts";
 import { type PgClient, PgDb } from "./pg_db.ts";
-import { pgFailure } from "./pg_errors.ts";
+import { errorCode, pgFailure } from "./pg_errors.ts";
 import { redactUrl } from "./redact.ts";
 
 /** Connections per process: a CLI command runs one transaction at a time, plus a spare. */
@@ -118,14 +118,51 @@ async function _client(url: string) {
   });
 }
 
+/** The maintenance database `init` connects to when it must create the store's database. */
+const _MAINTENANCE_DB = "postgres";
+
+/**
+ * Creates the database `url` names, connecting to the server's maintenance
+ * database with the same credentials. True when it now exists (made here or,
+ * concurrently, by another `init`); false when this user may not create it.
+ */
+async function _createDatabase(url: string): Promise<boolean> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  if (!name || name === _MAINTENANCE_DB) return false;
+  target.pathname = "/" + _MAINTENANCE_DB;
+  const sql = await _client(target.toString());
+  try {
+    await sql.unsafe(`CREATE DATABASE "${name.replaceAll('"', '""')}"`);
+    return true;
+  } catch (err) {
+    // Another init made it: duplicate_database, or (a race inside CREATE DATABASE) a unique
+    // violation on the catalog.
+    return errorCode(err) === "42P04" || errorCode(err) === "23505";
+  } finally {
+    await sql.end({ timeout: 1 }).catch(() => {});
+  }
+}
+
 /**
  * Opens the store at `url` and brings its schema up to date (see
- * migrate.ts). Refuses a database without our schema unless `init`. Any
- * failure to reach or use the server is a `STORAGE_ERROR` naming the URL
- * without its password.
+ * migrate.ts). Refuses a database without our schema unless `init`; with
+ * `init`, a database that does not exist yet is created when the user may
+ * (CREATEDB), else the error says to create it. Any failure to reach or use
+ * the server is a `STORAGE_ERROR` naming the URL without its password.
  */
 export async function openPostgres(url: string, options: OpenPostgresOptions = {}): Promise<PgDb> {
   _checkUrl(url);
+  try {
+    return await _open(url, options);
+  } catch (err) {
+    const missing = err instanceof AppError && err.details["reason"] === "database_missing";
+    if (!missing || !options.init || !(await _createDatabase(url).catch(() => false))) throw err;
+    return await _open(url, options);
+  }
+}
+
+async function _open(url: string, options: OpenPostgresOptions): Promise<PgDb> {
   let db: PgDb;
   try {
     db = new PgDb((await _client(url)) as unknown as PgClient, url);
