@@ -6,21 +6,43 @@
  * tests/permissions_test.ts checks they agree.)
  */
 export const PERMISSIONS = {
-  /** Files, and one environment variable (its capability token): no subprocesses, no network, no FFI. */
-  inbox: ["--allow-read", "--allow-write", "--allow-env=INBOX_TOKEN"],
+  /**
+   * Files, its capability token variable, and for a PostgreSQL store
+   * (`--db postgres://...`) outgoing connections to the server and the
+   * libpq-style `PG*` variables its client reads (PGPASSWORD, PGUSER, ...).
+   * Listening on all interfaces is denied; no subprocesses, no FFI.
+   */
+  inbox: [
+    "--allow-read",
+    "--allow-write",
+    "--allow-env=INBOX_TOKEN,PG*",
+    "--allow-net",
+    "--deny-net=0.0.0.0,[::]",
+  ],
   /**
    * Files, running `git`, `sh` for the user's own `orch merge --check`
-   * command, its own token variable, and loopback networking (`orch board`
-   * listens on 127.0.0.1; no other host is reachable): nothing else.
+   * command, its own token variable and the `PG*` variables, networking for
+   * a PostgreSQL store and for `orch board` (which listens on 127.0.0.1;
+   * listening on all interfaces is denied): nothing else.
    */
   orch: [
     "--allow-read",
     "--allow-write",
     "--allow-run=git,sh",
-    "--allow-env=ORCH_TOKEN",
-    "--allow-net=127.0.0.1",
+    "--allow-env=ORCH_TOKEN,PG*",
+    "--allow-net",
+    "--deny-net=0.0.0.0,[::]",
   ],
 } as const;
+
+/**
+ * A flag as one shell word: single-quoted when it holds glob characters
+ * (`PG*`, `[::]`), so no shell expands it; a flag with a `$` expansion (see
+ * {@linkcode narrowedPermissions}) is left for the shell to expand.
+ */
+export function shellFlag(flag: string): string {
+  return /[*?[\]]/.test(flag) && !flag.includes("$") ? `'${flag}'` : flag;
+}
 
 export type Program = keyof typeof PERMISSIONS;
 

@@ -14,6 +14,7 @@ import {
   narrowedPermissions,
   PERMISSIONS,
   type Program,
+  shellFlag,
 } from "./permissions.ts";
 import { binaryName, hostTarget } from "./targets.ts";
 
@@ -59,16 +60,16 @@ if [ -n "\${${env}:-}" ]; then
     echo "${name}: ${env} is set but there is no deno to run the sources with it (a compiled binary cannot narrow its permissions): install Deno (npm install -g deno) or unset ${env}" >&2
     exit 1
   fi
-  exec deno run --no-prompt --quiet ${narrowedPermissions(program, `"$${env}"`).join(" ")} "$root/${
-    ENTRY_POINTS[program]
-  }" ${pre}"$@"
+  exec deno run --no-prompt --quiet ${
+    narrowedPermissions(program, `"$${env}"`).map(shellFlag).join(" ")
+  } "$root/${ENTRY_POINTS[program]}" ${pre}"$@"
 fi
 if [ -x "$here/bin/$target/${program}" ]; then exec "$here/bin/$target/${program}" ${pre}"$@"; fi
 if ! command -v deno >/dev/null 2>&1; then
   echo "${name}: no ${program} binary for $target in $here/bin and no deno to run the sources: run 'deno task skills:build' or install Deno (npm install -g deno)" >&2
   exit 1
 fi
-exec deno run --no-prompt --quiet ${PERMISSIONS[program].join(" ")} "$root/${
+exec deno run --no-prompt --quiet ${PERMISSIONS[program].map(shellFlag).join(" ")} "$root/${
     ENTRY_POINTS[program]
   }" ${pre}"$@"
 `;

@@ -31,7 +31,7 @@ Deno.test("narrowedPermissions(): limits reads and writes to the paths, keeps ev
   assert.deepEqual(narrowedPermissions("inbox", "/a,/b"), [
     "--allow-read=/a,/b",
     "--allow-write=/a,/b",
-    "--allow-env=INBOX_TOKEN",
+    ...PERMISSIONS.inbox.filter((f) => !/^--allow-(read|write)$/.test(f)),
   ]);
   assert.deepEqual(narrowedPermissions("orch", "/r"), [
     "--allow-read=/r",
