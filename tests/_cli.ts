@@ -73,15 +73,42 @@ export async function ok(p: Promise<CliResult>): Promise<CliResult["json"]> {
   return r.json;
 }
 
+/**
+ * The backend the CLI tests run on: SQLite, or with `TEST_BACKEND=postgres`
+ * a fresh database on `TEST_PG_URL`'s server per test (the same tests, a
+ * backend matrix). Tests of SQLite files as such keep using file paths.
+ */
+export const TEST_BACKEND: "sqlite" | "postgres" = Deno.env.get("TEST_BACKEND") === "postgres"
+  ? "postgres"
+  : "sqlite";
+
+/** Passed as `ignore` by a test that is about SQLite files themselves (on the postgres leg). */
+export const SQLITE_ONLY = TEST_BACKEND !== "sqlite";
+
+/**
+ * A new, uninitialised store for a test: a file in `dir`, or (postgres leg) a
+ * fresh database; `drop` removes the database (a file goes with its dir).
+ */
+export async function newStore(dir: string, name = "coord.db"): Promise<
+  { db: string; drop(): Promise<void> }
+> {
+  if (TEST_BACKEND === "sqlite") return { db: join(dir, name), drop: () => Promise.resolve() };
+  const { dropPgUrl, freshPgUrl } = await import("./_pg.ts");
+  const db = await freshPgUrl();
+  return { db, drop: () => dropPgUrl(db) };
+}
+
 /** A temp dir with an initialised database; removed on dispose. */
 export async function tempDb(): Promise<{ dir: string; db: string } & AsyncDisposable> {
   const dir = await Deno.makeTempDir({ prefix: "coord-test-" });
-  const db = join(dir, "coord.db");
+  const store = await newStore(dir);
+  const db = store.db;
   await ok(inbox(db, "init"));
   return {
     dir,
     db,
     async [Symbol.asyncDispose]() {
+      await store.drop();
       await Deno.remove(dir, { recursive: true });
     },
   };

@@ -1,12 +1,24 @@
 /**
- * Test helpers that look at a database file directly through node:sqlite,
- * from the test process (never through the code under test).
+ * Test helpers that look at a store directly, from the test process (never
+ * through the code under test): a SQLite file through node:sqlite, or (the
+ * postgres leg of the backend matrix) a PostgreSQL database through its
+ * client. Statements are written with `?` placeholders and the SQL both
+ * backends speak.
  */
 import { DatabaseSync } from "node:sqlite";
 import { createHash } from "node:crypto";
+import { toPgPlaceholders } from "../src/storage/postgres/placeholders.ts";
 
-/** Runs `fn` on a fresh connection to `path`, closed afterwards. */
+/** Whether `db` names a PostgreSQL store rather than a SQLite file. */
+export function isPgUrl(db: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(db);
+}
+
+/** Runs `fn` on a fresh connection to the SQLite file `path`, closed afterwards. */
 export function withSqlite<T>(path: string, fn: (db: DatabaseSync) => T): T {
+  if (isPgUrl(path)) {
+    throw new Error(`withSqlite() on a PostgreSQL store (${path.replace(/:[^:@/]*@/, ":***@")})`);
+  }
   const db = new DatabaseSync(path, { timeout: 5000 });
   try {
     return fn(db);
@@ -15,7 +27,43 @@ export function withSqlite<T>(path: string, fn: (db: DatabaseSync) => T): T {
   }
 }
 
-/** `PRAGMA integrity_check` of the file: "ok" when healthy. */
+type Row = Record<string, unknown>;
+
+/** Runs `statements` on PostgreSQL store `url` (one connection), returning each one's rows. */
+async function _pg(url: string, statements: Array<[string, unknown[]]>): Promise<Row[][]> {
+  const { default: postgres } = await import("postgres");
+  const sql = postgres(url, {
+    max: 1,
+    onnotice: () => {},
+    types: { bigint: { to: 20, from: [20, 1700], serialize: String, parse: Number } },
+  } as Parameters<typeof postgres>[1]);
+  try {
+    const out: Row[][] = [];
+    for (const [text, params] of statements) {
+      out.push([...await sql.unsafe(toPgPlaceholders(text), params as never[])] as Row[]);
+    }
+    return out;
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+/** Rows of one query on either backend. */
+export async function queryRows(db: string, sql: string, ...params: unknown[]): Promise<Row[]> {
+  if (isPgUrl(db)) return (await _pg(db, [[sql, params]]))[0]!;
+  return withSqlite(db, (d) => d.prepare(sql).all(...params as (string | number)[]) as Row[]);
+}
+
+/** Runs one statement (an update a test makes behind the programs' backs) on either backend. */
+export async function execSql(db: string, sql: string, ...params: unknown[]): Promise<void> {
+  if (isPgUrl(db)) {
+    await _pg(db, [[sql, params]]);
+    return;
+  }
+  withSqlite(db, (d) => d.prepare(sql).run(...params as (string | number)[]));
+}
+
+/** `PRAGMA integrity_check` of the file: "ok" when healthy (SQLite files only). */
 export function integrityCheck(path: string): string {
   return withSqlite(
     path,
@@ -25,40 +73,57 @@ export function integrityCheck(path: string): string {
 }
 
 /** One scalar from a query. */
-export function scalar(path: string, sql: string, ...params: (string | number)[]): unknown {
-  return withSqlite(path, (db) => {
-    const row = db.prepare(sql).get(...params);
-    return row ? Object.values(row)[0] : undefined;
-  });
+export async function scalar(db: string, sql: string, ...params: (string | number)[]): Promise<unknown> {
+  const rows = await queryRows(db, sql, ...params);
+  return rows[0] ? Object.values(rows[0])[0] : undefined;
+}
+
+/** The store's tables (without SQLite's and the search indexes' internal ones). */
+async function _tables(db: string): Promise<string[]> {
+  if (isPgUrl(db)) {
+    const rows = await queryRows(
+      db,
+      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
+    );
+    return rows.map((r) => String(r["name"]));
+  }
+  return withSqlite(db, (d) =>
+    d.prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    ).all().map((r) => String(r["name"])));
+}
+
+/** Row count of every table in the store. */
+export async function rowCounts(db: string): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const name of await _tables(db)) {
+    out[name] = Number(await scalar(db, `SELECT COUNT(*) AS n FROM "${name}"`));
+  }
+  return out;
 }
 
 /**
- * A dump of the whole database: for each table, its row count and a sha256
- * of every row in rowid order, plus `user_version`. Two equal dumps mean
- * nothing changed.
+ * A dump of the whole store: for each table, its row count and a sha256 of
+ * its rows (each row's JSON, sorted), plus the schema version. Two equal
+ * dumps mean nothing changed.
  */
-export function dumpDb(path: string): Record<string, { rows: number; sha256: string }> {
-  return withSqlite(path, (db) => {
-    const out: Record<string, { rows: number; sha256: string }> = {};
-    const tables = db.prepare(
-      "SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name",
-    ).all();
-    for (const t of tables) {
-      const name = String(t["name"]);
-      const withoutRowid = /WITHOUT ROWID/i.test(String(t["sql"]));
-      const rows = db.prepare(
-        `SELECT * FROM "${name}"${withoutRowid ? "" : " ORDER BY rowid"}`,
-      ).all();
-      const hash = createHash("sha256");
-      for (const r of rows) {
-        hash.update(
-          JSON.stringify(r, (_k, v) => v instanceof Uint8Array ? Array.from(v) : v) + "\n",
-        );
-      }
-      out[name] = { rows: rows.length, sha256: hash.digest("hex") };
-    }
-    const uv = db.prepare("PRAGMA user_version").get();
-    out["#user_version"] = { rows: Number(uv?.["user_version"] ?? 0), sha256: "" };
-    return out;
-  });
+export async function dumpDb(db: string): Promise<Record<string, { rows: number; sha256: string }>> {
+  const out: Record<string, { rows: number; sha256: string }> = {};
+  const tables = isPgUrl(db) ? await _tables(db) : withSqlite(db, (d) =>
+    d.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all()
+      .map((r) => String(r["name"])));
+  for (const name of tables) {
+    const rows = await queryRows(db, `SELECT * FROM "${name}"`);
+    const lines = rows.map((r) =>
+      JSON.stringify(r, (_k, v) => v instanceof Uint8Array ? Array.from(v) : v)
+    ).sort();
+    const hash = createHash("sha256");
+    for (const l of lines) hash.update(l + "\n");
+    out[name] = { rows: rows.length, sha256: hash.digest("hex") };
+  }
+  const version = isPgUrl(db)
+    ? Number(await scalar(db, "SELECT COALESCE(MAX(id), 0) FROM schema_migrations"))
+    : Number(withSqlite(db, (d) => d.prepare("PRAGMA user_version").get()?.["user_version"] ?? 0));
+  out["#user_version"] = { rows: version, sha256: "" };
+  return out;
 }

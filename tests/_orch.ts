@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { cli, type CliResult, inbox, ok, orch } from "./_cli.ts";
-import { withSqlite } from "./_db.ts";
+import { cli, type CliResult, inbox, newStore, ok, orch } from "./_cli.ts";
+import { scalar } from "./_db.ts";
 import { initRepo } from "./_git.ts";
 
 export type Json = Record<string, unknown>;
@@ -17,11 +17,13 @@ export async function tempRepo(): Promise<
 > {
   const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "orch-test-" }));
   const repo = join(dir, "repo");
-  const db = join(dir, "coord.db");
+  const store = await newStore(dir);
+  const db = store.db;
   try {
     await initRepo(repo);
     await ok(inbox(db, "init"));
   } catch (err) {
+    await store.drop();
     await Deno.remove(dir, { recursive: true });
     throw err;
   }
@@ -30,6 +32,7 @@ export async function tempRepo(): Promise<
     repo,
     db,
     async [Symbol.asyncDispose]() {
+      await store.drop();
       await Deno.remove(dir, { recursive: true });
     },
   };
@@ -50,25 +53,12 @@ export function assertError(r: CliResult, code: string, exit: number): void {
   assert.doesNotMatch(r.stdout + r.stderr, /\bat .*\.ts:\d+|Error: .*\n\s+at /);
 }
 
-/** Row count of every table in the database. */
-export function rowCounts(db: string): Record<string, number> {
-  return withSqlite(db, (d) => {
-    const out: Record<string, number> = {};
-    for (
-      const t of d.prepare(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-      ).all()
-    ) {
-      const name = String(t["name"]);
-      out[name] = Number(d.prepare(`SELECT COUNT(*) AS n FROM "${name}"`).get()?.["n"]);
-    }
-    return out;
-  });
-}
+/** Row count of every table in the store. */
+export { rowCounts } from "./_db.ts";
 
 /** The database's id (`database_identity`), part of every attempt branch and worktree name. */
-export function databaseIdOf(db: string): string {
-  return withSqlite(db, (d) => String(d.prepare("SELECT id FROM database_identity").get()?.["id"]));
+export async function databaseIdOf(db: string): Promise<string> {
+  return String(await scalar(db, "SELECT id FROM database_identity"));
 }
 
 /** Attempt `n`'s branch name: `orch/<database id>/<run>/<task>/attempt-<n>`. */

@@ -26,6 +26,8 @@ import {
 } from "./orch_types.ts";
 import { foldThreadEvent, isReady } from "./orch_rules.ts";
 import { databaseId } from "./database_id.ts";
+import { sqlFor } from "../storage/sql_fragments.ts";
+import { nextAttemptId } from "./orch/next_attempt_id.ts";
 import {
   ATTEMPT_JSON_SQL,
   ATTEMPT_SELECT,
@@ -682,9 +684,7 @@ export class OrchStore {
     }
     const workspace = o.workspace;
     const now = this.#now();
-    const attemptId = Number(
-      (await this.db.get("SELECT seq FROM sqlite_sequence WHERE name = 'attempts'"))?.["seq"] ?? 0,
-    ) + 1;
+    const attemptId = await nextAttemptId(this.db);
     const payload = {
       run_id: task.run_id,
       task_id: task.id,
@@ -1002,9 +1002,10 @@ export class OrchStore {
   async #afterTaskDone(runId: string, taskId: string, now: string): Promise<void> {
     for (
       const r of await this.db.all(
-        // CROSS JOIN keeps SQLite on deps_reverse (the dependents of this task)
+        // The ordered join keeps SQLite on deps_reverse (the dependents of this task)
         // instead of scanning every pending task of the run.
-        `SELECT t.id FROM deps d CROSS JOIN tasks t ON t.run_id = d.run_id AND t.id = d.task_id
+        `SELECT t.id FROM deps d ${sqlFor(this.db.dialect).orderedJoin} tasks t
+           ON t.run_id = d.run_id AND t.id = d.task_id
          WHERE d.run_id = ? AND d.depends_on = ? AND t.status = 'pending' AND NOT EXISTS (
            SELECT 1 FROM deps d2 JOIN tasks u ON u.run_id = d2.run_id AND u.id = d2.depends_on
            WHERE d2.run_id = t.run_id AND d2.task_id = t.id AND u.status <> 'done')
@@ -1077,6 +1078,7 @@ export class OrchStore {
    * must equal `status(runId)`; orch_store_status_test.ts holds the two to that.
    */
   async statusJson(runId: string): Promise<{ run: Run; counts: TaskCounts; tasks_json: string }> {
+    const sql = sqlFor(this.db.dialect);
     return await this.db.read(async () => {
       const run = await this.getRun(runId);
       const rows = await this.db.all(
@@ -1090,12 +1092,12 @@ export class OrchStore {
            ON m.id = (SELECT MAX(id) FROM messages WHERE thread_id = la.thread_id)
        ),
        dj AS MATERIALIZED (
-         SELECT d.task_id, json_group_array(d.depends_on ORDER BY u.seq) AS ids,
-           SUM(u.status <> 'done') AS waiting
+         SELECT d.task_id, ${sql.jsonGroupArray}(d.depends_on ORDER BY u.seq) AS ids,
+           SUM(CASE WHEN u.status <> 'done' THEN 1 ELSE 0 END) AS waiting
          FROM deps d JOIN tasks u ON u.run_id = d.run_id AND u.id = d.depends_on
          WHERE d.run_id = ?1 GROUP BY d.task_id
        )
-       SELECT json_object(
+       SELECT ${sql.jsonObject}(
          'run_id', k.run_id, 'id', k.id, 'title', k.title, 'summary', k.summary,
          'default_to', k.default_to, 'execution_mode', k.execution_mode, 'acceptance',
          CASE WHEN json_valid(k.acceptance) THEN json(k.acceptance) END,
@@ -1103,8 +1105,8 @@ export class OrchStore {
            THEN 'ready' ELSE k.status END,
          'depends_on', json(COALESCE(dj.ids, '[]')),
          'created_at', k.created_at, 'updated_at', k.updated_at,
-         'latest_attempt', CASE WHEN la.id IS NULL THEN NULL ELSE ${ATTEMPT_JSON_SQL("la")} END,
-         'latest_message', CASE WHEN lm.id IS NULL THEN NULL ELSE json_object(
+         'latest_attempt', CASE WHEN la.id IS NULL THEN NULL ELSE ${ATTEMPT_JSON_SQL("la", sql)} END,
+         'latest_message', CASE WHEN lm.id IS NULL THEN NULL ELSE ${sql.jsonObject}(
            'id', lm.id, 'thread_id', lm.thread_id, 'from_agent', lm.from_agent,
            'to_agent', lm.to_agent, 'type', lm.type, 'body', lm.body,
            'payload', CASE WHEN json_valid(lm.payload) THEN json(lm.payload) END, 'ts', lm.ts) END
@@ -1512,7 +1514,8 @@ export class OrchStore {
           const id = queue.shift()!;
           for (
             const r of await this.db.all(
-              `SELECT t.id FROM deps d CROSS JOIN tasks t ON t.run_id = d.run_id AND t.id = d.task_id
+              `SELECT t.id FROM deps d ${sqlFor(this.db.dialect).orderedJoin} tasks t
+                 ON t.run_id = d.run_id AND t.id = d.task_id
                WHERE d.run_id = ? AND d.depends_on = ? AND t.status = 'pending' ORDER BY t.seq`,
               input.runId,
               id,

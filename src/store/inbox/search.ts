@@ -91,6 +91,8 @@ export const RANK_WINDOW = 1000;
 interface _Source {
   fts: "threads_fts" | "messages_fts";
   kind: SearchHit["kind"];
+  /** The indexed text (PostgreSQL builds snippets from it). */
+  text: string;
   /** Joins from the FTS table to `t` (threads), and `m` (messages) for bodies. */
   join: string;
   columns: string;
@@ -100,6 +102,7 @@ const _SOURCES: readonly _Source[] = [
   {
     fts: "threads_fts",
     kind: "thread",
+    text: "t.subject",
     join: "JOIN threads t ON t.id = threads_fts.rowid",
     columns: `t.id AS thread_id, NULL AS message_id, t.subject, t.status AS thread_status,
       t.run_id, t.task_id, t.from_agent, t.to_agent, NULL AS message_type, t.created_at AS ts`,
@@ -107,11 +110,59 @@ const _SOURCES: readonly _Source[] = [
   {
     fts: "messages_fts",
     kind: "message",
+    text: "m.body",
     join: "JOIN messages m ON m.id = messages_fts.rowid JOIN threads t ON t.id = m.thread_id",
     columns: `t.id AS thread_id, m.id AS message_id, t.subject, t.status AS thread_status,
       t.run_id, t.task_id, m.from_agent, m.to_agent, m.type AS message_type, m.ts`,
   },
 ];
+
+/**
+ * PostgreSQL's headline options matching the SQLite snippets: matched words
+ * in `**`, about {@linkcode _SNIPPET_TOKENS} words of context, one fragment.
+ */
+const _HEADLINE_OPTIONS = `StartSel=${SNIPPET_OPEN}, StopSel=${SNIPPET_CLOSE}, ` +
+  `MaxWords=${2 * _SNIPPET_TOKENS}, MinWords=${_SNIPPET_TOKENS}, MaxFragments=1, ` +
+  `FragmentDelimiter=${_ELLIPSIS}`;
+
+/**
+ * The PostgreSQL form of {@linkcode _searchSource}: the side tables of
+ * schema/postgres/005 hold a tsvector per thread or message; `text` is the
+ * user's words and "quoted phrases" (websearch_to_tsquery reads them the way
+ * ftsQuery does for FTS5: every word must match, phrases in order). The score
+ * is ts_rank, negated on the way out like bm25.
+ */
+async function _searchSourcePg(
+  db: Db,
+  src: _Source,
+  text: string,
+  f: { sql: string; params: SqlValue[] },
+  limit: number,
+): Promise<SearchHit[]> {
+  const q = "websearch_to_tsquery('english', ?)";
+  const from = `FROM ${src.fts} ${src.join} WHERE ${src.fts}.document @@ ${q}${f.sql}`;
+  const cutoff = Number(
+    (await db.get(
+      `SELECT ${src.fts}.rowid AS id ${from} ORDER BY ${src.fts}.rowid DESC LIMIT 1 OFFSET ?`,
+      text,
+      ...f.params,
+      RANK_WINDOW - 1,
+    ))?.["id"] ?? 0,
+  );
+  const rows = await db.all(
+    `SELECT ${src.columns}, ${src.fts}.rowid AS fts_rowid,
+       -ts_rank(${src.fts}.document, ${q}) AS score,
+       ts_headline('english', ${src.text}, ${q}, '${_HEADLINE_OPTIONS}') AS snippet
+     ${from} AND ${src.fts}.rowid >= ? ORDER BY score, ${src.fts}.rowid DESC LIMIT ?`,
+    text,
+    text,
+    text,
+    ...f.params,
+    cutoff,
+    limit,
+  );
+  return rows.map((r) => _hit(src.kind, r));
+}
 
 /** The best `limit` hits of one index: rank the newest RANK_WINDOW matches, then snippet the few kept. */
 async function _searchSource(
@@ -168,7 +219,11 @@ export async function searchInbox(
   const f = _filters(options);
   return await db.read(async () => {
     try {
-      return (await mapSeq(_SOURCES, (src) => _searchSource(db, src, match, f, limit))).flat()
+      const one = (src: _Source) =>
+        db.dialect === "postgres"
+          ? _searchSourcePg(db, src, text, f, limit)
+          : _searchSource(db, src, match, f, limit);
+      return (await mapSeq(_SOURCES, one)).flat()
         .sort((a, b) => b.score - a.score || (b.message_id ?? 0) - (a.message_id ?? 0))
         .slice(0, limit);
     } catch (err) {

@@ -1,3 +1,4 @@
+import type { SqlFragments } from "../../storage/sql_fragments.ts";
 /**
  * An `attempts` row (joined with its thread's lease) in the JSON wire shape.
  */
@@ -89,8 +90,8 @@ export function attemptFromRow(r: Row, now: string): Attempt {
  * {@linkcode ATTEMPT_THREAD_COLUMNS}), `?2` the time `stale` is judged at. Must stay equal to
  * {@linkcode attemptFromRow} (orch_store_status_test.ts checks).
  */
-export const ATTEMPT_JSON_SQL = (a: string) =>
-  `json_object(
+export const ATTEMPT_JSON_SQL = (a: string, sql: SqlFragments) =>
+  `${sql.jsonObject}(
            'id', ${a}.id, 'run_id', ${a}.run_id, 'task_id', ${a}.task_id, 'n', ${a}.n,
            'assigned_to', ${a}.assigned_to, 'thread_id', ${a}.thread_id,
            'execution_mode', ${a}.execution_mode, 'status', ${a}.status,
@@ -103,11 +104,11 @@ export const ATTEMPT_JSON_SQL = (a: string) =>
            'worktree_path', ${a}.worktree_path, 'workspace_status', ${a}.workspace_status,
            'start_commit', ${a}.start_commit,
            'included_deps', json(COALESCE(${a}.included_deps, '[]')),
-           'result', CASE WHEN ${a}.result IS NULL THEN NULL ELSE json_object(
+           'result', CASE WHEN ${a}.result IS NULL THEN NULL ELSE ${sql.jsonObject}(
              'status', ${a}.result, 'reason', ${a}.attention_reason,
              'head_commit', ${a}.head_commit, 'commits_ahead', ${a}.commits_ahead,
              'files_changed', ${a}.files_changed, 'verified_at', ${a}.verified_at) END,
-           'merge', CASE WHEN ${a}.merge_status IS NULL THEN NULL ELSE json_object(
+           'merge', CASE WHEN ${a}.merge_status IS NULL THEN NULL ELSE ${sql.jsonObject}(
              'status', ${a}.merge_status, 'commit', ${a}.merge_commit, 'into', ${a}.merged_into,
              'detail', json(${a}.merge_detail), 'at', ${a}.merged_at) END,
            'created_at', ${a}.created_at, 'updated_at', ${a}.updated_at)`;

@@ -6,7 +6,7 @@ import type { Run, TaskCounts } from "../orch_types.ts";
 export async function listRuns(store: OrchStore): Promise<Array<{ run: Run; counts: TaskCounts }>> {
   return await store.db.read(async () =>
     mapSeq(
-      await store.db.all("SELECT id FROM runs ORDER BY created_at DESC, rowid DESC"),
+      await store.db.all("SELECT id FROM runs ORDER BY created_at DESC, id DESC"),
       (r) => store.showRun(String(r["id"])),
     )
   );
