@@ -32,11 +32,14 @@ type Row = Record<string, unknown>;
 /** Runs `statements` on PostgreSQL store `url` (one connection), returning each one's rows. */
 async function _pg(url: string, statements: Array<[string, unknown[]]>): Promise<Row[][]> {
   const { default: postgres } = await import("postgres");
-  const sql = postgres(url, {
-    max: 1,
-    onnotice: () => {},
-    types: { bigint: { to: 20, from: [20, 1700], serialize: String, parse: Number } },
-  } as Parameters<typeof postgres>[1]);
+  const sql = postgres(
+    url,
+    {
+      max: 1,
+      onnotice: () => {},
+      types: { bigint: { to: 20, from: [20, 1700], serialize: String, parse: Number } },
+    } as Parameters<typeof postgres>[1],
+  );
   try {
     const out: Row[][] = [];
     for (const [text, params] of statements) {
@@ -73,7 +76,11 @@ export function integrityCheck(path: string): string {
 }
 
 /** One scalar from a query. */
-export async function scalar(db: string, sql: string, ...params: (string | number)[]): Promise<unknown> {
+export async function scalar(
+  db: string,
+  sql: string,
+  ...params: (string | number)[]
+): Promise<unknown> {
   const rows = await queryRows(db, sql, ...params);
   return rows[0] ? Object.values(rows[0])[0] : undefined;
 }
@@ -107,11 +114,17 @@ export async function rowCounts(db: string): Promise<Record<string, number>> {
  * its rows (each row's JSON, sorted), plus the schema version. Two equal
  * dumps mean nothing changed.
  */
-export async function dumpDb(db: string): Promise<Record<string, { rows: number; sha256: string }>> {
+export async function dumpDb(
+  db: string,
+): Promise<Record<string, { rows: number; sha256: string }>> {
   const out: Record<string, { rows: number; sha256: string }> = {};
-  const tables = isPgUrl(db) ? await _tables(db) : withSqlite(db, (d) =>
-    d.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all()
-      .map((r) => String(r["name"])));
+  const tables = isPgUrl(db)
+    ? await _tables(db)
+    : withSqlite(db, (d) =>
+      d.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all()
+        .map((r) =>
+          String(r["name"])
+        ));
   for (const name of tables) {
     const rows = await queryRows(db, `SELECT * FROM "${name}"`);
     const lines = rows.map((r) =>

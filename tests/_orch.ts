@@ -62,13 +62,19 @@ export async function databaseIdOf(db: string): Promise<string> {
 }
 
 /** Attempt `n`'s branch name: `orch/<database id>/<run>/<task>/attempt-<n>`. */
-export function attemptBranch(db: string, run: string, task: string, n = 1): string {
-  return `orch/${databaseIdOf(db)}/${run}/${task}/attempt-${n}`;
+export async function attemptBranch(db: string, run: string, task: string, n = 1): Promise<string> {
+  return `orch/${await databaseIdOf(db)}/${run}/${task}/attempt-${n}`;
 }
 
 /** Attempt `n`'s worktree under `root`: `<root>/<database id>/<run>/<task>/attempt-<n>`. */
-export function attemptPath(root: string, db: string, run: string, task: string, n = 1): string {
-  return join(root, databaseIdOf(db), run, task, `attempt-${n}`);
+export async function attemptPath(
+  root: string,
+  db: string,
+  run: string,
+  task: string,
+  n = 1,
+): Promise<string> {
+  return join(root, await databaseIdOf(db), run, task, `attempt-${n}`);
 }
 
 /** Whether `path` exists. */

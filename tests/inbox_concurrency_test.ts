@@ -53,12 +53,15 @@ Deno.test("inbox claim: 8 processes claiming 200 threads claim each exactly once
 
   assert.equal(integrityCheck(env.db), "ok");
   assert.equal(
-    Number(scalar(env.db, "SELECT COUNT(*) FROM events WHERE type = 'thread_claimed'")),
+    Number(await scalar(env.db, "SELECT COUNT(*) FROM events WHERE type = 'thread_claimed'")),
     THREADS,
   );
   assert.equal(
     Number(
-      scalar(env.db, "SELECT COUNT(DISTINCT thread_id) FROM events WHERE type = 'thread_claimed'"),
+      await scalar(
+        env.db,
+        "SELECT COUNT(DISTINCT thread_id) FROM events WHERE type = 'thread_claimed'",
+      ),
     ),
     THREADS,
   );

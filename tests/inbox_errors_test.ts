@@ -53,7 +53,7 @@ async function _world(db: string): Promise<World> {
 }
 
 /** What the file holds: a table-by-table dump for a SQLite file, else its bytes' hash. */
-function _snapshot(path: string): unknown {
+async function _snapshot(path: string): Promise<unknown> {
   let bytes: Uint8Array;
   try {
     bytes = Deno.readFileSync(path);
@@ -79,7 +79,7 @@ async function _expectError(
   exit: number,
 ): Promise<Record<string, unknown>> {
   assert.equal(ERROR_CODES[code], exit, `exit status table for ${code}`);
-  const before = _snapshot(db);
+  const before = await _snapshot(db);
 
   const j = await cli("inbox", [...argv, "--json"]);
   const where = `${argv.join(" ")}: ${j.stdout} ${j.stderr}`;
@@ -104,7 +104,7 @@ async function _expectError(
   assert.match(h.stderr, new RegExp(`^inbox: error\\[${code}\\]: \\S.*\\n$`));
   assert.doesNotMatch(h.stderr, FRAME);
 
-  assert.deepEqual(_snapshot(db), before, `${argv.join(" ")} changed the database`);
+  assert.deepEqual(await _snapshot(db), before, `${argv.join(" ")} changed the database`);
   return error;
 }
 

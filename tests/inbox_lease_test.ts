@@ -29,7 +29,7 @@ Deno.test("inbox lease: after expiry another agent claims with epoch 2 and the o
   await _pastExpiry(_thread(claimed)["lease_expires_at"]);
 
   // Expired but not yet taken: the holder's writes already fail.
-  const expired = dumpDb(db);
+  const expired = await dumpDb(db);
   const late = await inbox(
     db,
     "update",
@@ -44,14 +44,14 @@ Deno.test("inbox lease: after expiry another agent claims with epoch 2 and the o
   );
   assert.equal(late.code, 4);
   assert.equal(late.json.error?.code, "LEASE_LOST");
-  assert.deepEqual(dumpDb(db), expired);
+  assert.deepEqual(await dumpDb(db), expired);
 
   const taken = await ok(inbox(db, "claim", "--agent", "b", "--thread", id));
   assert.equal(_thread(taken)["claimed_by"], "b");
   assert.equal(_thread(taken)["lease_epoch"], 2);
   assert.equal(taken["previous_holder"], "a");
 
-  const before = dumpDb(db);
+  const before = await dumpDb(db);
   for (
     const args of [
       ["update", "--agent", "a", "--thread", id, "--body", "still mine?"],
@@ -65,7 +65,7 @@ Deno.test("inbox lease: after expiry another agent claims with epoch 2 and the o
     assert.equal(r.code, 4, `${args.join(" ")}: ${r.stdout}`);
     assert.equal(r.json.error?.code, "LEASE_LOST", args.join(" "));
   }
-  assert.deepEqual(dumpDb(db), before);
+  assert.deepEqual(await dumpDb(db), before);
 
   const shown = await ok(inbox(db, "show", "--thread", id));
   const fromA = (shown["messages"] as Json[]).filter((m) => m["from_agent"] === "a");
@@ -103,7 +103,7 @@ Deno.test("inbox lease: a stale --lease-epoch is LEASE_LOST even for the same ag
   assert.equal(String(_thread(second)["id"]), id);
   assert.equal(_thread(second)["lease_epoch"], 2);
 
-  const before = dumpDb(db);
+  const before = await dumpDb(db);
   for (
     const args of [
       ["update", "--agent", "w", "--thread", id, "--lease-epoch", "1", "--progress", "10"],
@@ -116,7 +116,7 @@ Deno.test("inbox lease: a stale --lease-epoch is LEASE_LOST even for the same ag
     assert.equal(r.json.error?.code, "LEASE_LOST", args.join(" "));
     assert.equal((r.json.error as unknown as { details: Json }).details["lease_epoch"], 2);
   }
-  assert.deepEqual(dumpDb(db), before);
+  assert.deepEqual(await dumpDb(db), before);
 
   const done = await ok(
     inbox(db, "done", "--agent", "w", "--thread", id, "--lease-epoch", "2", "--body", "ok"),

@@ -271,7 +271,7 @@ Deno.test("inbox fetch: unread cursors advance per agent, --peek leaves them alo
   const rest = await ok(inbox(db, "fetch", "--agent", "w1"));
   assert.deepEqual((rest["messages"] as Json[]).map((m) => m["body"]), ["4"]);
   assert.equal(
-    Number(scalar(db, "SELECT last_message_id FROM read_cursors WHERE agent = 'w1'")),
+    Number(await scalar(db, "SELECT last_message_id FROM read_cursors WHERE agent = 'w1'")),
     (rest["messages"] as Json[])[0]?.["id"],
   );
 });
@@ -348,9 +348,9 @@ Deno.test("inbox send --idempotency-key: a repeat returns the same thread and ad
   assert.equal(again["replayed"], true);
   assert.equal(_thread(again)["id"], _thread(first)["id"]);
   assert.equal(_message(again)["id"], _message(first)["id"]);
-  assert.equal(Number(scalar(db, "SELECT COUNT(*) FROM threads")), 1);
-  assert.equal(Number(scalar(db, "SELECT COUNT(*) FROM messages")), 1);
-  assert.equal(Number(scalar(db, "SELECT COUNT(*) FROM events")), 1);
+  assert.equal(Number(await scalar(db, "SELECT COUNT(*) FROM threads")), 1);
+  assert.equal(Number(await scalar(db, "SELECT COUNT(*) FROM messages")), 1);
+  assert.equal(Number(await scalar(db, "SELECT COUNT(*) FROM events")), 1);
 });
 
 Deno.test("inbox without --json: prints readable text, not JSON", async () => {

@@ -185,7 +185,7 @@ async function _blockedWithLease(db: string, leaseSeconds: number): Promise<stri
 Deno.test("inbox wait-reply: keeps a short lease alive for the whole wait", async () => {
   await using env = await tempDb();
   const id = await _blockedWithLease(env.db, 6);
-  const epoch = scalar(env.db, "SELECT lease_epoch FROM threads WHERE id = ?", Number(id));
+  const epoch = await scalar(env.db, "SELECT lease_epoch FROM threads WHERE id = ?", Number(id));
   // The wait outlasts the lease: it must renew (a third of the lease), not let it lapse.
   const r = await inbox(
     env.db,
@@ -201,13 +201,16 @@ Deno.test("inbox wait-reply: keeps a short lease alive for the whole wait", asyn
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.equal(r.json["timed_out"], true);
   const expires = String(
-    scalar(env.db, "SELECT lease_expires_at FROM threads WHERE id = ?", Number(id)),
+    await scalar(env.db, "SELECT lease_expires_at FROM threads WHERE id = ?", Number(id)),
   );
   assert.ok(
     expires > endedAt,
     `the lease expired at ${expires}, before the wait ended at ${endedAt}`,
   );
-  assert.equal(scalar(env.db, "SELECT lease_epoch FROM threads WHERE id = ?", Number(id)), epoch);
+  assert.equal(
+    await scalar(env.db, "SELECT lease_epoch FROM threads WHERE id = ?", Number(id)),
+    epoch,
+  );
   // Still the holder: the next update is accepted.
   await ok(inbox(env.db, "update", "--agent", "w", "--thread", id, "--body", "still here"));
 });
@@ -229,9 +232,9 @@ Deno.test("inbox wait-reply: a lease lost while waiting ends the wait at once wi
   ]);
   // Waiting (past opening the database): it renewed the lease when it began.
   await until(
-    () =>
+    async () =>
       waiter.exited() ||
-      Number(scalar(env.db, "SELECT COUNT(*) FROM events WHERE type = 'lease_renewed'")) > 1, // the renew above, then the waiter's
+      Number(await scalar(env.db, "SELECT COUNT(*) FROM events WHERE type = 'lease_renewed'")) > 1, // the renew above, then the waiter's
     { what: "wait-reply to renew the lease as it begins" },
   );
   assert.equal(waiter.exited(), false);

@@ -27,7 +27,7 @@ async function _dispatchClaimed(db: string): Promise<string[]> {
 Deno.test("inbox update --payload-json: nesting over 64 is INVALID_INPUT, changes nothing, status still works", async () => {
   await using env = await tempDb();
   const ref = await _dispatchClaimed(env.db);
-  const before = dumpDb(env.db);
+  const before = await dumpDb(env.db);
   for (const depth of [65, 1001]) {
     const r = await inbox(
       env.db,
@@ -41,7 +41,7 @@ Deno.test("inbox update --payload-json: nesting over 64 is INVALID_INPUT, change
     assertError(r, "INVALID_INPUT", 2);
     assert.match(r.json.error!.message, /--payload-json is nested more than 64 levels deep/);
   }
-  assert.deepEqual(dumpDb(env.db), before);
+  assert.deepEqual(await dumpDb(env.db), before);
   await ok(inbox(env.db, "update", ...ref, "--body", "x", "--payload-json", _nested(64)));
   const s = await ok(orch(env.db, "status", "--run", "R"));
   assert.equal((s["tasks"] as Json[])[0]!["id"], "A");
@@ -64,11 +64,11 @@ Deno.test("orch task add --acceptance-json: nesting over 64 is INVALID_INPUT, ch
       "--acceptance-json",
       json,
     );
-  const before = dumpDb(env.db);
+  const before = await dumpDb(env.db);
   const r = await add(_nested(1001));
   assertError(r, "INVALID_INPUT", 2);
   assert.match(r.json.error!.message, /--acceptance-json is nested more than 64 levels deep/);
-  assert.deepEqual(dumpDb(env.db), before);
+  assert.deepEqual(await dumpDb(env.db), before);
 });
 
 Deno.test("orch status: a payload and acceptance stored 1,001 deep by an older version read as null, the run stays visible", async () => {
@@ -96,7 +96,7 @@ Deno.test("inbox send --body-file: a NUL byte is INVALID_INPUT naming the flag, 
   await using env = await tempDb();
   const file = join(env.dir, "body.txt");
   await Deno.writeFile(file, new TextEncoder().encode("before\0after"));
-  const before = dumpDb(env.db);
+  const before = await dumpDb(env.db);
   const send = ["send", "--from", "a", "--to", "b", "--subject", "s"];
   const r = await inbox(env.db, ...send, "--body-file", file);
   assertError(r, "INVALID_INPUT", 2);
@@ -108,7 +108,7 @@ Deno.test("inbox send --body-file: a NUL byte is INVALID_INPUT naming the flag, 
     stdin: "x\0",
   });
   assertError(piped, "INVALID_INPUT", 2);
-  assert.deepEqual(dumpDb(env.db), before);
+  assert.deepEqual(await dumpDb(env.db), before);
 });
 
 Deno.test("inbox show/fetch: every other character of a body comes back whole", async () => {
@@ -151,21 +151,21 @@ const _SEND = ["send", "--from", "a", "--to", "b", "--subject", "s"];
 
 Deno.test("inbox send --body-file: an endless stream (/dev/zero) is TOO_LARGE, read only to the limit", async () => {
   await using env = await tempDb();
-  const before = dumpDb(env.db);
+  const before = await dumpDb(env.db);
   const r = await inbox(env.db, ..._SEND, "--body-file", "/dev/zero");
   assertError(r, "TOO_LARGE", 2);
   assert.match(
     r.json.error!.message,
     /^File "\/dev\/zero" given to --body-file is over the limit of 1048576 bytes$/,
   );
-  assert.deepEqual(dumpDb(env.db), before);
+  assert.deepEqual(await dumpDb(env.db), before);
 });
 
 Deno.test("inbox send --body-file: a file or stdin over 1 MiB is TOO_LARGE; 1 MiB exactly is stored", async () => {
   await using env = await tempDb();
   const file = join(env.dir, "body.txt");
   await Deno.writeTextFile(file, "x".repeat(1024 * 1024 + 1));
-  const before = dumpDb(env.db);
+  const before = await dumpDb(env.db);
   assertError(await inbox(env.db, ..._SEND, "--body-file", file), "TOO_LARGE", 2);
   const piped = await _pipeInto(
     ["--db", env.db, "--json", ..._SEND, "--body-file", "-"],
@@ -173,7 +173,7 @@ Deno.test("inbox send --body-file: a file or stdin over 1 MiB is TOO_LARGE; 1 Mi
   );
   assertError(piped, "TOO_LARGE", 2);
   assert.match(piped.json.error!.message, /^Stdin given to --body-file is over the limit/);
-  assert.deepEqual(dumpDb(env.db), before);
+  assert.deepEqual(await dumpDb(env.db), before);
   await Deno.writeTextFile(file, "x".repeat(1024 * 1024));
   const sent = await ok(inbox(env.db, ..._SEND, "--body-file", file));
   assert.equal(((sent["message"] as Json)["body"] as string).length, 1024 * 1024);
@@ -187,7 +187,7 @@ Deno.test("inbox send --artifact: over 8 MiB is TOO_LARGE; a device, FIFO or dir
   assert.equal((await new Deno.Command("mkfifo", { args: [fifo] }).output()).code, 0);
   const link = join(env.dir, "zero-link");
   await Deno.symlink("/dev/zero", link);
-  const before = dumpDb(env.db);
+  const before = await dumpDb(env.db);
   const tooBig = await inbox(env.db, ..._SEND, "--body", "b", "--artifact", big);
   assertError(tooBig, "TOO_LARGE", 2);
   assert.match(
@@ -209,7 +209,7 @@ Deno.test("inbox send --artifact: over 8 MiB is TOO_LARGE; a device, FIFO or dir
       `"${path}" given to --artifact is not a regular file (${kind}): only regular files can be artifacts`,
     );
   }
-  assert.deepEqual(dumpDb(env.db), before);
+  assert.deepEqual(await dumpDb(env.db), before);
 });
 
 Deno.test("inbox artifact get --out: an existing file or symlink is refused unless --force", async () => {

@@ -58,9 +58,12 @@ Deno.test("cleanup: eight at once clean each finished attempt exactly once", asy
     }
   }
   assert.deepEqual(cleaned.sort((x, y) => x - y), attempts.map((a) => Number(a["id"])));
-  assert.equal(scalar(env.db, "SELECT COUNT(*) FROM events WHERE type = 'workspace_cleaned'"), 10);
   assert.equal(
-    scalar(env.db, "SELECT COUNT(*) FROM attempts WHERE workspace_status = 'cleaned'"),
+    await scalar(env.db, "SELECT COUNT(*) FROM events WHERE type = 'workspace_cleaned'"),
+    10,
+  );
+  assert.equal(
+    await scalar(env.db, "SELECT COUNT(*) FROM attempts WHERE workspace_status = 'cleaned'"),
     10,
   );
   for (const a of attempts) assert.equal(await exists(String(a["worktree_path"])), false);
@@ -105,21 +108,25 @@ Deno.test("cleanup: racing dispatch and retry loses nothing and marks nothing mi
   // Finished attempts: cleaned once each; the failed tasks' first attempts may be cleaned too
   // (a failed task is final until it is retried), but never missing and never twice.
   assert.equal(
-    scalar(env.db, "SELECT COUNT(*) FROM attempts WHERE workspace_status = 'missing'"),
+    await scalar(env.db, "SELECT COUNT(*) FROM attempts WHERE workspace_status = 'missing'"),
     0,
   );
   const events = Number(
-    scalar(env.db, "SELECT COUNT(*) FROM events WHERE type = 'workspace_cleaned'"),
+    await scalar(env.db, "SELECT COUNT(*) FROM events WHERE type = 'workspace_cleaned'"),
   );
   assert.equal(
     events,
-    Number(scalar(env.db, "SELECT COUNT(*) FROM attempts WHERE workspace_status = 'cleaned'")),
+    Number(
+      await scalar(env.db, "SELECT COUNT(*) FROM attempts WHERE workspace_status = 'cleaned'"),
+    ),
   );
   assert.equal(
-    Number(scalar(
-      env.db,
-      "SELECT COUNT(*) FROM (SELECT json_extract(payload, '$.attempt_id') AS a FROM events WHERE type = 'workspace_cleaned' GROUP BY a HAVING COUNT(*) > 1)",
-    )),
+    Number(
+      await scalar(
+        env.db,
+        "SELECT COUNT(*) FROM (SELECT json_extract(payload, '$.attempt_id') AS a FROM events WHERE type = 'workspace_cleaned' GROUP BY a HAVING COUNT(*) > 1)",
+      ),
+    ),
     0,
   );
   // Every live attempt (new dispatches and retries) still has its worktree, checked out and clean.
@@ -130,5 +137,5 @@ Deno.test("cleanup: racing dispatch and retry loses nothing and marks nothing mi
     assert.equal(a["workspace_status"], "active", String(t["id"]));
     assert.equal(await git(String(a["worktree_path"]), "status", "--porcelain"), "");
   }
-  assert.equal(scalar(env.db, "SELECT COUNT(*) FROM workspace_reservations"), 0);
+  assert.equal(await scalar(env.db, "SELECT COUNT(*) FROM workspace_reservations"), 0);
 });

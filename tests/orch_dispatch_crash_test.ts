@@ -60,7 +60,7 @@ Deno.test("dispatch --execution-mode code: a slow checkout hook does not block o
     assert.equal(dispatch.exited(), false, "the dispatch is still waiting for its hook");
     assert.equal(await exists(release), false);
     // Meanwhile no attempt is visible, and a second dispatch of the task is refused.
-    assert.equal(scalar(env.db, "SELECT COUNT(*) FROM attempts"), 0);
+    assert.equal(await scalar(env.db, "SELECT COUNT(*) FROM attempts"), 0);
     const second = await orch(
       env.db,
       "dispatch",
@@ -80,8 +80,8 @@ Deno.test("dispatch --execution-mode code: a slow checkout hook does not block o
   const out = await dispatch.child.output();
   const r = JSON.parse(new TextDecoder().decode(out.stdout)) as Json;
   assert.equal(r["ok"], true, JSON.stringify(r));
-  assert.equal(scalar(env.db, "SELECT COUNT(*) FROM attempts"), 1);
-  assert.equal(scalar(env.db, "SELECT COUNT(*) FROM workspace_reservations"), 0);
+  assert.equal(await scalar(env.db, "SELECT COUNT(*) FROM attempts"), 1);
+  assert.equal(await scalar(env.db, "SELECT COUNT(*) FROM workspace_reservations"), 0);
 });
 
 /** Starts `orch args...` as the leader of its own process group, so the whole group can be killed. */
@@ -154,7 +154,11 @@ Deno.test("dispatch --execution-mode code: kill -9 at any point never leaves a t
     await until(async () =>
       exited || (i % 2 === 0
         ? Number(
-          scalar(env.db, "SELECT COUNT(*) FROM workspace_reservations WHERE task_id = ?", task),
+          await scalar(
+            env.db,
+            "SELECT COUNT(*) FROM workspace_reservations WHERE task_id = ?",
+            task,
+          ),
         ) > 0
         : await registered() > before), { what: "the point to kill at" });
     victim.killGroup();
@@ -166,8 +170,8 @@ Deno.test("dispatch --execution-mode code: kill -9 at any point never leaves a t
   // Every task has exactly one attempt, with a clean, complete worktree on its branch.
   const status = await ok(orch(env.db, "status", "--run", "R"));
   const attempts = (status["tasks"] as Json[]).map((t) => t["latest_attempt"] as Json);
-  assert.equal(scalar(env.db, "SELECT COUNT(*) FROM attempts"), ROUNDS);
-  assert.equal(scalar(env.db, "SELECT COUNT(*) FROM workspace_reservations"), 0);
+  assert.equal(await scalar(env.db, "SELECT COUNT(*) FROM attempts"), ROUNDS);
+  assert.equal(await scalar(env.db, "SELECT COUNT(*) FROM workspace_reservations"), 0);
   for (const a of attempts) {
     const path = String(a["worktree_path"]);
     assert.equal(await git(path, "status", "--porcelain"), "", path);
@@ -206,13 +210,13 @@ Deno.test("cleanup removes what a killed dispatch left, when no one dispatches t
   await until(() => exists(started), { what: "the hook to start" });
   victim.killGroup();
   await victim.child.status;
-  const path = String(scalar(env.db, "SELECT worktree_path FROM workspace_reservations"));
+  const path = String(await scalar(env.db, "SELECT worktree_path FROM workspace_reservations"));
   assert.equal(await exists(path), true, "the killed dispatch left its worktree");
   await ok(orch(env.db, "cancel", "--run", "R", "--task", "T"));
   const r = await ok(orch(env.db, "cleanup", "--run", "R", "--all-completed"));
   assert.deepEqual(r["cleaned"], []);
   assert.equal(await exists(path), false);
-  assert.equal(scalar(env.db, "SELECT COUNT(*) FROM workspace_reservations"), 0);
+  assert.equal(await scalar(env.db, "SELECT COUNT(*) FROM workspace_reservations"), 0);
   assert.equal(await git(env.repo, "for-each-ref", "refs/heads/orch"), "");
   assert.equal(
     (await git(env.repo, "worktree", "list", "--porcelain")).split("\n")
@@ -265,10 +269,10 @@ Deno.test("a killed stacked dispatch's branch (at its start, not its base) is re
   await until(() => exists(started), { what: "the hook to start" });
   victim.killGroup();
   await victim.child.status;
-  const start = String(scalar(env.db, "SELECT start_commit FROM workspace_reservations"));
+  const start = String(await scalar(env.db, "SELECT start_commit FROM workspace_reservations"));
   assert.equal(start, (await git(String(attempt["worktree_path"]), "rev-parse", "HEAD")).trim());
   await ok(orch(env.db, "cancel", "--run", "R", "--task", "T"));
   await ok(orch(env.db, "cleanup", "--run", "R", "--all-completed"));
-  assert.equal(scalar(env.db, "SELECT COUNT(*) FROM workspace_reservations"), 0);
+  assert.equal(await scalar(env.db, "SELECT COUNT(*) FROM workspace_reservations"), 0);
   assert.doesNotMatch(await git(env.repo, "for-each-ref", "refs/heads/orch"), /\/T\//);
 });

@@ -27,7 +27,7 @@ async function _fixture(db: string): Promise<void> {
 
 /** Runs each case against `db` and checks the error and that nothing was written. */
 async function _check(db: string, cases: Case[]): Promise<void> {
-  const before = dumpDb(db);
+  const before = await dumpDb(db);
   for (const [what, args, code, exit] of cases) {
     const r = await orch(db, ...args);
     try {
@@ -35,7 +35,7 @@ async function _check(db: string, cases: Case[]): Promise<void> {
     } catch (err) {
       throw new Error(`${what} (orch ${args.join(" ")}): ${(err as Error).message}`);
     }
-    assert.deepEqual(dumpDb(db), before, `${what} wrote to the database`);
+    assert.deepEqual(await dumpDb(db), before, `${what} wrote to the database`);
   }
 }
 
@@ -363,7 +363,7 @@ Deno.test("orch: a file that is not an initialised database is refused (exit 6) 
 Deno.test("orch: without --json an error is one line on stderr with the code, no stack trace", async () => {
   await using env = await tempDb();
   await _fixture(env.db);
-  const before = dumpDb(env.db);
+  const before = await dumpDb(env.db);
   const cases: Array<[string[], string, number]> = [
     [["status", "--run", "Nope"], "RUN_NOT_FOUND", 3],
     [
@@ -381,5 +381,5 @@ Deno.test("orch: without --json an error is one line on stderr with the code, no
     assert.match(r.stderr, new RegExp(`^orch: error\\[${code}\\]: \\S.*\\n$`));
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   }
-  assert.deepEqual(dumpDb(env.db), before);
+  assert.deepEqual(await dumpDb(env.db), before);
 });

@@ -68,8 +68,8 @@ async function _reconcile(db: string, run: string): Promise<{ to: string[]; type
   };
 }
 
-function _countEvents(db: string, type: string): number {
-  return Number(scalar(db, "SELECT COUNT(*) FROM events WHERE type = ?", type));
+async function _countEvents(db: string, type: string): Promise<number> {
+  return Number(await scalar(db, "SELECT COUNT(*) FROM events WHERE type = ?", type));
 }
 
 function _assertCancelled(r: CliResult): void {
@@ -128,15 +128,15 @@ Deno.test("reconcile: folds claim, progress, blocked, verifying, done and failed
     types: ["C:task_in_progress", "C:task_failed"],
   });
   assert.equal(
-    scalar(db, "SELECT status FROM attempts WHERE id = ?", Number(c.attempt["id"])),
+    await scalar(db, "SELECT status FROM attempts WHERE id = ?", Number(c.attempt["id"])),
     "cancelled",
   );
 
   // Idempotent: nothing new from the workers, nothing changes.
-  const before = rowCounts(db);
+  const before = await rowCounts(db);
   assert.deepEqual(await _reconcile(db, "R"), { to: [], types: [] });
   assert.deepEqual(await _reconcile(db, "R"), { to: [], types: [] });
-  assert.deepEqual(rowCounts(db), before);
+  assert.deepEqual(await rowCounts(db), before);
 
   const s = await _status(db, "R");
   assert.equal(s.tasks.get("A")?.["status"], "done");
@@ -165,7 +165,7 @@ Deno.test("status: a worker whose lease ran out is stale (one task_stale event);
   }, { what: "the attempt to go stale" });
   await ok(orch(db, "status", "--run", "R"));
   await ok(orch(db, "reconcile", "--run", "R"));
-  assert.equal(_countEvents(db, "task_stale"), 1);
+  assert.equal(await _countEvents(db, "task_stale"), 1);
   const staleEv = await ok(
     orch(db, "wait", "--run", "R", "--for", "task_stale", "--timeout-seconds", "0"),
   );
@@ -250,7 +250,7 @@ Deno.test("answer: the worker waiting in wait-reply gets the leader's answer and
   }
   assert.equal(await _taskStatus(db, "R", "T"), "in_progress");
   assert.deepEqual((await ok(orch(db, "blocked", "--run", "R")))["blocked"], []);
-  assert.equal(_countEvents(db, "task_answered"), 1);
+  assert.equal(await _countEvents(db, "task_answered"), 1);
   // The worker carries on under its lease.
   await ok(inbox(db, "update", ...d.ref, "--progress", "80", "--body", "using SQLite"));
 });
@@ -276,10 +276,10 @@ Deno.test("retry: a failed code task gets attempt 2 with a new branch and worktr
   const a2 = r["attempt"] as Json;
   assert.equal(a2["n"], 2);
   assert.equal(a2["assigned_to"], "coder-2");
-  assert.equal(a2["branch_name"], attemptBranch(db, "R", "T", 2));
+  assert.equal(a2["branch_name"], await attemptBranch(db, "R", "T", 2));
   assert.equal(
     a2["worktree_path"],
-    attemptPath(join(env.repo, ".orch/worktrees"), db, "R", "T", 2),
+    await attemptPath(join(env.repo, ".orch/worktrees"), db, "R", "T", 2),
   );
   assert.equal(a2["base_commit"], base);
   assert.equal(a2["base_ref"], "main");
@@ -288,7 +288,7 @@ Deno.test("retry: a failed code task gets attempt 2 with a new branch and worktr
   assert.equal(await exists(String(first.attempt["worktree_path"])), true, "attempt 1 kept");
   assert.equal(
     await git(env.repo, "branch", "--list", "orch/*", "--format=%(refname:short)"),
-    `${attemptBranch(db, "R", "T", 1)}\n${attemptBranch(db, "R", "T", 2)}\n`,
+    `${await attemptBranch(db, "R", "T", 1)}\n${await attemptBranch(db, "R", "T", 2)}\n`,
   );
   // The same task message body by default.
   const t2 = await ok(inbox(db, "show", "--thread", String(a2["thread_id"])));
@@ -334,7 +334,7 @@ Deno.test("reassign: cancels the old worker's thread and dispatches to the new w
   assert.equal(s.tasks.get("T")?.["status"], "dispatched");
   assert.equal((s.tasks.get("T")?.["latest_attempt"] as Json)["assigned_to"], "fast");
   assert.equal(
-    scalar(db, "SELECT status FROM attempts WHERE id = ?", Number(old.attempt["id"])),
+    await scalar(db, "SELECT status FROM attempts WHERE id = ?", Number(old.attempt["id"])),
     "cancelled",
   );
   // The old thread's cancellation does not fail the task.
@@ -370,7 +370,7 @@ Deno.test("cancel --task: cancels the task and its live thread; the worker sees 
   assert.deepEqual(u["cancelled_threads"], []);
   assert.equal(await _taskStatus(db, "R", "V"), "cancelled");
   assertError(await orch(db, "cancel", "--run", "R", "--task", "U"), "INVALID_STATE", 4);
-  assert.equal(_countEvents(db, "task_cancelled"), 3);
+  assert.equal(await _countEvents(db, "task_cancelled"), 3);
 });
 
 Deno.test("task add: a task added to a completed run reopens it", async () => {
@@ -385,7 +385,7 @@ Deno.test("task add: a task added to a completed run reopens it", async () => {
     orch(db, "task", "add", "--run", "R", "--task", "B", "--title", "More", "--default-to", "w"),
   );
   assert.equal((await _status(db, "R")).run["status"], "active");
-  assert.equal(_countEvents(db, "run_reopened"), 1);
+  assert.equal(await _countEvents(db, "run_reopened"), 1);
   await ok(orch(db, "cancel", "--run", "R"));
   assertError(
     await orch(
@@ -421,7 +421,7 @@ Deno.test("cancel --task: giving up on a failed task lets the run complete", asy
   assert.deepEqual(r["cancelled_tasks"], ["B"]);
   assert.deepEqual(r["cancelled_threads"], []);
   assert.equal((r["run"] as Json)["status"], "completed");
-  assert.equal(_countEvents(db, "run_completed"), 1);
+  assert.equal(await _countEvents(db, "run_completed"), 1);
   assertError(await orch(db, "cancel", "--run", "R", "--task", "A"), "INVALID_STATE", 4);
 });
 
@@ -455,15 +455,15 @@ Deno.test("cancel (run): every open thread is cancelled, workers see it, the run
     "cancelled",
     "done",
   ]);
-  assert.equal(_countEvents(db, "run_cancelled"), 1);
-  const before = rowCounts(db);
+  assert.equal(await _countEvents(db, "run_cancelled"), 1);
+  const before = await rowCounts(db);
   assertError(await orch(db, "cancel", "--run", "R"), "INVALID_STATE", 4);
   assertError(
     await orch(db, "task", "add", "--run", "R", "--task", "E", "--title", "late"),
     "INVALID_STATE",
     4,
   );
-  assert.deepEqual(rowCounts(db), before);
+  assert.deepEqual(await rowCounts(db), before);
 });
 
 Deno.test("cleanup: removes finished worktrees, keeps branches, refuses dirty ones unless --force", async () => {
@@ -492,7 +492,7 @@ Deno.test("cleanup: removes finished worktrees, keeps branches, refuses dirty on
   assert.deepEqual(cleanedA.map((x) => [x["task_id"], x["workspace_status"]]), [["A", "cleaned"]]);
   assert.equal(await exists(pathOf(a)), false);
   assert.equal(
-    (await git(env.repo, "rev-parse", "--verify", "-q", attemptBranch(db, "R", "A"))).trim(),
+    (await git(env.repo, "rev-parse", "--verify", "-q", await attemptBranch(db, "R", "A"))).trim(),
     a.attempt["base_commit"],
   );
 
@@ -515,13 +515,13 @@ Deno.test("cleanup: removes finished worktrees, keeps branches, refuses dirty on
   assert.equal(await exists(pathOf(c)), true, "the running task's worktree stays");
   assert.equal(
     await git(env.repo, "branch", "--list", "orch/*", "--format=%(refname:short)"),
-    ["A", "B", "C"].map((t) => `${attemptBranch(db, "R", t)}\n`).join(""),
+    ["A", "B", "C"].map(async (t) => `${await attemptBranch(db, "R", t)}\n`).join(""),
   );
   const s = await _status(db, "R");
   assert.equal((s.tasks.get("A")?.["latest_attempt"] as Json)["workspace_status"], "cleaned");
   assert.equal((s.tasks.get("B")?.["latest_attempt"] as Json)["workspace_status"], "cleaned");
   assert.equal((s.tasks.get("C")?.["latest_attempt"] as Json)["workspace_status"], "active");
-  assert.equal(_countEvents(db, "workspace_cleaned"), 2);
+  assert.equal(await _countEvents(db, "workspace_cleaned"), 2);
   // A second run finds nothing to do.
   const again = await ok(orch(db, "cleanup", "--run", "R", "--all-completed", "--force"));
   assert.deepEqual([again["cleaned"], again["refused"]], [[], []]);
@@ -553,7 +553,7 @@ Deno.test("wait: wakes up when a worker writes from another process", async () =
   await seedRun(db, "R", { T: "w" });
   const d = await _dispatch(db, "R", "T");
   await ok(inbox(db, "claim", ...d.ref));
-  const cursor = Number(scalar(db, "SELECT MAX(id) FROM events"));
+  const cursor = Number(await scalar(db, "SELECT MAX(id) FROM events"));
   const waiter = spawnCli("orch", [
     "--db",
     db,
@@ -591,7 +591,7 @@ Deno.test("wait: times out with ok:true, timed_out:true and exit 0; --for bogus 
   await using env = await tempDb();
   const db = env.db;
   await seedRun(db, "R", { T: "w" });
-  const cursor = Number(scalar(db, "SELECT MAX(id) FROM events"));
+  const cursor = Number(await scalar(db, "SELECT MAX(id) FROM events"));
   const r = await orch(
     db,
     "wait",
@@ -632,11 +632,11 @@ Deno.test("status: the run completes (run_completed, once) when every task is do
   await ok(inbox(db, "done", ...b.ref));
   const s = await _status(db, "R");
   assert.equal(s.run["status"], "completed");
-  assert.equal(_countEvents(db, "run_completed"), 1);
+  assert.equal(await _countEvents(db, "run_completed"), 1);
   const shown = await ok(orch(db, "run", "show", "--run", "R"));
   assert.equal((shown["counts"] as Json)["done"], 2);
   await ok(orch(db, "status", "--run", "R"));
-  assert.equal(_countEvents(db, "run_completed"), 1);
+  assert.equal(await _countEvents(db, "run_completed"), 1);
   const w = await ok(
     orch(db, "wait", "--run", "R", "--for", "run_completed", "--timeout-seconds", "0"),
   );

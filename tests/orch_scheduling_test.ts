@@ -72,10 +72,10 @@ Deno.test("run init / run show: a new run, then counts by status as tasks are ad
 Deno.test("task add: a duplicate task id is ALREADY_EXISTS (exit 4) and writes nothing", async () => {
   await using env = await tempDb();
   await seedRun(env.db, "R", { T1: "w" });
-  const before = rowCounts(env.db);
+  const before = await rowCounts(env.db);
   const r = await orch(env.db, "task", "add", "--run", "R", "--task", "T1", "--title", "Again");
   assertError(r, "ALREADY_EXISTS", 4);
-  assert.deepEqual(rowCounts(env.db), before);
+  assert.deepEqual(await rowCounts(env.db), before);
   const task = await ok(orch(env.db, "task", "add", "--run", "R", "--task", "T2", "--title", "x"));
   assert.equal((task["task"] as Json)["status"], "ready");
   assert.equal((task["task"] as Json)["default_to"], null);
@@ -84,7 +84,7 @@ Deno.test("task add: a duplicate task id is ALREADY_EXISTS (exit 4) and writes n
 Deno.test("dep add: an unknown task on either side is TASK_NOT_FOUND (exit 3)", async () => {
   await using env = await tempDb();
   await seedRun(env.db, "R", { A: "w" });
-  const before = rowCounts(env.db);
+  const before = await rowCounts(env.db);
   assertError(
     await orch(env.db, "dep", "add", "--run", "R", "--task", "A", "--depends-on", "Nope"),
     "TASK_NOT_FOUND",
@@ -95,13 +95,13 @@ Deno.test("dep add: an unknown task on either side is TASK_NOT_FOUND (exit 3)", 
     "TASK_NOT_FOUND",
     3,
   );
-  assert.deepEqual(rowCounts(env.db), before);
+  assert.deepEqual(await rowCounts(env.db), before);
 });
 
 Deno.test("dep add: closing a cycle a->b->c->a is DEPENDENCY_CYCLE (exit 4) and writes nothing", async () => {
   await using env = await tempDb();
   await seedRun(env.db, "R", { a: "w", b: "w", c: "w" }, [["a", "b"], ["b", "c"]]);
-  const before = rowCounts(env.db);
+  const before = await rowCounts(env.db);
   const r = await orch(env.db, "dep", "add", "--run", "R", "--task", "c", "--depends-on", "a");
   assertError(r, "DEPENDENCY_CYCLE", 4);
   assert.deepEqual(((r.json.error as unknown as Json)["details"] as Json)["cycle"], [
@@ -111,8 +111,8 @@ Deno.test("dep add: closing a cycle a->b->c->a is DEPENDENCY_CYCLE (exit 4) and 
     "c",
   ]);
   assert.match(r.json.error!.message, /c -> a -> b -> c/);
-  assert.deepEqual(rowCounts(env.db), before);
-  assert.equal(scalar(env.db, "SELECT COUNT(*) FROM deps WHERE task_id = 'c'"), 0);
+  assert.deepEqual(await rowCounts(env.db), before);
+  assert.equal(await scalar(env.db, "SELECT COUNT(*) FROM deps WHERE task_id = 'c'"), 0);
   // The chain still gates: only c is ready.
   assert.deepEqual(await _readyIds(env.db, "R"), ["c"]);
 });
@@ -120,23 +120,23 @@ Deno.test("dep add: closing a cycle a->b->c->a is DEPENDENCY_CYCLE (exit 4) and 
 Deno.test("dep add: a task cannot depend on itself; a repeated edge changes nothing", async () => {
   await using env = await tempDb();
   await seedRun(env.db, "R", { a: "w", b: "w" });
-  const before = rowCounts(env.db);
+  const before = await rowCounts(env.db);
   assertError(
     await orch(env.db, "dep", "add", "--run", "R", "--task", "a", "--depends-on", "a"),
     "DEPENDENCY_CYCLE",
     4,
   );
-  assert.deepEqual(rowCounts(env.db), before);
+  assert.deepEqual(await rowCounts(env.db), before);
   const first = await ok(
     orch(env.db, "dep", "add", "--run", "R", "--task", "b", "--depends-on", "a"),
   );
   assert.equal(first["created"], true);
-  const afterFirst = rowCounts(env.db);
+  const afterFirst = await rowCounts(env.db);
   const again = await ok(
     orch(env.db, "dep", "add", "--run", "R", "--task", "b", "--depends-on", "a"),
   );
   assert.equal(again["created"], false);
-  assert.deepEqual(rowCounts(env.db), afterFirst);
+  assert.deepEqual(await rowCounts(env.db), afterFirst);
 });
 
 Deno.test("ready: a chain a <- b <- c becomes ready one link at a time as workers finish", async () => {
@@ -164,11 +164,11 @@ Deno.test("ready: a chain a <- b <- c becomes ready one link at a time as worker
 Deno.test("dispatch: a task whose dependency is not done is TASK_NOT_READY (exit 4)", async () => {
   await using env = await tempDb();
   await seedRun(env.db, "R", { a: "w", b: "w" }, [["b", "a"]]);
-  const before = rowCounts(env.db);
+  const before = await rowCounts(env.db);
   const r = await _dispatchR(env.db, "b");
   assertError(r, "TASK_NOT_READY", 4);
   assert.match(r.json.error!.message, /dependency "a" is not done/);
-  assert.deepEqual(rowCounts(env.db), before);
+  assert.deepEqual(await rowCounts(env.db), before);
 
   await ok(_dispatchR(env.db, "a"));
   // Dispatching a task that is already dispatched is refused too.
@@ -177,20 +177,20 @@ Deno.test("dispatch: a task whose dependency is not done is TASK_NOT_READY (exit
     "TASK_NOT_READY",
     4,
   );
-  assert.equal(scalar(env.db, "SELECT COUNT(*) FROM attempts"), 1);
+  assert.equal(await scalar(env.db, "SELECT COUNT(*) FROM attempts"), 1);
 });
 
 Deno.test("dispatch: without --to or a default worker it is a USAGE error and writes nothing", async () => {
   await using env = await tempDb();
   await ok(orch(env.db, "run", "init", "--run", "R", "--goal", "g"));
   await ok(orch(env.db, "task", "add", "--run", "R", "--task", "T", "--title", "t"));
-  const before = rowCounts(env.db);
+  const before = await rowCounts(env.db);
   assertError(
     await _dispatchR(env.db, "T"),
     "USAGE",
     2,
   );
-  assert.deepEqual(rowCounts(env.db), before);
+  assert.deepEqual(await rowCounts(env.db), before);
 });
 
 Deno.test("dispatch: a repeated idempotency key returns the first attempt", async () => {
@@ -198,19 +198,19 @@ Deno.test("dispatch: a repeated idempotency key returns the first attempt", asyn
   await seedRun(env.db, "R", { a: "w", b: "w" });
   const first = await ok(_dispatchR(env.db, "a", "--idempotency-key", "k1"));
   assert.equal(first["replayed"], false);
-  const counts = rowCounts(env.db);
+  const counts = await rowCounts(env.db);
   const again = await ok(_dispatchR(env.db, "a", "--idempotency-key", "k1"));
   assert.equal(again["replayed"], true);
   assert.deepEqual(again["attempt"], first["attempt"]);
   assert.equal((again["thread"] as Json)["id"], (first["thread"] as Json)["id"]);
-  assert.deepEqual(rowCounts(env.db), counts);
+  assert.deepEqual(await rowCounts(env.db), counts);
   // The same key for another task is a conflict, not a silent replay.
   assertError(
     await _dispatchR(env.db, "b", "--idempotency-key", "k1"),
     "IDEMPOTENCY_CONFLICT",
     4,
   );
-  assert.deepEqual(rowCounts(env.db), counts);
+  assert.deepEqual(await rowCounts(env.db), counts);
 });
 
 Deno.test("dispatch: six processes racing on one task make exactly one attempt", async () => {
@@ -225,11 +225,14 @@ Deno.test("dispatch: six processes racing on one task make exactly one attempt",
   const winners = results.filter((r) => r.code === 0);
   assert.equal(winners.length, 1, results.map((r) => r.stdout).join("\n"));
   for (const r of results.filter((r) => r.code !== 0)) assertError(r, "TASK_NOT_READY", 4);
-  assert.equal(scalar(env.db, "SELECT COUNT(*) FROM attempts"), 1);
-  assert.equal(scalar(env.db, "SELECT COUNT(*) FROM threads"), 1);
-  assert.equal(scalar(env.db, "SELECT COUNT(*) FROM events WHERE type = 'task_dispatched'"), 1);
+  assert.equal(await scalar(env.db, "SELECT COUNT(*) FROM attempts"), 1);
+  assert.equal(await scalar(env.db, "SELECT COUNT(*) FROM threads"), 1);
   assert.equal(
-    scalar(env.db, "SELECT thread_id FROM attempts"),
+    await scalar(env.db, "SELECT COUNT(*) FROM events WHERE type = 'task_dispatched'"),
+    1,
+  );
+  assert.equal(
+    await scalar(env.db, "SELECT thread_id FROM attempts"),
     (winners[0]!.json["attempt"] as Json)["thread_id"],
   );
 });

@@ -133,9 +133,9 @@ Deno.test("orch seed Typical Commands: every line works as written, with a scrip
     assert.equal(a1["assigned_to"], "foundation-worker");
     assert.equal(a1["execution_mode"], "code");
     assert.equal(a1["n"], 1);
-    const wt1 = attemptPath(join(repo, ".orch/worktrees"), db, RUN, "T1");
+    const wt1 = await attemptPath(join(repo, ".orch/worktrees"), db, RUN, "T1");
     assert.equal(a1["worktree_path"], wt1);
-    assert.equal(a1["branch_name"], attemptBranch(db, RUN, "T1"));
+    assert.equal(a1["branch_name"], await attemptBranch(db, RUN, "T1"));
     assert.equal(a1["base_ref"], "main");
     assert.equal(a1["base_commit"], mainCommit);
     assert.equal(a1["repo_path"], repo);
@@ -146,7 +146,10 @@ Deno.test("orch seed Typical Commands: every line works as written, with a scrip
     );
     assert.equal(((d1["message"] as Json)["payload"] as Json)["worktree_path"], wt1);
     assert.equal((await git(wt1, "rev-parse", "HEAD")).trim(), mainCommit);
-    assert.equal((await git(wt1, "branch", "--show-current")).trim(), attemptBranch(db, RUN, "T1"));
+    assert.equal(
+      (await git(wt1, "branch", "--show-current")).trim(),
+      await attemptBranch(db, RUN, "T1"),
+    );
     const thread1 = Number(a1["thread_id"]);
 
     await step("--dispatch-json /tmp/t1-dispatch.json".replace("/tmp/", `${out}/`));
@@ -297,7 +300,7 @@ Deno.test("orch seed Typical Commands: every line works as written, with a scrip
     assert.equal(cleaned[0]!["worktree_path"], wt1);
     assert.equal(await exists(wt1), false);
     assert.match(
-      await git(repo, "log", "-1", "--format=%s", attemptBranch(db, RUN, "T1")),
+      await git(repo, "log", "-1", "--format=%s", await attemptBranch(db, RUN, "T1")),
       /skeleton/,
     );
     assert.equal(next, TYPICAL_COMMANDS.length, "every seed line ran");

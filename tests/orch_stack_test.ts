@@ -110,7 +110,7 @@ Deno.test("stacked dispatch: conflicting dependencies are MERGE_CONFLICT with th
     "README.md": "Y\n",
   });
   await ok(orchIn(env.repo, env.db, "status", "--run", "R"));
-  const before = rowCounts(env.db);
+  const before = await rowCounts(env.db);
   const branches = await git(env.repo, "branch", "--list");
   const r = await orchIn(
     env.repo,
@@ -126,10 +126,10 @@ Deno.test("stacked dispatch: conflicting dependencies are MERGE_CONFLICT with th
   assertError(r, "MERGE_CONFLICT", 5);
   const details = (r.json.error as unknown as Json)["details"] as Json;
   assert.deepEqual([details["task_id"], details["paths"]], ["Y", ["README.md"]]);
-  assert.deepEqual(rowCounts(env.db), before);
+  assert.deepEqual(await rowCounts(env.db), before);
   assert.equal(await git(env.repo, "branch", "--list"), branches);
   assert.equal(
-    await exists(attemptPath(join(env.repo, ".orch", "worktrees"), env.db, "R", "Z")),
+    await exists(await attemptPath(join(env.repo, ".orch", "worktrees"), env.db, "R", "Z")),
     false,
   );
   assert.doesNotMatch(await git(env.repo, "worktree", "list"), /\/Z\//);

@@ -64,7 +64,7 @@ Deno.test("takeover: status and task_done name the current holder; status shows 
   assert.equal(a["progress"], 70);
   assert.equal(
     a["lease_expires_at"],
-    scalar(db, "SELECT lease_expires_at FROM threads WHERE id = ?", Number(thread)),
+    await scalar(db, "SELECT lease_expires_at FROM threads WHERE id = ?", Number(thread)),
   );
   assert.equal(a["stale"], false);
   const shown = (await cli("orch", ["--db", db, "status", "--run", "R"])).stdout;
@@ -75,7 +75,7 @@ Deno.test("takeover: status and task_done name the current holder; status shows 
   assert.match(shown, /LEASE LEFT/);
   assert.match(shown, /worker-b\s+70%\s+\d+m\d\ds/, shown);
 
-  const cursor = Number(scalar(db, "SELECT MAX(id) FROM events"));
+  const cursor = Number(await scalar(db, "SELECT MAX(id) FROM events"));
   await ok(
     inbox(db, "done", "--agent", "worker-b", "--thread", thread, "--body", "Found the root cause"),
   );
@@ -87,7 +87,7 @@ Deno.test("takeover: status and task_done name the current holder; status shows 
   assert.equal(typeof p["attempt_id"], "number");
   assert.equal(p["summary"], "Found the root cause");
   // Stamped when the worker finished (its thread event), not when reconcile ran.
-  assert.equal(done["ts"], scalar(db, "SELECT ts FROM events WHERE type = 'thread_done'"));
+  assert.equal(done["ts"], await scalar(db, "SELECT ts FROM events WHERE type = 'thread_done'"));
 });
 
 Deno.test("takeover of a blocked thread keeps the open question visible until answered", async () => {

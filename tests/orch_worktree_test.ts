@@ -50,7 +50,7 @@ async function _assertNothingMade(
   before: Record<string, number>,
   path: string,
 ): Promise<void> {
-  assert.deepEqual(rowCounts(env.db), before);
+  assert.deepEqual(await rowCounts(env.db), before);
   assert.deepEqual(await _readyIds(env.db, "R"), ["T"]);
   assert.equal(await exists(path), false, `${path} should not exist`);
   assert.deepEqual(await _branches(env.repo), []);
@@ -64,8 +64,8 @@ Deno.test("dispatch --execution-mode code: makes a branch and a worktree at the 
   // No --repo-path, no --workspace-root, no --base-ref: the working directory's clean HEAD.
   const r = await ok(_dispatchR(env, "T", ...CODE));
   const a = r["attempt"] as Json;
-  const path = attemptPath(join(env.repo, ".orch/worktrees"), env.db, "R", "T");
-  const branch = attemptBranch(env.db, "R", "T");
+  const path = await attemptPath(join(env.repo, ".orch/worktrees"), env.db, "R", "T");
+  const branch = await attemptBranch(env.db, "R", "T");
   assert.match(branch, /^orch\/[0-9a-f]{8}\/R\/T\/attempt-1$/);
   assert.deepEqual(
     [a["repo_path"], a["base_ref"], a["base_commit"], a["branch_name"], a["worktree_path"]],
@@ -92,7 +92,7 @@ Deno.test("dispatch --execution-mode code: makes a branch and a worktree at the 
   assert.equal(payload["execution_mode"], "code");
   assert.equal(payload["attempt_id"], a["id"]);
   const ev = JSON.parse(
-    String(scalar(env.db, "SELECT payload FROM events WHERE type = 'task_dispatched'")),
+    String(await scalar(env.db, "SELECT payload FROM events WHERE type = 'task_dispatched'")),
   ) as Json;
   assert.equal(ev["worktree_path"], path);
   assert.equal(ev["branch_name"], branch);
@@ -117,7 +117,7 @@ Deno.test("dispatch --execution-mode code: --repo-path and an outside --workspac
       root,
     ),
   );
-  const path = attemptPath(root, env.db, "R", "T");
+  const path = await attemptPath(root, env.db, "R", "T");
   assert.equal((r["attempt"] as Json)["worktree_path"], path);
   assert.deepEqual(await _worktrees(env.repo), [env.repo, path]);
 });
@@ -125,8 +125,8 @@ Deno.test("dispatch --execution-mode code: --repo-path and an outside --workspac
 Deno.test("dispatch --execution-mode code: a dirty repo without --base-ref is DIRTY_REPO and writes nothing", async () => {
   await using env = await tempRepo();
   await seedRun(env.db, "R", { T: "coder" });
-  const before = rowCounts(env.db);
-  const path = attemptPath(join(env.repo, ".orch/worktrees"), env.db, "R", "T");
+  const before = await rowCounts(env.db);
+  const path = await attemptPath(join(env.repo, ".orch/worktrees"), env.db, "R", "T");
   for (const dirty of ["tracked", "untracked"]) {
     if (dirty === "tracked") await Deno.writeTextFile(join(env.repo, "README.md"), "changed\n");
     else {
@@ -175,8 +175,8 @@ Deno.test("dispatch --execution-mode code: an explicit --base-ref works on a dir
 Deno.test("dispatch --execution-mode code: an unknown --base-ref is BASE_REF_NOT_FOUND and writes nothing", async () => {
   await using env = await tempRepo();
   await seedRun(env.db, "R", { T: "coder" });
-  const before = rowCounts(env.db);
-  const path = attemptPath(join(env.repo, ".orch/worktrees"), env.db, "R", "T");
+  const before = await rowCounts(env.db);
+  const path = await attemptPath(join(env.repo, ".orch/worktrees"), env.db, "R", "T");
   for (const ref of ["no-such-branch", "--output=/tmp/x", "main~99"]) {
     const r = await _dispatchR(env, "T", ...CODE, `--base-ref=${ref}`);
     assertError(r, "BASE_REF_NOT_FOUND", 5);
@@ -187,14 +187,14 @@ Deno.test("dispatch --execution-mode code: an unknown --base-ref is BASE_REF_NOT
 Deno.test("dispatch --execution-mode code: an existing worktree path fails and leaves it alone", async () => {
   await using env = await tempRepo();
   await seedRun(env.db, "R", { T: "coder" });
-  const before = rowCounts(env.db);
-  const path = attemptPath(join(env.repo, ".orch/worktrees"), env.db, "R", "T");
+  const before = await rowCounts(env.db);
+  const path = await attemptPath(join(env.repo, ".orch/worktrees"), env.db, "R", "T");
   await Deno.mkdir(path, { recursive: true });
   await Deno.writeTextFile(join(path, "keep.txt"), "mine\n");
   // Keep the repo clean: the pre-made directory is under the ignored workspace root.
   const r = await _dispatchR(env, "T", ...CODE);
   assertError(r, "WORKSPACE_ERROR", 5);
-  assert.deepEqual(rowCounts(env.db), before);
+  assert.deepEqual(await rowCounts(env.db), before);
   assert.deepEqual(await _readyIds(env.db, "R"), ["T"]);
   assert.equal(await Deno.readTextFile(join(path, "keep.txt")), "mine\n");
   assert.deepEqual(await _branches(env.repo), []);
@@ -204,20 +204,23 @@ Deno.test("dispatch --execution-mode code: an existing worktree path fails and l
 Deno.test("dispatch --execution-mode code: an existing branch of that name with work on it fails and is not moved", async () => {
   await using env = await tempRepo();
   await seedRun(env.db, "R", { T: "coder" });
-  await git(env.repo, "checkout", "-q", "-b", attemptBranch(env.db, "R", "T"));
+  await git(env.repo, "checkout", "-q", "-b", await attemptBranch(env.db, "R", "T"));
   await Deno.writeTextFile(join(env.repo, "x.txt"), "x\n");
   await git(env.repo, "add", "x.txt");
   await git(env.repo, "commit", "-q", "-m", "work someone did");
   await git(env.repo, "checkout", "-q", "main");
-  const tip = (await git(env.repo, "rev-parse", attemptBranch(env.db, "R", "T"))).trim();
-  const before = rowCounts(env.db);
+  const tip = (await git(env.repo, "rev-parse", await attemptBranch(env.db, "R", "T"))).trim();
+  const before = await rowCounts(env.db);
   const r = await _dispatchR(env, "T", ...CODE);
   assertError(r, "WORKSPACE_ERROR", 5);
-  assert.deepEqual(rowCounts(env.db), before);
+  assert.deepEqual(await rowCounts(env.db), before);
   assert.deepEqual(await _readyIds(env.db, "R"), ["T"]);
-  assert.equal((await git(env.repo, "rev-parse", attemptBranch(env.db, "R", "T"))).trim(), tip);
   assert.equal(
-    await exists(attemptPath(join(env.repo, ".orch/worktrees"), env.db, "R", "T")),
+    (await git(env.repo, "rev-parse", await attemptBranch(env.db, "R", "T"))).trim(),
+    tip,
+  );
+  assert.equal(
+    await exists(await attemptPath(join(env.repo, ".orch/worktrees"), env.db, "R", "T")),
     false,
   );
   assert.deepEqual(await _worktrees(env.repo), [env.repo]);
@@ -229,35 +232,35 @@ Deno.test("dispatch --execution-mode code: a worktree at the attempt's path that
   // Clean or not, a worktree this database has no reservation for may be
   // someone's live work (another leader, a person): never reclaimed.
   const root = join(env.repo, ".orch/worktrees");
-  const leftT = attemptPath(root, env.db, "R", "T");
+  const leftT = await attemptPath(root, env.db, "R", "T");
   await git(
     env.repo,
     "worktree",
     "add",
     "-q",
     "-b",
-    attemptBranch(env.db, "R", "T"),
+    await attemptBranch(env.db, "R", "T"),
     leftT,
     "HEAD",
   );
-  const leftU = attemptPath(root, env.db, "R", "U");
+  const leftU = await attemptPath(root, env.db, "R", "U");
   await git(
     env.repo,
     "worktree",
     "add",
     "-q",
     "-b",
-    attemptBranch(env.db, "R", "U"),
+    await attemptBranch(env.db, "R", "U"),
     leftU,
     "HEAD",
   );
   await Deno.writeTextFile(join(leftU, "precious.txt"), "unsaved work\n");
 
-  const before = rowCounts(env.db);
+  const before = await rowCounts(env.db);
   for (const task of ["T", "U"]) {
     assertError(await _dispatchR(env, task, ...CODE), "WORKSPACE_ERROR", 5);
   }
-  assert.deepEqual(rowCounts(env.db), before);
+  assert.deepEqual(await rowCounts(env.db), before);
   assert.equal(await Deno.readTextFile(join(leftU, "precious.txt")), "unsaved work\n");
   assert.equal(await exists(join(leftT, "README.md")), true);
   assert.deepEqual(await _worktrees(env.repo), [env.repo, leftT, leftU]);
@@ -273,8 +276,8 @@ Deno.test("dispatch --execution-mode code: a failing checkout hook leaves no hal
   const hook = join(env.repo, ".git/hooks/post-checkout");
   await Deno.writeTextFile(hook, "#!/bin/sh\necho hook refuses >&2\nexit 1\n");
   await Deno.chmod(hook, 0o755);
-  const before = rowCounts(env.db);
-  const path = attemptPath(join(env.repo, ".orch/worktrees"), env.db, "R", "T");
+  const before = await rowCounts(env.db);
+  const path = await attemptPath(join(env.repo, ".orch/worktrees"), env.db, "R", "T");
   const r = await _dispatchR(env, "T", ...CODE, "--run-hooks");
   assertError(r, "WORKSPACE_ERROR", 5);
   await _assertNothingMade(env, before, path);
@@ -289,8 +292,8 @@ Deno.test("dispatch --execution-mode code: a database failure after git removes 
     d.exec(
       "CREATE TRIGGER no_attempts BEFORE INSERT ON attempts BEGIN SELECT RAISE(ABORT, 'attempts are frozen'); END",
     ));
-  const before = rowCounts(env.db);
-  const path = attemptPath(join(env.repo, ".orch/worktrees"), env.db, "R", "T");
+  const before = await rowCounts(env.db);
+  const path = await attemptPath(join(env.repo, ".orch/worktrees"), env.db, "R", "T");
   const r = await _dispatchR(env, "T", ...CODE);
   assert.equal(r.json.ok, false);
   assert.notEqual(r.code, 0);
@@ -333,7 +336,7 @@ Deno.test("dispatch --execution-mode code: a database file inside the repo does 
 Deno.test("dispatch --execution-mode analysis: no worktree, and code-only flags are refused", async () => {
   await using env = await tempRepo();
   await seedRun(env.db, "R", { T: "w" });
-  const before = rowCounts(env.db);
+  const before = await rowCounts(env.db);
   for (const flag of [["--base-ref", "main"], ["--workspace-root", "x"]]) {
     assertError(
       await _dispatchR(env, "T", "--execution-mode", "analysis", ...flag),
@@ -341,7 +344,7 @@ Deno.test("dispatch --execution-mode analysis: no worktree, and code-only flags 
       2,
     );
   }
-  assert.deepEqual(rowCounts(env.db), before);
+  assert.deepEqual(await rowCounts(env.db), before);
   const r = await ok(
     _dispatchR(env, "T", "--execution-mode", "analysis"),
   );
@@ -381,7 +384,7 @@ Deno.test("dispatch: hostile ids cannot escape the workspace root", async () => 
     );
     const a = r["attempt"] as Json;
     const path = String(a["worktree_path"]);
-    assert.ok(path.startsWith(`${root}/${databaseIdOf(env.db)}/R2/`), path);
+    assert.ok(path.startsWith(`${root}/${await databaseIdOf(env.db)}/R2/`), path);
     assert.doesNotMatch(path.slice(root.length), /\/\.\.?\//);
     assert.equal(await exists(path), true);
     const check = await gitResult(env.repo, "check-ref-format", `refs/heads/${a["branch_name"]}`);

@@ -112,9 +112,9 @@ Deno.test("init --require-tokens: a database that already has threads is refused
     await _ok(
       _run("inbox", db, ["send", "--from", "a", "--to", "b", "--subject", "s", "--body", "b"]),
     );
-    const before = dumpDb(db);
+    const before = await dumpDb(db);
     assertError(await _run("inbox", db, ["init", "--require-tokens"]), "INVALID_STATE", 4);
-    assert.deepEqual(dumpDb(db), before);
+    assert.deepEqual(await dumpDb(db), before);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -122,7 +122,7 @@ Deno.test("init --require-tokens: a database that already has threads is refused
 
 Deno.test("strict mode: orch needs the leader token (ORCH_TOKEN or --token); no token or a worker's is FORBIDDEN", async () => {
   await using s = await _strictDb();
-  const before = dumpDb(s.db);
+  const before = await dumpDb(s.db);
   const noToken = await s.orch(["run", "init", "--run", "R", "--goal", "g"], {});
   assertError(noToken, "FORBIDDEN", 4);
   assertError(
@@ -130,7 +130,7 @@ Deno.test("strict mode: orch needs the leader token (ORCH_TOKEN or --token); no 
     "FORBIDDEN",
     4,
   );
-  assert.deepEqual(dumpDb(s.db), before);
+  assert.deepEqual(await dumpDb(s.db), before);
   await _ok(s.orch(["--token", s.leader, "run", "init", "--run", "R", "--goal", "g"], {}));
   const { token } = await _dispatch(s, "A", "wa");
   assertError(await s.orch(["status", "--run", "R"], { ORCH_TOKEN: token }), "FORBIDDEN", 4);
@@ -146,7 +146,7 @@ Deno.test("strict mode: forged claim, done, reply and fetch are FORBIDDEN and ch
   const a = await _dispatch(s, "A", "wa");
   const b = await _dispatch(s, "B", "wb");
   const onA = ["--agent", "wa", "--thread", a.thread];
-  const before = dumpDb(s.db);
+  const before = await dumpDb(s.db);
   const forged: Array<[string[], Record<string, string>]> = [
     [["claim", ...onA], {}],
     [["claim", ...onA], { INBOX_TOKEN: b.token }],
@@ -165,7 +165,7 @@ Deno.test("strict mode: forged claim, done, reply and fetch are FORBIDDEN and ch
     const r = await s.inbox(args, env);
     assertError(r, "FORBIDDEN", 4);
   }
-  assert.deepEqual(dumpDb(s.db), before);
+  assert.deepEqual(await dumpDb(s.db), before);
 
   const mine = { INBOX_TOKEN: a.token };
   await _ok(s.inbox(["fetch", "--agent", "wa"], mine));

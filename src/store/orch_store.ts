@@ -1105,7 +1105,9 @@ export class OrchStore {
            THEN 'ready' ELSE k.status END,
          'depends_on', json(COALESCE(dj.ids, '[]')),
          'created_at', k.created_at, 'updated_at', k.updated_at,
-         'latest_attempt', CASE WHEN la.id IS NULL THEN NULL ELSE ${ATTEMPT_JSON_SQL("la", sql)} END,
+         'latest_attempt', CASE WHEN la.id IS NULL THEN NULL ELSE ${
+          ATTEMPT_JSON_SQL("la", sql)
+        } END,
          'latest_message', CASE WHEN lm.id IS NULL THEN NULL ELSE ${sql.jsonObject}(
            'id', lm.id, 'thread_id', lm.thread_id, 'from_agent', lm.from_agent,
            'to_agent', lm.to_agent, 'type', lm.type, 'body', lm.body,

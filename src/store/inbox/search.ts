@@ -219,10 +219,10 @@ export async function searchInbox(
   const f = _filters(options);
   return await db.read(async () => {
     try {
-      const one = (src: _Source) =>
+      const one = async (src: _Source) =>
         db.dialect === "postgres"
-          ? _searchSourcePg(db, src, text, f, limit)
-          : _searchSource(db, src, match, f, limit);
+          ? await _searchSourcePg(db, src, text, f, limit)
+          : await _searchSource(db, src, match, f, limit);
       return (await mapSeq(_SOURCES, one)).flat()
         .sort((a, b) => b.score - a.score || (b.message_id ?? 0) - (a.message_id ?? 0))
         .slice(0, limit);

@@ -13,6 +13,8 @@ export async function nextAttemptId(db: Db): Promise<number> {
     );
     return Number(r!.id);
   }
-  const r = await db.get<{ seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'attempts'");
+  const r = await db.get<{ seq: number }>(
+    "SELECT seq FROM sqlite_sequence WHERE name = 'attempts'",
+  );
   return Number(r?.seq ?? 0) + 1;
 }
