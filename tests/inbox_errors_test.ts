@@ -12,7 +12,7 @@ import { ERROR_CODES, type ErrorCode } from "../src/protocol/errors.ts";
 import { COUNCIL_CONTRACT } from "../src/protocol/contracts.ts";
 import { InboxStore } from "../src/store/inbox_store.ts";
 import { cli, tempDb } from "./_cli.ts";
-import { dumpDb, withSqlite } from "./_db.ts";
+import { dumpDb, isPgUrl, withSqlite } from "./_db.ts";
 
 interface World {
   open: string;
@@ -54,6 +54,7 @@ async function _world(db: string): Promise<World> {
 
 /** What the file holds: a table-by-table dump for a SQLite file, else its bytes' hash. */
 async function _snapshot(path: string): Promise<unknown> {
+  if (isPgUrl(path)) return await dumpDb(path);
   let bytes: Uint8Array;
   try {
     bytes = Deno.readFileSync(path);
@@ -63,7 +64,7 @@ async function _snapshot(path: string): Promise<unknown> {
   }
   const header = new TextDecoder().decode(bytes.subarray(0, 15));
   if (header !== "SQLite format 3") return createHash("sha256").update(bytes).digest("hex");
-  return dumpDb(path);
+  return await dumpDb(path);
 }
 
 const FRAME = /^\s+at /m;
