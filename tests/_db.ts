@@ -100,6 +100,13 @@ async function _tables(db: string): Promise<string[]> {
     ).all().map((r) => String(r["name"])));
 }
 
+/** Every row of every table, by table (to look for what must never be stored). */
+export async function dumpRows(db: string): Promise<Record<string, Row[]>> {
+  const out: Record<string, Row[]> = {};
+  for (const name of await _tables(db)) out[name] = await queryRows(db, `SELECT * FROM "${name}"`);
+  return out;
+}
+
 /** Row count of every table in the store. */
 export async function rowCounts(db: string): Promise<Record<string, number>> {
   const out: Record<string, number> = {};

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { openSqlite } from "../src/storage/sqlite/open_sqlite.ts";
 import { InboxStore } from "../src/store/inbox_store.ts";
 import { inbox, tempDb } from "./_cli.ts";
-import { integrityCheck, scalar, withSqlite } from "./_db.ts";
+import { integrityCheck, queryRows, scalar } from "./_db.ts";
 
 const THREADS = 200;
 const PROCESSES = 8;
@@ -65,12 +65,9 @@ Deno.test("inbox claim: 8 processes claiming 200 threads claim each exactly once
     ),
     THREADS,
   );
-  const states = withSqlite(
+  const states = await queryRows(
     env.db,
-    (raw) =>
-      raw.prepare(
-        "SELECT status, lease_epoch, claimed_by, COUNT(*) AS n FROM threads GROUP BY 1, 2, 3",
-      ).all(),
+    "SELECT status, lease_epoch, claimed_by, COUNT(*) AS n FROM threads GROUP BY 1, 2, 3",
   );
   assert.deepEqual(states.map((r) => ({ ...r })), [
     { status: "claimed", lease_epoch: 1, claimed_by: "w", n: THREADS },

@@ -7,40 +7,37 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { PERMISSIONS } from "../scripts/permissions.ts";
 import { tempDb, until } from "./_cli.ts";
-import { integrityCheck, withSqlite } from "./_db.ts";
+import { integrityCheck, queryRows, scalar } from "./_db.ts";
 import { lines, spawnCli, spawnScript } from "./_spawn.ts";
 
 const FIXTURE = join(new URL(".", import.meta.url).pathname, "fixtures", "burst_writer.ts");
 
 /** Every thread is whole: one first message, and exactly one thread_created event. */
-function _assertNoHalfWrites(db: string): number {
-  return withSqlite(db, (raw) => {
-    const threads = Number(raw.prepare("SELECT COUNT(*) AS n FROM threads").get()?.["n"]);
-    const broken = raw.prepare(
-      `SELECT t.id,
-         (SELECT COUNT(*) FROM messages m WHERE m.thread_id = t.id) AS messages,
-         (SELECT COUNT(*) FROM events e WHERE e.thread_id = t.id AND e.type = 'thread_created') AS created
-       FROM threads t
-       WHERE messages <> 1 OR created <> 1`,
-    ).all();
-    assert.deepEqual(broken, [], "threads with a missing or extra message/event");
-    const orphans = raw.prepare(
-      `SELECT (SELECT COUNT(*) FROM messages WHERE thread_id NOT IN (SELECT id FROM threads))
-            + (SELECT COUNT(*) FROM events WHERE thread_id IS NOT NULL
-                 AND thread_id NOT IN (SELECT id FROM threads)) AS n`,
-    ).get();
-    assert.equal(Number(orphans?.["n"]), 0, "rows of threads that do not exist");
-    return threads;
-  });
+async function _assertNoHalfWrites(db: string): Promise<number> {
+  const threads = Number(await scalar(db, "SELECT COUNT(*) AS n FROM threads"));
+  const broken = await queryRows(
+    db,
+    `SELECT * FROM (SELECT t.id,
+       (SELECT COUNT(*) FROM messages m WHERE m.thread_id = t.id) AS messages,
+       (SELECT COUNT(*) FROM events e WHERE e.thread_id = t.id AND e.type = 'thread_created') AS created
+     FROM threads t) c
+     WHERE messages <> 1 OR created <> 1`,
+  );
+  assert.deepEqual(broken, [], "threads with a missing or extra message/event");
+  const orphans = await scalar(
+    db,
+    `SELECT (SELECT COUNT(*) FROM messages WHERE thread_id NOT IN (SELECT id FROM threads))
+          + (SELECT COUNT(*) FROM events WHERE thread_id IS NOT NULL
+               AND thread_id NOT IN (SELECT id FROM threads)) AS n`,
+  );
+  assert.equal(Number(orphans), 0, "rows of threads that do not exist");
+  return threads;
 }
 
 /** The ids of the threads in `db`. */
-function _threadIds(db: string): Set<number> {
+async function _threadIds(db: string): Promise<Set<number>> {
   return new Set(
-    withSqlite(
-      db,
-      (raw) => raw.prepare("SELECT id FROM threads").all().map((r) => Number(r["id"])),
-    ),
+    (await queryRows(db, "SELECT id FROM threads")).map((r) => Number(r["id"])),
   );
 }
 
@@ -63,17 +60,14 @@ Deno.test("inbox store: a writer killed with SIGKILL mid-burst loses no committe
   await writer.child.stderr.cancel();
 
   assert.equal(integrityCheck(env.db), "ok");
-  const total = _assertNoHalfWrites(env.db);
-  const present = _threadIds(env.db);
+  const total = await _assertNoHalfWrites(env.db);
+  const present = await _threadIds(env.db);
   const missing = printed.filter((id) => !present.has(id));
   assert.deepEqual(missing, []);
   assert.ok(total >= printed.length);
   // At most the one transaction in flight at the kill committed without being printed.
   assert.ok(total <= printed.length + 1, `${total} threads, ${printed.length} printed`);
-  const artifacts = withSqlite(
-    env.db,
-    (raw) => Number(raw.prepare("SELECT COUNT(*) AS n FROM artifacts").get()?.["n"]),
-  );
+  const artifacts = Number(await scalar(env.db, "SELECT COUNT(*) AS n FROM artifacts"));
   assert.equal(artifacts, total);
 });
 
@@ -128,8 +122,8 @@ Deno.test("inbox send: of a burst of processes with one killed mid-flight, every
   }
 
   assert.equal(integrityCheck(env.db), "ok");
-  const total = _assertNoHalfWrites(env.db);
-  const present = _threadIds(env.db);
+  const total = await _assertNoHalfWrites(env.db);
+  const present = await _threadIds(env.db);
   assert.deepEqual(recorded.filter((id) => !present.has(id)), []);
   // A killed send either committed whole or not at all.
   assert.ok(total >= recorded.length && total <= recorded.length + killed, `${total} threads`);

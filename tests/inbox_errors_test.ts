@@ -12,7 +12,7 @@ import { ERROR_CODES, type ErrorCode } from "../src/protocol/errors.ts";
 import { COUNCIL_CONTRACT } from "../src/protocol/contracts.ts";
 import { InboxStore } from "../src/store/inbox_store.ts";
 import { cli, tempDb } from "./_cli.ts";
-import { dumpDb, isPgUrl, withSqlite } from "./_db.ts";
+import { dumpDb, execSql, isPgUrl, withSqlite } from "./_db.ts";
 
 interface World {
   open: string;
@@ -424,11 +424,12 @@ Deno.test("inbox on a file that is not a database: STORAGE_ERROR, exit 6", async
 Deno.test("inbox artifact get of tampered bytes: ARTIFACT_CORRUPT, exit 6", async () => {
   await using env = await tempDb();
   const w = await _world(env.db);
-  withSqlite(env.db, (raw) =>
-    raw.prepare("UPDATE artifacts SET content = ? WHERE id = ?").run(
-      new Uint8Array([9, 9, 9]),
-      Number(w.artifact),
-    ));
+  await execSql(
+    env.db,
+    "UPDATE artifacts SET content = ? WHERE id = ?",
+    new Uint8Array([9, 9, 9]),
+    Number(w.artifact),
+  );
   await _expectError(
     env.db,
     ["--db", env.db, "artifact", "get", "--artifact", w.artifact],

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { cli, inbox, ok, tempDb } from "./_cli.ts";
-import { scalar, withSqlite } from "./_db.ts";
+import { queryRows, scalar } from "./_db.ts";
 
 type Json = Record<string, unknown>;
 
@@ -156,12 +156,9 @@ Deno.test("inbox: a thread goes send -> fetch -> claim -> update -> blocked -> r
   ]);
   const listed = (await ok(inbox(db, "list")))["threads"] as Json[];
   assert.equal(listed[0]?.["status"], "done");
-  const eventTypes = withSqlite(
-    db,
-    (raw) =>
-      raw.prepare("SELECT type FROM events WHERE thread_id = ? ORDER BY id").all(Number(id))
-        .map((r) => r["type"]),
-  );
+  const eventTypes =
+    (await queryRows(db, "SELECT type FROM events WHERE thread_id = ? ORDER BY id", Number(id)))
+      .map((r) => r["type"]);
   assert.deepEqual(eventTypes, [
     "thread_created",
     "thread_claimed",

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { cli, cliCommand, type CliResult, inbox, ok, orch, tempDb } from "./_cli.ts";
-import { dumpDb, withSqlite } from "./_db.ts";
+import { dumpDb, execSql } from "./_db.ts";
 import { assertError, type Json, seedRun } from "./_orch.ts";
 
 function _nested(depth: number): string {
@@ -75,10 +75,8 @@ Deno.test("orch status: a payload and acceptance stored 1,001 deep by an older v
   await using env = await tempDb();
   const ref = await _dispatchClaimed(env.db);
   await ok(inbox(env.db, "update", ...ref, "--body", "deep", "--payload-json", '{"a":1}'));
-  withSqlite(env.db, (d) => {
-    d.prepare("UPDATE messages SET payload = ? WHERE body = 'deep'").run(_nested(1001));
-    d.prepare("UPDATE tasks SET acceptance = ? WHERE id = 'A'").run("{not json");
-  });
+  await execSql(env.db, "UPDATE messages SET payload = ? WHERE body = 'deep'", _nested(1001));
+  await execSql(env.db, "UPDATE tasks SET acceptance = ? WHERE id = 'A'", "{not json");
   const s = await ok(orch(env.db, "status", "--run", "R"));
   const task = (s["tasks"] as Json[])[0]!;
   assert.equal(task["acceptance"], null);

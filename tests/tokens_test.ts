@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { cliCommand, type CliResult } from "./_cli.ts";
 import type { Program } from "../scripts/permissions.ts";
-import { dumpDb, withSqlite } from "./_db.ts";
+import { dumpDb, dumpRows } from "./_db.ts";
 import { assertError, type Json } from "./_orch.ts";
 
 async function _run(
@@ -231,13 +231,7 @@ Deno.test("strict mode: no view, event or stored row holds a token; the brief ca
     await s.inbox(["fetch", "--agent", "orch", "--peek"]),
     await _run("orch", s.db, ["status", "--run", "R"], { ORCH_TOKEN: s.leader }),
   ];
-  const rows = withSqlite(
-    s.db,
-    (d) =>
-      d.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((t) =>
-        JSON.stringify(d.prepare(`SELECT * FROM "${String(t["name"])}"`).all())
-      ).join("\n"),
-  );
+  const rows = JSON.stringify(await dumpRows(s.db));
   for (const secret of [a.token, s.leader]) {
     for (const v of views) {
       assert.equal(v.code, 0, v.stdout + v.stderr);
