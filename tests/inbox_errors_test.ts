@@ -11,7 +11,7 @@ import { LATEST_SCHEMA_VERSION } from "../src/storage/sqlite/migrations.ts";
 import { ERROR_CODES, type ErrorCode } from "../src/protocol/errors.ts";
 import { COUNCIL_CONTRACT } from "../src/protocol/contracts.ts";
 import { InboxStore } from "../src/store/inbox_store.ts";
-import { cli, tempDb } from "./_cli.ts";
+import { cli, SQLITE_ONLY, tempDb } from "./_cli.ts";
 import { dumpDb, execSql, isPgUrl, withSqlite } from "./_db.ts";
 
 interface World {
@@ -392,7 +392,10 @@ Deno.test("inbox on a missing database file: DB_NOT_FOUND, exit 3, the file is n
   assert.ok(!names.some((n) => n.startsWith("missing.db")), names.join(", "));
 });
 
-Deno.test("inbox on a database newer than the program: SCHEMA_TOO_NEW, exit 6", async () => {
+Deno.test({
+  name: "inbox on a database newer than the program: SCHEMA_TOO_NEW, exit 6",
+  ignore: SQLITE_ONLY,
+}, async () => {
   await using env = await tempDb();
   await _world(env.db);
   withSqlite(env.db, (raw) => raw.exec(`PRAGMA user_version = ${LATEST_SCHEMA_VERSION + 1}`));

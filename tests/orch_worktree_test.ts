@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { inbox, ok, orch } from "./_cli.ts";
+import { inbox, ok, orch, SQLITE_ONLY } from "./_cli.ts";
 import { scalar, withSqlite } from "./_db.ts";
 import { git, gitResult } from "./_git.ts";
 import {
@@ -285,7 +285,11 @@ Deno.test("dispatch --execution-mode code: a failing checkout hook leaves no hal
   await ok(_dispatchR(env, "T", ...CODE));
 });
 
-Deno.test("dispatch --execution-mode code: a database failure after git removes the new worktree and branch", async () => {
+Deno.test({
+  name:
+    "dispatch --execution-mode code: a database failure after git removes the new worktree and branch",
+  ignore: SQLITE_ONLY,
+}, async () => {
   await using env = await tempRepo();
   await seedRun(env.db, "R", { T: "coder" });
   withSqlite(env.db, (d) =>

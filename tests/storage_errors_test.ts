@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { cli, cliCommand, inbox, ok, tempDb } from "./_cli.ts";
+import { cli, cliCommand, inbox, ok, SQLITE_ONLY, tempDb } from "./_cli.ts";
 import { withSqlite } from "./_db.ts";
 
 async function _run(cmd: string, args: string[]): Promise<boolean> {
@@ -95,7 +95,10 @@ Deno.test({
   },
 });
 
-Deno.test("a tampered user_version: STORAGE_ERROR naming the mismatch, not the migration SQL", async () => {
+Deno.test({
+  name: "a tampered user_version: STORAGE_ERROR naming the mismatch, not the migration SQL",
+  ignore: SQLITE_ONLY,
+}, async () => {
   await using env = await tempDb();
   withSqlite(env.db, (raw) => raw.exec("PRAGMA user_version = 0"));
   const r = await inbox(env.db, "init");
@@ -106,7 +109,10 @@ Deno.test("a tampered user_version: STORAGE_ERROR naming the mismatch, not the m
   assert.doesNotMatch(message, /CREATE TABLE/);
 });
 
-Deno.test("a migration that fails reports its reason without the statement text", async () => {
+Deno.test({
+  name: "a migration that fails reports its reason without the statement text",
+  ignore: SQLITE_ONLY,
+}, async () => {
   await using env = await tempDb();
   // Migration bookkeeping gone too: the migration itself runs and fails.
   withSqlite(env.db, (raw) => raw.exec("DELETE FROM schema_migrations; PRAGMA user_version = 0"));
