@@ -6,34 +6,73 @@
  * tests/permissions_test.ts checks they agree.)
  */
 export const PERMISSIONS = {
-  /**
-   * Files, its capability token variable, and for a PostgreSQL store
-   * (`--db postgres://...`) outgoing connections to the server and the
-   * libpq-style `PG*` variables its client reads (PGPASSWORD, PGUSER, ...).
-   * Listening on all interfaces is denied; no subprocesses, no FFI.
-   */
+  /** Files, its capability token and store variables: nothing else (no network, no subprocess). */
   inbox: [
     "--allow-read",
     "--allow-write",
-    "--allow-env=INBOX_TOKEN,PG*",
-    "--allow-net",
-    "--deny-net=0.0.0.0,[::]",
+    "--allow-env=INBOX_TOKEN,INBOX_DB",
   ],
   /**
    * Files, running `git`, `sh` for the user's own `orch merge --check`
-   * command, its own token variable and the `PG*` variables, networking for
-   * a PostgreSQL store and for `orch board` (which listens on 127.0.0.1;
-   * listening on all interfaces is denied): nothing else.
+   * command, its token and store variables, and the loopback interface for
+   * `orch board`: nothing else.
    */
   orch: [
     "--allow-read",
     "--allow-write",
     "--allow-run=git,sh",
-    "--allow-env=ORCH_TOKEN,PG*",
+    "--allow-env=ORCH_TOKEN,ORCH_DB",
+    "--allow-net=127.0.0.1",
+  ],
+} as const;
+
+/**
+ * The flags for a PostgreSQL store (`--db postgres://...`, or `INBOX_DB` /
+ * `ORCH_DB`): the SQLite set plus outgoing connections (the server's host is
+ * only known at run time; listening on all interfaces stays denied) and the
+ * libpq-style `PG*` variables the client reads (PGPASSWORD, PGUSER, ...).
+ * The SQLite builds never get these: the launchers and `deno task inbox:pg`
+ * / `orch:pg` add them only for a URL.
+ */
+export const POSTGRES_PERMISSIONS = {
+  inbox: [
+    "--allow-read",
+    "--allow-write",
+    "--allow-env=INBOX_TOKEN,INBOX_DB,PG*",
+    "--allow-net",
+    "--deny-net=0.0.0.0,[::]",
+  ],
+  orch: [
+    "--allow-read",
+    "--allow-write",
+    "--allow-run=git,sh",
+    "--allow-env=ORCH_TOKEN,ORCH_DB,PG*",
     "--allow-net",
     "--deny-net=0.0.0.0,[::]",
   ],
 } as const;
+
+/** Which permission set: the SQLite one, or the PostgreSQL one. */
+export type StoreKind = "sqlite" | "postgres";
+
+/** The flags `program` runs with for a store of `kind`. */
+export function permissionsFor(program: Program, kind: StoreKind): readonly string[] {
+  return kind === "postgres" ? POSTGRES_PERMISSIONS[program] : PERMISSIONS[program];
+}
+
+/** Whether a `--db` value (or `INBOX_DB` / `ORCH_DB`) names a PostgreSQL store. */
+export function isPostgresTarget(db: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(db);
+}
+
+/** The store kind the tests run on by default (`TEST_BACKEND=postgres`: the matrix's second leg). */
+function _defaultKind(): StoreKind {
+  try {
+    return Deno.env.get("TEST_BACKEND") === "postgres" ? "postgres" : "sqlite";
+  } catch {
+    return "sqlite"; // no env permission: a build script
+  }
+}
 
 /**
  * A flag as one shell word: single-quoted when it holds glob characters
@@ -63,8 +102,12 @@ export const ALLOW_PATHS_ENV: Record<Program, string> = {
  * comma-separated list, or a shell word that expands to one); every other
  * flag is unchanged.
  */
-export function narrowedPermissions(program: Program, paths: string): string[] {
-  return PERMISSIONS[program].map((flag) =>
+export function narrowedPermissions(
+  program: Program,
+  paths: string,
+  kind: StoreKind = "sqlite",
+): string[] {
+  return permissionsFor(program, kind).map((flag) =>
     flag === "--allow-read" || flag === "--allow-write" ? `${flag}=${paths}` : flag
   );
 }
@@ -77,7 +120,17 @@ export const ENTRY_POINTS: Record<Program, string> = {
 
 const _ROOT = new URL("..", import.meta.url).pathname;
 
-/** The `deno run` argv that runs `program` from source with its compile-time permissions. */
-export function cliCommand(program: Program): string[] {
-  return ["run", "--no-prompt", "--quiet", ...PERMISSIONS[program], _ROOT + ENTRY_POINTS[program]];
+/**
+ * The `deno run` argv that runs `program` from source with the permissions
+ * of a store of `kind` (default: SQLite's, the compile-time set; the
+ * postgres leg of the tests sets TEST_BACKEND=postgres).
+ */
+export function cliCommand(program: Program, kind: StoreKind = _defaultKind()): string[] {
+  return [
+    "run",
+    "--no-prompt",
+    "--quiet",
+    ...permissionsFor(program, kind),
+    _ROOT + ENTRY_POINTS[program],
+  ];
 }

@@ -13,6 +13,7 @@ import {
   ENTRY_POINTS,
   narrowedPermissions,
   PERMISSIONS,
+  POSTGRES_PERMISSIONS,
   type Program,
   shellFlag,
 } from "./permissions.ts";
@@ -31,6 +32,7 @@ export const LAUNCHERS: Record<string, Record<string, [Program, string]>> = {
 export function launcherScript(name: string, program: Program, prefix: string): string {
   const pre = prefix ? `${prefix} ` : "";
   const env = ALLOW_PATHS_ENV[program];
+  const storeEnv = program === "inbox" ? "INBOX_DB" : "ORCH_DB";
   // The brief names the inbox the worker should run: default to the inbox
   // skill's launcher beside this one, unless the caller chose --inbox-cmd.
   const briefDefault = prefix === "brief"
@@ -52,6 +54,26 @@ case "$os-$arch" in
   *) target=unknown ;;
 esac
 ${briefDefault}root=$(CDPATH= cd -- "$here/../../.." && pwd)
+# A PostgreSQL store (--db postgres://... or ${storeEnv}) needs the network: run the sources
+# with the PostgreSQL permission set (the compiled binary has the SQLite set, no network).
+kind=sqlite
+for a in "$@" "\${${storeEnv}:-}"; do
+  case "$a" in postgres://*|postgresql://*|--db=postgres://*|--db=postgresql://*) kind=postgres ;; esac
+done
+if [ "$kind" = postgres ]; then
+  if ! command -v deno >/dev/null 2>&1; then
+    echo "${name}: a PostgreSQL store needs deno to run the sources with network access (the compiled binary has none): install Deno (npm install -g deno)" >&2
+    exit 1
+  fi
+  if [ -n "\${${env}:-}" ]; then
+    exec deno run --no-prompt --quiet ${
+    narrowedPermissions(program, `"$${env}"`, "postgres").map(shellFlag).join(" ")
+  } "$root/${ENTRY_POINTS[program]}" ${pre}"$@"
+  fi
+  exec deno run --no-prompt --quiet ${
+    POSTGRES_PERMISSIONS[program].map(shellFlag).join(" ")
+  } "$root/${ENTRY_POINTS[program]}" ${pre}"$@"
+fi
 # ${env}: a comma-separated list of the only paths ${program} may read and write
 # (e.g. the database directory plus the worktree). A compiled binary's
 # permissions are fixed when it is built, so this runs the sources.

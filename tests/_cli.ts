@@ -3,7 +3,7 @@
  * permission flags the compiled binaries get (scripts/permissions.ts).
  */
 import { join } from "node:path";
-import { cliCommand, type Program } from "../scripts/permissions.ts";
+import { cliCommand, isPostgresTarget, type Program } from "../scripts/permissions.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
@@ -29,7 +29,8 @@ export async function cli(
   options: CliOptions = {},
 ): Promise<CliResult> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: [...cliCommand(program), ...args],
+    // A PostgreSQL URL gets the PostgreSQL permission set, as the launchers give it.
+    args: [...cliCommand(program, args.some(isPostgresTarget) ? "postgres" : "sqlite"), ...args],
     cwd: options.cwd ?? ROOT,
     stdin: options.stdin !== undefined ? "piped" : "null",
     stdout: "piped",

@@ -109,7 +109,15 @@ pgTest("inbox on a PostgreSQL store: the password can come from PGPASSWORD", asy
   bare.password = "";
   const run = (env: Record<string, string>) =>
     new Deno.Command(Deno.execPath(), {
-      args: [...cliCommand("inbox"), "--db", bare.toString(), "--json", "fetch", "--agent", "w1"],
+      args: [
+        ...cliCommand("inbox", "postgres"),
+        "--db",
+        bare.toString(),
+        "--json",
+        "fetch",
+        "--agent",
+        "w1",
+      ],
       env: { NO_COLOR: "1", ...env },
       stdout: "piped",
       stderr: "piped",
@@ -119,3 +127,65 @@ pgTest("inbox on a PostgreSQL store: the password can come from PGPASSWORD", asy
   const without = await run({ PGPASSWORD: "" });
   assert.equal(without.code, 6, "without the password the server refuses");
 });
+
+/** Runs argv (a command and its arguments) and returns its exit status and output. */
+async function _run(argv: string[], env: Record<string, string> = {}) {
+  const out = await new Deno.Command(argv[0]!, {
+    args: argv.slice(1),
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1", ...env },
+  }).output();
+  const stdout = new TextDecoder().decode(out.stdout);
+  return { code: out.code, stdout, all: stdout + new TextDecoder().decode(out.stderr) };
+}
+
+pgTest(
+  "the SQLite permission set has no network: a PostgreSQL URL is exit 6 'permission', password hidden",
+  async (url) => {
+    const secret = new URL(url).password;
+    const r = await _run([
+      Deno.execPath(),
+      ...cliCommand("inbox", "sqlite"),
+      "--db",
+      url,
+      "--json",
+      "init",
+    ]);
+    assert.equal(r.code, 6, r.all);
+    const json = JSON.parse(r.stdout);
+    assert.equal(json.error.code, "STORAGE_ERROR", r.all);
+    assert.equal(json.error.details.reason, "permission", r.all);
+    assert.ok(!r.all.includes(secret), `the password leaked: ${r.all}`);
+  },
+);
+
+pgTest(
+  "the launchers run a PostgreSQL store (from --db or INBOX_DB) with the PostgreSQL permission set",
+  async (url) => {
+    const launcher = new URL("../skills/inbox/assets/inbox", import.meta.url).pathname;
+    const init = await _run([launcher, "--db", url, "--json", "init"]);
+    assert.equal(init.code, 0, init.all);
+    assert.equal(JSON.parse(init.stdout).ok, true);
+    // No --db: INBOX_DB names the store.
+    const sent = await _run([
+      launcher,
+      "--json",
+      "send",
+      "--from",
+      "a",
+      "--to",
+      "b",
+      "--subject",
+      "s",
+      "--body",
+      "x",
+    ], {
+      INBOX_DB: url,
+      PATH: Deno.env.get("PATH") ?? "",
+    });
+    assert.equal(sent.code, 0, sent.all);
+    const listed = await inbox(url, "list");
+    assert.equal((listed.json["threads"] as unknown[]).length, 1, listed.stdout);
+  },
+);

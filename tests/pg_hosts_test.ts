@@ -171,7 +171,7 @@ _hostsTest("a worker host killed mid-command loses nothing it reported done", as
   for (const [i, id] of threads.entries()) {
     const child = new Deno.Command(Deno.execPath(), {
       args: [
-        ...cliCommand("inbox"),
+        ...cliCommand("inbox", "postgres"),
         "--db",
         url,
         "--json",

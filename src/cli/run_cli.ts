@@ -1,6 +1,6 @@
 import { type Application, run } from "@stricli/core";
 import type { Db } from "../storage/db.ts";
-import { openStorage } from "../storage/open_storage.ts";
+import { openStorage, STORE_ENV, storeTarget } from "../storage/open_storage.ts";
 import { AppError, toAppError } from "../protocol/errors.ts";
 import { systemClock } from "../store/clock.ts";
 import { normalizeArgv, type RouteLike } from "./argv.ts";
@@ -72,6 +72,9 @@ export async function runCli(
     return fail(toAppError(err));
   }
   json = normalized.global.json;
+  // No --db: the program's store variable (INBOX_DB / ORCH_DB) names it.
+  const fromEnv = storeTarget(program, normalized.global.db);
+  if (fromEnv !== undefined) normalized.global.db = fromEnv;
   if (json) {
     // `--help --json`, or no command with `--json`: the command surface as JSON, for agents.
     const end = normalized.rest.indexOf("--");
@@ -103,7 +106,12 @@ export async function runCli(
     async openDb(options = {}) {
       if (!db) {
         if (!normalized.global.db) {
-          throw new AppError("USAGE", "Missing --db: pass the path of the shared database");
+          throw new AppError(
+            "USAGE",
+            `Missing --db: pass the path of the shared database (or a postgres:// URL), or set ${
+              STORE_ENV[program]
+            }`,
+          );
         }
         db = await openStorage(normalized.global.db, options);
       }

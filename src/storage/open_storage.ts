@@ -1,14 +1,31 @@
 import type { Db } from "./db.ts";
 import { openSqlite } from "./sqlite/open_sqlite.ts";
+import { isPostgresUrl } from "./postgres/url.ts";
+import { redactUrl } from "./postgres/redact.ts";
 
 export interface OpenStorageOptions {
   /** Create the store and apply migrations (`init`). Default: false. */
   init?: boolean;
 }
 
-/** A `--db` value naming a PostgreSQL server rather than a SQLite file. */
-export function isPostgresUrl(target: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(target);
+export { isPostgresUrl } from "./postgres/url.ts";
+
+/** The environment variable each program reads its store from when `--db` is not given. */
+export const STORE_ENV = { inbox: "INBOX_DB", orch: "ORCH_DB" } as const;
+
+/** `--db`, else the program's store variable (`INBOX_DB` / `ORCH_DB`), else undefined. */
+export function storeTarget(program: "inbox" | "orch", flag: string | undefined): string | undefined {
+  if (flag) return flag;
+  try {
+    return Deno.env.get(STORE_ENV[program]) || undefined;
+  } catch {
+    return undefined; // not permitted: as if unset
+  }
+}
+
+/** What may be printed about a store: a file path, or a URL without its password. */
+export function storeLabel(target: string): string {
+  return isPostgresUrl(target) ? redactUrl(target) : target;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { startBoard } from "../../board/server.ts";
-import { openSqlite } from "../../storage/sqlite/open_sqlite.ts";
+import { openStorage } from "../../storage/open_storage.ts";
 import { toAppError } from "../../protocol/errors.ts";
 import { checkAccess } from "../access.ts";
 import type { CliContext } from "../context.ts";
@@ -16,7 +16,7 @@ export async function board(this: CliContext, flags: { port: number }): Promise<
     // The board answers as the leader: in strict mode it needs the leader token (ORCH_TOKEN).
     await checkAccess(this, { kind: "leader" });
     const readDb = await this.openDb();
-    const writeDb = await openSqlite(this.global.db!);
+    const writeDb = await openStorage(this.global.db!);
     try {
       const b = await startBoard({
         readDb,
@@ -31,7 +31,7 @@ export async function board(this: CliContext, flags: { port: number }): Promise<
       this.process.stdout.write(
         (this.global.json ? JSON.stringify({ ok: true, url: b.url, port: b.port }) : b.url) + "\n",
       );
-      this.process.stderr.write(`orch board: serving ${this.global.db} (Ctrl-C stops)\n`);
+      this.process.stderr.write(`orch board: serving ${writeDb.label} (Ctrl-C stops)\n`);
       const stop = () => void b.shutdown();
       Deno.addSignalListener("SIGINT", stop);
       Deno.addSignalListener("SIGTERM", stop);

@@ -1,3 +1,4 @@
+import { isPostgresUrl, storeLabel } from "../../storage/open_storage.ts";
 import { waitUntil } from "../../storage/wait_until.ts";
 import { AppError } from "../../protocol/errors.ts";
 import type { EventRecord } from "../../store/append_event.ts";
@@ -31,7 +32,11 @@ export async function gitOrchStore(ctx: CliContext, runHooks = false): Promise<O
   const { gitWorkspaces } = await import("./git_workspaces.ts");
   return new OrchStore(await ctx.openDb(), {
     clock: ctx.clock,
-    workspaces: gitWorkspaces({ dbPath: ctx.global.db, runHooks }),
+    // A database file inside the repository must not make it look dirty (a URL is no file).
+    workspaces: gitWorkspaces({
+      dbPath: ctx.global.db && !isPostgresUrl(ctx.global.db) ? ctx.global.db : undefined,
+      runHooks,
+    }),
   });
 }
 
@@ -694,7 +699,8 @@ export function brief(
       input = { attempt, task, body: first?.body ?? "", token };
     }
     const rendered = renderBrief(input, {
-      db: this.global.db,
+      // A PostgreSQL URL goes in without its password: the worker's host supplies it (PGPASSWORD).
+      db: storeLabel(this.global.db),
       inboxCmd: flags.inboxCmd ?? "inbox",
     });
     return {
