@@ -147,3 +147,8 @@ export async function dumpDb(
   out["#user_version"] = { rows: version, sha256: "" };
   return out;
 }
+
+/** `db` as an AsyncDisposable (`await using`), closed at the end of the scope. */
+export function closing<T extends { close(): Promise<void> }>(db: T): T & AsyncDisposable {
+  return Object.assign(db, { [Symbol.asyncDispose]: () => db.close() });
+}

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { openSqlite } from "../src/storage/sqlite/open_sqlite.ts";
+import { openStorage } from "../src/storage/open_storage.ts";
 import { InboxStore } from "../src/store/inbox_store.ts";
 import { cli, tempDb } from "./_cli.ts";
 import { spawnCli } from "./_spawn.ts";
 
 Deno.test("inbox list: a reader that goes away early ends the command quietly, no trace", async () => {
   await using env = await tempDb();
-  const db = await openSqlite(env.db);
+  const db = await openStorage(env.db);
   try {
     const store = new InboxStore(db);
     await db.write(async () => {

@@ -6,13 +6,13 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { openSqlite } from "../src/storage/sqlite/open_sqlite.ts";
+import { openStorage } from "../src/storage/open_storage.ts";
 import { LATEST_SCHEMA_VERSION } from "../src/storage/sqlite/migrations.ts";
 import { ERROR_CODES, type ErrorCode } from "../src/protocol/errors.ts";
 import { COUNCIL_CONTRACT } from "../src/protocol/contracts.ts";
 import { InboxStore } from "../src/store/inbox_store.ts";
 import { cli, SQLITE_ONLY, tempDb } from "./_cli.ts";
-import { dumpDb, execSql, isPgUrl, withSqlite } from "./_db.ts";
+import { closing, dumpDb, execSql, isPgUrl, withSqlite } from "./_db.ts";
 
 interface World {
   open: string;
@@ -25,7 +25,7 @@ interface World {
 
 /** Threads in every state, written in-process (setup, not under test). */
 async function _world(db: string): Promise<World> {
-  using conn = await openSqlite(db);
+  await using conn = closing(await openStorage(db));
   const s = new InboxStore(conn);
   const send = (subject: string, extra: Record<string, unknown> = {}) =>
     s.sendThread({ from: "lead", to: "w", subject, body: "b", ...extra });

@@ -48,7 +48,9 @@ Deno.test("deno.json: the inbox and orch tasks (and their :pg forms) carry exact
 
 Deno.test("cliCommand(): the tests spawn each CLI with exactly its permission flags", () => {
   for (const program of Object.keys(PERMISSIONS) as Program[]) {
-    for (const [kind, set] of [["sqlite", PERMISSIONS], ["postgres", POSTGRES_PERMISSIONS]] as const) {
+    for (
+      const [kind, set] of [["sqlite", PERMISSIONS], ["postgres", POSTGRES_PERMISSIONS]] as const
+    ) {
       const granted = cliCommand(program, kind).filter((a) =>
         /^--(allow|deny)-|^-A$|^--unstable/.test(a)
       );
@@ -59,7 +61,18 @@ Deno.test("cliCommand(): the tests spawn each CLI with exactly its permission fl
 
 Deno.test("PERMISSIONS.inbox (SQLite): no network at all, no processes, no other env, no FFI", async () => {
   const got = await _capabilities(PERMISSIONS.inbox);
-  for (const capability of ["run_git", "run_sh", "listen_any", "env", "ffi", "net", "net_name", "env_pg"]) {
+  for (
+    const capability of [
+      "run_git",
+      "run_sh",
+      "listen_any",
+      "env",
+      "ffi",
+      "net",
+      "net_name",
+      "env_pg",
+    ]
+  ) {
     assert.ok(DENIED.includes(got[capability]!), `${capability}: ${got[capability]}`);
   }
   assert.equal(got["read"], "ok");

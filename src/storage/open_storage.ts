@@ -14,7 +14,10 @@ export { isPostgresUrl } from "./postgres/url.ts";
 export const STORE_ENV = { inbox: "INBOX_DB", orch: "ORCH_DB" } as const;
 
 /** `--db`, else the program's store variable (`INBOX_DB` / `ORCH_DB`), else undefined. */
-export function storeTarget(program: "inbox" | "orch", flag: string | undefined): string | undefined {
+export function storeTarget(
+  program: "inbox" | "orch",
+  flag: string | undefined,
+): string | undefined {
   if (flag) return flag;
   try {
     return Deno.env.get(STORE_ENV[program]) || undefined;
