@@ -3,6 +3,7 @@
  * database: spawn with the compile-time permissions, read stdout line by
  * line, and see whether a process has the database open yet.
  */
+import { isPgUrl, scalar } from "./_db.ts";
 import { cliCommand } from "./_cli.ts";
 import type { Program } from "../scripts/permissions.ts";
 
@@ -60,9 +61,20 @@ export async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator
 /**
  * Whether process `pid` has `path` open, from `ls -l /proc/PID/fd` (Deno
  * itself may read /proc only with --allow-all). Off Linux it answers true,
- * so callers fall back to not waiting.
+ * so callers fall back to not waiting. For a PostgreSQL store (`path` a
+ * URL): whether a session on that database is LISTENing (a waiter asleep on
+ * its change feed), as the tests run one waiter per database.
  */
 export async function hasFileOpen(pid: number, path: string): Promise<boolean> {
+  if (isPgUrl(path)) {
+    const database = decodeURIComponent(new URL(path).pathname.slice(1));
+    const n = await scalar(
+      path,
+      "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = ? AND query ILIKE 'listen%'",
+      database,
+    );
+    return Number(n) > 0;
+  }
   if (Deno.build.os !== "linux") return true;
   const target = await Deno.realPath(path);
   const out = await new Deno.Command("ls", {
