@@ -26,9 +26,11 @@ export {
 } from "./repo.ts";
 export { type AttemptIds, branchNameFor, sanitizeSegment, worktreePathFor } from "./names.ts";
 export {
+  checkWorktree,
   createWorktree,
   type CreateWorktreeOptions,
   listWorktrees,
+  makeWorktree,
   parseWorktreeList,
   removeWorktree,
   type RemoveWorktreeOptions,

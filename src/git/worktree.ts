@@ -66,6 +66,28 @@ export interface WorktreeEntry {
  * (`post-checkout`) run only with `runHooks`; a failing hook fails the call.
  */
 export function createWorktree(options: CreateWorktreeOptions): void {
+  const checked = checkWorktree(options);
+  options.starting?.();
+  makeWorktree(checked);
+}
+
+/** A worktree found free to create: the result of {@linkcode checkWorktree}. */
+export interface CheckedWorktree {
+  readonly repo: string;
+  readonly branch: string;
+  readonly path: string;
+  readonly commit: string;
+  readonly createdTop: string;
+  readonly runHooks: boolean;
+  readonly details: Record<string, unknown>;
+}
+
+/**
+ * The checks of {@linkcode createWorktree} (branch name, commit, free path and
+ * branch), with nothing made yet: a caller that must record something before
+ * git starts (an async write) does it between this and {@linkcode makeWorktree}.
+ */
+export function checkWorktree(options: CreateWorktreeOptions): CheckedWorktree {
   const { repo, branch } = options;
   const path = resolve(options.path);
   const details = { repo, branch, path, commit: options.commit };
@@ -80,12 +102,17 @@ export function createWorktree(options: CreateWorktreeOptions): void {
   }
 
   const createdTop = _topmostMissing(path);
-  options.starting?.();
+  return { repo, branch, path, commit, createdTop, runHooks: options.runHooks === true, details };
+}
+
+/** Makes the worktree {@linkcode checkWorktree} found free (the git half of {@linkcode createWorktree}). */
+export function makeWorktree(c: CheckedWorktree): void {
+  const { repo, branch, path, commit, createdTop, details } = c;
   for (let attempt = 0;; attempt++) {
     try {
       runGit(["worktree", "add", "--quiet", "-b", branch, "--", path, commit], {
         cwd: repo,
-        runHooks: options.runHooks === true,
+        runHooks: c.runHooks,
       });
       return;
     } catch (err) {

@@ -48,8 +48,9 @@ async function _count(db: Db, sql: string, ...params: (string | number)[]): Prom
 
 const _TABLES = ["threads", "messages", "events", "artifacts", "read_cursors"] as const;
 
-function _counts(db: Db): Record<typeof _TABLES[number], number> {
-  const entries = _TABLES.map((t) => [t, _count(db, `SELECT COUNT(*) FROM ${t}`)]);
+async function _counts(db: Db): Promise<Record<typeof _TABLES[number], number>> {
+  const entries = [];
+  for (const t of _TABLES) entries.push([t, await _count(db, `SELECT COUNT(*) FROM ${t}`)]);
   return Object.fromEntries(entries) as Record<typeof _TABLES[number], number>;
 }
 
@@ -60,10 +61,10 @@ async function _eventTypes(db: Db, threadId: number): Promise<string[]> {
   )).map((r) => r.type);
 }
 
-function _throwsCode(fn: () => unknown, code: ErrorCode): AppError {
+async function _throwsCode(fn: () => unknown, code: ErrorCode): Promise<AppError> {
   let caught: unknown;
   try {
-    fn();
+    await fn();
   } catch (err) {
     caught = err;
   }
@@ -85,8 +86,8 @@ Deno.test("InboxStore.sendThread() creates an open thread, its task message and 
   assert.equal(r.message.type, "task");
   assert.equal(r.message.to_agent, "w");
   assert.equal(r.replayed, false);
-  assert.deepEqual(_eventTypes(f.db, r.thread.id), ["thread_created"]);
-  assert.deepEqual(_counts(f.db), {
+  assert.deepEqual(await _eventTypes(f.db, r.thread.id), ["thread_created"]);
+  assert.deepEqual(await _counts(f.db), {
     threads: 1,
     messages: 1,
     events: 1,
@@ -136,7 +137,7 @@ Deno.test("InboxStore walks a thread open -> claimed -> in_progress -> blocked -
   assert.equal(done.message?.type, "result");
   assert.deepEqual(done.message?.payload, { ok: 1 });
 
-  assert.deepEqual(_eventTypes(f.db, id), [
+  assert.deepEqual(await _eventTypes(f.db, id), [
     "thread_created",
     "thread_claimed",
     "thread_in_progress",
@@ -162,27 +163,27 @@ Deno.test("InboxStore.failThread() and cancelThread() end a thread; final thread
   const failed = await f.store.failThread({ agent: "w", threadId: a, body: "no disk" });
   assert.equal(failed.thread.status, "failed");
   assert.equal(failed.message?.type, "failure");
-  _throwsCode(
+  await _throwsCode(
     () => f.store.updateThread({ agent: "w", threadId: a }, { progress: 5 }),
     "THREAD_CLOSED",
   );
-  _throwsCode(() => f.store.replyThread("lead", a, { body: "hi" }), "THREAD_CLOSED");
-  _throwsCode(() => f.store.cancelThread("lead", a), "THREAD_CLOSED");
-  _throwsCode(() => f.store.claimThread("w", { threadId: a }), "THREAD_CLOSED");
+  await _throwsCode(() => f.store.replyThread("lead", a, { body: "hi" }), "THREAD_CLOSED");
+  await _throwsCode(() => f.store.cancelThread("lead", a), "THREAD_CLOSED");
+  await _throwsCode(() => f.store.claimThread("w", { threadId: a }), "THREAD_CLOSED");
 
   const b = (await _send(f.store, "w", "b")).thread.id;
   const cancelled = await f.store.cancelThread("lead", b, "not needed");
   assert.equal(cancelled.thread.status, "cancelled");
   assert.equal(cancelled.message?.type, "cancel");
-  _throwsCode(() => f.store.claimThread("w", { threadId: b }), "CANCELLED");
-  _throwsCode(() => f.store.completeThread({ agent: "w", threadId: b }), "CANCELLED");
-  _throwsCode(() => f.store.claimThread("w"), "NO_CLAIMABLE_THREAD");
+  await _throwsCode(() => f.store.claimThread("w", { threadId: b }), "CANCELLED");
+  await _throwsCode(() => f.store.completeThread({ agent: "w", threadId: b }), "CANCELLED");
+  await _throwsCode(() => f.store.claimThread("w"), "NO_CLAIMABLE_THREAD");
 
   // A claimed thread can be cancelled too, and the holder then gets CANCELLED.
   const c = (await _send(f.store, "w", "c")).thread.id;
   await f.store.claimThread("w", { threadId: c });
   await f.store.cancelThread("lead", c);
-  _throwsCode(
+  await _throwsCode(
     () => f.store.updateThread({ agent: "w", threadId: c }, { progress: 1 }),
     "CANCELLED",
   );
@@ -192,13 +193,13 @@ Deno.test("InboxStore.failThread() and cancelThread() end a thread; final thread
 Deno.test("InboxStore refuses done before claim, strangers and second claimers", async () => {
   await using f = await _fixture();
   const id = (await _send(f.store)).thread.id;
-  const before = _counts(f.db);
-  _throwsCode(() => f.store.completeThread({ agent: "w", threadId: id }), "INVALID_STATE");
-  _throwsCode(() => f.store.claimThread("x", { threadId: id }), "NOT_PARTICIPANT");
-  _throwsCode(() => f.store.replyThread("x", id, { body: "hi" }), "NOT_PARTICIPANT");
-  _throwsCode(() => f.store.cancelThread("x", id), "NOT_PARTICIPANT");
-  _throwsCode(() => f.store.getThread(999), "THREAD_NOT_FOUND");
-  assert.deepEqual(_counts(f.db), before);
+  const before = await _counts(f.db);
+  await _throwsCode(() => f.store.completeThread({ agent: "w", threadId: id }), "INVALID_STATE");
+  await _throwsCode(() => f.store.claimThread("x", { threadId: id }), "NOT_PARTICIPANT");
+  await _throwsCode(() => f.store.replyThread("x", id, { body: "hi" }), "NOT_PARTICIPANT");
+  await _throwsCode(() => f.store.cancelThread("x", id), "NOT_PARTICIPANT");
+  await _throwsCode(() => f.store.getThread(999), "THREAD_NOT_FOUND");
+  assert.deepEqual(await _counts(f.db), before);
 
   await f.store.claimThread("w", { threadId: id, leaseSeconds: 60 });
   // The same holder claiming again only extends its lease: same epoch.
@@ -207,9 +208,9 @@ Deno.test("InboxStore refuses done before claim, strangers and second claimers",
   assert.equal(again.thread.lease_epoch, 1);
   assert.equal(again.reclaimed, true);
   assert.equal(again.thread.lease_expires_at, "2030-01-01T00:01:30.000Z");
-  _throwsCode(() => f.store.claimThread("w"), "NO_CLAIMABLE_THREAD");
-  _throwsCode(() => f.store.claimThread("x", { threadId: id }), "ALREADY_CLAIMED");
-  _throwsCode(
+  await _throwsCode(() => f.store.claimThread("w"), "NO_CLAIMABLE_THREAD");
+  await _throwsCode(() => f.store.claimThread("x", { threadId: id }), "ALREADY_CLAIMED");
+  await _throwsCode(
     () => f.store.updateThread({ agent: "x", threadId: id }, { progress: 1 }),
     "LEASE_LOST",
   );
@@ -224,18 +225,18 @@ Deno.test("InboxStore fences an expired lease: another agent takes over with a n
   await f.store.updateThread(a, { progress: 10, body: "started" });
 
   // While the lease is live nobody else can take the thread.
-  const live = _counts(f.db);
-  _throwsCode(() => f.store.claimThread("b", { threadId: id }), "ALREADY_CLAIMED");
-  _throwsCode(() => f.store.claimThread("b"), "NO_CLAIMABLE_THREAD");
-  assert.deepEqual(_counts(f.db), live);
+  const live = await _counts(f.db);
+  await _throwsCode(() => f.store.claimThread("b", { threadId: id }), "ALREADY_CLAIMED");
+  await _throwsCode(() => f.store.claimThread("b"), "NO_CLAIMABLE_THREAD");
+  assert.deepEqual(await _counts(f.db), live);
 
   // The lease runs out: the holder's own writes stop working before anyone reclaims.
   f.clock.advance(61);
-  const expired = _counts(f.db);
-  _throwsCode(() => f.store.updateThread(a, { progress: 20, body: "late" }), "LEASE_LOST");
-  _throwsCode(() => f.store.renewLease(a), "LEASE_LOST");
-  _throwsCode(() => f.store.completeThread({ ...a, body: "late" }), "LEASE_LOST");
-  assert.deepEqual(_counts(f.db), expired);
+  const expired = await _counts(f.db);
+  await _throwsCode(() => f.store.updateThread(a, { progress: 20, body: "late" }), "LEASE_LOST");
+  await _throwsCode(() => f.store.renewLease(a), "LEASE_LOST");
+  await _throwsCode(() => f.store.completeThread({ ...a, body: "late" }), "LEASE_LOST");
+  assert.deepEqual(await _counts(f.db), expired);
 
   const second = await f.store.claimThread("b", { threadId: id, leaseSeconds: 60 });
   assert.equal(second.thread.claimed_by, "b");
@@ -243,16 +244,16 @@ Deno.test("InboxStore fences an expired lease: another agent takes over with a n
   assert.equal(second.previous_holder, "a");
   assert.equal(second.reclaimed, false);
 
-  const reclaimed = _counts(f.db);
-  _throwsCode(() => f.store.updateThread(a, { progress: 90, body: "stale" }), "LEASE_LOST");
-  _throwsCode(() => f.store.completeThread({ ...a, body: "stale" }), "LEASE_LOST");
-  _throwsCode(() => f.store.failThread({ ...a, body: "stale" }), "LEASE_LOST");
-  _throwsCode(() => f.store.renewLease(a, 600), "LEASE_LOST");
-  _throwsCode(() => f.store.claimThread("a", { threadId: id }), "ALREADY_CLAIMED");
-  assert.deepEqual(_counts(f.db), reclaimed);
+  const reclaimed = await _counts(f.db);
+  await _throwsCode(() => f.store.updateThread(a, { progress: 90, body: "stale" }), "LEASE_LOST");
+  await _throwsCode(() => f.store.completeThread({ ...a, body: "stale" }), "LEASE_LOST");
+  await _throwsCode(() => f.store.failThread({ ...a, body: "stale" }), "LEASE_LOST");
+  await _throwsCode(() => f.store.renewLease(a, 600), "LEASE_LOST");
+  await _throwsCode(() => f.store.claimThread("a", { threadId: id }), "ALREADY_CLAIMED");
+  assert.deepEqual(await _counts(f.db), reclaimed);
   assert.equal((await f.store.getThread(id)).progress, 10);
   assert.equal(
-    _count(
+    await _count(
       f.db,
       "SELECT COUNT(*) FROM messages WHERE thread_id = ? AND body IN ('late', 'stale')",
       id,
@@ -295,12 +296,15 @@ Deno.test("InboxStore fences workers sharing a name by lease epoch", async () =>
   const second = await f.store.claimThread("w", { leaseSeconds: 60 });
   assert.equal(second.thread.id, id);
   assert.equal(second.thread.lease_epoch, 2);
-  const before = _counts(f.db);
+  const before = await _counts(f.db);
   const stale = { agent: "w", threadId: id, leaseEpoch: 1 };
-  _throwsCode(() => f.store.updateThread(stale, { progress: 5, body: "stale" }), "LEASE_LOST");
-  _throwsCode(() => f.store.completeThread(stale), "LEASE_LOST");
-  _throwsCode(() => f.store.renewLease(stale), "LEASE_LOST");
-  assert.deepEqual(_counts(f.db), before);
+  await _throwsCode(
+    () => f.store.updateThread(stale, { progress: 5, body: "stale" }),
+    "LEASE_LOST",
+  );
+  await _throwsCode(() => f.store.completeThread(stale), "LEASE_LOST");
+  await _throwsCode(() => f.store.renewLease(stale), "LEASE_LOST");
+  assert.deepEqual(await _counts(f.db), before);
   const done = await f.store.completeThread({ ...stale, leaseEpoch: 2 });
   assert.equal(done.thread.status, "done");
 });
@@ -315,25 +319,32 @@ Deno.test("InboxStore.renewLease() extends a live lease and keeps the epoch", as
   assert.equal(r.thread.lease_expires_at, "2030-01-01T00:02:50.000Z");
   f.clock.advance(100);
   // Still live thanks to the renewal: nobody can reclaim it.
-  _throwsCode(() => f.store.claimThread("w"), "NO_CLAIMABLE_THREAD");
-  assert.deepEqual(_eventTypes(f.db, id), ["thread_created", "thread_claimed", "lease_renewed"]);
+  await _throwsCode(() => f.store.claimThread("w"), "NO_CLAIMABLE_THREAD");
+  assert.deepEqual(await _eventTypes(f.db, id), [
+    "thread_created",
+    "thread_claimed",
+    "lease_renewed",
+  ]);
 });
 
 Deno.test("InboxStore.sendThread() with an idempotency key returns the first thread on a repeat", async () => {
   await using f = await _fixture();
   const input = { from: "lead", to: "w", subject: "once", body: "x", idempotencyKey: "k1" };
   const first = await f.store.sendThread(input);
-  const counts = _counts(f.db);
+  const counts = await _counts(f.db);
   f.clock.advance(5);
   const again = await f.store.sendThread({ ...input, body: "different body is ignored" });
   assert.equal(again.replayed, true);
   assert.equal(again.thread.id, first.thread.id);
   assert.equal(again.message.id, first.message.id);
   assert.equal(again.message.body, "x");
-  assert.deepEqual(_counts(f.db), counts);
+  assert.deepEqual(await _counts(f.db), counts);
 
-  _throwsCode(() => f.store.sendThread({ ...input, subject: "other" }), "IDEMPOTENCY_CONFLICT");
-  assert.deepEqual(_counts(f.db), counts);
+  await _throwsCode(
+    () => f.store.sendThread({ ...input, subject: "other" }),
+    "IDEMPOTENCY_CONFLICT",
+  );
+  assert.deepEqual(await _counts(f.db), counts);
   const other = await f.store.sendThread({ ...input, idempotencyKey: "k2" });
   assert.notEqual(other.thread.id, first.thread.id);
 });
@@ -357,7 +368,7 @@ Deno.test("InboxStore.fetchMessages() advances a per-agent cursor unless peeking
   assert.equal((await f.store.fetchMessages("v")).messages.length, 1);
   assert.equal((await f.store.fetchMessages("lead")).messages.length, 0);
   assert.equal(
-    _count(f.db, "SELECT last_message_id FROM read_cursors WHERE agent = 'w'"),
+    await _count(f.db, "SELECT last_message_id FROM read_cursors WHERE agent = 'w'"),
     second.cursor,
   );
 });
@@ -380,7 +391,7 @@ Deno.test("InboxStore keeps artifacts with their sha256 and verifies them on rea
   const got = await f.store.getArtifact(meta.id);
   assert.deepEqual(got.content, bytes);
   assert.deepEqual(got.artifact, meta);
-  assert.deepEqual(_eventTypes(f.db, sent.thread.id), ["thread_created", "artifact_added"]);
+  assert.deepEqual(await _eventTypes(f.db, sent.thread.id), ["thread_created", "artifact_added"]);
   assert.deepEqual((await f.store.showThread(sent.thread.id)).messages[0]?.artifacts, [meta]);
 
   await f.db.run(
@@ -388,27 +399,27 @@ Deno.test("InboxStore keeps artifacts with their sha256 and verifies them on rea
     new TextEncoder().encode("evil\n"),
     meta.id,
   );
-  _throwsCode(() => f.store.getArtifact(meta.id), "ARTIFACT_CORRUPT");
-  _throwsCode(() => f.store.getArtifact(meta.id + 1), "ARTIFACT_NOT_FOUND");
+  await _throwsCode(() => f.store.getArtifact(meta.id), "ARTIFACT_CORRUPT");
+  await _throwsCode(() => f.store.getArtifact(meta.id + 1), "ARTIFACT_NOT_FOUND");
 });
 
 Deno.test("InboxStore appends each change's events in the change's own transaction", async () => {
   await using f = await _fixture();
   const id = (await _send(f.store)).thread.id;
   await f.store.claimThread("w");
-  const before = _counts(f.db);
+  const before = await _counts(f.db);
   // A failure later in the same transaction rolls back the change and its event together.
-  assert.throws(() =>
+  await assert.rejects(() =>
     f.db.write(async () => {
       await f.store.updateThread({ agent: "w", threadId: id }, { progress: 50, body: "half" });
       throw new Error("boom");
     })
   );
-  assert.deepEqual(_counts(f.db), before);
+  assert.deepEqual(await _counts(f.db), before);
   assert.equal((await f.store.getThread(id)).progress, null);
 
   await f.store.updateThread({ agent: "w", threadId: id }, { progress: 50, body: "half" });
-  const after = _counts(f.db);
+  const after = await _counts(f.db);
   assert.equal(after.events, before.events + 1);
   assert.equal(after.messages, before.messages + 1);
 });

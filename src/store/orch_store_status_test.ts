@@ -34,13 +34,13 @@ Deno.test("OrchStore.statusJson(): equals the object view for every kind of task
         defaultTo: "w",
         ...extra,
       });
-    add("A", { acceptance: { kind: "analysis", n: 1.5, list: [1, null, "x"] } });
-    add("B");
-    add("C");
-    add("D");
-    add("E");
-    add("F");
-    add("G");
+    await add("A", { acceptance: { kind: "analysis", n: 1.5, list: [1, null, "x"] } });
+    await add("B");
+    await add("C");
+    await add("D");
+    await add("E");
+    await add("F");
+    await add("G");
     await s.addDep({ runId: "R", taskId: "G", dependsOn: "F" });
     await s.addDep({ runId: "R", taskId: "G", dependsOn: "B" });
     await s.addDep({ runId: "R", taskId: "E", dependsOn: "A" });

@@ -261,7 +261,7 @@ export interface WorkspaceProvider {
    * `starting` right before git starts making them (from then on they are
    * this workspace's, and `discard` may remove them). On failure leaves nothing.
    */
-  create(workspace: PlannedWorkspace, starting: () => void): Workspace;
+  create(workspace: PlannedWorkspace, starting: () => Promise<void>): Promise<Workspace>;
   /**
    * Removes a workspace that was never handed to a worker (a failed or killed
    * dispatch, after `create` called `starting`): its worktree, even half

@@ -388,7 +388,7 @@ export function waitReply(
     // A worker waiting on its own leased thread is alive: keep the lease from running out.
     const keepAlive = await _leaseKeeper(store, flags.agent, flags.thread);
     const found = await waitUntil(store.db, async () => {
-      keepAlive?.check();
+      await keepAlive?.check();
       const reply = await store.findReply(flags.thread, flags.agent, after);
       if (reply) return { reply };
       const status = (await store.getThread(flags.thread)).status;
@@ -435,7 +435,7 @@ async function _leaseKeeper(
   store: InboxStore,
   agent: string,
   threadId: number,
-): Promise<{ check(): void; everyMs: number } | undefined> {
+): Promise<{ check(): Promise<void>; everyMs: number } | undefined> {
   const thread = await store.getThread(threadId);
   if (thread.claimed_by !== agent || !LEASED_STATUSES.includes(thread.status)) return undefined;
   const first = (await store.renewLease({ agent, threadId })).thread;

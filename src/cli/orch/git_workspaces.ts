@@ -2,9 +2,10 @@ import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { tryLockFile } from "../../git/file_lock.ts";
 import {
   branchNameFor,
-  createWorktree,
+  checkWorktree,
   discoverRepo,
   listWorktrees,
+  makeWorktree,
   removeWorktree,
   resolveBase,
   runGit,
@@ -97,15 +98,17 @@ export function gitWorkspaces(
       };
     },
     tryLock: tryLockFile,
-    create(ws: PlannedWorkspace, starting: () => void): Workspace {
-      createWorktree({
+    async create(ws: PlannedWorkspace, starting: () => Promise<void>): Promise<Workspace> {
+      const checked = checkWorktree({
         repo: ws.repo_path,
         branch: ws.branch_name,
         path: ws.worktree_path,
         commit: ws.start_commit ?? ws.base_commit,
-        starting,
         runHooks: options.runHooks === true,
       });
+      // Recorded (committed) before git makes anything, so a crash from here on is recognised.
+      await starting();
+      makeWorktree(checked);
       const made: Workspace = {
         repo_path: ws.repo_path,
         base_ref: ws.base_ref,

@@ -97,7 +97,7 @@ export async function applyAcceptance(
   attemptId: number,
   inspection: AttemptInspection,
   now: string,
-  afterDone: (runId: string, taskId: string) => void,
+  afterDone: (runId: string, taskId: string) => Promise<void>,
 ): Promise<AcceptChange | undefined> {
   const row = await db.get(`${ATTEMPT_SELECT} WHERE a.id = ?`, attemptId);
   if (!row) return undefined;
@@ -193,6 +193,6 @@ export async function applyAcceptance(
     result: j.status,
     head_commit: inspection.head_commit,
   });
-  afterDone(a.run_id, a.task_id);
+  await afterDone(a.run_id, a.task_id);
   return { task_id: a.task_id, attempt_id: a.id, from: taskStatus, to: "done", event_id: eventId };
 }

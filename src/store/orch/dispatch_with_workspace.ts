@@ -139,12 +139,12 @@ export async function dispatchWithWorkspace(
     );
   let made: Workspace;
   try {
-    made = provider.create(workspace, async () => {
+    made = await provider.create(workspace, async () => {
       await db.write(() => markCreating(db, id));
       creating = true;
     });
   } catch (err) {
-    _quietly(undo);
+    await _quietly(undo);
     throw err;
   }
   let outcome: DispatchCheck | { done: DispatchResult };
@@ -161,11 +161,11 @@ export async function dispatchWithWorkspace(
       return { done: await d.commit(c.task, made, n) };
     });
   } catch (err) {
-    _quietly(undo);
+    await _quietly(undo);
     throw err;
   }
   if ("replay" in outcome) {
-    _quietly(undo);
+    await _quietly(undo);
     return outcome.replay;
   }
   lock.release();
@@ -260,8 +260,8 @@ function _provider(store: OrchStore): WorkspaceProvider {
   return store.workspaces;
 }
 
-function _quietly(fn: () => void): void {
+async function _quietly(fn: () => Promise<void>): Promise<void> {
   try {
-    fn();
+    await fn();
   } catch { /* the original error matters more */ }
 }
