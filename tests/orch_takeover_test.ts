@@ -11,13 +11,15 @@ import { scalar } from "./_db.ts";
 import { type Json, seedRun } from "./_orch.ts";
 
 /** Dispatches task A of run R to worker-c, which claims it with a 1 s lease. */
-async function _claimedByC(db: string): Promise<string> {
+async function _claimedByC(db: string, leaseSeconds = "1"): Promise<string> {
   await seedRun(db, "R", { A: "worker-c" });
   const d = await ok(
     orch(db, "dispatch", "--run", "R", "--task", "A", "--execution-mode", "analysis"),
   );
   const thread = String((d["thread"] as Json)["id"]);
-  await ok(inbox(db, "claim", "--agent", "worker-c", "--thread", thread, "--lease-seconds", "1"));
+  await ok(
+    inbox(db, "claim", "--agent", "worker-c", "--thread", thread, "--lease-seconds", leaseSeconds),
+  );
   return thread;
 }
 
@@ -93,7 +95,9 @@ Deno.test("takeover: status and task_done name the current holder; status shows 
 Deno.test("takeover of a blocked thread keeps the open question visible until answered", async () => {
   await using env = await tempDb();
   const db = env.db;
-  const thread = await _claimedByC(db);
+  // A long lease while asking (a loaded machine can take more than a second per command), then
+  // a 1 s one, so the lease runs out while the question is open.
+  const thread = await _claimedByC(db, "600");
   const question = `Which database? ${"x".repeat(1500)}`;
   await ok(
     inbox(
@@ -114,6 +118,7 @@ Deno.test("takeover of a blocked thread keeps the open question visible until an
   assert.equal(bp["holder"], "worker-c");
   assert.equal(bp["question"], question.slice(0, 1000));
   assert.equal(bp["text_truncated"], true);
+  await ok(inbox(db, "renew", "--agent", "worker-c", "--thread", thread, "--lease-seconds", "1"));
   await _event(db, "task_stale");
 
   const claimed = await ok(inbox(db, "claim", "--agent", "worker-b", "--thread", thread));
