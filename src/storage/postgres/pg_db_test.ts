@@ -7,6 +7,7 @@ import { AppError } from "../../protocol/errors.ts";
 import { explainPgSkip, PG_SKIP, withPgDatabase } from "../../../tests/_pg.ts";
 import type { Db } from "../db.ts";
 import { openPostgres } from "./open_postgres.ts";
+import { WRITE_RETRIES } from "./pg_db.ts";
 
 explainPgSkip();
 
@@ -359,5 +360,45 @@ pgTest(
       });
       assert.deepEqual(first, []);
       assert.deepEqual(second, [], "a read on the Db inside read() uses the snapshot");
+    }),
+);
+
+pgTest(
+  "A writer lock held elsewhere is retried a bounded number of times, then STORAGE_BUSY",
+  (url) =>
+    withDb(url, async (db) => {
+      await db.run("CREATE TABLE t (v INTEGER)");
+      const blocked = await openPostgres(url, { lockTimeoutMs: 20 });
+      let release: () => void = () => {};
+      const released = new Promise<void>((r) => (release = r));
+      let holding: () => void = () => {};
+      const held = new Promise<void>((r) => (holding = r));
+      // Another connection holds the writer lock until the assertion is done.
+      const holder = db.write(async (tx) => {
+        await tx.run("INSERT INTO t (v) VALUES (1)");
+        holding();
+        await released;
+      });
+      try {
+        await held;
+        const err = await blocked.write((tx) => tx.run("INSERT INTO t (v) VALUES (2)")).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        assert.ok(err instanceof AppError, `expected an AppError, got ${err}`);
+        assert.equal(err.code, "STORAGE_BUSY");
+        assert.equal(err.exitCode, 6);
+        assert.equal(err.details["retries"], WRITE_RETRIES);
+        assert.ok(!err.message.includes(decodeURIComponent(new URL(url).password)));
+      } finally {
+        release();
+        await holder;
+        await blocked.close();
+      }
+      assert.deepEqual(
+        await db.all("SELECT v FROM t"),
+        [{ v: 1 }],
+        "the refused write changed nothing",
+      );
     }),
 );
