@@ -81,6 +81,7 @@ start() {
   for try in $(seq 1 "$PORT_TRIES"); do
     port=$((20000 + RANDOM % 40000))
     port_busy "$port" && continue
+    rm -f "$dir/server.log" # this attempt's reasons only
     if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t "$START_TIMEOUT_S" \
       -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir -c fsync=off -c max_connections=200" \
       start >/dev/null 2>&1; then

@@ -20,6 +20,8 @@ const _APPLICATION_NAME = "coord";
 export interface OpenPostgresOptions {
   /** Create the schema when the database has none (`inbox init`). Default: false. */
   init?: boolean;
+  /** How long a writer waits for the writer lock per attempt (tests). Default: LOCK_TIMEOUT_MS. */
+  lockTimeoutMs?: number;
 }
 
 function _hexToBytes(text: string): Uint8Array {
@@ -165,7 +167,11 @@ export async function openPostgres(url: string, options: OpenPostgresOptions = {
 async function _open(url: string, options: OpenPostgresOptions): Promise<PgDb> {
   let db: PgDb;
   try {
-    db = new PgDb((await _client(url)) as unknown as PgClient, url);
+    db = new PgDb(
+      (await _client(url)) as unknown as PgClient,
+      url,
+      options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs },
+    );
   } catch (err) {
     throw pgFailure(err, url);
   }

@@ -44,8 +44,11 @@ const _RETRY_MAX_MS = 1000;
  */
 const _CLOSE_TIMEOUT_S = 1;
 
-const _BEGIN_WRITE = `SET LOCAL lock_timeout = '${LOCK_TIMEOUT_MS}ms'; ` +
-  `SELECT pg_advisory_xact_lock(${WRITER_LOCK_KEY})`;
+/** What a write transaction runs first: a bounded wait for the writer lock, then the lock. */
+function _beginWrite(lockTimeoutMs: number): string {
+  return `SET LOCAL lock_timeout = '${Math.max(1, Math.floor(lockTimeoutMs))}ms'; ` +
+    `SELECT pg_advisory_xact_lock(${WRITER_LOCK_KEY})`;
+}
 const _NOTIFY = `SELECT pg_notify('${CHANGE_CHANNEL}', '')`;
 
 /**
@@ -143,11 +146,13 @@ export class PgDb extends PgQueryable implements Db {
   readonly label: string;
   readonly url: string;
   readonly #sql: Sql;
+  readonly #beginWrite: string;
   #closed = false;
 
   /** Wraps a client made by open_postgres.ts; `url` is kept only to scrub it from errors. */
-  constructor(sql: Sql, url: string) {
+  constructor(sql: Sql, url: string, options: { lockTimeoutMs?: number } = {}) {
     super();
+    this.#beginWrite = _beginWrite(options.lockTimeoutMs ?? LOCK_TIMEOUT_MS);
     installCrashGuard();
     this.#sql = sql;
     this.url = url;
@@ -185,7 +190,7 @@ export class PgDb extends PgQueryable implements Db {
     if (joined) return fn(joined);
     return this.#retrying(() =>
       this.#sql.begin(async (raw) => {
-        await raw.unsafe(_BEGIN_WRITE);
+        await raw.unsafe(this.#beginWrite);
         const tx = new PgTx(raw, this);
         const result = await _current.run({ owner: this, tx }, () => fn(tx));
         await raw.unsafe(_NOTIFY);

@@ -7,6 +7,7 @@ import { AppError } from "../../protocol/errors.ts";
 import { explainPgSkip, PG_SKIP, withPgDatabase } from "../../../tests/_pg.ts";
 import type { Db } from "../db.ts";
 import { openPostgres } from "./open_postgres.ts";
+import { WRITE_RETRIES } from "./pg_db.ts";
 
 explainPgSkip();
 
@@ -231,9 +232,9 @@ function closedPort(): number {
   return port;
 }
 
-async function openFailure(url: string): Promise<AppError> {
+async function openFailure(url: string, init = true): Promise<AppError> {
   try {
-    const db = await openPostgres(url, { init: true });
+    const db = await openPostgres(url, { init });
     await db.close();
   } catch (err) {
     assert.ok(err instanceof AppError, `expected an AppError, got ${err}`);
@@ -263,8 +264,9 @@ pgTest(
   "A missing database is STORAGE_ERROR database_missing, without the password",
   async (url) => {
     const missing = new URL(url);
-    missing.pathname = "/no_such_database_here";
-    const err = await openFailure(missing.toString());
+    missing.pathname = "/t_missing_" + crypto.randomUUID().slice(0, 8);
+    // Without init: init would create it.
+    const err = await openFailure(missing.toString(), false);
     assertRedacted(err, decodeURIComponent(missing.password), "database_missing");
   },
 );
@@ -301,27 +303,27 @@ pgTest(
     withDb(url, async (db) => {
       const killer = await openPostgres(url);
       try {
-        const pid = await db.get<{ pid: number }>("SELECT pg_backend_pid() AS pid");
-        const sleeping = db.write((tx) => tx.get("SELECT pg_sleep(600)"));
+        // Its outcome is taken at once: it may fail before the assertion below is reached.
+        const outcome = db.write((tx) => tx.get("SELECT pg_sleep(600)")).then(
+          () => undefined,
+          (err: unknown) => err,
+        );
         // Wait (with a deadline) until the statement runs, then kill its backend.
         for (let i = 0;; i++) {
           const active = await killer.get<{ c: number }>(
-            "SELECT count(*) AS c FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(600)%'",
+            "SELECT count(*) AS c FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'SELECT pg_sleep(600)%'",
           );
           if (active?.c) break;
           assert.ok(i < 10_000, "the sleeping statement never started");
           await new Promise((r) => setTimeout(r, 5));
         }
         await killer.get(
-          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(600)%'",
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'SELECT pg_sleep(600)%'",
         );
-        await assert.rejects(
-          sleeping,
-          (err: unknown) =>
-            err instanceof AppError && err.code === "STORAGE_ERROR" &&
-            err.details["reason"] === "connection_lost",
-        );
-        assert.ok(pid);
+        const err = await outcome;
+        assert.ok(err instanceof AppError, `expected an AppError, got ${err}`);
+        assert.equal(err.code, "STORAGE_ERROR");
+        assert.equal(err.details["reason"], "connection_lost");
         assert.deepEqual(await db.get("SELECT 1 AS one"), { one: 1 });
       } finally {
         await killer.close();
@@ -358,5 +360,45 @@ pgTest(
       });
       assert.deepEqual(first, []);
       assert.deepEqual(second, [], "a read on the Db inside read() uses the snapshot");
+    }),
+);
+
+pgTest(
+  "A writer lock held elsewhere is retried a bounded number of times, then STORAGE_BUSY",
+  (url) =>
+    withDb(url, async (db) => {
+      await db.run("CREATE TABLE t (v INTEGER)");
+      const blocked = await openPostgres(url, { lockTimeoutMs: 20 });
+      let release: () => void = () => {};
+      const released = new Promise<void>((r) => (release = r));
+      let holding: () => void = () => {};
+      const held = new Promise<void>((r) => (holding = r));
+      // Another connection holds the writer lock until the assertion is done.
+      const holder = db.write(async (tx) => {
+        await tx.run("INSERT INTO t (v) VALUES (1)");
+        holding();
+        await released;
+      });
+      try {
+        await held;
+        const err = await blocked.write((tx) => tx.run("INSERT INTO t (v) VALUES (2)")).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        assert.ok(err instanceof AppError, `expected an AppError, got ${err}`);
+        assert.equal(err.code, "STORAGE_BUSY");
+        assert.equal(err.exitCode, 6);
+        assert.equal(err.details["retries"], WRITE_RETRIES);
+        assert.ok(!err.message.includes(decodeURIComponent(new URL(url).password)));
+      } finally {
+        release();
+        await holder;
+        await blocked.close();
+      }
+      assert.deepEqual(
+        await db.all("SELECT v FROM t"),
+        [{ v: 1 }],
+        "the refused write changed nothing",
+      );
     }),
 );
