@@ -150,7 +150,8 @@ Deno.test("council: a result breaking the contract is INVALID_RESULT; the review
     assert.equal(waiter.exited(), false);
     await ok(inbox(db, "done", ...r3.ref, "--payload-json", JSON.stringify(RESULTS["reviewer-3"])));
     const out = await waiter.child.output();
-    assert.equal(out.code, 0);
+    const d = new TextDecoder();
+    assert.equal(out.code, 0, d.decode(out.stdout) + d.decode(out.stderr));
     const waited = JSON.parse(new TextDecoder().decode(out.stdout)) as Json;
     assert.equal(waited["timed_out"], false);
     assert.deepEqual((waited["reviewers"] as Json[]).map((x) => [x["reviewer"], x["status"]]), [

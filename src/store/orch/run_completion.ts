@@ -10,7 +10,8 @@ import { appendEvent } from "../append_event.ts";
 const _UNMERGED = `SELECT COUNT(*) AS n FROM attempts a JOIN runs r ON r.id = a.run_id
   WHERE a.run_id = ? AND r.merge_target IS NOT NULL AND a.result = 'accepted'
     AND a.n = (SELECT MAX(n) FROM attempts b WHERE b.run_id = a.run_id AND b.task_id = a.task_id)
-    AND NOT (a.merge_status IS 'merged' AND a.merged_into IS r.merge_target)
+    AND NOT (a.merge_status IS NOT DISTINCT FROM 'merged'
+      AND a.merged_into IS NOT DISTINCT FROM r.merge_target)
     AND EXISTS (SELECT 1 FROM tasks k WHERE k.run_id = a.run_id AND k.id = a.task_id AND k.status = 'done')`;
 
 /** Accepted code results of the run not merged into its merge target (0 before any merge). */
