@@ -30,7 +30,13 @@ export async function cli(
 ): Promise<CliResult> {
   const child = new Deno.Command(Deno.execPath(), {
     // A PostgreSQL URL gets the PostgreSQL permission set, as the launchers give it.
-    args: [...cliCommand(program, args.some(isPostgresTarget) ? "postgres" : "sqlite"), ...args],
+    args: [
+      ...cliCommand(
+        program,
+        args.some((a) => isPostgresTarget(a.replace(/^--db=/, ""))) ? "postgres" : "sqlite",
+      ),
+      ...args,
+    ],
     cwd: options.cwd ?? ROOT,
     stdin: options.stdin !== undefined ? "piped" : "null",
     stdout: "piped",
