@@ -117,6 +117,9 @@ const _SOURCES: readonly _Source[] = [
   },
 ];
 
+/** A subject's headline: the whole subject, matched words marked (as FTS5's snippet of a short text). */
+const _HEADLINE_WHOLE = `StartSel=${SNIPPET_OPEN}, StopSel=${SNIPPET_CLOSE}, HighlightAll=true`;
+
 /**
  * PostgreSQL's headline options matching the SQLite snippets: matched words
  * in `**`, about {@linkcode _SNIPPET_TOKENS} words of context, one fragment.
@@ -130,7 +133,9 @@ const _HEADLINE_OPTIONS = `StartSel=${SNIPPET_OPEN}, StopSel=${SNIPPET_CLOSE}, `
  * schema/postgres/005 hold a tsvector per thread or message; `text` is the
  * user's words and "quoted phrases" (websearch_to_tsquery reads them the way
  * ftsQuery does for FTS5: every word must match, phrases in order). The score
- * is ts_rank, negated on the way out like bm25.
+ * is ts_rank divided by 1 + log(length) (shorter matches rank higher, as with
+ * bm25), negated on the way out like bm25; a subject's snippet is the whole
+ * subject, as FTS5 gives it.
  */
 async function _searchSourcePg(
   db: Db,
@@ -151,8 +156,10 @@ async function _searchSourcePg(
   );
   const rows = await db.all(
     `SELECT ${src.columns}, ${src.fts}.rowid AS fts_rowid,
-       -ts_rank(${src.fts}.document, ${q}) AS score,
-       ts_headline('english', ${src.text}, ${q}, '${_HEADLINE_OPTIONS}') AS snippet
+       -ts_rank(${src.fts}.document, ${q}, 1) AS score,
+       ts_headline('english', ${src.text}, ${q}, '${
+      src.kind === "thread" ? _HEADLINE_WHOLE : _HEADLINE_OPTIONS
+    }') AS snippet
      ${from} AND ${src.fts}.rowid >= ? ORDER BY score, ${src.fts}.rowid DESC LIMIT ?`,
     text,
     text,
