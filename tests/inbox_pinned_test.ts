@@ -125,7 +125,7 @@ Deno.test("watch without --after-message starts from now: the first new message,
     "--max",
     "1",
     "--timeout-seconds",
-    "600",
+    "60",
   ]);
   try {
     await until(() => watcher.exited() || hasFileOpen(watcher.child.pid, db), {
