@@ -177,7 +177,9 @@ function _view(payload: unknown): string {
   const sh = (v: string) => shQuote(v);
   return `The repository is \`${repo}\`. What to read is kept, read-only, under the ref \`${ref}\` (commit \`${
     commit.slice(0, _SHORT_COMMIT)
-  }\`): its HEAD \`${base.slice(0, _SHORT_COMMIT)}\` merged with the work of the tasks this one depends on. Read it without checking anything out, e.g. \`git -C ${
+  }\`): its HEAD \`${
+    base.slice(0, _SHORT_COMMIT)
+  }\` merged with the work of the tasks this one depends on. Read it without checking anything out, e.g. \`git -C ${
     sh(repo)
   } show ${sh(`${ref}:PATH`)}\`, \`git -C ${sh(repo)} ls-tree -r --name-only ${
     sh(ref)
