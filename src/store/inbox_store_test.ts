@@ -394,11 +394,14 @@ Deno.test("InboxStore keeps artifacts with their sha256 and verifies them on rea
   assert.deepEqual(await _eventTypes(f.db, sent.thread.id), ["thread_created", "artifact_added"]);
   assert.deepEqual((await f.store.showThread(sent.thread.id)).messages[0]?.artifacts, [meta]);
 
-  await f.db.run(
-    "UPDATE artifacts SET content = ? WHERE id = ?",
-    new TextEncoder().encode("evil\n"),
-    meta.id,
-  );
+  // Same length, other bytes: only the sha256 can tell (the size check cannot).
+  const tampered = bytes.slice();
+  tampered[0] = tampered[0]! ^ 0xff;
+  assert.equal(tampered.byteLength, meta.size);
+  await f.db.run("UPDATE artifacts SET content = ? WHERE id = ?", tampered, meta.id);
+  await _throwsCode(() => f.store.getArtifact(meta.id), "ARTIFACT_CORRUPT");
+  // A different length is caught too.
+  await f.db.run("UPDATE artifacts SET content = ? WHERE id = ?", bytes.slice(1), meta.id);
   await _throwsCode(() => f.store.getArtifact(meta.id), "ARTIFACT_CORRUPT");
   await _throwsCode(() => f.store.getArtifact(meta.id + 1), "ARTIFACT_NOT_FOUND");
 });
