@@ -26,7 +26,7 @@ Deno.test("send --idempotency-key reused with another sender or recipient is IDE
   // The same request again is a replay of the first thread.
   const again = await ok(inbox(env.db, ..._SEND, ...key));
   assert.equal(_id(again, "thread"), _id(first, "thread"));
-  const before = dumpDb(env.db);
+  const before = await dumpDb(env.db);
   const otherFrom = ["send", "--from", "lead2", "--to", "w", "--subject", "s", "--body", "b"];
   const otherTo = ["send", "--from", "lead", "--to", "w2", "--subject", "s", "--body", "b"];
   for (const args of [otherFrom, otherTo]) {
@@ -34,7 +34,7 @@ Deno.test("send --idempotency-key reused with another sender or recipient is IDE
     assertError(r, "IDEMPOTENCY_CONFLICT", 4);
     assert.match(r.json.error!.message, /"k1"/);
   }
-  assert.deepEqual(dumpDb(env.db), before);
+  assert.deepEqual(await dumpDb(env.db), before);
 });
 
 Deno.test("inbox done on a council thread without --payload-json is refused by the contract", async () => {
@@ -46,13 +46,13 @@ Deno.test("inbox done on a council thread without --payload-json is refused by t
   const attempt = (started["attempts"] as Json[])[0]!;
   const ref = ["--agent", String(attempt["assigned_to"]), "--thread", String(attempt["thread_id"])];
   await ok(inbox(db, "claim", ...ref));
-  const before = dumpDb(db);
+  const before = await dumpDb(db);
   for (const extra of [[], ["--body", "All good, no notes"]]) {
     const r = await inbox(db, "done", ...ref, ...extra);
     assertError(r, "INVALID_RESULT", 2);
     assert.match(r.json.error!.message, /council reviewer contract/);
   }
-  assert.deepEqual(dumpDb(db), before);
+  assert.deepEqual(await dumpDb(db), before);
   const still = await ok(inbox(db, "show", "--thread", ref[3]!));
   assert.equal((still["thread"] as Json)["status"], "claimed");
 });
@@ -178,8 +178,8 @@ Deno.test("an artifact of exactly 8 MiB is stored and read back whole; one byte 
 
   const over = join(env.dir, "over.bin");
   await Deno.writeFile(over, new Uint8Array(ARTIFACT_LIMIT + 1));
-  const before = dumpDb(db);
+  const before = await dumpDb(db);
   const r = await cli("inbox", ["--db", db, "--json", ..._SEND, "--artifact", over]);
   assertError(r, "TOO_LARGE", 2);
-  assert.deepEqual(dumpDb(db), before);
+  assert.deepEqual(await dumpDb(db), before);
 });

@@ -36,11 +36,11 @@ Deno.test("ready: a task whose dependency failed is not ready, in ready, status 
   const statuses = Object.fromEntries((s["tasks"] as Json[]).map((t) => [t["id"], t["status"]]));
   assert.deepEqual(statuses, { A: "failed", B: "pending", C: "ready" });
   assert.equal((s["counts"] as Json)["ready"], 1);
-  assert.equal(scalar(db, "SELECT COUNT(*) FROM events WHERE type = 'task_ready'"), 0);
-  const before = rowCounts(db);
+  assert.equal(await scalar(db, "SELECT COUNT(*) FROM events WHERE type = 'task_ready'"), 0);
+  const before = await rowCounts(db);
   const r = await orch(db, "dispatch", "--run", "R", "--task", "B", "--execution-mode", "analysis");
   assertError(r, "TASK_NOT_READY", 4);
-  assert.deepEqual(rowCounts(db), before);
+  assert.deepEqual(await rowCounts(db), before);
 });
 
 Deno.test("cancel --task: a run whose every task was cancelled stays active, never completed", async () => {
@@ -54,7 +54,7 @@ Deno.test("cancel --task: a run whose every task was cancelled stays active, nev
   assert.equal((last["run"] as Json)["status"], "active");
   const s = await ok(orch(db, "status", "--run", "R"));
   assert.equal((s["run"] as Json)["status"], "active");
-  assert.equal(scalar(db, "SELECT COUNT(*) FROM events WHERE type = 'run_completed'"), 0);
+  assert.equal(await scalar(db, "SELECT COUNT(*) FROM events WHERE type = 'run_completed'"), 0);
   // Nothing done, nothing to complete: the leader can still add work, or cancel the run.
   await ok(orch(db, "task", "add", "--run", "R", "--task", "C", "--title", "C"));
   const cancelled = await ok(orch(db, "cancel", "--run", "R"));
@@ -78,7 +78,7 @@ Deno.test("orch wait: returns at most 1,000 events per call; --after-event pages
     for (let i = 0; i < extra; i++) insert.run(new Date().toISOString());
     d.exec("COMMIT");
   });
-  const total = Number(scalar(db, "SELECT COUNT(*) FROM events WHERE run_id = 'R'"));
+  const total = Number(await scalar(db, "SELECT COUNT(*) FROM events WHERE run_id = 'R'"));
   assert.ok(total > extra);
 
   const seen: number[] = [];

@@ -573,11 +573,11 @@ export class OrchStore {
     let kept: { repo: string; ref: string; commit: string } | undefined;
     const r = await this.db.write(async () => {
       kept = undefined;
-      const c = this.#checkDispatch(input);
+      const c = await this.#checkDispatch(input);
       if ("replay" in c) return c.replay;
       let withRef: (AnalysisView & { ref: string }) | undefined;
       if (view) {
-        const now = stackDeps(this.db, input.runId, input.taskId);
+        const now = await stackDeps(this.db, input.runId, input.taskId);
         if (!view.stack.every((d) => now.some((x) => sameStack([x], [d])))) {
           throw new AppError(
             "INVALID_STATE",
@@ -586,10 +586,10 @@ export class OrchStore {
           );
         }
         const ref = this.workspaces!.viewRef({
-          databaseId: databaseId(this.db),
+          databaseId: await databaseId(this.db),
           runId: input.runId,
           taskId: input.taskId,
-          attemptNumber: nextAttemptNumber(this.db, input.runId, input.taskId),
+          attemptNumber: await nextAttemptNumber(this.db, input.runId, input.taskId),
         });
         withRef = { ...view, ref };
         kept = { repo: view.repo_path, ref, commit: view.commit };

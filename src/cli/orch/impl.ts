@@ -271,7 +271,7 @@ export function dispatch(
     // Git also for an analysis task when a finished code dependency must be verified first.
     const plain = await orchStore(this);
     // And to show an analysis task its dependencies' work (or the repository it was given).
-    const store = mode === "code" || plain.needsGit(flags.run) ||
+    const store = mode === "code" || await plain.needsGit(flags.run) ||
         analysisNeedsGit(plain.db, {
           runId: flags.run,
           taskId: flags.task,

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Db } from "../../db/db.ts";
+import type { Db } from "../../storage/db.ts";
 import type { IntegratedView, WorkspaceProvider } from "../orch_types.ts";
 import { type StackDep, stackDeps } from "./stack_deps.ts";
 
@@ -28,8 +28,8 @@ export function analysisView(
   input: { runId: string; taskId: string; repoPath?: string | undefined; fromBase?: boolean },
 ): AnalysisView | undefined {
   if (!provider) return undefined;
-  const { stack, repo } = db.read(() => {
-    const all = input.fromBase ? [] : stackDeps(db, input.runId, input.taskId);
+  const { stack, repo } = db.read(async () => {
+    const all = input.fromBase ? [] : await stackDeps(db, input.runId, input.taskId);
     const repoOf = (d: StackDep) =>
       String(db.get("SELECT repo_path FROM attempts WHERE id = ?", d.attempt_id)?.["repo_path"]);
     if (input.repoPath !== undefined) return { stack: all, repo: input.repoPath };
@@ -51,5 +51,5 @@ export function analysisNeedsGit(
   input: { runId: string; taskId: string; repoPath?: string | undefined; fromBase?: boolean },
 ): boolean {
   if (input.repoPath !== undefined) return true;
-  return !input.fromBase && db.read(() => stackDeps(db, input.runId, input.taskId).length > 0);
+  return !input.fromBase && db.read(async () => (await stackDeps(db, input.runId, input.taskId)).length > 0);
 }
