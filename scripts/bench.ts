@@ -169,7 +169,7 @@ async function main(): Promise<void> {
       );
       try {
         orch.push(...await benchOrchCli(ctx, dbPath, o));
-        orch.push(benchOrchDispatchStore(ctx, o));
+        orch.push(await benchOrchDispatchStore(ctx, o));
         const small = `${o.storeDispatch.length + o.cliDispatch.length}-task run`;
         orch.push(
           ...await benchOrchWait(ctx, dbPath, o, {

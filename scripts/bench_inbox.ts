@@ -186,32 +186,34 @@ export function rawTxRunner(
  * Runs `a` (`a.ops` operations per block) and `b` (`b.ops` per block),
  * block after block, A-B then B-A; returns the total seconds of each.
  */
-export function alternateBlocks(
+export async function alternateBlocks(
   blocks: number,
-  a: { ops: number; run: (i: number) => void },
-  b: { ops: number; run: (i: number) => void },
-): { aSeconds: number; bSeconds: number } {
+  a: { ops: number; run: (i: number) => void | Promise<void> },
+  b: { ops: number; run: (i: number) => void | Promise<void> },
+): Promise<{ aSeconds: number; bSeconds: number }> {
   let aMs = 0;
   let bMs = 0;
   let ia = 0;
   let ib = 0;
-  const runA = () => {
+  // Each operation is awaited before the clock stops: the stores are async (SQLite's
+  // promises are settled at once, but their continuations still run as microtasks).
+  const runA = async () => {
     const t = performance.now();
-    for (let j = 0; j < a.ops; j++) a.run(ia++);
+    for (let j = 0; j < a.ops; j++) await a.run(ia++);
     aMs += performance.now() - t;
   };
-  const runB = () => {
+  const runB = async () => {
     const t = performance.now();
-    for (let j = 0; j < b.ops; j++) b.run(ib++);
+    for (let j = 0; j < b.ops; j++) await b.run(ib++);
     bMs += performance.now() - t;
   };
   for (let k = 0; k < blocks; k++) {
     if (k % 2 === 0) {
-      runA();
-      runB();
+      await runA();
+      await runB();
     } else {
-      runB();
-      runA();
+      await runB();
+      await runA();
     }
   }
   return { aSeconds: aMs / 1000, bSeconds: bMs / 1000 };
@@ -249,7 +251,7 @@ export async function benchInboxStore(
   // Warm up past the first WAL wrap, as rawTxRunner does: while the WAL file still grows,
   // every fsync also flushes its new size, which the steady state does not pay.
   for (let i = 0; i < 200; i++) cycle(-1 - i);
-  const r = alternateBlocks(
+  const r = await alternateBlocks(
     blocks,
     { ops: perBlock, run: cycle },
     { ops: perBlock * 3, run: raw.tx },
@@ -258,7 +260,7 @@ export async function benchInboxStore(
   db.raw.exec("PRAGMA synchronous = OFF");
   raw.raw.exec("PRAGMA synchronous = OFF");
   const cpuCycles = Math.min(cycles, 500);
-  const off = alternateBlocks(cpuCycles, { ops: 1, run: cycle }, { ops: 3, run: raw.tx });
+  const off = await alternateBlocks(cpuCycles, { ops: 1, run: cycle }, { ops: 3, run: raw.tx });
   await db.close();
   raw.close();
   const syncOff = {

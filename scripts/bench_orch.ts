@@ -233,13 +233,13 @@ export async function benchOrchCli(ctx: BenchContext, dbPath: string, o: OrchDb)
 }
 
 /** Item 5 (store part): in-process dispatches, each its own transaction, vs raw transactions. */
-export function benchOrchDispatchStore(ctx: BenchContext, o: OrchDb): Metric {
+export async function benchOrchDispatchStore(ctx: BenchContext, o: OrchDb): Promise<Metric> {
   const tasks = o.storeDispatch;
   const blocks = tasks.length; // one dispatch, one raw transaction (see benchInboxStore)
   const perBlock = 1;
   const raw = rawTxRunner(join(ctx.dir, "raw_dispatch.db"));
   ctx.log(`orch store: ${perBlock * blocks} dispatches vs as many raw transactions`);
-  const r = alternateBlocks(
+  const r = await alternateBlocks(
     blocks,
     {
       ops: perBlock,

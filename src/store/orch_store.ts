@@ -569,7 +569,7 @@ export class OrchStore {
     }
     // Analysis: the dependencies' work integrated as a commit (git, before the transaction),
     // kept under a read-only ref once the attempt exists.
-    const view = analysisView(this.db, this.workspaces, input);
+    const view = await analysisView(this.db, this.workspaces, input);
     let kept: { repo: string; ref: string; commit: string } | undefined;
     const r = await this.db.write(async () => {
       kept = undefined;

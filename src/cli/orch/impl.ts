@@ -272,7 +272,7 @@ export function dispatch(
     const plain = await orchStore(this);
     // And to show an analysis task its dependencies' work (or the repository it was given).
     const store = mode === "code" || await plain.needsGit(flags.run) ||
-        analysisNeedsGit(plain.db, {
+        await analysisNeedsGit(plain.db, {
           runId: flags.run,
           taskId: flags.task,
           repoPath: flags.repoPath,

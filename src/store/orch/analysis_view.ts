@@ -22,19 +22,21 @@ export interface AnalysisView extends IntegratedView {
  * without the dependencies' work. Only dependencies of that repository are
  * stacked when the repository is not given.
  */
-export function analysisView(
+export async function analysisView(
   db: Db,
   provider: WorkspaceProvider | undefined,
   input: { runId: string; taskId: string; repoPath?: string | undefined; fromBase?: boolean },
-): AnalysisView | undefined {
+): Promise<AnalysisView | undefined> {
   if (!provider) return undefined;
-  const { stack, repo } = db.read(async () => {
+  const { stack, repo } = await db.read(async () => {
     const all = input.fromBase ? [] : await stackDeps(db, input.runId, input.taskId);
-    const repoOf = (d: StackDep) =>
-      String(db.get("SELECT repo_path FROM attempts WHERE id = ?", d.attempt_id)?.["repo_path"]);
+    const repoOf = async (d: StackDep) =>
+      String(
+        (await db.get("SELECT repo_path FROM attempts WHERE id = ?", d.attempt_id))?.["repo_path"],
+      );
     if (input.repoPath !== undefined) return { stack: all, repo: input.repoPath };
-    const first = all[0] ? repoOf(all[0]) : undefined;
-    return { stack: all.filter((d) => repoOf(d) === first), repo: first };
+    const first = all[0] ? await repoOf(all[0]) : undefined;
+    return { stack: all.filter(async (d) => await repoOf(d) === first), repo: first };
   });
   if (repo === undefined) return undefined;
   const view = provider.integratedView({
@@ -46,10 +48,11 @@ export function analysisView(
 }
 
 /** Whether an analysis dispatch of the task has a view to make (so needs git). */
-export function analysisNeedsGit(
+export async function analysisNeedsGit(
   db: Db,
   input: { runId: string; taskId: string; repoPath?: string | undefined; fromBase?: boolean },
-): boolean {
+): Promise<boolean> {
   if (input.repoPath !== undefined) return true;
-  return !input.fromBase && db.read(async () => (await stackDeps(db, input.runId, input.taskId)).length > 0);
+  return !input.fromBase &&
+    await db.read(async () => (await stackDeps(db, input.runId, input.taskId)).length > 0);
 }
