@@ -220,3 +220,55 @@ Deno.test("cleanup removes what a killed dispatch left, when no one dispatches t
     1,
   );
 });
+
+Deno.test("a killed stacked dispatch's branch (at its start, not its base) is removed too", async () => {
+  await using env = await tempRepo();
+  await seedRun(env.db, "R", { A: "coder", T: "coder" }, [["T", "A"]]);
+  const a = await ok(
+    orch(
+      env.db,
+      "dispatch",
+      "--run",
+      "R",
+      "--task",
+      "A",
+      "--execution-mode",
+      "code",
+      "--repo-path",
+      env.repo,
+    ),
+  );
+  const attempt = a["attempt"] as Json;
+  const ref = ["--agent", "coder", "--thread", String(attempt["thread_id"])];
+  await ok(inbox(env.db, "claim", ...ref));
+  await Deno.writeTextFile(join(String(attempt["worktree_path"]), "a.txt"), "A\n");
+  await git(String(attempt["worktree_path"]), "add", "-A");
+  await git(String(attempt["worktree_path"]), "commit", "-q", "-m", "A");
+  await ok(inbox(env.db, "done", ...ref));
+  await ok(orch(env.db, "reconcile", "--run", "R"));
+  const { started } = await _blockingHook(env.repo, env.dir);
+  const victim = _spawnGroup([
+    "--db",
+    env.db,
+    "--json",
+    "dispatch",
+    "--run",
+    "R",
+    "--task",
+    "T",
+    "--execution-mode",
+    "code",
+    "--repo-path",
+    env.repo,
+    "--run-hooks",
+  ]);
+  await until(() => exists(started), { what: "the hook to start" });
+  victim.killGroup();
+  await victim.child.status;
+  const start = String(scalar(env.db, "SELECT start_commit FROM workspace_reservations"));
+  assert.equal(start, (await git(String(attempt["worktree_path"]), "rev-parse", "HEAD")).trim());
+  await ok(orch(env.db, "cancel", "--run", "R", "--task", "T"));
+  await ok(orch(env.db, "cleanup", "--run", "R", "--all-completed"));
+  assert.equal(scalar(env.db, "SELECT COUNT(*) FROM workspace_reservations"), 0);
+  assert.doesNotMatch(await git(env.repo, "for-each-ref", "refs/heads/orch"), /\/T\//);
+});

@@ -4,6 +4,7 @@ import capabilityTokens from "../../schema/003_capability_tokens.sql" with { typ
 import taskExecutionMode from "../../schema/004_task_execution_mode.sql" with { type: "text" };
 import searchIndex from "../../schema/005_search_index.sql" with { type: "text" };
 import workspaceSafety from "../../schema/006_workspace_safety.sql" with { type: "text" };
+import stackedStart from "../../schema/007_stacked_start.sql" with { type: "text" };
 
 /** One numbered migration: plain SQL, embedded in the program as text. */
 export interface Migration {
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 4, name: "004_task_execution_mode", sql: taskExecutionMode },
   { id: 5, name: "005_search_index", sql: searchIndex },
   { id: 6, name: "006_workspace_safety", sql: workspaceSafety },
+  { id: 7, name: "007_stacked_start", sql: stackedStart },
 ];
 
 /** The schema version this program writes. */

@@ -21,7 +21,7 @@ const _BriefAttemptSchema = z.object({
 export const DispatchOutputSchema = z.object({
   ok: z.literal(true),
   token: z.string().optional(),
-  message: z.object({ body: z.string() }).optional(),
+  message: z.object({ body: z.string(), payload: z.unknown().optional() }).optional(),
   task: z.object({
     title: z.string(),
     summary: z.string(),

@@ -35,6 +35,8 @@ import { workerEventFields } from "./orch/worker_event_fields.ts";
 import { applyAcceptance, attemptsToVerify, wouldChange } from "./orch/accept_attempt.ts";
 import { attentionMessage } from "./orch/accept_rules.ts";
 import { type DispatchCheck, dispatchWithWorkspace } from "./orch/dispatch_with_workspace.ts";
+import { sameStack, type StackDep, stackDeps } from "./orch/stack_deps.ts";
+import { redispatchStart } from "./orch/carry_forward.ts";
 import { cleanupWorkspaces } from "./orch/cleanup_workspaces.ts";
 import { maybeCompleteRun } from "./orch/run_completion.ts";
 
@@ -51,6 +53,8 @@ export interface DispatchInput {
   workspaceRoot?: string;
   baseRef?: string;
   idempotencyKey?: string;
+  /** Code mode: start from the bare base, without the done dependencies' work. */
+  fromBase?: boolean;
 }
 
 export interface DispatchResult {
@@ -495,7 +499,11 @@ export class OrchStore {
   dispatch(input: DispatchInput): DispatchResult {
     // Settle finished code dependencies first (git reads, outside the transaction).
     if (this.workspaces) this.reconcile(input.runId);
-    const attemptOptions = (workspace: Workspace | undefined, n?: number) => ({
+    const attemptOptions = (
+      workspace: Workspace | undefined,
+      n?: number,
+      deps: StackDep[] = [],
+    ) => ({
       mode: input.mode,
       to: input.to,
       body: input.body,
@@ -503,8 +511,13 @@ export class OrchStore {
       n,
       idempotencyKey: input.idempotencyKey,
       event: "task_dispatched",
+      deps,
     });
     if (input.mode === "code") {
+      // Stacked dispatch: read what the done dependencies hold now; git merges it outside any
+      // transaction, and the commit checks it is still what the dependencies hold.
+      const stackNow = () => input.fromBase ? [] : stackDeps(this.db, input.runId, input.taskId);
+      const stack = this.db.read(stackNow);
       return dispatchWithWorkspace(this, {
         runId: input.runId,
         taskId: input.taskId,
@@ -513,13 +526,23 @@ export class OrchStore {
           workspaceRoot: input.workspaceRoot,
           baseRef: input.baseRef,
           baseCommit: undefined,
+          ...(stack.length ? { stack, label: `${input.runId}/${input.taskId}` } : {}),
         },
         check: () => this.#checkDispatch(input),
-        commit: (task, workspace, n) =>
-          this.#dispatchResult(
-            this.#createAttempt(task, attemptOptions(workspace, n)),
+        commit: (task, workspace, n) => {
+          const now = stackNow();
+          if (!sameStack(now, stack)) {
+            throw new AppError(
+              "INVALID_STATE",
+              `The dependencies of task "${input.taskId}" changed while it was dispatched: dispatch it again`,
+              { run_id: input.runId, task_id: input.taskId },
+            );
+          }
+          return this.#dispatchResult(
+            this.#createAttempt(task, attemptOptions(workspace, n, stack)),
             false,
-          ),
+          );
+        },
       });
     }
     return this.db.write(() => {
@@ -623,7 +646,8 @@ export class OrchStore {
     idempotencyKey: string | undefined;
     event: string;
     eventPayload?: Record<string, unknown>;
-    conflictMerge?: { commit: string; message: string };
+    /** The included dependencies with their result summaries, for the payload. */
+    deps?: readonly StackDep[];
   }): Attempt {
     const assignedTo = this.#requireAssignee(task, o.to);
     const n = Number(
@@ -661,6 +685,8 @@ export class OrchStore {
       worktree_path: workspace?.worktree_path ?? null,
       workspace_status: workspace ? "active" : null,
       start_commit: workspace ? workspace.start_commit ?? workspace.base_commit : null,
+      // What the worker builds on: each dependency's task, branch, commit and result summary.
+      included_deps: workspace?.included_deps?.length ? o.deps ?? [] : [],
       ...(workspace?.conflicts?.length ? { merge_conflicts: workspace.conflicts } : {}),
     };
     const sent = this.inbox.sendThread({
@@ -683,8 +709,8 @@ export class OrchStore {
     this.db.run(
       `INSERT INTO attempts (id, run_id, task_id, n, assigned_to, thread_id, execution_mode, status,
          repo_path, base_ref, base_commit, branch_name, worktree_path, workspace_status,
-         start_commit, idempotency_key, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 'dispatched', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         start_commit, included_deps, idempotency_key, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'dispatched', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       attemptId,
       task.run_id,
       task.id,
@@ -699,6 +725,7 @@ export class OrchStore {
       workspace?.worktree_path ?? null,
       workspace ? "active" : null,
       workspace ? workspace.start_commit ?? workspace.base_commit : null,
+      workspace?.included_deps?.length ? JSON.stringify(workspace.included_deps) : null,
       o.idempotencyKey ?? null,
       now,
       now,
@@ -1249,12 +1276,14 @@ export class OrchStore {
   }
 
   /** Cancels the current attempt (if live) and dispatches a new one to `to`. */
-  reassign(input: { runId: string; taskId: string; to: string; body?: string }): DispatchResult {
+  reassign(
+    input: { runId: string; taskId: string; to: string; body?: string; baseRef?: string },
+  ): DispatchResult {
     if (this.workspaces) this.reconcile(input.runId);
     return this.#redispatch(input.runId, input.taskId, {
       to: input.to,
       body: input.body,
-      baseRef: undefined,
+      baseRef: input.baseRef,
       event: "task_reassigned",
       check: () => {
         this.#reconcileInTx(input.runId);
@@ -1266,6 +1295,13 @@ export class OrchStore {
             "INVALID_STATE",
             `Cannot reassign task "${input.taskId}": it is ${task.status} (reassign needs a dispatched, running, blocked or failed task)`,
             { run_id: input.runId, task_id: input.taskId, status: task.status },
+          );
+        }
+        if (input.baseRef !== undefined && prev.execution_mode !== "code") {
+          throw new AppError(
+            "USAGE",
+            `--base-ref applies to code tasks only: "${input.taskId}" is an analysis task`,
+            { run_id: input.runId, task_id: input.taskId },
           );
         }
         return {
@@ -1297,6 +1333,7 @@ export class OrchStore {
       c: { task: Task; prev: Attempt; cancelReason: string | undefined },
       workspace: Workspace | undefined,
       n: number | undefined,
+      start: { deps: readonly StackDep[]; carried?: string } = { deps: [] },
     ) => {
       const prev = c.prev;
       if (c.cancelReason !== undefined) this.#cancelAttempt(prev, c.cancelReason);
@@ -1312,10 +1349,12 @@ export class OrchStore {
         n,
         idempotencyKey: undefined,
         event: o.event,
+        deps: start.deps,
         eventPayload: {
           previous_attempt_id: prev.id,
           previous_assigned_to: prev.assigned_to,
           ...(o.conflictMerge && workspace ? { merged_previous_head: o.conflictMerge.commit } : {}),
+          ...(start.carried && workspace ? { carried_from_commit: start.carried } : {}),
         },
       });
       return this.#dispatchResult(attempt, false);
@@ -1326,6 +1365,11 @@ export class OrchStore {
     if (seen?.execution_mode !== "code") {
       return this.db.write(() => create(o.check(), undefined, undefined));
     }
+    // Work carried forward (git, before any transaction; none after a merge left it out).
+    const from = o.conflictMerge
+      ? { stack: [], deps: [] }
+      : redispatchStart(this.db, this.workspaces, seen, o.baseRef);
+    const { startFrom, stack } = from;
     let checked: ReturnType<typeof o.check> | undefined;
     return dispatchWithWorkspace(this, {
       runId,
@@ -1336,6 +1380,8 @@ export class OrchStore {
         baseRef: o.baseRef ?? seen.base_ref ?? undefined,
         baseCommit: o.baseRef ? undefined : seen.base_commit ?? undefined,
         ...(o.conflictMerge ? { conflictMerge: o.conflictMerge } : {}),
+        ...(startFrom ? { startFrom } : {}),
+        ...(stack.length ? { stack, label: `${runId}/${taskId}` } : {}),
       },
       check: () => {
         const c = o.check();
@@ -1349,7 +1395,7 @@ export class OrchStore {
         checked = c;
         return { task: c.task };
       },
-      commit: (_task, workspace, n) => create(checked!, workspace, n),
+      commit: (_task, workspace, n) => create(checked!, workspace, n, from),
     });
   }
 

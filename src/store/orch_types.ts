@@ -169,6 +169,16 @@ export interface WorkspaceRequest {
    * committed; a conflict is left in the worktree for the worker to resolve.
    */
   conflictMerge?: { commit: string; message: string };
+  /**
+   * Stacked dispatch: dependency commits merged (in core, no checkout) onto
+   * the base, in this order; a conflict throws `MERGE_CONFLICT` before
+   * anything is made.
+   */
+  stack?: readonly IncludedDep[];
+  /** Carried forward: the branch starts at this commit (the previous attempt's head). */
+  startFrom?: { commit: string; includedDeps: readonly IncludedDep[] };
+  /** Names the dependent in the messages of the merge commits `stack` makes. */
+  label?: string;
 }
 
 /** Where new attempt workspaces go and what they start from (no attempt yet). */
@@ -182,6 +192,10 @@ export interface WorkspaceBase {
   lock_dir: string;
   /** As in the request: the previous head to merge into the new worktree. */
   conflict_merge?: { commit: string; message: string };
+  /** Where the branch starts, when not at base_commit (stacked or carried forward). */
+  start_commit?: string;
+  /** The dependency commits the start includes. */
+  included_deps?: IncludedDep[];
 }
 
 /** The ids that name one attempt's workspace. */
@@ -204,6 +218,8 @@ export interface Workspace {
   start_commit?: string;
   /** Paths left conflicted in the worktree (retry after a merge conflict). */
   conflicts?: string[];
+  /** The dependency commits the start includes (stacked dispatch, or carried forward). */
+  included_deps?: IncludedDep[];
 }
 
 /** A workspace about to be made, with the lock file that serialises work on it. */
@@ -267,4 +283,6 @@ export interface WorkspaceProvider {
   lockPathOf(workspace: Workspace): string;
   /** Reads a done code attempt's worktree and branch (git, never in a transaction). */
   inspect(attempt: Attempt): AttemptInspection;
+  /** The commit `refs/heads/<branch>` points at, or null when there is none. Runs git. */
+  branchHead(repoPath: string, branch: string): string | null;
 }

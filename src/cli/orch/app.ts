@@ -147,6 +147,11 @@ const dispatch = buildCommand({
       repoPath,
       workspaceRoot,
       baseRef,
+      fromBase: {
+        kind: "boolean",
+        brief: "Start from the bare base, without the done dependencies' work",
+        optional: true,
+      },
       runHooks,
       idempotencyKey: {
         kind: "parsed",
@@ -236,6 +241,10 @@ const reassign = buildCommand({
       to: { ...to, optional: false, brief: "The new worker" },
       body,
       bodyFile,
+      baseRef: {
+        ...baseRef,
+        brief: "Code mode: start from this ref (default: the previous attempt's commits)",
+      },
       runHooks,
     },
   },

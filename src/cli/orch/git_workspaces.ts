@@ -14,10 +14,12 @@ import {
 } from "../../git/mod.ts";
 import { inspectAttempt } from "../../git/inspect.ts";
 import { AppError } from "../../protocol/errors.ts";
-import { mergeInWorktree } from "../../git/merge.ts";
+import { branchHead, mergeInWorktree } from "../../git/merge.ts";
+import { stackCommits } from "../../git/stack.ts";
 import type {
   Attempt,
   AttemptInspection,
+  IncludedDep,
   PlannedWorkspace,
   Workspace,
   WorkspaceBase,
@@ -58,6 +60,17 @@ export function gitWorkspaces(
         });
       const common = _commonDir(repo);
       _excludeFromStatus(repo, common, root);
+      // Carried forward: the previous head. Stacked: the base merged in core with each
+      // dependency's commit (a conflict throws MERGE_CONFLICT before anything is made).
+      let start = base.baseCommit;
+      let included: IncludedDep[] = [];
+      if (req.startFrom) {
+        start = _commit(repo, req.startFrom.commit);
+        included = [...req.startFrom.includedDeps];
+      } else if (req.stack?.length) {
+        start = stackCommits(repo, base.baseCommit, req.stack, req.label ?? "the task");
+        included = [...req.stack];
+      }
       return {
         repo_path: repo,
         workspace_root: root,
@@ -65,6 +78,8 @@ export function gitWorkspaces(
         base_commit: base.baseCommit,
         lock_dir: join(common, _LOCK_DIR),
         ...(req.conflictMerge ? { conflict_merge: req.conflictMerge } : {}),
+        ...(start !== base.baseCommit ? { start_commit: start } : {}),
+        ...(included.length ? { included_deps: included } : {}),
       };
     },
     plan(base: WorkspaceBase, ids: WorkspaceIds): PlannedWorkspace {
@@ -77,6 +92,8 @@ export function gitWorkspaces(
         worktree_path: worktreePathFor(base.workspace_root, ids),
         lock_path: _lockPath(base.lock_dir, branch),
         ...(base.conflict_merge ? { conflict_merge: base.conflict_merge } : {}),
+        ...(base.start_commit ? { start_commit: base.start_commit } : {}),
+        ...(base.included_deps ? { included_deps: base.included_deps } : {}),
       };
     },
     tryLock: tryLockFile,
@@ -85,7 +102,7 @@ export function gitWorkspaces(
         repo: ws.repo_path,
         branch: ws.branch_name,
         path: ws.worktree_path,
-        commit: ws.base_commit,
+        commit: ws.start_commit ?? ws.base_commit,
         starting,
         runHooks: options.runHooks === true,
       });
@@ -95,6 +112,8 @@ export function gitWorkspaces(
         base_commit: ws.base_commit,
         branch_name: ws.branch_name,
         worktree_path: ws.worktree_path,
+        ...(ws.start_commit ? { start_commit: ws.start_commit } : {}),
+        ...(ws.included_deps ? { included_deps: ws.included_deps } : {}),
       };
       if (ws.conflict_merge) {
         // Retry after a merge conflict: the previous head merged in (a conflict is left for
@@ -128,6 +147,9 @@ export function gitWorkspaces(
     lockPathOf(ws: Workspace): string {
       return _lockPath(join(_commonDir(ws.repo_path), _LOCK_DIR), ws.branch_name);
     },
+    branchHead(repoPath: string, branch: string): string | null {
+      return branchHead(repoPath, branch);
+    },
     inspect(a: Attempt): AttemptInspection {
       if (_lexists(a.worktree_path!)) {
         try {
@@ -153,6 +175,21 @@ export function gitWorkspaces(
       });
     },
   };
+}
+
+/** The full id of the commit `rev` names; `BASE_REF_NOT_FOUND` when it names none. */
+function _commit(repo: string, rev: string): string {
+  const r = runGit(["rev-parse", "--verify", "--quiet", `${rev}^{commit}`], {
+    cwd: repo,
+    allowCodes: [1],
+  });
+  if (r.code !== 0) {
+    throw new AppError("BASE_REF_NOT_FOUND", `Commit "${rev}" does not exist in "${repo}"`, {
+      repo_path: repo,
+      ref: rev,
+    });
+  }
+  return r.stdout.trim();
 }
 
 /** Branch segments are [A-Za-z0-9._-], so "+" keeps distinct branches distinct. */
@@ -198,11 +235,13 @@ function _discard(ws: Workspace): void {
     Deno.removeSync(path);
   }
   for (const admin of admins) Deno.removeSync(admin, { recursive: true });
-  // Only while it still points at the base: `update-ref -d <ref> <old>` checks that atomically.
+  // Only while it still points where it started: `update-ref -d <ref> <old>` checks that
+  // atomically.
   const ref = `refs/heads/${ws.branch_name}`;
+  const start = ws.start_commit ?? ws.base_commit;
   const tip = runGit(["rev-parse", "--verify", "--quiet", ref], { cwd: repo, allowCodes: [1] });
-  if (tip.code === 0 && tip.stdout.trim() === ws.base_commit && !_checkedOut(repo, ref)) {
-    runGit(["update-ref", "-d", ref, ws.base_commit], { cwd: repo, allowCodes: [1] });
+  if (tip.code === 0 && tip.stdout.trim() === start && !_checkedOut(repo, ref)) {
+    runGit(["update-ref", "-d", ref, start], { cwd: repo, allowCodes: [1] });
   }
 }
 

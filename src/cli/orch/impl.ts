@@ -236,6 +236,7 @@ export function dispatch(
     baseRef?: string;
     idempotencyKey?: string;
     runHooks?: boolean;
+    fromBase?: boolean;
   },
 ): Promise<void> {
   return respond(this, async () => {
@@ -273,6 +274,7 @@ export function dispatch(
       ...(flags.workspaceRoot !== undefined ? { workspaceRoot: flags.workspaceRoot } : {}),
       ...(flags.baseRef !== undefined ? { baseRef: flags.baseRef } : {}),
       ...(flags.idempotencyKey !== undefined ? { idempotencyKey: flags.idempotencyKey } : {}),
+      ...(flags.fromBase ? { fromBase: true } : {}),
     });
     return _dispatchReply(this, r.replayed ? "Already dispatched" : "Dispatched", r);
   });
@@ -409,7 +411,13 @@ export function retry(
 
 export function reassign(
   this: CliContext,
-  flags: BodyFlags & { run: string; task: string; to: string; runHooks?: boolean },
+  flags: BodyFlags & {
+    run: string;
+    task: string;
+    to: string;
+    runHooks?: boolean;
+    baseRef?: string;
+  },
 ): Promise<void> {
   return respond(this, async () => {
     const body = await readBody(this, flags);
@@ -418,6 +426,7 @@ export function reassign(
       taskId: flags.task,
       to: flags.to,
       ...(body !== undefined ? { body } : {}),
+      ...(flags.baseRef !== undefined ? { baseRef: flags.baseRef } : {}),
     });
     return _dispatchReply(this, "Reassigned", r);
   });

@@ -6,6 +6,9 @@ import { AppError } from "../../protocol/errors.ts";
 import { jsonDepth, MAX_JSON_DEPTH } from "../../protocol/json_bounds.ts";
 import { shQuote } from "../sh_quote.ts";
 
+/** How many hex digits of a commit id the brief shows. */
+const _SHORT_COMMIT = 12;
+
 /** The attempt fields the brief uses (from `dispatch` or `council start` output). */
 export interface BriefAttempt {
   id: number;
@@ -29,6 +32,8 @@ export interface BriefInput {
   body: string;
   /** Strict mode: the worker's capability token. */
   token?: string | undefined;
+  /** The task message's payload (the dependencies' work a stacked branch holds). */
+  payload?: unknown;
 }
 
 /** What `--dispatch-json` held: one dispatch, or a council start with an attempt per reviewer. */
@@ -85,6 +90,7 @@ export async function parseBriefSource(text: string): Promise<BriefSource> {
       task: parsed.data.task,
       body: parsed.data.message?.body ?? "",
       token: parsed.data.token,
+      payload: parsed.data.message?.payload,
     },
   };
 }
@@ -120,6 +126,8 @@ export function renderBrief(
     branch_name: attempt.branch_name ?? "",
     base_ref: attempt.base_ref ?? "",
     base_commit: attempt.base_commit ?? "",
+    dependencies: _dependencies(input.payload),
+    merge_conflicts: _conflicts(input.payload),
   };
   // Command lines get every value as one POSIX shell word: paths may hold
   // spaces, quotes or `$`.
@@ -136,4 +144,35 @@ export function renderBrief(
     )
     .replace(/\{\{(\w+)\}\}/g, (m, name: string) => vars[name] ?? m);
   return { text, threadId: attempt.thread_id, agent: attempt.assigned_to };
+}
+
+/** The dependencies' work the branch starts with (stacked dispatch), as brief text. */
+function _dependencies(payload: unknown): string {
+  const deps = _field(payload, "included_deps");
+  if (!Array.isArray(deps) || deps.length === 0) return "";
+  const lines = deps.map((d: unknown) => {
+    const f = (name: string) => String(_field(d, name) ?? "");
+    const summary = f("summary").split("\n")[0]!.trim();
+    return `- Task \`${f("task_id")}\` (branch \`${f("branch_name")}\`, commit \`${
+      f("head_commit").slice(0, _SHORT_COMMIT)
+    }\`)${summary ? `: ${summary}` : ""}`;
+  });
+  return `Your branch already holds the work of the tasks this one depends on, merged in this order:\n\n${
+    lines.join("\n")
+  }\n\n`;
+}
+
+/** A merge left in progress in the worktree (retry after a merge conflict), as brief text. */
+function _conflicts(payload: unknown): string {
+  const paths = _field(payload, "merge_conflicts");
+  if (!Array.isArray(paths) || paths.length === 0) return "";
+  return `A merge is in progress in your worktree: this task's earlier work conflicted with the merge target. Resolve the conflicts in ${
+    paths.map((p) => `\`${String(p)}\``).join(", ")
+  }, \`git add\` them and \`git commit\` before anything else.\n\n`;
+}
+
+function _field(value: unknown, name: string): unknown {
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)[name]
+    : undefined;
 }

@@ -33,6 +33,7 @@ function _fromRow(r: Row): Reservation {
       branch_name: String(r["branch_name"]),
       worktree_path: String(r["worktree_path"]),
       lock_path: String(r["lock_path"]),
+      ...(r["start_commit"] == null ? {} : { start_commit: String(r["start_commit"]) }),
     },
     creating: Number(r["creating"]) === 1,
   };
@@ -62,8 +63,8 @@ export function insertReservation(
   const w = r.workspace;
   return db.run(
     `INSERT INTO workspace_reservations (run_id, task_id, n, repo_path, base_ref, base_commit,
-       branch_name, worktree_path, lock_path, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       branch_name, worktree_path, lock_path, start_commit, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     r.runId,
     r.taskId,
     r.n,
@@ -73,6 +74,7 @@ export function insertReservation(
     w.branch_name,
     w.worktree_path,
     w.lock_path,
+    w.start_commit ?? null,
     r.now,
   ).lastInsertRowid;
 }

@@ -1,0 +1,210 @@
+/**
+ * Issue 7 items 2 and 3: a dependent code task starts from its base merged
+ * with its done dependencies' commits; a conflict between them is refused at
+ * dispatch with nothing left behind; retry and reassign carry committed work
+ * forward.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { inbox, ok } from "./_cli.ts";
+import { git } from "./_git.ts";
+import {
+  assertError,
+  attemptPath,
+  exists,
+  type Json,
+  orchIn,
+  rowCounts,
+  seedRun,
+  tempRepo,
+} from "./_orch.ts";
+import { codeAttempt, commitIn, dispatchCode, workAndFinish } from "./_code.ts";
+
+async function read(path: string): Promise<string | null> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch {
+    return null;
+  }
+}
+
+Deno.test("stacked dispatch: one dependency's work is in the dependent's worktree, listed in the payload", async () => {
+  await using env = await tempRepo();
+  await seedRun(env.db, "R", { A: "w", B: "w" }, [["B", "A"]]);
+  const a = await dispatchCode(env.repo, env.db, "R", "A");
+  await ok(inbox(env.db, "claim", ...a.ref));
+  const aHead = await commitIn(a.worktree, { "mod.ts": "export const a = 1;\n" });
+  await ok(inbox(env.db, "done", ...a.ref, "--body", "Added mod.ts"));
+
+  const d = await ok(
+    orchIn(env.repo, env.db, "dispatch", "--run", "R", "--task", "B", "--execution-mode", "code"),
+  );
+  const b = codeAttempt(d);
+  assert.equal(await read(join(b.worktree, "mod.ts")), "export const a = 1;\n");
+  const included = b.attempt["included_deps"] as Json[];
+  assert.deepEqual(included.map((x) => [x["task_id"], x["head_commit"]]), [["A", aHead]]);
+  assert.notEqual(b.attempt["start_commit"], b.attempt["base_commit"]);
+  assert.equal((await git(b.worktree, "rev-parse", "HEAD")).trim(), b.attempt["start_commit"]);
+  const payload = (d["message"] as Json)["payload"] as Json;
+  const listed = (payload["included_deps"] as Json[])[0]!;
+  assert.deepEqual([listed["task_id"], listed["branch_name"], listed["summary"]], [
+    "A",
+    a.branch,
+    "Added mod.ts",
+  ]);
+  // The worker brief lists it and says to commit.
+  const saved = join(env.dir, "b.json");
+  await Deno.writeTextFile(saved, JSON.stringify(d));
+  const brief = await ok(orchIn(env.repo, env.db, "brief", "--dispatch-json", saved));
+  assert.match(
+    String(brief["brief"]),
+    /Task `A` \(branch `[^`]+`, commit `[0-9a-f]{12}`\): Added mod\.ts/,
+  );
+  assert.match(String(brief["brief"]), /at\s+least one commit/);
+  // B's diff is B's own work only.
+  await commitIn(b.worktree, { "mod_test.ts": "test\n" });
+  const diff = await ok(orchIn(env.repo, env.db, "diff", "--run", "R", "--task", "B"));
+  assert.deepEqual((diff["files"] as Json[]).map((f) => f["path"]), ["mod_test.ts"]);
+});
+
+Deno.test("stacked dispatch: several dependencies and a diamond, in dependency order; --from-base opts out", async () => {
+  await using env = await tempRepo();
+  await seedRun(env.db, "R", { A: "w", B: "w", C: "w", D: "w", E: "w" }, [
+    ["B", "A"],
+    ["C", "A"],
+    ["D", "B"],
+    ["D", "C"],
+    ["E", "B"],
+    ["E", "C"],
+  ]);
+  await workAndFinish(env.db, await dispatchCode(env.repo, env.db, "R", "A"), { "a.txt": "A\n" });
+  await workAndFinish(env.db, await dispatchCode(env.repo, env.db, "R", "B"), { "b.txt": "B\n" });
+  await workAndFinish(env.db, await dispatchCode(env.repo, env.db, "R", "C"), { "c.txt": "C\n" });
+  const d = await dispatchCode(env.repo, env.db, "R", "D");
+  for (const f of ["a.txt", "b.txt", "c.txt"]) {
+    assert.equal(await read(join(d.worktree, f)), `${f[0]!.toUpperCase()}\n`, f);
+  }
+  // Transitive dependencies in dependency order; A is already in B (a no-op merge) but listed.
+  assert.deepEqual((d.attempt["included_deps"] as Json[]).map((x) => x["task_id"]), [
+    "A",
+    "B",
+    "C",
+  ]);
+  // Fast-forwards where a dependency holds everything before it (A, then B, which started
+  // from A): the one merge commit is C's.
+  const merges = (await git(d.worktree, "log", "--merges", "--format=%s")).trim().split("\n");
+  assert.deepEqual(merges, ["Start R/D from dependency C"]);
+  const e = await dispatchCode(env.repo, env.db, "R", "E", "--from-base");
+  assert.equal(await read(join(e.worktree, "b.txt")), null);
+  assert.deepEqual(e.attempt["included_deps"], []);
+  assert.equal(e.attempt["start_commit"], e.attempt["base_commit"]);
+});
+
+Deno.test("stacked dispatch: conflicting dependencies are MERGE_CONFLICT with the paths, nothing left behind", async () => {
+  await using env = await tempRepo();
+  await seedRun(env.db, "R", { X: "w", Y: "w", Z: "w" }, [["Z", "X"], ["Z", "Y"]]);
+  await workAndFinish(env.db, await dispatchCode(env.repo, env.db, "R", "X"), {
+    "README.md": "X\n",
+  });
+  await workAndFinish(env.db, await dispatchCode(env.repo, env.db, "R", "Y"), {
+    "README.md": "Y\n",
+  });
+  await ok(orchIn(env.repo, env.db, "status", "--run", "R"));
+  const before = rowCounts(env.db);
+  const branches = await git(env.repo, "branch", "--list");
+  const r = await orchIn(
+    env.repo,
+    env.db,
+    "dispatch",
+    "--run",
+    "R",
+    "--task",
+    "Z",
+    "--execution-mode",
+    "code",
+  );
+  assertError(r, "MERGE_CONFLICT", 5);
+  const details = (r.json.error as unknown as Json)["details"] as Json;
+  assert.deepEqual([details["task_id"], details["paths"]], ["Y", ["README.md"]]);
+  assert.deepEqual(rowCounts(env.db), before);
+  assert.equal(await git(env.repo, "branch", "--list"), branches);
+  assert.equal(
+    await exists(attemptPath(join(env.repo, ".orch", "worktrees"), env.db, "R", "Z")),
+    false,
+  );
+  assert.doesNotMatch(await git(env.repo, "worktree", "list"), /\/Z\//);
+  // The opt-out dispatches from the bare base.
+  const z = await dispatchCode(env.repo, env.db, "R", "Z", "--from-base");
+  assert.equal(await read(join(z.worktree, "README.md")), "# test repo\n");
+});
+
+Deno.test("retry and reassign carry the previous attempt's commits forward, unless --base-ref", async () => {
+  await using env = await tempRepo();
+  await seedRun(env.db, "R", { T: "w" });
+  const first = await dispatchCode(env.repo, env.db, "R", "T");
+  await ok(inbox(env.db, "claim", ...first.ref));
+  const head = await commitIn(first.worktree, { "progress.txt": "half\n" });
+  await ok(inbox(env.db, "fail", ...first.ref, "--reason", "ran out of budget"));
+
+  const second = codeAttempt(
+    await ok(orchIn(env.repo, env.db, "retry", "--run", "R", "--task", "T")),
+  );
+  assert.equal(await read(join(second.worktree, "progress.txt")), "half\n");
+  assert.equal(second.attempt["start_commit"], head);
+  assert.equal(second.attempt["base_commit"], first.attempt["base_commit"]);
+
+  await ok(inbox(env.db, "claim", ...second.ref));
+  const head2 = await commitIn(second.worktree, { "progress.txt": "more\n" });
+  const third = codeAttempt(
+    await ok(orchIn(env.repo, env.db, "reassign", "--run", "R", "--task", "T", "--to", "v")),
+  );
+  assert.equal(third.attempt["start_commit"], head2);
+  assert.equal(await read(join(third.worktree, "progress.txt")), "more\n");
+
+  const fresh = codeAttempt(
+    await ok(
+      orchIn(
+        env.repo,
+        env.db,
+        "reassign",
+        "--run",
+        "R",
+        "--task",
+        "T",
+        "--to",
+        "u",
+        "--base-ref",
+        "main",
+      ),
+    ),
+  );
+  assert.equal(await read(join(fresh.worktree, "progress.txt")), null);
+  assert.equal(fresh.attempt["start_commit"], fresh.attempt["base_commit"]);
+});
+
+Deno.test("a retry without commits starts where the stacked attempt started, its dependencies listed again", async () => {
+  await using env = await tempRepo();
+  await seedRun(env.db, "R", { A: "w", B: "w" }, [["B", "A"]]);
+  await workAndFinish(
+    env.db,
+    await dispatchCode(env.repo, env.db, "R", "A"),
+    {
+      "mod.ts": "export const a = 1;\n",
+    },
+    "--body",
+    "Added mod.ts",
+  );
+  const first = await dispatchCode(env.repo, env.db, "R", "B");
+  await ok(inbox(env.db, "claim", ...first.ref));
+  await ok(inbox(env.db, "fail", ...first.ref, "--reason", "gave up before committing"));
+  const r = await ok(orchIn(env.repo, env.db, "retry", "--run", "R", "--task", "B"));
+  const second = codeAttempt(r);
+  assert.equal(second.attempt["start_commit"], first.attempt["start_commit"]);
+  assert.equal(await read(join(second.worktree, "mod.ts")), "export const a = 1;\n");
+  assert.deepEqual(
+    (second.attempt["included_deps"] as Json[]).map((x) => x["task_id"]),
+    ["A"],
+  );
+  const listed = ((r["message"] as Json)["payload"] as Json)["included_deps"] as Json[];
+  assert.deepEqual(listed.map((x) => [x["task_id"], x["summary"]]), [["A", "Added mod.ts"]]);
+});
