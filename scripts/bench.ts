@@ -26,6 +26,7 @@ import {
   buildInboxDb,
 } from "./bench_inbox.ts";
 import { benchInboxSearch } from "./bench_search.ts";
+import { benchMerge } from "./bench_merge.ts";
 import {
   HEADERS,
   markdownTable,
@@ -193,6 +194,7 @@ async function main(): Promise<void> {
         o.db.close();
       }
       orch.push(...await benchBoard(ctx));
+      orch.push(...await benchMerge(ctx));
     }
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => undefined);

@@ -26,7 +26,17 @@ export function compileArgs(program: Program, target: string, outDir: string): s
   ];
 }
 
-function _targets(args: string[]): string[] {
+/**
+ * Whether `deno compile` failed only because it could not download its
+ * runtime (denort): the one failure a machine without network may skip.
+ */
+export function isMissingRuntime(stderr: string): boolean {
+  return /denort/.test(stderr) &&
+    /error sending request|dns error|failed to lookup|Connection refused|\(Connect\)/i.test(stderr);
+}
+
+/** The targets `--host` / `--target T`... pick (every target by default; only the host with DENORT_BIN). */
+export function pickTargets(args: readonly string[], denortBin?: string): string[] {
   const picked: string[] = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === "--host") {
@@ -38,11 +48,7 @@ function _targets(args: string[]): string[] {
     }
   }
   if (picked.length) return picked;
-  let denort: string | undefined;
-  try {
-    denort = Deno.env.get("DENORT_BIN");
-  } catch { /* no env permission: build every target */ }
-  if (denort) {
+  if (denortBin) {
     const h = hostTarget();
     return h ? [h] : [];
   }
@@ -55,8 +61,16 @@ function _outRoot(args: string[]): string {
   return i >= 0 && args[i + 1] ? args[i + 1]! : join(ROOT, "dist");
 }
 
+function _denortBin(): string | undefined {
+  try {
+    return Deno.env.get("DENORT_BIN");
+  } catch {
+    return undefined; // no env permission: build every target
+  }
+}
+
 if (import.meta.main) {
-  const targets = _targets(Deno.args);
+  const targets = pickTargets(Deno.args, _denortBin());
   const outRoot = _outRoot(Deno.args);
   for (const target of targets) {
     const outDir = join(outRoot, target);
@@ -69,11 +83,8 @@ if (import.meta.main) {
       }).output();
       const err = new TextDecoder().decode(out.stderr);
       if (out.code !== 0) {
-        const network = /error sending request|dns error|failed to lookup|Connect|download/i.test(
-          err,
-        );
         console.error(
-          network
+          isMissingRuntime(err)
             ? `compile: cannot download the Deno runtime (denort) for ${target}: this machine cannot reach Deno's download server; set DENORT_BIN to a local denort binary or run where the network allows`
             : `compile: deno compile failed for ${program} (${target}): ${
               err.split("\n").find((l) => l.includes("error")) ?? err.trim()

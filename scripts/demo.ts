@@ -3,8 +3,13 @@
  *
  * A leader creates a run of five tasks with dependencies in a temp git repo;
  * scripted workers claim, report progress, one blocks and is answered, one
- * fails and is retried, code tasks get fresh worktrees and commit in them;
- * the run ends done and its worktrees are cleaned up. Then a council round:
+ * fails and is retried, code tasks get fresh worktrees and commit in them
+ * (a dependent's worktree starts with its dependencies' work); the run ends
+ * done. Then `orch merge` integrates the code into `main`: one task
+ * conflicts and one fails the `--check`, both are retried (the retry starts
+ * from `main` with the task's work merged in) and merged on the second pass;
+ * `git log --graph` shows the result and cleanup removes the worktrees and
+ * the merged branches. Then a council round:
  * three scripted reviewers with overlapping recommendations, the tally and
  * the report. Every step is a real `inbox` / `orch` process.
  */
@@ -81,6 +86,17 @@ async function showStatus(): Promise<void> {
 
 // ---- scripted workers ----------------------------------------------------
 
+/** Files some code tasks write (`T#n`: attempt n only); the others write `<task>.txt`. */
+const EDITS: Record<string, Record<string, string>> = {
+  T6: { "README.md": "# Blog MVP\n\nA blog engine.\n" },
+  T7: { "README.md": "# Blog MVP\n\nFast and simple.\n" },
+  T8: { "feed.txt": "RSS feed\nTODO: escape titles\n" },
+  "T8#2": { "feed.txt": "RSS feed, titles escaped\n" },
+};
+
+/** The merge check: no TODO left in the integrated tree. */
+const CHECK = "if grep -rn TODO --exclude-dir=.git .; then exit 1; fi";
+
 /** What each worker does with its task; attempt numbers let a retry behave differently. */
 async function work(agent: string, threadId: number, payload: Json): Promise<void> {
   const task = String(payload["task_id"]);
@@ -128,11 +144,31 @@ async function work(agent: string, threadId: number, payload: Json): Promise<voi
   }
   if (payload["execution_mode"] === "code") {
     const wt = String(payload["worktree_path"]);
-    const file = `${task.toLowerCase()}.txt`;
-    await Deno.writeTextFile(join(wt, file), `${task}: ${payload["title"]}\n`);
-    await gitIn(wt, "add", file);
-    await gitIn(wt, "commit", "-q", "-m", `${task}: ${payload["title"]}`);
-    say(agent, `committed ${file} on ${payload["branch_name"]}`);
+    const conflicts = (payload["merge_conflicts"] ?? []) as string[];
+    if (conflicts.length) {
+      // The retry of a task the merge left out: resolve the merge in progress.
+      for (const f of conflicts) {
+        await Deno.writeTextFile(join(wt, f), "# Blog MVP\n\nA blog engine, fast and simple.\n");
+      }
+      await gitIn(wt, "add", ...conflicts);
+      await gitIn(wt, "commit", "-q", "--no-edit");
+      say(agent, `resolved the conflict in ${conflicts.join(", ")} and committed`);
+    } else {
+      const edits = EDITS[`${task}#${attempt}`] ?? EDITS[task] ??
+        { [`${task.toLowerCase()}.txt`]: `${task}: ${payload["title"]}\n` };
+      for (const [file, text] of Object.entries(edits)) {
+        await Deno.writeTextFile(join(wt, file), text);
+        await gitIn(wt, "add", file);
+      }
+      await gitIn(wt, "commit", "-q", "-m", `${task}: ${payload["title"]}`);
+      const deps = (payload["included_deps"] ?? []) as Json[];
+      say(
+        agent,
+        `committed ${Object.keys(edits).join(", ")} on ${payload["branch_name"]}${
+          deps.length ? ` (on top of ${deps.map((d) => d["task_id"]).join(", ")})` : ""
+        }`,
+      );
+    }
   }
   await onThread(
     "update",
@@ -178,6 +214,9 @@ try {
     ["T3", "API endpoints", "backend-worker", "code", ["T1"]],
     ["T4", "Post lifecycle design", "designer", "analysis", ["T1"]],
     ["T5", "Integrate and polish", "foundation-worker", "code", ["T2", "T3", "T4"]],
+    ["T6", "README: what the blog is", "docs-writer", "code", ["T1"]],
+    ["T7", "README: the pitch", "marketing-writer", "code", ["T1"]],
+    ["T8", "RSS feed", "backend-worker", "code", ["T1"]],
   ];
   const modes = new Map<string, "code" | "analysis">();
   for (const [id, title, to, mode, deps] of tasks) {
@@ -200,7 +239,7 @@ try {
   }
   say(
     "leader",
-    `created run ${RUN} with ${tasks.length} tasks (T2, T3, T4 wait for T1; T5 waits for T2, T3, T4)`,
+    `created run ${RUN} with ${tasks.length} tasks (T2-T4 and T6-T8 wait for T1; T5 waits for T2, T3, T4)`,
   );
   await showStatus();
 
@@ -292,11 +331,76 @@ try {
       final["counts"]["total"]
     } tasks done`,
   );
-  const cleaned = await orch("cleanup", "--run", RUN, "--all-completed");
+
+  // ---- integration: orch merge into main -----------------------------------
+  console.log(bold("\nIntegration"));
+  for (let pass = 1; pass <= 3; pass++) {
+    const m = await orch("merge", "--run", RUN, "--into", "main", "--check", CHECK);
+    say(
+      "leader",
+      `merge pass ${pass}: merged ${
+        m["merged"].map((x: Json) => x["task_id"]).join(", ") || "nothing"
+      } into main (${m["from"].slice(0, 7)} -> ${m["to"].slice(0, 7)})`,
+    );
+    if (m["left_out"].length === 0) break;
+    for (const l of m["left_out"]) {
+      const why = l["status"] === "merge_conflict"
+        ? `conflicts in ${l["detail"]["paths"].join(", ")}`
+        : l["status"] === "check_failed"
+        ? `the check failed: ${
+          String(l["detail"]["output_tail"]).trim() || `exit ${l["detail"]["exit_code"]}`
+        }`
+        : `its dependency ${l["detail"]["dependency"]} was left out`;
+      say("leader", `left out ${l["task_id"]}: ${why}`);
+      const r = await orch(
+        "retry",
+        "--run",
+        RUN,
+        "--task",
+        l["task_id"],
+        "--body",
+        l["status"] === "merge_conflict"
+          ? "Resolve the merge with main in your worktree and commit."
+          : "The merge check found a TODO: finish it and commit.",
+      );
+      say("leader", `retried ${l["task_id"]}: attempt ${r["attempt"]["n"]} starts from main`);
+      launch(r);
+    }
+    await Promise.all(workers);
+    // Wait until the retried tasks' results are accepted again.
+    for (;;) {
+      const s = await orch("status", "--run", RUN);
+      if (s["tasks"].every((t: Json) => t["status"] === "done")) break;
+      const w = await orch(
+        "wait",
+        "--run",
+        RUN,
+        "--for",
+        "task_done",
+        "--after-event",
+        String(cursor),
+        "--timeout-seconds",
+        "30",
+      );
+      cursor = w["next_after_event"];
+    }
+  }
+  const after = await orch("status", "--run", RUN);
+  say("leader", `run ${RUN} is ${after["run"]["status"]}: all code merged into main`);
+  const graph = await new Deno.Command("git", {
+    args: ["log", "--oneline", "--graph", "main"],
+    cwd: repo,
+    stdout: "piped",
+  }).output();
+  console.log(dim(new TextDecoder().decode(graph.stdout).trimEnd().replace(/^/gm, "    ")));
+  const cleaned = await orch("cleanup", "--run", RUN, "--all-completed", "--delete-branches");
   say(
     "leader",
-    `cleanup removed ${cleaned["cleaned"].length} worktrees (branches kept: ${
-      cleaned["cleaned"].map((a: Json) => a["branch_name"]).join(", ")
+    `cleanup removed ${cleaned["cleaned"].length} worktrees and ${
+      cleaned["branches_deleted"].length
+    } merged or empty branches (kept: ${
+      cleaned["branches_kept"].map((b: Json) => `${b["branch_name"]} ${b["reason"]}`).join(", ") ||
+      "none"
     })`,
   );
 

@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { compileArgs } from "../scripts/compile.ts";
+import { compileArgs, isMissingRuntime, pickTargets } from "../scripts/compile.ts";
 import { LAUNCHERS, launcherScript } from "../scripts/skills_build.ts";
-import { binaryName, hostTarget } from "../scripts/targets.ts";
+import { binaryName, hostTarget, TARGETS } from "../scripts/targets.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const decode = (b: Uint8Array) => new TextDecoder().decode(b);
 
 /**
- * Compiles both programs for the host into a temp dir once. Where the
- * runtime download is impossible (no network, no DENORT_BIN), the
- * compiled-binary test is skipped with that reason.
+ * Compiles both programs for the host into a temp dir once. Only where the
+ * runtime download is impossible (no network, no DENORT_BIN) is the
+ * compiled-binary test skipped; any other compile failure fails it.
  */
 const built = await (async () => {
   const host = hostTarget();
@@ -25,11 +25,9 @@ const built = await (async () => {
     if (out.code !== 0) {
       await Deno.remove(dir, { recursive: true });
       const err = decode(out.stderr);
-      return {
-        skip: /dns error|error sending request|failed to lookup|Connect/i.test(err)
-          ? "deno compile cannot download its runtime here (no network, no DENORT_BIN)"
-          : `deno compile failed: ${err.trim().split("\n")[0]}`,
-      };
+      return isMissingRuntime(err)
+        ? { skip: "deno compile cannot download its runtime here (no network, no DENORT_BIN)" }
+        : { failure: `deno compile failed for ${program}: ${err.trim()}` };
     }
   }
   return { dir, host };
@@ -42,6 +40,7 @@ Deno.test({
   ignore: "skip" in built,
   async fn() {
     if ("skip" in built) return;
+    if ("failure" in built) throw new Error(built.failure);
     const { dir, host } = built;
     try {
       const inbox = join(dir, binaryName("inbox", host));
@@ -100,9 +99,10 @@ Deno.test("deno task compile: builds every target or fails with one clear line",
         await Deno.stat(join(outRoot, host, binaryName(p, host)));
       }
     } else {
+      // The only acceptable failure: the runtime cannot be downloaded here.
       assert.equal(out.code, 1);
       assert.equal(stderr.split("\n").length, 1, `expected one line, got: ${stderr}`);
-      assert.match(stderr, /^compile: /);
+      assert.match(stderr, /^compile: cannot download the Deno runtime \(denort\) for /, stderr);
       assert.doesNotMatch(stderr, /\s+at /);
     }
   } finally {
@@ -110,14 +110,103 @@ Deno.test("deno task compile: builds every target or fails with one clear line",
   }
 });
 
-Deno.test("compileArgs(): uses the permission flags of scripts/permissions.ts, never -A", () => {
-  const inbox = compileArgs("inbox", "x86_64-unknown-linux-gnu", "/tmp/out");
-  assert.ok(inbox.includes("--allow-read") && inbox.includes("--allow-write"));
-  assert.ok(!inbox.some((a) => a.startsWith("--allow-run") || a === "-A" || a === "--allow-all"));
-  assert.ok(!inbox.some((a) => a.startsWith("--allow-net") || a.startsWith("--allow-ffi")));
-  const orch = compileArgs("orch", "x86_64-pc-windows-msvc", "/tmp/out");
-  assert.ok(orch.includes("--allow-run=git,sh"));
-  assert.ok(orch.includes("/tmp/out/orch.exe"));
+Deno.test("compileArgs(): exactly the permission flags, target, output and entry point of each binary", () => {
+  const entry = (p: string) => join(ROOT, "src", `${p}.ts`);
+  assert.deepEqual(compileArgs("inbox", "x86_64-unknown-linux-gnu", "/tmp/out"), [
+    "compile",
+    "--no-prompt",
+    "--quiet",
+    "--allow-read",
+    "--allow-write",
+    "--allow-env=INBOX_TOKEN",
+    "--target",
+    "x86_64-unknown-linux-gnu",
+    "--output",
+    "/tmp/out/inbox",
+    entry("inbox"),
+  ]);
+  assert.deepEqual(compileArgs("orch", "x86_64-pc-windows-msvc", "/tmp/out"), [
+    "compile",
+    "--no-prompt",
+    "--quiet",
+    "--allow-read",
+    "--allow-write",
+    "--allow-run=git,sh",
+    "--allow-env=ORCH_TOKEN",
+    "--allow-net=127.0.0.1",
+    "--target",
+    "x86_64-pc-windows-msvc",
+    "--output",
+    "/tmp/out/orch.exe",
+    entry("orch"),
+  ]);
+});
+
+Deno.test("pickTargets(): every supported target by default, the host or the named ones on request", () => {
+  assert.deepEqual([...TARGETS], [
+    "x86_64-unknown-linux-gnu",
+    "aarch64-unknown-linux-gnu",
+    "x86_64-apple-darwin",
+    "aarch64-apple-darwin",
+    "x86_64-pc-windows-msvc",
+  ]);
+  assert.deepEqual(pickTargets([]), [...TARGETS]);
+  assert.deepEqual(
+    pickTargets(["--target", "aarch64-apple-darwin", "--target", "x86_64-apple-darwin"]),
+    [
+      "aarch64-apple-darwin",
+      "x86_64-apple-darwin",
+    ],
+  );
+  const host = hostTarget();
+  if (host) {
+    assert.deepEqual(pickTargets(["--host"]), [host]);
+    assert.deepEqual(pickTargets([], "/opt/denort"), [host]); // a local runtime builds the host only
+  }
+});
+
+Deno.test("isMissingRuntime(): only the runtime download failing, not any compile error", () => {
+  const download =
+    "error: Writing deno compile executable to temporary file '/tmp/x/inbox.tmp'\n\nCaused by:\n" +
+    "    0: Setting up base binary.\n" +
+    "    1: error sending request for url (https://dl.deno.land/release/v2.9.6/denort-x86_64-unknown-linux-gnu.zip): client error (Connect): dns error: failed to lookup address information: Name or service not known";
+  assert.equal(isMissingRuntime(download), true);
+  assert.equal(isMissingRuntime("error: unexpected argument '--bogus-flag' found"), false);
+  assert.equal(
+    isMissingRuntime('error: Module not found "file:///x/schema/007_new.sql".'),
+    false,
+  );
+  assert.equal(
+    isMissingRuntime("error sending request for url (https://registry.npmjs.org/x)"),
+    false,
+  );
+});
+
+Deno.test("each binary's module graph embeds every schema/*.sql (deno compile includes them, offline)", async () => {
+  const schemaDir = join(ROOT, "schema");
+  const expected: string[] = [];
+  for await (const e of Deno.readDir(schemaDir)) {
+    if (e.isFile && e.name.endsWith(".sql")) expected.push(e.name);
+  }
+  expected.sort();
+  assert.ok(expected.length > 0);
+  for (const program of ["inbox", "orch"] as const) {
+    const args = compileArgs(program, "x86_64-unknown-linux-gnu", "/tmp/out");
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["info", "--json", args[args.length - 1]!],
+      cwd: ROOT,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(out.code, 0, decode(out.stderr));
+    const modules = JSON.parse(decode(out.stdout)).modules as Array<{ specifier: string }>;
+    const embedded = modules
+      .map((m) => m.specifier)
+      .filter((s) => s.startsWith(`file://${schemaDir}/`) && s.endsWith(".sql"))
+      .map((s) => s.slice(`file://${schemaDir}/`.length))
+      .sort();
+    assert.deepEqual(embedded, expected, `${program}: schema files missing from the binary`);
+  }
 });
 
 Deno.test("skill launchers: committed files are what skills:build generates", async () => {

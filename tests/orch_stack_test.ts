@@ -43,6 +43,12 @@ Deno.test("stacked dispatch: one dependency's work is in the dependent's worktre
   assert.equal(await read(join(b.worktree, "mod.ts")), "export const a = 1;\n");
   const included = b.attempt["included_deps"] as Json[];
   assert.deepEqual(included.map((x) => [x["task_id"], x["head_commit"]]), [["A", aHead]]);
+  assert.deepEqual(Object.keys(included[0]!).sort(), [
+    "attempt_id",
+    "branch_name",
+    "head_commit",
+    "task_id",
+  ]);
   assert.notEqual(b.attempt["start_commit"], b.attempt["base_commit"]);
   assert.equal((await git(b.worktree, "rev-parse", "HEAD")).trim(), b.attempt["start_commit"]);
   const payload = (d["message"] as Json)["payload"] as Json;
@@ -207,4 +213,65 @@ Deno.test("a retry without commits starts where the stacked attempt started, its
   );
   const listed = ((r["message"] as Json)["payload"] as Json)["included_deps"] as Json[];
   assert.deepEqual(listed.map((x) => [x["task_id"], x["summary"]]), [["A", "Added mod.ts"]]);
+});
+
+Deno.test("an analysis task gets its dependencies' work as a read-only ref, plus repo_path", async () => {
+  await using env = await tempRepo();
+  await seedRun(env.db, "R", { A: "w", B: "w", Q: "w" }, [["Q", "A"], ["Q", "B"]]);
+  await workAndFinish(
+    env.db,
+    await dispatchCode(env.repo, env.db, "R", "A"),
+    {
+      "a.txt": "A\n",
+    },
+    "--body",
+    "Added a.txt",
+  );
+  await workAndFinish(
+    env.db,
+    await dispatchCode(env.repo, env.db, "R", "B"),
+    {
+      "b.txt": "B\n",
+    },
+    "--body",
+    "Added b.txt",
+  );
+  const branchesBefore = await git(env.repo, "branch", "--list");
+  const d = await ok(
+    orchIn(
+      env.repo,
+      env.db,
+      "dispatch",
+      "--run",
+      "R",
+      "--task",
+      "Q",
+      "--execution-mode",
+      "analysis",
+    ),
+  );
+  const payload = (d["message"] as Json)["payload"] as Json;
+  assert.equal(payload["repo_path"], await Deno.realPath(env.repo));
+  const ref = String(payload["view_ref"]);
+  assert.match(ref, /^refs\/orch-views\/[^/]+\/R\/Q\/attempt-1$/);
+  assert.equal((await git(env.repo, "rev-parse", ref)).trim(), payload["view_commit"]);
+  assert.deepEqual(
+    (await git(env.repo, "ls-tree", "-r", "--name-only", ref)).trim().split("\n"),
+    ["README.md", "a.txt", "b.txt"],
+  );
+  assert.deepEqual(
+    (payload["included_deps"] as Json[]).map((x) => [x["task_id"], x["summary"]]),
+    [["A", "Added a.txt"], ["B", "Added b.txt"]],
+  );
+  // Nothing to check out: no branch, no worktree; the user's checkout is untouched.
+  assert.equal(await git(env.repo, "branch", "--list"), branchesBefore);
+  assert.equal(await read(join(env.repo, "a.txt")), null);
+  assert.equal((d["attempt"] as Json)["worktree_path"], null);
+  const saved = join(env.dir, "q.json");
+  await Deno.writeTextFile(saved, JSON.stringify(d));
+  const brief = String(
+    (await ok(orchIn(env.repo, env.db, "brief", "--dispatch-json", saved)))["brief"],
+  );
+  assert.ok(brief.includes(ref), "the brief names the ref");
+  assert.match(brief, /Task `B` \(branch `[^`]+`, commit `[0-9a-f]{12}`\): Added b\.txt/);
 });

@@ -86,6 +86,9 @@ Deno.test("README: the leader and worker session, then the council, run as writt
     assert.equal(graph.stdout, shown);
     const ready = await sh("orch --db coord.db --json ready --run demo", dir, env);
     assert.deepEqual(JSON.parse(ready.stdout).tasks.map((t: { id: string }) => t.id), ["T2"]);
+    // The merge step put T1's commit on main, and the checkout (main) was brought along.
+    assert.equal((await sh("git show main:app.toml", dir, env)).stdout, 'db = "app.sqlite"\n');
+    assert.equal(await Deno.readTextFile(join(dir, "app.toml")), 'db = "app.sqlite"\n');
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

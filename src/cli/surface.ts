@@ -10,6 +10,7 @@ interface FlagSpec {
   variadic?: boolean | string;
   default?: unknown;
   values?: readonly string[];
+  hidden?: boolean;
 }
 
 /** A stricli route map or command, duck-typed. */
@@ -116,7 +117,9 @@ function* _commands(route: Route, path: string[]): Generator<CommandDescription>
   yield {
     command: path.join(" "),
     brief: route.brief ?? "",
-    flags: Object.entries(route.parameters?.flags ?? {}).map(([n, s]) => _flag(n, s)),
+    flags: Object.entries(route.parameters?.flags ?? {}).filter(([, s]) => !s.hidden).map((
+      [n, s],
+    ) => _flag(n, s)),
   };
 }
 

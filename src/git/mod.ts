@@ -24,7 +24,13 @@ export {
   type ResolveBaseOptions,
   type ResolvedBase,
 } from "./repo.ts";
-export { type AttemptIds, branchNameFor, sanitizeSegment, worktreePathFor } from "./names.ts";
+export {
+  type AttemptIds,
+  branchNameFor,
+  sanitizeSegment,
+  viewRefFor,
+  worktreePathFor,
+} from "./names.ts";
 export {
   createWorktree,
   type CreateWorktreeOptions,

@@ -64,6 +64,15 @@ export function branchNameFor(ids: AttemptIds): string {
 }
 
 /**
+ * The read-only ref an analysis attempt's integrated view is kept under:
+ * `refs/orch-views/<db>/<run>/<task>/attempt-<n>` (outside `refs/heads`, so
+ * no branch to check out or commit on).
+ */
+export function viewRefFor(ids: AttemptIds): string {
+  return `refs/orch-views/${_segments(ids).join("/")}`;
+}
+
+/**
  * The worktree directory for an attempt: `<root>/<db>/<run>/<task>/attempt-<n>`,
  * absolute, each id sanitised. Throws `WORKSPACE_ERROR` if the result would
  * not lie strictly inside `workspaceRoot` (it cannot, given the sanitising;

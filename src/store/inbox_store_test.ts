@@ -375,11 +375,14 @@ Deno.test("InboxStore keeps artifacts with their sha256 and verifies them on rea
   assert.deepEqual(_eventTypes(f.db, sent.thread.id), ["thread_created", "artifact_added"]);
   assert.deepEqual(f.store.showThread(sent.thread.id).messages[0]?.artifacts, [meta]);
 
-  f.db.run(
-    "UPDATE artifacts SET content = ? WHERE id = ?",
-    new TextEncoder().encode("evil\n"),
-    meta.id,
-  );
+  // Same length, other bytes: only the sha256 can tell (the size check cannot).
+  const tampered = bytes.slice();
+  tampered[0] = tampered[0]! ^ 0xff;
+  assert.equal(tampered.byteLength, meta.size);
+  f.db.run("UPDATE artifacts SET content = ? WHERE id = ?", tampered, meta.id);
+  _throwsCode(() => f.store.getArtifact(meta.id), "ARTIFACT_CORRUPT");
+  // A different length is caught too.
+  f.db.run("UPDATE artifacts SET content = ? WHERE id = ?", bytes.slice(1), meta.id);
   _throwsCode(() => f.store.getArtifact(meta.id), "ARTIFACT_CORRUPT");
   _throwsCode(() => f.store.getArtifact(meta.id + 1), "ARTIFACT_NOT_FOUND");
 });

@@ -34,9 +34,14 @@ import {
 import { workerEventFields } from "./orch/worker_event_fields.ts";
 import { applyAcceptance, attemptsToVerify, wouldChange } from "./orch/accept_attempt.ts";
 import { attentionMessage } from "./orch/accept_rules.ts";
-import { type DispatchCheck, dispatchWithWorkspace } from "./orch/dispatch_with_workspace.ts";
+import {
+  type DispatchCheck,
+  dispatchWithWorkspace,
+  nextAttemptNumber,
+} from "./orch/dispatch_with_workspace.ts";
 import { sameStack, type StackDep, stackDeps } from "./orch/stack_deps.ts";
 import { redispatchStart } from "./orch/carry_forward.ts";
+import { type AnalysisView, analysisView } from "./orch/analysis_view.ts";
 import { cleanupWorkspaces } from "./orch/cleanup_workspaces.ts";
 import { maybeCompleteRun } from "./orch/run_completion.ts";
 
@@ -545,14 +550,43 @@ export class OrchStore {
         },
       });
     }
-    return this.db.write(() => {
+    // Analysis: the dependencies' work integrated as a commit (git, before the transaction),
+    // kept under a read-only ref once the attempt exists.
+    const view = analysisView(this.db, this.workspaces, input);
+    let kept: { repo: string; ref: string; commit: string } | undefined;
+    const r = this.db.write(() => {
+      kept = undefined;
       const c = this.#checkDispatch(input);
       if ("replay" in c) return c.replay;
+      let withRef: (AnalysisView & { ref: string }) | undefined;
+      if (view) {
+        const now = stackDeps(this.db, input.runId, input.taskId);
+        if (!view.stack.every((d) => now.some((x) => sameStack([x], [d])))) {
+          throw new AppError(
+            "INVALID_STATE",
+            `The dependencies of task "${input.taskId}" changed while it was dispatched: dispatch it again`,
+            { run_id: input.runId, task_id: input.taskId },
+          );
+        }
+        const ref = this.workspaces!.viewRef({
+          databaseId: databaseId(this.db),
+          runId: input.runId,
+          taskId: input.taskId,
+          attemptNumber: nextAttemptNumber(this.db, input.runId, input.taskId),
+        });
+        withRef = { ...view, ref };
+        kept = { repo: view.repo_path, ref, commit: view.commit };
+      }
       return this.#dispatchResult(
-        this.#createAttempt(c.task, attemptOptions(undefined)),
+        this.#createAttempt(c.task, {
+          ...attemptOptions(undefined, undefined, view?.stack ?? []),
+          ...(withRef ? { view: withRef } : {}),
+        }),
         false,
       );
     });
+    if (kept) this.workspaces!.keepRef(kept.repo, kept.ref, kept.commit);
+    return r;
   }
 
   /** Whether `input` may be dispatched now (inside a write transaction). */
@@ -648,6 +682,8 @@ export class OrchStore {
     eventPayload?: Record<string, unknown>;
     /** The included dependencies with their result summaries, for the payload. */
     deps?: readonly StackDep[];
+    /** Analysis: the integrated view the worker reads, and the ref it is kept under. */
+    view?: AnalysisView & { ref: string };
   }): Attempt {
     const assignedTo = this.#requireAssignee(task, o.to);
     const n = Number(
@@ -678,15 +714,16 @@ export class OrchStore {
       title: task.title,
       summary: task.summary,
       acceptance: task.acceptance,
-      repo_path: workspace?.repo_path ?? null,
-      base_ref: workspace?.base_ref ?? null,
-      base_commit: workspace?.base_commit ?? null,
+      repo_path: workspace?.repo_path ?? o.view?.repo_path ?? null,
+      base_ref: workspace?.base_ref ?? o.view?.base_ref ?? null,
+      base_commit: workspace?.base_commit ?? o.view?.base_commit ?? null,
       branch_name: workspace?.branch_name ?? null,
       worktree_path: workspace?.worktree_path ?? null,
       workspace_status: workspace ? "active" : null,
       start_commit: workspace ? workspace.start_commit ?? workspace.base_commit : null,
       // What the worker builds on: each dependency's task, branch, commit and result summary.
-      included_deps: workspace?.included_deps?.length ? o.deps ?? [] : [],
+      included_deps: workspace?.included_deps?.length || o.view ? o.deps ?? [] : [],
+      ...(o.view ? { view_ref: o.view.ref, view_commit: o.view.commit } : {}),
       ...(workspace?.conflicts?.length ? { merge_conflicts: workspace.conflicts } : {}),
     };
     const sent = this.inbox.sendThread({

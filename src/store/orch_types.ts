@@ -285,4 +285,25 @@ export interface WorkspaceProvider {
   inspect(attempt: Attempt): AttemptInspection;
   /** The commit `refs/heads/<branch>` points at, or null when there is none. Runs git. */
   branchHead(repoPath: string, branch: string): string | null;
+  /**
+   * An analysis task's integrated view: the repository at `repoPath`, its
+   * HEAD commit merged in core with `stack` in order (`MERGE_CONFLICT` as for
+   * a code dispatch). Makes commits, moves no ref. Runs git.
+   */
+  integratedView(
+    request: { repoPath: string; stack: readonly IncludedDep[]; label: string },
+  ): IntegratedView;
+  /** The ref a view of attempt `ids` is kept under. Pure: no git. */
+  viewRef(ids: WorkspaceIds): string;
+  /** Points `ref` at `commit` (keeps a view from garbage collection). Runs git. */
+  keepRef(repoPath: string, ref: string, commit: string): void;
+}
+
+/** What an analysis task reads: its dependencies' work integrated on the repository's HEAD. */
+export interface IntegratedView {
+  repo_path: string;
+  base_ref: string;
+  base_commit: string;
+  /** The base merged with every included dependency's commit. */
+  commit: string;
 }

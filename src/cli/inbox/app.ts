@@ -10,7 +10,14 @@ import {
 } from "../flags.ts";
 import { CLI_TEXT } from "../cli_text.ts";
 import { VERSION } from "../../version.ts";
-import { agentParser, choiceParser, idParser, intParser, textParser } from "../parsers.ts";
+import {
+  agentParser,
+  choiceParser,
+  idParser,
+  intParser,
+  secondsParser,
+  textParser,
+} from "../parsers.ts";
 
 /**
  * The whole `inbox` command surface. Global flags `--db PATH` and `--json`
@@ -242,6 +249,15 @@ const watch = buildCommand({
         parse: intParser(0),
         brief: "Start after this message id (default: now)",
         optional: true,
+      },
+      // Internal (tests): how long an idle watch trusts the WAL notification
+      // before it re-checks anyway. Hidden from help and the surface.
+      safetyRecheckSeconds: {
+        kind: "parsed",
+        parse: secondsParser,
+        brief: "Re-check without a notification after this long (default: 1)",
+        optional: true,
+        hidden: true,
       },
     },
   },

@@ -319,7 +319,13 @@ const _DEFAULT_TIMEOUT_SECONDS = 60;
 
 export async function watch(
   this: CliContext,
-  flags: { agent: string; timeoutSeconds?: number; max?: number; afterMessage?: number },
+  flags: {
+    agent: string;
+    timeoutSeconds?: number;
+    max?: number;
+    afterMessage?: number;
+    safetyRecheckSeconds?: number;
+  },
 ): Promise<void> {
   let store: InboxStore;
   let cursor: number;
@@ -333,6 +339,10 @@ export async function watch(
   }
   const max = flags.max ?? Number.MAX_SAFE_INTEGER;
   const deadline = performance.now() + (flags.timeoutSeconds ?? _DEFAULT_TIMEOUT_SECONDS) * 1000;
+  const recheck = flags.safetyRecheckSeconds === undefined ? {} : {
+    recheckMs: flags.safetyRecheckSeconds * 1000,
+    fallbackPollMs: flags.safetyRecheckSeconds * 1000,
+  };
   let count = 0;
   let timedOut = false;
   while (count < max) {
@@ -344,7 +354,7 @@ export async function watch(
     const batch: Message[] | undefined = await waitUntil(store.db, () => {
       const ms = store.messagesFor(flags.agent, cursor, Math.min(100, max - count));
       return ms.length ? ms : undefined;
-    }, { timeoutMs: left });
+    }, { timeoutMs: left, ...recheck });
     if (!batch) {
       timedOut = true;
       break;

@@ -9,6 +9,7 @@ import {
   resolveBase,
   runGit,
   verifyWorktreeLink,
+  viewRefFor,
   worktreePathFor,
   worktreeState,
 } from "../../git/mod.ts";
@@ -20,6 +21,7 @@ import type {
   Attempt,
   AttemptInspection,
   IncludedDep,
+  IntegratedView,
   PlannedWorkspace,
   Workspace,
   WorkspaceBase,
@@ -69,7 +71,12 @@ export function gitWorkspaces(
         included = [...req.startFrom.includedDeps];
       } else if (req.stack?.length) {
         start = stackCommits(repo, base.baseCommit, req.stack, req.label ?? "the task");
-        included = [...req.stack];
+        included = req.stack.map((d) => ({
+          task_id: d.task_id,
+          attempt_id: d.attempt_id,
+          branch_name: d.branch_name,
+          head_commit: d.head_commit,
+        }));
       }
       return {
         repo_path: repo,
@@ -149,6 +156,23 @@ export function gitWorkspaces(
     },
     branchHead(repoPath: string, branch: string): string | null {
       return branchHead(repoPath, branch);
+    },
+    integratedView(req): IntegratedView {
+      const repo = discoverRepo(resolve(req.repoPath));
+      // HEAD's commit: the view is never checked out, so a dirty checkout does not matter.
+      const base = resolveBase(repo, { baseRef: "HEAD" });
+      return {
+        repo_path: repo,
+        base_ref: base.baseRef,
+        base_commit: base.baseCommit,
+        commit: req.stack.length
+          ? stackCommits(repo, base.baseCommit, req.stack, req.label)
+          : base.baseCommit,
+      };
+    },
+    viewRef: viewRefFor,
+    keepRef(repoPath: string, ref: string, commit: string): void {
+      runGit(["update-ref", ref, commit], { cwd: repoPath });
     },
     inspect(a: Attempt): AttemptInspection {
       if (_lexists(a.worktree_path!)) {

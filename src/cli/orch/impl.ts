@@ -11,6 +11,7 @@ import type { CliContext } from "../context.ts";
 import { MAX_DISPATCH_JSON_BYTES, parseJsonObject, readBody, readTextFile } from "../input.ts";
 import { messageBlock, table } from "../render.ts";
 import type { ThreadLease } from "../../store/orch/run_thread_leases.ts";
+import { analysisNeedsGit } from "../../store/orch/analysis_view.ts";
 import { type Reply, respond } from "../respond.ts";
 
 export { init } from "../init_db.ts";
@@ -261,7 +262,14 @@ export function dispatch(
     }
     // Git also for an analysis task when a finished code dependency must be verified first.
     const plain = orchStore(this);
-    const store = mode === "code" || plain.needsGit(flags.run)
+    // And to show an analysis task its dependencies' work (or the repository it was given).
+    const store = mode === "code" || plain.needsGit(flags.run) ||
+        analysisNeedsGit(plain.db, {
+          runId: flags.run,
+          taskId: flags.task,
+          repoPath: flags.repoPath,
+          fromBase: flags.fromBase === true,
+        })
       ? await gitOrchStore(this, flags.runHooks ?? false)
       : plain;
     const r = store.dispatch({

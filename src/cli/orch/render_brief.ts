@@ -127,6 +127,7 @@ export function renderBrief(
     base_ref: attempt.base_ref ?? "",
     base_commit: attempt.base_commit ?? "",
     dependencies: _dependencies(input.payload),
+    view: _view(input.payload),
     merge_conflicts: _conflicts(input.payload),
   };
   // Command lines get every value as one POSIX shell word: paths may hold
@@ -160,6 +161,29 @@ function _dependencies(payload: unknown): string {
   return `Your branch already holds the work of the tasks this one depends on, merged in this order:\n\n${
     lines.join("\n")
   }\n\n`;
+}
+
+/** An analysis task's read-only view of the repository and its dependencies' work, as brief text. */
+function _view(payload: unknown): string {
+  const repo = _field(payload, "repo_path");
+  const ref = _field(payload, "view_ref");
+  if (typeof repo !== "string" || typeof ref !== "string") return "";
+  const commit = String(_field(payload, "view_commit") ?? "");
+  const base = String(_field(payload, "base_commit") ?? "");
+  const deps = _dependencies(payload).replace(
+    "Your branch already holds the work of the tasks this one depends on",
+    "It holds the work of the tasks this one depends on",
+  );
+  const sh = (v: string) => shQuote(v);
+  return `The repository is \`${repo}\`. What to read is kept, read-only, under the ref \`${ref}\` (commit \`${
+    commit.slice(0, _SHORT_COMMIT)
+  }\`): its HEAD \`${
+    base.slice(0, _SHORT_COMMIT)
+  }\` merged with the work of the tasks this one depends on. Read it without checking anything out, e.g. \`git -C ${
+    sh(repo)
+  } show ${sh(`${ref}:PATH`)}\`, \`git -C ${sh(repo)} ls-tree -r --name-only ${
+    sh(ref)
+  }\`, \`git -C ${sh(repo)} diff ${sh(base)} ${sh(ref)}\`.\n\n${deps}`;
 }
 
 /** A merge left in progress in the worktree (retry after a merge conflict), as brief text. */

@@ -1,0 +1,36 @@
+/**
+ * STORAGE_BUSY after the retries (issue 12 item 2): a writer that cannot get
+ * the write lock retries a bounded number of times, then fails with
+ * STORAGE_BUSY (exit 6) and writes nothing. Slow on purpose: every attempt
+ * waits the full busy timeout (src/db/open_db.ts) for the lock.
+ */
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { inbox, ok, tempDb } from "./_cli.ts";
+import { dumpDb } from "./_db.ts";
+import { assertError, type Json } from "./_orch.ts";
+
+/** Retries after the first attempt (src/db/db.ts `WRITE_RETRIES`), reported in the error details. */
+const WRITE_RETRIES = 8;
+
+Deno.test("a write blocked by another writer for good is STORAGE_BUSY after the retries, and writes nothing", async () => {
+  await using env = await tempDb();
+  await ok(inbox(env.db, "send", "--from", "lead", "--to", "w", "--subject", "s", "--body", "b"));
+  const before = dumpDb(env.db);
+  const holder = new DatabaseSync(env.db);
+  holder.exec("BEGIN IMMEDIATE");
+  let r;
+  try {
+    r = await inbox(env.db, "send", "--from", "lead", "--to", "w", "--subject", "t", "--body", "c");
+  } finally {
+    holder.exec("ROLLBACK");
+    holder.close();
+  }
+  assertError(r, "STORAGE_BUSY", 6);
+  assert.equal(r.json.error!.message, "The database stayed locked by another writer");
+  const details = (r.json.error as unknown as Json)["details"] as Json | undefined;
+  assert.equal(details?.["retries"], WRITE_RETRIES, r.stdout);
+  assert.deepEqual(dumpDb(env.db), before);
+  // The lock gone, the same command goes through.
+  await ok(inbox(env.db, "send", "--from", "lead", "--to", "w", "--subject", "t", "--body", "c"));
+});

@@ -1,0 +1,77 @@
+/**
+ * Waits wake on the commit, not on the slow safety re-check (issue 12 item
+ * 2). `inbox watch --safety-recheck-seconds` (hidden, for tests) pushes the
+ * re-check and the fallback poll far past the wait's own timeout, so only
+ * the WAL change notification of the commit can deliver the message: a
+ * watch that relied on the re-check would end timed out with no message.
+ */
+import assert from "node:assert/strict";
+import { cli, inbox, ok, tempDb, until } from "./_cli.ts";
+import { type Json } from "./_orch.ts";
+import { hasFileOpen, lines, spawnCli } from "./_spawn.ts";
+
+/** The wait's own timeout: the re-check below is far past it. */
+const TIMEOUT_SECONDS = 30;
+const RECHECK_SECONDS = 3600;
+
+Deno.test("inbox watch wakes on another process's commit with the safety re-check pushed past its timeout", async () => {
+  await using env = await tempDb();
+  const db = env.db;
+  const watcher = spawnCli("inbox", [
+    "--db",
+    db,
+    "--json",
+    "watch",
+    "--agent",
+    "w",
+    "--max",
+    "2",
+    "--timeout-seconds",
+    `${TIMEOUT_SECONDS}`,
+    "--safety-recheck-seconds",
+    `${RECHECK_SECONDS}`,
+  ]);
+  try {
+    await until(() => watcher.exited() || hasFileOpen(watcher.child.pid, db), {
+      what: "watch to open the database",
+    });
+    // The second message is sent only once the first arrived. Woken only at its
+    // deadline (the last check before giving up), the watch would still see the
+    // first message, but then have no time left for the second.
+    const reader = lines(watcher.child.stdout);
+    const got: Json[] = [];
+    const sent: unknown[] = [];
+    for (const body of ["m1", "m2"]) {
+      const r = await ok(
+        inbox(db, "send", "--from", "lead", "--to", "w", "--subject", "s", "--body", body),
+      );
+      sent.push((r["message"] as Json)["id"]);
+      const next = await reader.next();
+      if (next.done) break;
+      got.push(JSON.parse(next.value));
+      if (got[got.length - 1]?.["type"] === "end") break;
+    }
+    for await (const line of reader) got.push(JSON.parse(line));
+    assert.deepEqual(
+      got.filter((g) => g["type"] === "message").map((g) => (g["message"] as Json)["id"]),
+      sent,
+      `the watch did not wake on each commit: ${JSON.stringify(got)}`,
+    );
+    assert.equal(got[got.length - 1]?.["timed_out"], false, JSON.stringify(got));
+    assert.equal((await watcher.child.status).code, 0);
+  } finally {
+    if (!watcher.exited()) watcher.child.kill();
+    await watcher.child.status;
+    await watcher.child.stderr.cancel();
+  }
+});
+
+Deno.test("inbox watch --safety-recheck-seconds is hidden from help and the command surface", async () => {
+  await using env = await tempDb();
+  const help = await cli("inbox", ["--db", env.db, "watch", "--help"]);
+  assert.match(help.stdout, /--after-message/);
+  assert.doesNotMatch(help.stdout, /safety-recheck/);
+  const surface = await inbox(env.db, "watch", "--help");
+  assert.match(surface.stdout, /"--after-message"/);
+  assert.doesNotMatch(surface.stdout, /safety-recheck/);
+});
