@@ -1,4 +1,3 @@
-import { mapSeq } from "../src/store/map_seq.ts";
 /**
  * Orch measurements of `deno task bench`: `ready`/`status` on a run of
  * 10,000 tasks and 20,000 deps, dispatch throughput and CLI latency, and
@@ -16,11 +15,16 @@ import {
   rawTxRunner,
 } from "./bench_inbox.ts";
 import {
+  chunks,
   cliLatency,
   expectOk,
   interleave,
   judge,
+  median,
   type Metric,
+  moduleCount,
+  ROUNDS,
+  rounds,
   stats,
   timeDeno,
   type Variant,
@@ -68,10 +72,10 @@ export interface OrchDb {
  * tasks (see the report), which would make the build take a minute. Run
  * "disp" gets independent ready tasks for the dispatch measurements.
  */
-export async function buildOrchDb(
+export function buildOrchDb(
   path: string,
   o: { tasks: number; storeDispatch: number; cliDispatch: number },
-): Promise<OrchDb> {
+): OrchDb {
   const db = await openSqlite(path, { init: true });
   const store = new OrchStore(db);
   const rand = rng(42);
@@ -81,9 +85,9 @@ export async function buildOrchDb(
   const done = Math.floor(o.tasks / 2);
   const storeDispatch = Array.from({ length: o.storeDispatch }, (_, i) => `D${i + 1}`);
   const cliDispatch = Array.from({ length: o.cliDispatch }, (_, i) => `C${i + 1}`);
-  await db.write(async () => {
-    await store.createRun({ runId: bigRun, goal: "Scale: 10k tasks, 20k deps" });
-    await store.createRun({ runId: dispRun, goal: "Dispatch throughput" });
+  db.write(() => {
+    store.createRun({ runId: bigRun, goal: "Scale: 10k tasks, 20k deps" });
+    store.createRun({ runId: dispRun, goal: "Dispatch throughput" });
     const now = new Date().toISOString();
     const insTask = db.stmt(
       `INSERT INTO tasks (run_id, id, title, summary, default_to, acceptance, status, seq, created_at, updated_at)
@@ -114,24 +118,24 @@ export async function buildOrchDb(
     for (let i = 0; i < done; i++) {
       // Keep ~100 tasks ahead pending (and the run active).
       while (added < Math.min(o.tasks, i + 100)) addTask(added++);
-      const r = await store.dispatch({ runId: bigRun, taskId: `T${i}`, mode: "analysis" });
+      const r = store.dispatch({ runId: bigRun, taskId: `T${i}`, mode: "analysis" });
       const agent = r.attempt.assigned_to;
-      const claimed = (await store.inbox.claimThread(agent, { threadId: r.thread.id })).thread;
-      await store.inbox.completeThread({
+      const claimed = store.inbox.claimThread(agent, { threadId: r.thread.id }).thread;
+      store.inbox.completeThread({
         agent,
         threadId: claimed.id,
         leaseEpoch: claimed.lease_epoch,
         body: `done ${i}`,
         payload: { ok: true },
       });
-      await store.reconcile(bigRun);
+      store.reconcile(bigRun);
     }
     while (added < o.tasks) addTask(added++);
     [...storeDispatch, ...cliDispatch].forEach((id, k) =>
       insTask.run(dispRun, id, `Dispatch ${id}`, "", "w", null, k + 1, now, now)
     );
   });
-  const ready = (await store.readyTasks(bigRun)).length;
+  const ready = store.readyTasks(bigRun).length;
   return {
     db,
     store,
@@ -192,80 +196,118 @@ export async function benchOrchCli(ctx: BenchContext, dbPath: string, o: OrchDb)
       },
     },
   ];
-  // The same work in-process (no start-up), to show where CLI time goes.
+  // The same work in-process (no start-up), to show where CLI time goes: what `orch --json
+  // ready` and `orch --json status` run (status: reconcile, then statusJson, printed as is).
   const inProcess = { ready: [] as number[], status: [] as number[] };
   for (let k = 0; k < (ctx.quick ? 3 : 7); k++) {
     let t = performance.now();
-    JSON.stringify({ ok: true, run_id: o.bigRun, tasks: await o.store.readyTasks(o.bigRun) });
+    JSON.stringify({ ok: true, run_id: o.bigRun, tasks: o.store.readyTasks(o.bigRun) });
     inProcess.ready.push(performance.now() - t);
     t = performance.now();
-    await o.store.reconcile(o.bigRun);
-    const s = await o.store.status(o.bigRun);
-    JSON.stringify({ ok: true, run: s.run, counts: s.counts, tasks: s.tasks });
+    o.store.reconcile(o.bigRun);
+    const s = o.store.statusJson(o.bigRun);
+    const head = JSON.stringify({ ok: true, run: s.run, counts: s.counts });
+    const printed = `${head.slice(0, -1)},"tasks":${s.tasks_json}}`;
     inProcess.status.push(performance.now() - t);
+    if (printed.length < s.tasks_json.length) throw new Error("status JSON went missing");
   }
   ctx.log(`orch CLI: ${rounds} interleaved rounds of ${variants.map((v) => v.name).join(", ")}`);
   const samples = await interleave(variants, rounds);
-  const b = stats(samples.get("baseline")!);
   const scale = `${o.tasks.toLocaleString("en-US")} tasks / ${o.deps.toLocaleString("en-US")} deps`;
-  const described: Array<[string, string, "<" | "<=", number, string]> = [
-    ["ready", `orch ready (${scale}, ${o.ready} ready)`, "<", 10, "read"],
-    ["status", `orch status (${scale}, full JSON)`, "<", 10, "read + reconcile check"],
-    ["dispatch", "orch dispatch (analysis, write)", "<=", 3, "write"],
+  const traced = [queue.shift(), queue.shift()];
+  const described: Array<
+    [string, string, "<" | "<=", number, string, (run: number) => string[]]
+  > = [
+    ["ready", `orch ready (${scale}, ${o.ready} ready)`, "<", 10, "read", () => [
+      "ready",
+      "--run",
+      o.bigRun,
+    ]],
+    ["status", `orch status (${scale}, full JSON)`, "<", 10, "read + reconcile check", () => [
+      "status",
+      "--run",
+      o.bigRun,
+    ]],
+    ["dispatch", "orch dispatch (analysis, write)", "<=", 3, "write", (run) => [
+      "dispatch",
+      "--run",
+      o.dispRun,
+      "--task",
+      traced[run] ?? "none-left",
+      "--execution-mode",
+      "analysis",
+    ]],
   ];
-  return described.map(([key, name, op, max, kind]) => {
+  const out: Metric[] = [];
+  for (const [key, name, op, max, kind, args] of described) {
     const own = key === "ready" || key === "status" ? stats(inProcess[key]) : undefined;
-    return cliLatency({
+    const modules = await moduleCount("orch", (run) => ["--db", dbPath, "--json", ...args(run)]);
+    out.push(cliLatency({
       id: `orch.cli.${key}`,
       group: "orch",
       name,
-      samples: stats(samples.get(key)!),
-      baseline: b,
+      samples: samples.get(key)!,
+      baseline: samples.get("baseline")!,
       max,
       op,
       kind,
+      modules,
       extra: own && {
-        note: `; the same call in-process (store + JSON.stringify): p50 ${own.p50.toFixed(1)} ms`,
+        note: `; the same call in-process (${
+          key === "status" ? "reconcile + statusJson, as the CLI" : "store + JSON.stringify"
+        }): p50 ${own.p50.toFixed(1)} ms`,
         detail: { in_process_stats: own },
       },
-    });
-  });
+    }));
+  }
+  return out;
 }
 
 /** Item 5 (store part): in-process dispatches, each its own transaction, vs raw transactions. */
-export async function benchOrchDispatchStore(ctx: BenchContext, o: OrchDb): Promise<Metric> {
+export function benchOrchDispatchStore(ctx: BenchContext, o: OrchDb): Metric {
   const tasks = o.storeDispatch;
-  const blocks = tasks.length; // one dispatch, one raw transaction (see benchInboxStore)
-  const perBlock = 1;
   const raw = rawTxRunner(join(ctx.dir, "raw_dispatch.db"));
-  ctx.log(`orch store: ${perBlock * blocks} dispatches vs as many raw transactions`);
-  const r = await alternateBlocks(
-    blocks,
-    {
-      ops: perBlock,
-      run: async (i) => {
-        await o.store.dispatch({ runId: o.dispRun, taskId: tasks[i]!, mode: "analysis" });
+  ctx.log(`orch store: ${tasks.length} dispatches vs as many raw transactions, ${ROUNDS} rounds`);
+  let next = 0;
+  // ROUNDS rounds of one dispatch, one raw transaction, alternating (see benchInboxStore).
+  const per = chunks(tasks, ROUNDS).map((c) => {
+    const r = alternateBlocks(
+      c.length,
+      {
+        ops: 1,
+        run: () => {
+          o.store.dispatch({ runId: o.dispRun, taskId: tasks[next++]!, mode: "analysis" });
+        },
       },
-    },
-    { ops: perBlock, run: raw.tx },
-  );
+      { ops: 1, run: raw.tx },
+    );
+    return {
+      dispatches: c.length,
+      perSecond: c.length / r.aSeconds,
+      rawPerSecond: c.length / r.bSeconds,
+      ratio: r.bSeconds / r.aSeconds,
+    };
+  });
   raw.close();
-  const n = perBlock * blocks;
-  const perSecond = n / r.aSeconds;
-  const rawPerSecond = n / r.bSeconds;
+  const ratios = rounds(per.map((r) => r.ratio));
   return judge({
     id: "orch.store.dispatch",
     group: "orch",
     name: "store dispatch (in-process, analysis)",
     unit: "dispatches/s",
-    value: perSecond,
-    n,
-    baseline: { name: "raw BEGIN IMMEDIATE/INSERT/COMMIT", value: rawPerSecond, unit: "tx/s" },
-    ratio: perSecond / rawPerSecond,
+    value: median(per.map((r) => r.perSecond)),
+    n: tasks.length,
+    baseline: {
+      name: "raw BEGIN IMMEDIATE/INSERT/COMMIT",
+      value: median(per.map((r) => r.rawPerSecond)),
+      unit: "tx/s",
+    },
+    ratio: ratios.median,
+    rounds: ratios,
     ratio_definition:
       "dispatches/s / raw tx/s (one write transaction each), interleaved one by one",
     note: "each dispatch is one write transaction: attempt + inbox thread + first message + events",
-    detail: { dispatches: n, seconds: r.aSeconds, raw_seconds: r.bSeconds },
+    detail: { dispatches: tasks.length, rounds: per },
   });
 }
 
@@ -281,8 +323,7 @@ export async function benchOrchWait(
 ): Promise<Metric[]> {
   const samples = Math.min(ctx.quick ? 5 : 15, w.tasks.length - 1);
   const store = o.store;
-  const maxEvent = async () =>
-    Number((await o.db.get("SELECT COALESCE(MAX(id), 0) AS m FROM events"))?.["m"]);
+  const maxEvent = () => Number(o.db.get("SELECT COALESCE(MAX(id), 0) AS m FROM events")?.["m"]);
   const args = (after: number, timeout: number) => [
     ...ctx.cli("orch"),
     "--db",
@@ -311,19 +352,18 @@ export async function benchOrchWait(
         note:
           "t0 just before the in-process completeThread commit; the waiter then reconciles thread_done into task_done (its own write transaction) and prints",
       },
-    }, async (i) => {
+    }, (i) => {
       const taskId = w.tasks[i + 1]!;
-      const attempt = await store.latestAttempt(w.run, taskId);
+      const attempt = store.latestAttempt(w.run, taskId);
       if (!attempt) throw new Error(`task ${taskId} was not dispatched`);
       // Untimed: the worker claims; reconcile now so the waiter starts with nothing to fold.
-      const claimed =
-        (await store.inbox.claimThread(attempt.assigned_to, { threadId: attempt.thread_id }))
-          .thread;
-      await store.reconcile(w.run);
+      const claimed = store.inbox.claimThread(attempt.assigned_to, { threadId: attempt.thread_id })
+        .thread;
+      store.reconcile(w.run);
       return {
-        args: args(await maxEvent(), 30),
-        commit: async () => {
-          await store.inbox.completeThread({
+        args: args(maxEvent(), 30),
+        commit: () => {
+          store.inbox.completeThread({
             agent: attempt.assigned_to,
             threadId: attempt.thread_id,
             leaseEpoch: claimed.lease_epoch,
@@ -344,7 +384,7 @@ export async function benchOrchWait(
         group: "orch",
         name: `orch wait idle CPU, ${w.label}`,
         dbPath,
-        args: async (timeout) => args(await maxEvent(), timeout),
+        args: (timeout) => args(maxEvent(), timeout),
       }),
     );
   }
@@ -352,9 +392,9 @@ export async function benchOrchWait(
 }
 
 /** Dispatches (in-process, untimed) up to `n` ready tasks of `run`; returns their ids. */
-export async function dispatchReady(o: OrchDb, run: string, n: number): Promise<string[]> {
-  return (await mapSeq((await o.store.readyTasks(run)).slice(0, n), async (t) => {
-    await o.store.dispatch({ runId: run, taskId: t.id, mode: "analysis" });
+export function dispatchReady(o: OrchDb, run: string, n: number): string[] {
+  return o.store.readyTasks(run).slice(0, n).map((t) => {
+    o.store.dispatch({ runId: run, taskId: t.id, mode: "analysis" });
     return t.id;
-  }));
+  });
 }

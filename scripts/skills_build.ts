@@ -16,6 +16,7 @@ import {
   POSTGRES_PERMISSIONS,
   type Program,
   shellFlag,
+  SOURCE_DIRS,
 } from "./permissions.ts";
 import { binaryName, hostTarget } from "./targets.ts";
 
@@ -67,7 +68,12 @@ if [ "$kind" = postgres ]; then
   fi
   if [ -n "\${${env}:-}" ]; then
     exec deno run --no-prompt --quiet ${
-    narrowedPermissions(program, `"$${env}"`, "postgres").map(shellFlag).join(" ")
+    narrowedPermissions(
+      program,
+      `"$${env}"`,
+      SOURCE_DIRS.map((d) => `"$root/${d}"`).join(","),
+      "postgres",
+    ).map(shellFlag).join(" ")
   } "$root/${ENTRY_POINTS[program]}" ${pre}"$@"
   fi
   exec deno run --no-prompt --quiet ${
@@ -75,15 +81,20 @@ if [ "$kind" = postgres ]; then
   } "$root/${ENTRY_POINTS[program]}" ${pre}"$@"
 fi
 # ${env}: a comma-separated list of the only paths ${program} may read and write
-# (e.g. the database directory plus the worktree). A compiled binary's
-# permissions are fixed when it is built, so this runs the sources.
+# (e.g. the database directory plus the worktree; its own sources are readable too,
+# as commands load their modules on demand). A compiled binary's permissions are
+# fixed when it is built, so this runs the sources.
 if [ -n "\${${env}:-}" ]; then
   if ! command -v deno >/dev/null 2>&1; then
     echo "${name}: ${env} is set but there is no deno to run the sources with it (a compiled binary cannot narrow its permissions): install Deno (npm install -g deno) or unset ${env}" >&2
     exit 1
   fi
   exec deno run --no-prompt --quiet ${
-    narrowedPermissions(program, `"$${env}"`).map(shellFlag).join(" ")
+    narrowedPermissions(
+      program,
+      `"$${env}"`,
+      SOURCE_DIRS.map((d) => `"$root/${d}"`).join(","),
+    ).map(shellFlag).join(" ")
   } "$root/${ENTRY_POINTS[program]}" ${pre}"$@"
 fi
 if [ -x "$here/bin/$target/${program}" ]; then exec "$here/bin/$target/${program}" ${pre}"$@"; fi
