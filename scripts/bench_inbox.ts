@@ -7,6 +7,8 @@ import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
 import { BUSY_TIMEOUT_MS, openSqlite } from "../src/storage/sqlite/open_sqlite.ts";
 import type { Db } from "../src/storage/db.ts";
+import type { SqliteDb } from "../src/storage/sqlite/sqlite_db.ts";
+import { mapSeq } from "../src/store/map_seq.ts";
 import { InboxStore, type ThreadChange } from "../src/store/inbox_store.ts";
 import {
   chunks,
@@ -50,13 +52,16 @@ export function baselineArgs(ctx: BenchContext, program: "inbox" | "orch"): stri
 }
 
 /** 10,000 threads (every 10th claimed, progressed, replied to and done) in one transaction. */
-export function buildInboxDb(path: string, threads: number): { db: Db; showThread: number } {
+export async function buildInboxDb(
+  path: string,
+  threads: number,
+): Promise<{ db: SqliteDb; showThread: number }> {
   const db = await openSqlite(path, { init: true });
   const store = new InboxStore(db);
-  db.write(() => {
+  await db.write(async () => {
     for (let i = 1; i <= threads; i++) {
       const to = `w${i % WORKERS}`;
-      const { thread } = store.sendThread({
+      const { thread } = await store.sendThread({
         from: "lead",
         to,
         subject: `Task ${i}: do the thing`,
@@ -64,11 +69,11 @@ export function buildInboxDb(path: string, threads: number): { db: Db; showThrea
         payload: { n: i },
       });
       if (i % 10 === 0) {
-        const claimed = store.claimThread(to, { threadId: thread.id }).thread;
+        const claimed = (await store.claimThread(to, { threadId: thread.id })).thread;
         const ref = { agent: to, threadId: thread.id, leaseEpoch: claimed.lease_epoch };
-        store.updateThread(ref, { body: "halfway", progress: 50 });
-        store.replyThread("lead", thread.id, { body: "thanks, keep going" });
-        store.completeThread({ ...ref, body: "done", payload: { ok: true } });
+        await store.updateThread(ref, { body: "halfway", progress: 50 });
+        await store.replyThread("lead", thread.id, { body: "thanks, keep going" });
+        await store.completeThread({ ...ref, body: "done", payload: { ok: true } });
       }
     }
   });
@@ -76,7 +81,12 @@ export function buildInboxDb(path: string, threads: number): { db: Db; showThrea
 }
 
 /** Item 1: CLI latency of reads and a write against a bare `deno run`. */
-export async function benchInboxCli(ctx: BenchContext, dbPath: string, db: Db, showThread: number) {
+export async function benchInboxCli(
+  ctx: BenchContext,
+  dbPath: string,
+  db: SqliteDb,
+  showThread: number,
+) {
   const rounds = ctx.quick ? 5 : 25;
   const inbox = (...args: string[]) => [...ctx.cli("inbox"), "--db", dbPath, "--json", ...args];
   const base = baselineArgs(ctx, "inbox");
@@ -207,39 +217,43 @@ export function rawTxRunner(
  * Runs `a` (`a.ops` operations per block) and `b` (`b.ops` per block),
  * block after block, A-B then B-A; returns the total seconds of each.
  */
-export function alternateBlocks(
+export async function alternateBlocks(
   blocks: number,
-  a: { ops: number; run: (i: number) => void },
-  b: { ops: number; run: (i: number) => void },
-): { aSeconds: number; bSeconds: number } {
+  a: { ops: number; run: (i: number) => void | Promise<void> },
+  b: { ops: number; run: (i: number) => void | Promise<void> },
+): Promise<{ aSeconds: number; bSeconds: number }> {
   let aMs = 0;
   let bMs = 0;
   let ia = 0;
   let ib = 0;
-  const runA = () => {
+  // Each operation is awaited before the clock stops: the stores are async (SQLite's
+  // promises are settled at once, but their continuations still run as microtasks).
+  const runA = async () => {
     const t = performance.now();
-    for (let j = 0; j < a.ops; j++) a.run(ia++);
+    for (let j = 0; j < a.ops; j++) await a.run(ia++);
     aMs += performance.now() - t;
   };
-  const runB = () => {
+  const runB = async () => {
     const t = performance.now();
-    for (let j = 0; j < b.ops; j++) b.run(ib++);
+    for (let j = 0; j < b.ops; j++) await b.run(ib++);
     bMs += performance.now() - t;
   };
   for (let k = 0; k < blocks; k++) {
     if (k % 2 === 0) {
-      runA();
-      runB();
+      await runA();
+      await runB();
     } else {
-      runB();
-      runA();
+      await runB();
+      await runA();
     }
   }
   return { aSeconds: aMs / 1000, bSeconds: bMs / 1000 };
 }
 
 /** Item 2: send -> claim -> done cycles in-process vs raw write transactions. */
-export function benchInboxStore(ctx: BenchContext): { metrics: Metric[]; rawTxPerSecond: number } {
+export async function benchInboxStore(
+  ctx: BenchContext,
+): Promise<{ metrics: Metric[]; rawTxPerSecond: number }> {
   const cycles = ctx.quick ? 300 : 2000;
   // Finest interleaving: one cycle, then its three raw transactions (order flipping each
   // time). The disk's fsync cost drifts by several times within seconds on a shared VM;
@@ -249,15 +263,15 @@ export function benchInboxStore(ctx: BenchContext): { metrics: Metric[]; rawTxPe
   const store = new InboxStore(db);
   const raw = rawTxRunner(join(ctx.dir, "raw.db"));
   ctx.log(`inbox store: ${cycles} cycles vs ${cycles * 3} raw transactions, interleaved`);
-  const cycle = (i: number) => {
-    const { thread } = store.sendThread({
+  const cycle = async (i: number) => {
+    const { thread } = await store.sendThread({
       from: "lead",
       to: "w",
       subject: `cycle ${i}`,
       body: "do it",
     });
-    const claimed = store.claimThread("w", { threadId: thread.id }).thread;
-    store.completeThread({
+    const claimed = (await store.claimThread("w", { threadId: thread.id })).thread;
+    await store.completeThread({
       agent: "w",
       threadId: thread.id,
       leaseEpoch: claimed.lease_epoch,
@@ -266,12 +280,12 @@ export function benchInboxStore(ctx: BenchContext): { metrics: Metric[]; rawTxPe
   };
   // Warm up past the first WAL wrap, as rawTxRunner does: while the WAL file still grows,
   // every fsync also flushes its new size, which the steady state does not pay.
-  for (let i = 0; i < 200; i++) cycle(-1 - i);
+  for (let i = 0; i < 200; i++) await cycle(-1 - i);
   // ROUNDS rounds, each its own interleaved comparison; a round's figure is its ratio.
-  const measure = (n: number) => {
+  const measure = async (n: number) => {
     const per = chunks(Array.from({ length: n }, (_, i) => i), ROUNDS).map((c) => c.length);
-    return per.map((k) => {
-      const r = alternateBlocks(k, { ops: 1, run: cycle }, { ops: 3, run: raw.tx });
+    return (await mapSeq(per, async (k) => {
+      const r = await alternateBlocks(k, { ops: 1, run: cycle }, { ops: 3, run: raw.tx });
       const cyclesPerSecond = k / r.aSeconds;
       const rawTxPerSecond = (k * 3) / r.bSeconds;
       return {
@@ -282,14 +296,14 @@ export function benchInboxStore(ctx: BenchContext): { metrics: Metric[]; rawTxPe
         seconds: r.aSeconds,
         rawSeconds: r.bSeconds,
       };
-    });
+    }));
   };
-  const on = measure(blocks);
+  const on = await measure(blocks);
   // The same without fsync (synchronous=OFF on both): the CPU side of the comparison.
   db.raw.exec("PRAGMA synchronous = OFF");
   raw.raw.exec("PRAGMA synchronous = OFF");
-  const off = measure(Math.min(cycles, 500));
-  db.close();
+  const off = await measure(Math.min(cycles, 500));
+  await db.close();
   raw.close();
   const ratios = rounds(on.map((r) => r.ratio));
   const offRatio = median(off.map((r) => r.ratio));
@@ -341,15 +355,15 @@ export function benchInboxStore(ctx: BenchContext): { metrics: Metric[]; rawTxPe
 }
 
 /** Sends a thread to `w`, which claims it and blocks on a question (untimed setup). */
-function blockedThread(store: InboxStore, i: number): number {
-  const { thread } = store.sendThread({
+async function blockedThread(store: InboxStore, i: number): Promise<number> {
+  const { thread } = await store.sendThread({
     from: "lead",
     to: "w",
     subject: `wait ${i}`,
     body: "needs an answer",
   });
-  const claimed = store.claimThread("w", { threadId: thread.id }).thread;
-  store.updateThread(
+  const claimed = (await store.claimThread("w", { threadId: thread.id })).thread;
+  await store.updateThread(
     { agent: "w", threadId: thread.id, leaseEpoch: claimed.lease_epoch },
     { status: "blocked", body: "Which way?" },
   );
@@ -386,8 +400,8 @@ export async function benchInboxWait(ctx: BenchContext, dbPath: string, db: Db) 
         note:
           "t0 just before the in-process replyThread commit (fsync included), t1 when the child's JSON line arrives",
       },
-    }, (i) => {
-      const thread = blockedThread(store, i);
+    }, async (i) => {
+      const thread = await blockedThread(store, i);
       return {
         args: args(thread, 30),
         commit: () => store.replyThread("lead", thread, { body: "This way." }),
@@ -402,7 +416,7 @@ export async function benchInboxWait(ctx: BenchContext, dbPath: string, db: Db) 
       group: "inbox",
       name: "wait-reply idle CPU",
       dbPath,
-      args: (timeout) => args(blockedThread(store, 10_000), timeout),
+      args: async (timeout) => args(await blockedThread(store, 10_000), timeout),
     }),
   );
   return metrics;
@@ -445,12 +459,12 @@ export async function idleCpu(
     group: "inbox" | "orch";
     name: string;
     dbPath: string;
-    args: (timeoutSeconds: number) => string[];
+    args: (timeoutSeconds: number) => string[] | Promise<string[]>;
   },
 ): Promise<Metric> {
   const windowMs = idleWindowMs(ctx);
   const { values, rss } = await withWaiter(
-    o.args(Math.ceil((ROUNDS * windowMs) / 1000) + 30),
+    await o.args(Math.ceil((ROUNDS * windowMs) / 1000) + 30),
     o.dbPath,
     async (w) => {
       await sleep(250); // past start-up work (module loading, JIT)
@@ -478,7 +492,10 @@ export async function benchManyWaiters(ctx: BenchContext, dbPath: string, db: Db
   const samples = ctx.quick ? 5 : 15;
   const windowMs = idleWindowMs(ctx);
   const store = new InboxStore(db);
-  const threads = Array.from({ length: n }, (_, i) => blockedThread(store, 20_000 + i));
+  const threads = await mapSeq(
+    Array.from({ length: n }, (_, i) => i),
+    (i) => blockedThread(store, 20_000 + i),
+  );
   ctx.log(`${n} idle wait-reply waiters: idle CPU, then ${samples} answers one by one`);
   const waiters = threads.map((thread) =>
     spawnWatched([
@@ -509,7 +526,7 @@ export async function benchManyWaiters(ctx: BenchContext, dbPath: string, db: Db
     for (let i = 0; i < samples; i++) {
       const w = waiters[i]!;
       const t0 = performance.now();
-      const reply = store.replyThread("lead", threads[i]!, { body: "This way." });
+      const reply = await store.replyThread("lead", threads[i]!, { body: "This way." });
       const t1 = await w.firstLineAt;
       const out = await w.done;
       const json = JSON.parse(out.stdout);

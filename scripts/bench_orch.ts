@@ -3,6 +3,7 @@
  * 10,000 tasks and 20,000 deps, dispatch throughput and CLI latency, and
  * `orch wait` wake latency and idle CPU.
  */
+import { mapSeq } from "../src/store/map_seq.ts";
 import { join } from "node:path";
 import type { Db } from "../src/storage/db.ts";
 import { openSqlite } from "../src/storage/sqlite/open_sqlite.ts";
@@ -72,10 +73,10 @@ export interface OrchDb {
  * tasks (see the report), which would make the build take a minute. Run
  * "disp" gets independent ready tasks for the dispatch measurements.
  */
-export function buildOrchDb(
+export async function buildOrchDb(
   path: string,
   o: { tasks: number; storeDispatch: number; cliDispatch: number },
-): OrchDb {
+): Promise<OrchDb> {
   const db = await openSqlite(path, { init: true });
   const store = new OrchStore(db);
   const rand = rng(42);
@@ -85,9 +86,9 @@ export function buildOrchDb(
   const done = Math.floor(o.tasks / 2);
   const storeDispatch = Array.from({ length: o.storeDispatch }, (_, i) => `D${i + 1}`);
   const cliDispatch = Array.from({ length: o.cliDispatch }, (_, i) => `C${i + 1}`);
-  db.write(() => {
-    store.createRun({ runId: bigRun, goal: "Scale: 10k tasks, 20k deps" });
-    store.createRun({ runId: dispRun, goal: "Dispatch throughput" });
+  await db.write(async () => {
+    await store.createRun({ runId: bigRun, goal: "Scale: 10k tasks, 20k deps" });
+    await store.createRun({ runId: dispRun, goal: "Dispatch throughput" });
     const now = new Date().toISOString();
     const insTask = db.stmt(
       `INSERT INTO tasks (run_id, id, title, summary, default_to, acceptance, status, seq, created_at, updated_at)
@@ -118,24 +119,24 @@ export function buildOrchDb(
     for (let i = 0; i < done; i++) {
       // Keep ~100 tasks ahead pending (and the run active).
       while (added < Math.min(o.tasks, i + 100)) addTask(added++);
-      const r = store.dispatch({ runId: bigRun, taskId: `T${i}`, mode: "analysis" });
+      const r = await store.dispatch({ runId: bigRun, taskId: `T${i}`, mode: "analysis" });
       const agent = r.attempt.assigned_to;
-      const claimed = store.inbox.claimThread(agent, { threadId: r.thread.id }).thread;
-      store.inbox.completeThread({
+      const claimed = (await store.inbox.claimThread(agent, { threadId: r.thread.id })).thread;
+      await store.inbox.completeThread({
         agent,
         threadId: claimed.id,
         leaseEpoch: claimed.lease_epoch,
         body: `done ${i}`,
         payload: { ok: true },
       });
-      store.reconcile(bigRun);
+      await store.reconcile(bigRun);
     }
     while (added < o.tasks) addTask(added++);
     [...storeDispatch, ...cliDispatch].forEach((id, k) =>
       insTask.run(dispRun, id, `Dispatch ${id}`, "", "w", null, k + 1, now, now)
     );
   });
-  const ready = store.readyTasks(bigRun).length;
+  const ready = (await store.readyTasks(bigRun)).length;
   return {
     db,
     store,
@@ -201,11 +202,11 @@ export async function benchOrchCli(ctx: BenchContext, dbPath: string, o: OrchDb)
   const inProcess = { ready: [] as number[], status: [] as number[] };
   for (let k = 0; k < (ctx.quick ? 3 : 7); k++) {
     let t = performance.now();
-    JSON.stringify({ ok: true, run_id: o.bigRun, tasks: o.store.readyTasks(o.bigRun) });
+    JSON.stringify({ ok: true, run_id: o.bigRun, tasks: await o.store.readyTasks(o.bigRun) });
     inProcess.ready.push(performance.now() - t);
     t = performance.now();
-    o.store.reconcile(o.bigRun);
-    const s = o.store.statusJson(o.bigRun);
+    await o.store.reconcile(o.bigRun);
+    const s = await o.store.statusJson(o.bigRun);
     const head = JSON.stringify({ ok: true, run: s.run, counts: s.counts });
     const printed = `${head.slice(0, -1)},"tasks":${s.tasks_json}}`;
     inProcess.status.push(performance.now() - t);
@@ -264,19 +265,19 @@ export async function benchOrchCli(ctx: BenchContext, dbPath: string, o: OrchDb)
 }
 
 /** Item 5 (store part): in-process dispatches, each its own transaction, vs raw transactions. */
-export function benchOrchDispatchStore(ctx: BenchContext, o: OrchDb): Metric {
+export async function benchOrchDispatchStore(ctx: BenchContext, o: OrchDb): Promise<Metric> {
   const tasks = o.storeDispatch;
   const raw = rawTxRunner(join(ctx.dir, "raw_dispatch.db"));
   ctx.log(`orch store: ${tasks.length} dispatches vs as many raw transactions, ${ROUNDS} rounds`);
   let next = 0;
   // ROUNDS rounds of one dispatch, one raw transaction, alternating (see benchInboxStore).
-  const per = chunks(tasks, ROUNDS).map((c) => {
-    const r = alternateBlocks(
+  const per = await mapSeq(chunks(tasks, ROUNDS), async (c) => {
+    const r = await alternateBlocks(
       c.length,
       {
         ops: 1,
-        run: () => {
-          o.store.dispatch({ runId: o.dispRun, taskId: tasks[next++]!, mode: "analysis" });
+        run: async () => {
+          await o.store.dispatch({ runId: o.dispRun, taskId: tasks[next++]!, mode: "analysis" });
         },
       },
       { ops: 1, run: raw.tx },
@@ -323,7 +324,8 @@ export async function benchOrchWait(
 ): Promise<Metric[]> {
   const samples = Math.min(ctx.quick ? 5 : 15, w.tasks.length - 1);
   const store = o.store;
-  const maxEvent = () => Number(o.db.get("SELECT COALESCE(MAX(id), 0) AS m FROM events")?.["m"]);
+  const maxEvent = async () =>
+    Number((await o.db.get("SELECT COALESCE(MAX(id), 0) AS m FROM events"))?.["m"]);
   const args = (after: number, timeout: number) => [
     ...ctx.cli("orch"),
     "--db",
@@ -352,18 +354,19 @@ export async function benchOrchWait(
         note:
           "t0 just before the in-process completeThread commit; the waiter then reconciles thread_done into task_done (its own write transaction) and prints",
       },
-    }, (i) => {
+    }, async (i) => {
       const taskId = w.tasks[i + 1]!;
-      const attempt = store.latestAttempt(w.run, taskId);
+      const attempt = await store.latestAttempt(w.run, taskId);
       if (!attempt) throw new Error(`task ${taskId} was not dispatched`);
       // Untimed: the worker claims; reconcile now so the waiter starts with nothing to fold.
-      const claimed = store.inbox.claimThread(attempt.assigned_to, { threadId: attempt.thread_id })
-        .thread;
-      store.reconcile(w.run);
+      const claimed =
+        (await store.inbox.claimThread(attempt.assigned_to, { threadId: attempt.thread_id }))
+          .thread;
+      await store.reconcile(w.run);
       return {
-        args: args(maxEvent(), 30),
-        commit: () => {
-          store.inbox.completeThread({
+        args: args(await maxEvent(), 30),
+        commit: async () => {
+          await store.inbox.completeThread({
             agent: attempt.assigned_to,
             threadId: attempt.thread_id,
             leaseEpoch: claimed.lease_epoch,
@@ -384,7 +387,7 @@ export async function benchOrchWait(
         group: "orch",
         name: `orch wait idle CPU, ${w.label}`,
         dbPath,
-        args: (timeout) => args(maxEvent(), timeout),
+        args: async (timeout) => args(await maxEvent(), timeout),
       }),
     );
   }
@@ -392,9 +395,9 @@ export async function benchOrchWait(
 }
 
 /** Dispatches (in-process, untimed) up to `n` ready tasks of `run`; returns their ids. */
-export function dispatchReady(o: OrchDb, run: string, n: number): string[] {
-  return o.store.readyTasks(run).slice(0, n).map((t) => {
-    o.store.dispatch({ runId: run, taskId: t.id, mode: "analysis" });
+export async function dispatchReady(o: OrchDb, run: string, n: number): Promise<string[]> {
+  return await mapSeq((await o.store.readyTasks(run)).slice(0, n), async (t) => {
+    await o.store.dispatch({ runId: run, taskId: t.id, mode: "analysis" });
     return t.id;
   });
 }
