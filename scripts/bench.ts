@@ -27,6 +27,7 @@ import {
 } from "./bench_inbox.ts";
 import { benchInboxSearch } from "./bench_search.ts";
 import { benchMerge } from "./bench_merge.ts";
+import { benchPostgres } from "./bench_pg.ts";
 import {
   HEADERS,
   markdownTable,
@@ -196,6 +197,7 @@ async function main(): Promise<void> {
       orch.push(...await benchBoard(ctx));
       orch.push(...await benchMerge(ctx));
     }
+    if (opts.only !== "orch") inbox.push(...await benchPostgres(ctx));
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => undefined);
   }
