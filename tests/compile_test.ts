@@ -182,11 +182,14 @@ Deno.test("isMissingRuntime(): only the runtime download failing, not any compil
   );
 });
 
-Deno.test("each binary's module graph embeds every schema/*.sql (deno compile includes them, offline)", async () => {
+Deno.test("each binary's module graph embeds every schema/**/*.sql (deno compile includes them, offline)", async () => {
   const schemaDir = join(ROOT, "schema");
+  // SQLite's migrations and, in schema/postgres/, PostgreSQL's.
   const expected: string[] = [];
-  for await (const e of Deno.readDir(schemaDir)) {
-    if (e.isFile && e.name.endsWith(".sql")) expected.push(e.name);
+  for (const sub of ["", "postgres/"]) {
+    for await (const e of Deno.readDir(join(schemaDir, sub))) {
+      if (e.isFile && e.name.endsWith(".sql")) expected.push(sub + e.name);
+    }
   }
   expected.sort();
   assert.ok(expected.length > 0);
