@@ -22,6 +22,7 @@ import {
   benchInboxCli,
   benchInboxStore,
   benchInboxWait,
+  benchManyWaiters,
   buildInboxDb,
 } from "./bench_inbox.ts";
 import { benchInboxSearch } from "./bench_search.ts";
@@ -149,6 +150,7 @@ async function main(): Promise<void> {
         inbox.push(...benchInboxSearch(ctx));
         t = performance.now();
         inbox.push(...await benchInboxWait(ctx, dbPath, db));
+        inbox.push(...await benchManyWaiters(ctx, dbPath, db));
         log(`inbox waits took ${((performance.now() - t) / 1000).toFixed(1)} s`);
       } finally {
         db.close();

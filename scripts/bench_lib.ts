@@ -2,7 +2,14 @@
  * Helpers of `deno task bench` (scripts/bench.ts): statistics, timed
  * subprocesses, process readiness and CPU time from /proc, and the metric
  * record every measurement ends up as.
+ *
+ * Figures that hold (issue 12 item 5): every measurement is taken in several
+ * rounds (`ROUNDS`); a metric's headline figure is the median of its rounds'
+ * figures, printed with their spread (min-max), and a metric whose rounds do
+ * not all agree on pass or miss is marked as flipping.
  */
+import { describeTrace, type ModuleTrace, traceModules } from "./module_trace.ts";
+import type { Program } from "./permissions.ts";
 
 /** Summary of a list of samples (milliseconds, usually). */
 export interface Stats {
@@ -33,6 +40,46 @@ export function stats(samples: number[]): Stats {
   };
 }
 
+/** Rounds every measurement is split into (see the module comment). */
+export const ROUNDS = 5;
+
+/** A figure measured in several rounds. */
+export interface Rounds {
+  /** Each round's figure: the ratio for ratio targets, the value otherwise. */
+  values: number[];
+  median: number;
+  min: number;
+  max: number;
+  /** How many rounds alone would have passed the target (absent without a target). */
+  passed?: number;
+}
+
+/** Median (the lower middle for an even count, as `percentile(50)`) of `values`. */
+export function median(values: number[]): number {
+  return percentile([...values].sort((a, b) => a - b), 50);
+}
+
+/** The rounds' spread; its `median` is the headline figure. */
+export function rounds(values: number[]): Rounds {
+  const s = [...values].sort((a, b) => a - b);
+  return { values, median: percentile(s, 50), min: s[0] ?? NaN, max: s[s.length - 1] ?? NaN };
+}
+
+/** `samples` cut into `k` consecutive, nearly equal chunks (fewer when there are fewer samples). */
+export function chunks<T>(samples: T[], k: number): T[][] {
+  const n = Math.max(1, Math.min(k, samples.length));
+  const out: T[][] = [];
+  for (let i = 0; i < n; i++) {
+    out.push(
+      samples.slice(
+        Math.floor((i * samples.length) / n),
+        Math.floor(((i + 1) * samples.length) / n),
+      ),
+    );
+  }
+  return out;
+}
+
 /** What a metric is compared against to pass. */
 export interface Target {
   /** `ratio <= value`, `ratio >= value`, `value <= value`, `value < value`. */
@@ -58,21 +105,38 @@ export interface Metric {
   target?: Target;
   /** null: informational, no target. */
   pass: boolean | null;
+  /** The per-round figures behind the headline (see the module comment). */
+  rounds?: Rounds;
+  /** Some rounds passed the target and some missed it: the result is not settled. */
+  flips?: boolean;
+  /** A short remark shown after the metric's name in the table (module count, fsync-bound, ...). */
+  remark?: string;
   note?: string;
   detail?: Record<string, unknown>;
 }
 
-/** Decides `pass` from the target. */
+/** Whether `figure` (a ratio for ratio targets, else a value) meets `t`. */
+function _meets(t: Target, figure: number): boolean {
+  if (t.kind === "ratio_max") return figure <= t.value;
+  if (t.kind === "ratio_min") return figure >= t.value;
+  if (t.kind === "value_max") return figure <= t.value;
+  return figure < t.value;
+}
+
+/**
+ * Decides `pass` from the target (on the headline figure, the rounds'
+ * median), counts the rounds that pass on their own, and marks `flips` when
+ * some do and some do not.
+ */
 export function judge(m: Omit<Metric, "pass">): Metric {
   const t = m.target;
-  let pass: boolean | null = null;
-  if (t) {
-    if (t.kind === "ratio_max") pass = (m.ratio ?? Infinity) <= t.value;
-    else if (t.kind === "ratio_min") pass = (m.ratio ?? 0) >= t.value;
-    else if (t.kind === "value_max") pass = m.value <= t.value;
-    else pass = m.value < t.value;
-  }
-  return { ...m, pass };
+  if (!t) return { ...m, pass: null };
+  const ratio = t.kind === "ratio_max" || t.kind === "ratio_min";
+  const pass = _meets(t, ratio ? m.ratio ?? NaN : m.value);
+  if (!m.rounds) return { ...m, pass };
+  const passed = m.rounds.values.filter((v) => _meets(t, v)).length;
+  const flips = passed > 0 && passed < m.rounds.values.length;
+  return { ...m, rounds: { ...m.rounds, passed }, pass, ...(flips ? { flips } : {}) };
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -122,21 +186,30 @@ export function expectOk(r: TimedRun, what: string): Record<string, unknown> {
 
 /**
  * A CLI command's latency judged against the bare `deno run` baseline
- * sampled interleaved with it: the ratio of medians, at most `max` (printed
- * as `${op} ${max}x`). `kind` starts the note, `extra` ends note and detail.
+ * sampled interleaved with it (`samples[i]` and `baseline[i]` from the same
+ * interleave() round). The samples are cut into `ROUNDS` chunks; each
+ * chunk's ratio of medians is one round's figure, and the headline ratio is
+ * their median, at most `max` (printed as `${op} ${max}x`). `kind` starts
+ * the note, `extra` ends note and detail; `modules` is the command's module
+ * count (moduleCount).
  */
 export function cliLatency(o: {
   id: string;
   group: Metric["group"];
   name: string;
-  samples: Stats;
-  baseline: Stats;
+  samples: number[];
+  baseline: number[];
   max: number;
   op: "<" | "<=";
   kind: string;
   extra?: { note: string; detail: Record<string, unknown> } | undefined;
+  modules?: ModuleCount | undefined;
 }): Metric {
-  const { samples: s, baseline: b } = o;
+  const s = stats(o.samples);
+  const b = stats(o.baseline);
+  const cmdChunks = chunks(o.samples, ROUNDS);
+  const baseChunks = chunks(o.baseline, ROUNDS);
+  const r = rounds(cmdChunks.map((c, i) => median(c) / median(baseChunks[i]!)));
   return judge({
     id: o.id,
     group: o.group,
@@ -146,12 +219,46 @@ export function cliLatency(o: {
     p95: s.p95,
     n: s.n,
     baseline: { name: "bare deno run", value: b.p50, p95: b.p95, unit: "ms" },
-    ratio: s.p50 / b.p50,
+    ratio: r.median,
+    rounds: r,
     // "< 10x" and "<= 3x" both judged as ratio_max; the boundary itself is immaterial.
     target: { kind: "ratio_max", value: o.max, text: `${o.op} ${o.max}x` },
-    note: `${o.kind}; ratio of medians, interleaved with the baseline${o.extra?.note ?? ""}`,
-    detail: { stats: s, baseline_stats: b, ...o.extra?.detail },
+    ...(o.modules ? { remark: `${o.modules.trace.evaluated.length} modules` } : {}),
+    note: `${o.kind}; ratio of medians per round (${cmdChunks.length} rounds of ${
+      cmdChunks[0]?.length ?? 0
+    } samples, interleaved with the baseline), median of the rounds${o.extra?.note ?? ""}${
+      o.modules ? `; loads ${o.modules.text}` : ""
+    }`,
+    detail: {
+      stats: s,
+      baseline_stats: b,
+      ...(o.modules ? { modules: o.modules.trace } : {}),
+      ...o.extra?.detail,
+    },
   });
+}
+
+/** What one command loads (scripts/module_trace.ts), for the bench table. */
+export interface ModuleCount {
+  trace: ModuleTrace;
+  /** "41 modules (36 own, 1 npm, 4 node:*), 42 files read" */
+  text: string;
+}
+
+/** Runs `program args` under Deno's loader trace; throws when the trace saw nothing. */
+export async function moduleCount(
+  program: Program,
+  args: string[] | ((run: number) => string[]),
+): Promise<ModuleCount> {
+  const trace = await traceModules(program, args);
+  if (trace.own.length === 0 || trace.code !== 0) {
+    throw new Error(
+      `module trace of ${program} ${
+        (typeof args === "function" ? args(1) : args).join(" ")
+      }: exit ${trace.code}, ${trace.own.length} modules`,
+    );
+  }
+  return { trace, text: describeTrace(trace) };
 }
 
 /** A variant of an interleaved comparison: `run` performs one timed sample and returns its ms. */
@@ -230,6 +337,81 @@ export async function cpuTicks(pid: number): Promise<number> {
   // Fields after "comm" (which may contain spaces): state is field 3, utime 14, stime 15.
   const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
   return Number(f[11]) + Number(f[12]);
+}
+
+/**
+ * CPU time (ns) used so far by each live thread of `pids` (key: pid/tid),
+ * from /proc/<pid>/task/<tid>/schedstat (nanoseconds, where /proc/<pid>/stat
+ * counts 10 ms ticks: too coarse for an idle process over a second).
+ */
+export async function threadCpuNanos(pids: number[]): Promise<Map<string, number>> {
+  const out = await new Deno.Command("sh", {
+    args: [
+      "-c",
+      'for p in "$@"; do for f in /proc/"$p"/task/*/schedstat; do echo "$f $(cat "$f")"; done; done',
+      "sh",
+      ...pids.map(String),
+    ],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  const threads = new Map<string, number>();
+  for (const line of _decoder.decode(out.stdout).split("\n")) {
+    const [file, ns] = line.split(" ");
+    if (file && ns && Number.isFinite(Number(ns))) threads.set(file, Number(ns));
+  }
+  if (threads.size === 0) throw new Error(`cannot read /proc/<pid>/task/*/schedstat of ${pids}`);
+  return threads;
+}
+
+/**
+ * CPU (ns) the threads of `pids` used between two threadCpuNanos() samples:
+ * threads that ended in between are left out (their last slice is lost, a
+ * few microseconds), threads that started count from zero.
+ */
+export function cpuBetween(before: Map<string, number>, after: Map<string, number>): number {
+  let ns = 0;
+  for (const [tid, t1] of after) ns += t1 - (before.get(tid) ?? 0);
+  return ns;
+}
+
+/** Resident memory (KiB) of `pids` together, from /proc/<pid>/status. */
+export async function rssKib(pids: number[]): Promise<number> {
+  const out = await new Deno.Command("sh", {
+    args: [
+      "-c",
+      'for p in "$@"; do grep "^VmRSS:" /proc/"$p"/status; done',
+      "sh",
+      ...pids.map(String),
+    ],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  return _decoder.decode(out.stdout).split("\n").reduce(
+    (sum, line) => sum + (Number(/(\d+)\s*kB/.exec(line)?.[1]) || 0),
+    0,
+  );
+}
+
+/**
+ * CPU of `pids` together over `count` idle windows of `windowMs` each, as %
+ * of one core per window.
+ */
+export async function idleWindows(
+  pids: number[],
+  count: number,
+  windowMs: number,
+): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const c0 = await threadCpuNanos(pids);
+    const t0 = performance.now();
+    await sleep(windowMs);
+    const c1 = await threadCpuNanos(pids);
+    const elapsed = performance.now() - t0;
+    out.push((cpuBetween(c0, c1) / 1e6) / elapsed * 100);
+  }
+  return out;
 }
 
 /** Clock ticks per second (`getconf CLK_TCK`), 100 if that fails. */
@@ -366,17 +548,19 @@ export async function wakeLatency<R>(
     });
   }
   const s = stats(wake);
+  const r = rounds(chunks(wake, ROUNDS).map(median));
   const { id, group, name, note } = o.metric;
   return judge({
     id,
     group,
     name,
     unit: "ms",
-    value: s.p50,
+    value: r.median,
     p95: s.p95,
     n: s.n,
+    rounds: r,
     target: { kind: "value_max", value: 50, text: "p50 <= 50 ms" },
-    note,
+    note: `${note}; p50: median of ${r.values.length} rounds' medians, p95 over all samples`,
     detail: { stats: s, commit_stats: stats(commit), exit_stats: stats(exit), samples: wake },
   });
 }
@@ -401,19 +585,36 @@ function _valueText(value: number, unit: string, p95?: number): string {
   return `${fmtNum(value, 0)} ${unit}`;
 }
 
+/** A figure as its cell shows it: a ratio (or a percentage, with a ratio definition) or a value. */
+function _figureText(m: Metric, figure: number): string {
+  if (m.ratio !== undefined) {
+    return m.ratio_definition ? `${fmtNum(figure * 100, 0)} %` : `${fmtNum(figure, 2)}x`;
+  }
+  if (m.unit === "%") return fmtNum(figure, 2);
+  if (m.unit === "ms") return fmtNum(figure);
+  return fmtNum(figure, 0);
+}
+
+/** " (rounds 1.9-2.3x)": the spread of the rounds behind a figure. */
+function _spreadText(m: Metric): string {
+  const r = m.rounds;
+  if (!r || r.values.length < 2) return "";
+  const lo = _figureText(m, r.min);
+  const hi = _figureText(m, r.max);
+  return ` (${r.values.length} rounds: ${lo === hi ? lo : `${lo} to ${hi}`})`;
+}
+
 /** The row cells of a metric: metric, value, baseline, ratio, target, result. */
 export function metricRow(m: Metric): string[] {
+  const ratioed = m.ratio !== undefined;
   return [
-    m.name,
-    _valueText(m.value, m.unit, m.p95),
+    m.remark ? `${m.name}; ${m.remark}` : m.name,
+    _valueText(m.value, m.unit, m.p95) + (ratioed ? "" : _spreadText(m)),
     m.baseline ? `${m.baseline.name}: ${_valueText(m.baseline.value, m.baseline.unit)}` : "-",
-    m.ratio === undefined
-      ? "-"
-      : m.ratio_definition
-      ? `${fmtNum(m.ratio * 100, 0)} %`
-      : `${fmtNum(m.ratio, 2)}x`,
+    ratioed ? _figureText(m, m.ratio!) + _spreadText(m) : "-",
     m.target?.text ?? "-",
-    m.pass === null ? "info" : m.pass ? "pass" : "MISS",
+    m.pass === null ? "info" : (m.pass ? "pass" : "MISS") +
+      (m.flips ? ` (flips: ${m.rounds!.passed}/${m.rounds!.values.length} rounds pass)` : ""),
   ];
 }
 

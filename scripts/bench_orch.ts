@@ -15,11 +15,16 @@ import {
   rawTxRunner,
 } from "./bench_inbox.ts";
 import {
+  chunks,
   cliLatency,
   expectOk,
   interleave,
   judge,
+  median,
   type Metric,
+  moduleCount,
+  ROUNDS,
+  rounds,
   stats,
   timeDeno,
   type Variant,
@@ -191,7 +196,8 @@ export async function benchOrchCli(ctx: BenchContext, dbPath: string, o: OrchDb)
       },
     },
   ];
-  // The same work in-process (no start-up), to show where CLI time goes.
+  // The same work in-process (no start-up), to show where CLI time goes: what `orch --json
+  // ready` and `orch --json status` run (status: reconcile, then statusJson, printed as is).
   const inProcess = { ready: [] as number[], status: [] as number[] };
   for (let k = 0; k < (ctx.quick ? 3 : 7); k++) {
     let t = performance.now();
@@ -199,72 +205,109 @@ export async function benchOrchCli(ctx: BenchContext, dbPath: string, o: OrchDb)
     inProcess.ready.push(performance.now() - t);
     t = performance.now();
     o.store.reconcile(o.bigRun);
-    const s = o.store.status(o.bigRun);
-    JSON.stringify({ ok: true, run: s.run, counts: s.counts, tasks: s.tasks });
+    const s = o.store.statusJson(o.bigRun);
+    const head = JSON.stringify({ ok: true, run: s.run, counts: s.counts });
+    const printed = `${head.slice(0, -1)},"tasks":${s.tasks_json}}`;
     inProcess.status.push(performance.now() - t);
+    if (printed.length < s.tasks_json.length) throw new Error("status JSON went missing");
   }
   ctx.log(`orch CLI: ${rounds} interleaved rounds of ${variants.map((v) => v.name).join(", ")}`);
   const samples = await interleave(variants, rounds);
-  const b = stats(samples.get("baseline")!);
   const scale = `${o.tasks.toLocaleString("en-US")} tasks / ${o.deps.toLocaleString("en-US")} deps`;
-  const described: Array<[string, string, "<" | "<=", number, string]> = [
-    ["ready", `orch ready (${scale}, ${o.ready} ready)`, "<", 10, "read"],
-    ["status", `orch status (${scale}, full JSON)`, "<", 10, "read + reconcile check"],
-    ["dispatch", "orch dispatch (analysis, write)", "<=", 3, "write"],
+  const traced = [queue.shift(), queue.shift()];
+  const described: Array<
+    [string, string, "<" | "<=", number, string, (run: number) => string[]]
+  > = [
+    ["ready", `orch ready (${scale}, ${o.ready} ready)`, "<", 10, "read", () => [
+      "ready",
+      "--run",
+      o.bigRun,
+    ]],
+    ["status", `orch status (${scale}, full JSON)`, "<", 10, "read + reconcile check", () => [
+      "status",
+      "--run",
+      o.bigRun,
+    ]],
+    ["dispatch", "orch dispatch (analysis, write)", "<=", 3, "write", (run) => [
+      "dispatch",
+      "--run",
+      o.dispRun,
+      "--task",
+      traced[run] ?? "none-left",
+      "--execution-mode",
+      "analysis",
+    ]],
   ];
-  return described.map(([key, name, op, max, kind]) => {
+  const out: Metric[] = [];
+  for (const [key, name, op, max, kind, args] of described) {
     const own = key === "ready" || key === "status" ? stats(inProcess[key]) : undefined;
-    return cliLatency({
+    const modules = await moduleCount("orch", (run) => ["--db", dbPath, "--json", ...args(run)]);
+    out.push(cliLatency({
       id: `orch.cli.${key}`,
       group: "orch",
       name,
-      samples: stats(samples.get(key)!),
-      baseline: b,
+      samples: samples.get(key)!,
+      baseline: samples.get("baseline")!,
       max,
       op,
       kind,
+      modules,
       extra: own && {
-        note: `; the same call in-process (store + JSON.stringify): p50 ${own.p50.toFixed(1)} ms`,
+        note: `; the same call in-process (${
+          key === "status" ? "reconcile + statusJson, as the CLI" : "store + JSON.stringify"
+        }): p50 ${own.p50.toFixed(1)} ms`,
         detail: { in_process_stats: own },
       },
-    });
-  });
+    }));
+  }
+  return out;
 }
 
 /** Item 5 (store part): in-process dispatches, each its own transaction, vs raw transactions. */
 export function benchOrchDispatchStore(ctx: BenchContext, o: OrchDb): Metric {
   const tasks = o.storeDispatch;
-  const blocks = tasks.length; // one dispatch, one raw transaction (see benchInboxStore)
-  const perBlock = 1;
   const raw = rawTxRunner(join(ctx.dir, "raw_dispatch.db"));
-  ctx.log(`orch store: ${perBlock * blocks} dispatches vs as many raw transactions`);
-  const r = alternateBlocks(
-    blocks,
-    {
-      ops: perBlock,
-      run: (i) => {
-        o.store.dispatch({ runId: o.dispRun, taskId: tasks[i]!, mode: "analysis" });
+  ctx.log(`orch store: ${tasks.length} dispatches vs as many raw transactions, ${ROUNDS} rounds`);
+  let next = 0;
+  // ROUNDS rounds of one dispatch, one raw transaction, alternating (see benchInboxStore).
+  const per = chunks(tasks, ROUNDS).map((c) => {
+    const r = alternateBlocks(
+      c.length,
+      {
+        ops: 1,
+        run: () => {
+          o.store.dispatch({ runId: o.dispRun, taskId: tasks[next++]!, mode: "analysis" });
+        },
       },
-    },
-    { ops: perBlock, run: raw.tx },
-  );
+      { ops: 1, run: raw.tx },
+    );
+    return {
+      dispatches: c.length,
+      perSecond: c.length / r.aSeconds,
+      rawPerSecond: c.length / r.bSeconds,
+      ratio: r.bSeconds / r.aSeconds,
+    };
+  });
   raw.close();
-  const n = perBlock * blocks;
-  const perSecond = n / r.aSeconds;
-  const rawPerSecond = n / r.bSeconds;
+  const ratios = rounds(per.map((r) => r.ratio));
   return judge({
     id: "orch.store.dispatch",
     group: "orch",
     name: "store dispatch (in-process, analysis)",
     unit: "dispatches/s",
-    value: perSecond,
-    n,
-    baseline: { name: "raw BEGIN IMMEDIATE/INSERT/COMMIT", value: rawPerSecond, unit: "tx/s" },
-    ratio: perSecond / rawPerSecond,
+    value: median(per.map((r) => r.perSecond)),
+    n: tasks.length,
+    baseline: {
+      name: "raw BEGIN IMMEDIATE/INSERT/COMMIT",
+      value: median(per.map((r) => r.rawPerSecond)),
+      unit: "tx/s",
+    },
+    ratio: ratios.median,
+    rounds: ratios,
     ratio_definition:
       "dispatches/s / raw tx/s (one write transaction each), interleaved one by one",
     note: "each dispatch is one write transaction: attempt + inbox thread + first message + events",
-    detail: { dispatches: n, seconds: r.aSeconds, raw_seconds: r.bSeconds },
+    detail: { dispatches: tasks.length, rounds: per },
   });
 }
 

@@ -39,13 +39,22 @@ export const ALLOW_PATHS_ENV: Record<Program, string> = {
 /**
  * `PERMISSIONS[program]` with file reads and writes limited to `paths` (a
  * comma-separated list, or a shell word that expands to one); every other
- * flag is unchanged.
+ * flag is unchanged. `sources` (same form) are added to the reads only: the
+ * program's own source folders, which it reads when a command loads its
+ * modules on demand (dynamic imports are checked against --allow-read).
  */
-export function narrowedPermissions(program: Program, paths: string): string[] {
+export function narrowedPermissions(program: Program, paths: string, sources?: string): string[] {
   return PERMISSIONS[program].map((flag) =>
-    flag === "--allow-read" || flag === "--allow-write" ? `${flag}=${paths}` : flag
+    flag === "--allow-read"
+      ? `${flag}=${sources ? `${paths},${sources}` : paths}`
+      : flag === "--allow-write"
+      ? `${flag}=${paths}`
+      : flag
   );
 }
+
+/** The folders, under the repository root, a program run from source reads its modules from. */
+export const SOURCE_DIRS = ["src", "schema", "skills"] as const;
 
 /** Entry point of each program. */
 export const ENTRY_POINTS: Record<Program, string> = {

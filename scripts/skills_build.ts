@@ -14,6 +14,7 @@ import {
   narrowedPermissions,
   PERMISSIONS,
   type Program,
+  SOURCE_DIRS,
 } from "./permissions.ts";
 import { binaryName, hostTarget } from "./targets.ts";
 
@@ -52,16 +53,21 @@ case "$os-$arch" in
 esac
 ${briefDefault}root=$(CDPATH= cd -- "$here/../../.." && pwd)
 # ${env}: a comma-separated list of the only paths ${program} may read and write
-# (e.g. the database directory plus the worktree). A compiled binary's
-# permissions are fixed when it is built, so this runs the sources.
+# (e.g. the database directory plus the worktree; its own sources are readable too,
+# as commands load their modules on demand). A compiled binary's permissions are
+# fixed when it is built, so this runs the sources.
 if [ -n "\${${env}:-}" ]; then
   if ! command -v deno >/dev/null 2>&1; then
     echo "${name}: ${env} is set but there is no deno to run the sources with it (a compiled binary cannot narrow its permissions): install Deno (npm install -g deno) or unset ${env}" >&2
     exit 1
   fi
-  exec deno run --no-prompt --quiet ${narrowedPermissions(program, `"$${env}"`).join(" ")} "$root/${
-    ENTRY_POINTS[program]
-  }" ${pre}"$@"
+  exec deno run --no-prompt --quiet ${
+    narrowedPermissions(
+      program,
+      `"$${env}"`,
+      SOURCE_DIRS.map((d) => `"$root/${d}"`).join(","),
+    ).join(" ")
+  } "$root/${ENTRY_POINTS[program]}" ${pre}"$@"
 fi
 if [ -x "$here/bin/$target/${program}" ]; then exec "$here/bin/$target/${program}" ${pre}"$@"; fi
 if ! command -v deno >/dev/null 2>&1; then

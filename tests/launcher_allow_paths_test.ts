@@ -39,6 +39,11 @@ Deno.test("narrowedPermissions(): limits reads and writes to the paths, keeps ev
     ...PERMISSIONS.orch.filter((f) => !/^--allow-(read|write)$/.test(f)),
   ]);
   assert.equal(ALLOW_PATHS_ENV.inbox, "INBOX_ALLOW_PATHS");
+  // The program's own sources are added to the reads only (modules load on demand).
+  assert.deepEqual(narrowedPermissions("inbox", "/a", "/src,/schema").slice(0, 2), [
+    "--allow-read=/a,/src,/schema",
+    "--allow-write=/a",
+  ]);
 });
 
 Deno.test("inbox launcher with INBOX_ALLOW_PATHS: files inside are usable, files outside are neither read nor written", async () => {

@@ -275,3 +275,38 @@ Deno.test("an analysis task gets its dependencies' work as a read-only ref, plus
   assert.ok(brief.includes(ref), "the brief names the ref");
   assert.match(brief, /Task `B` \(branch `[^`]+`, commit `[0-9a-f]{12}`\): Added b\.txt/);
 });
+
+Deno.test("in-core merges (stacked dispatch, orch merge) run no merge driver a worker planted in the shared .git", async () => {
+  await using env = await tempRepo();
+  const marker = join(env.dir, "driver-ran");
+  await seedRun(env.db, "R", { X: "w", Y: "w", Z: "w" }, [["Z", "X"], ["Z", "Y"]]);
+  const x = await dispatchCode(env.repo, env.db, "R", "X");
+  await workAndFinish(env.db, x, { "README.md": "# test repo\nX\n" });
+  const y = await dispatchCode(env.repo, env.db, "R", "Y");
+  await workAndFinish(env.db, y, { "README.md": "# test repo\nY\n" });
+  // A worker can write the shared .git: an attribute naming a driver, and the driver.
+  const common = (await git(env.repo, "rev-parse", "--git-common-dir")).trim();
+  await Deno.mkdir(join(env.repo, common, "info"), { recursive: true });
+  await Deno.writeTextFile(join(env.repo, common, "info", "attributes"), "* merge=evil\n");
+  await git(env.repo, "config", "merge.evil.driver", `touch '${marker}'; exit 0`);
+  await git(env.repo, "merge-tree", "--write-tree", x.branch, y.branch);
+  assert.equal(await exists(marker), true, "control: plain git merge-tree runs the driver");
+  await Deno.remove(marker);
+
+  const r = await orchIn(
+    env.repo,
+    env.db,
+    "dispatch",
+    "--run",
+    "R",
+    "--task",
+    "Z",
+    "--execution-mode",
+    "code",
+  );
+  assertError(r, "MERGE_CONFLICT", 5);
+  assert.equal(await exists(marker), false, "stacked dispatch ran the driver");
+  const m = await ok(orchIn(env.repo, env.db, "merge", "--run", "R", "--into", "main"));
+  assert.deepEqual((m["left_out"] as Json[]).map((l) => l["status"]), ["merge_conflict"]);
+  assert.equal(await exists(marker), false, "orch merge ran the driver");
+});

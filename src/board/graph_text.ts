@@ -3,10 +3,10 @@
  * Mermaid (`flowchart`) or Graphviz DOT. Node ids are generated (`t0`,
  * `t1`, ...) so any task id is safe; labels are escaped for each format.
  */
+import type { GraphFormat } from "./graph_formats.ts";
 import { type GraphNode, needsAttention, nodeStyle, statusLabel } from "./graph_model.ts";
 
-export const GRAPH_FORMATS = ["mermaid", "dot"] as const;
-export type GraphFormat = typeof GRAPH_FORMATS[number];
+export { GRAPH_FORMATS, type GraphFormat } from "./graph_formats.ts";
 
 /** Longest title shown in a node; longer ones end with an ellipsis. */
 export const MAX_TITLE_CHARS = 60;

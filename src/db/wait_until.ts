@@ -1,5 +1,12 @@
-import { basename } from "node:path";
 import type { Db } from "./db.ts";
+
+/**
+ * The last segment of a path (either separator). Not node:path: importing it loads
+ * Deno's Node compatibility layer (~40 modules) on every command that may wait.
+ */
+function _fileName(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1);
+}
 
 export interface WaitUntilOptions {
   /** Give up after this many milliseconds. */
@@ -128,7 +135,7 @@ export class FileSignal {
     const wal = `${path}-wal`;
     try {
       const watcher = Deno.watchFs(wal, { recursive: false });
-      return new FileSignal(watcher, new Set([basename(wal)]));
+      return new FileSignal(watcher, new Set([_fileName(wal)]));
     } catch {
       return undefined; // no WAL yet, no permission, no inotify slots: poll
     }
@@ -138,7 +145,7 @@ export class FileSignal {
     try {
       for await (const event of this.#watcher) {
         if (event.kind === "access") continue;
-        if (!event.paths.some((p) => this.#names.has(basename(p)))) continue;
+        if (!event.paths.some((p) => this.#names.has(_fileName(p)))) continue;
         this.count++;
         const wake = this.#wake;
         this.#wake = undefined;

@@ -17,13 +17,20 @@ import { parseWorktreeList } from "./worktree.ts";
 /** `-c` overrides that keep repository hooks from running. */
 export const NO_HOOKS = ["-c", "core.hooksPath=/dev/null"] as const;
 
+/** {@linkcode identityArgs} per repository, read once per process (a merge queue writes many). */
+const _identities = new Map<string, string[]>();
+
 /** The repository's identity for commits orch writes, or orch's own when it has none. */
 export function identityArgs(repo: string): string[] {
+  const known = _identities.get(repo);
+  if (known) return known;
   const has = (key: string) =>
     runGit(["config", "--get", key], { cwd: repo, allowCodes: [1] }).code === 0;
-  return has("user.email") && has("user.name")
+  const args = has("user.email") && has("user.name")
     ? []
     : ["-c", "user.name=orch", "-c", "user.email=orch@localhost"];
+  _identities.set(repo, args);
+  return args;
 }
 
 /**

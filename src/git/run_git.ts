@@ -86,6 +86,8 @@ const _CONTENT_SUBCOMMANDS: ReadonlySet<string> = new Set([
   "diff",
   "log",
   "merge",
+  // In-core merges (orch merge, stacked dispatch) run merge drivers too.
+  "merge-tree",
   "read-tree",
   "reset",
   "show",
@@ -149,6 +151,11 @@ function _fixedConfig(runHooks: boolean): string[] {
 /** A config key that names a program git may run for content: filters, diff and merge drivers. */
 const _DRIVER_KEY =
   /^(filter\.(.+)\.(clean|smudge|process)|diff\.(.+)\.(textconv|command)|merge\.(.+)\.driver)$/i;
+
+/** A repository-defined merge driver's key, overridden with {@linkcode _REFUSING_MERGE_DRIVER}. */
+const _MERGE_DRIVER_KEY = /^merge\.(.+)\.driver$/i;
+/** A merge driver that merges nothing: the path is left conflicted. */
+const _REFUSING_MERGE_DRIVER = "false";
 
 const _decoder = new TextDecoder();
 
@@ -230,7 +237,11 @@ function _driverOverrides(cwd: string): Array<[string, string]> {
       trusted.set(key, nl < 0 ? "" : record.slice(nl + 1));
     } else fromRepo.add(key);
   }
-  return [...fromRepo].map((key) => [key, trusted.get(key) ?? ""]);
+  // An empty merge driver makes git fail the whole merge ("cannot run"); `false` (the system's,
+  // no code of the repository's) reports the path as conflicted instead, as a refusing driver would.
+  return [...fromRepo].map((
+    key,
+  ) => [key, trusted.get(key) ?? (_MERGE_DRIVER_KEY.test(key) ? _REFUSING_MERGE_DRIVER : "")]);
 }
 
 function _spawn(

@@ -1,7 +1,7 @@
 import { buildApplication, buildCommand, buildRouteMap } from "@stricli/core";
 import { orchEventLines } from "../../protocol/enums.ts";
 import { EXECUTION_MODES } from "../../store/orch_types.ts";
-import { GRAPH_FORMATS } from "../../board/graph_text.ts";
+import { GRAPH_FORMATS } from "../../board/graph_formats.ts";
 import { CLI_TEXT } from "../cli_text.ts";
 import { VERSION } from "../../version.ts";
 import type { CliContext } from "../context.ts";
