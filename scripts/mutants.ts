@@ -159,12 +159,26 @@ function _verdict(run: TestRun): string {
   return run.timedOut ? "caught (timed out)" : "caught";
 }
 
-/** The names of the failed tests in `deno test` output (its "=> name" / "name ... FAILED" lines). */
+/**
+ * The names of the failed tests in `deno test` output: its FAILURES list
+ * ("name => ./file.ts:1:2"), else the "name ... FAILED" lines (a slow test's
+ * "has been running" notice can split those).
+ */
 export function failedTests(output: string): string[] {
+  const lines = output.split("\n").map((l) => l.trim());
   const names = new Set<string>();
-  for (const line of output.split("\n")) {
-    const m = /^(.+?) \.\.\. FAILED/.exec(line.trim());
-    if (m) names.add(m[1]!.trim());
+  const failures = lines.lastIndexOf("FAILURES");
+  if (failures >= 0) {
+    for (const line of lines.slice(failures + 1)) {
+      const m = /^(.+?) => \S+:\d+:\d+$/.exec(line);
+      if (m) names.add(m[1]!);
+    }
+  }
+  if (names.size === 0) {
+    for (const line of lines) {
+      const m = /^(.+?) \.\.\. FAILED/.exec(line);
+      if (m) names.add(m[1]!);
+    }
   }
   return [...names];
 }

@@ -54,4 +54,12 @@ Deno.test("failedTests(): reads the failed test names from deno test output", ()
     "second one => ./tests/x_test.ts:10:6",
   ].join("\n");
   assert.deepEqual(failedTests(output), ["second one"]);
+  const slow = [
+    "slow one ...'slow one' has been running for over (1m0s)",
+    " FAILED (1m1s)",
+    " FAILURES ",
+    "slow one => ./tests/x_test.ts:114:6",
+    "FAILED | 0 passed | 1 failed",
+  ].join("\n");
+  assert.deepEqual(failedTests(slow), ["slow one"]);
 });
