@@ -20,7 +20,7 @@ import type { ChangeFeed, Db, Dialect, Row, RunResult, SqlValue } from "../db.ts
 import { CHANGE_CHANNEL, PgChangeFeed } from "./change_feed.ts";
 import { installCrashGuard } from "./crash_guard.ts";
 import { pgSchemaVersion } from "./migrate.ts";
-import { isBusy, pgFailure } from "./pg_errors.ts";
+import { errorCode, isBusy, pgFailure } from "./pg_errors.ts";
 import { toPgPlaceholders } from "./placeholders.ts";
 import { redactUrl } from "./redact.ts";
 
@@ -71,11 +71,23 @@ function _bind(params: SqlValue[]): postgres.ParameterOrJSON<never>[] {
   >[];
 }
 
+/**
+ * A connect that "timed out" because this process was stopped while it waited
+ * (SIGSTOP, a suspended laptop or container: the timer fires late, on resume).
+ * Tried once more; a host that is really unreachable fails the second time too.
+ */
+function _stoppedConnect(err: unknown, attempt: number): boolean {
+  return attempt === 0 && errorCode(err) === "CONNECT_TIMEOUT";
+}
+
 async function _query(run: Runner, url: string, sql: string, params: SqlValue[]) {
-  try {
-    return await run.unsafe(toPgPlaceholders(sql), _bind(params));
-  } catch (err) {
-    throw pgFailure(err, url);
+  for (let attempt = 0;; attempt++) {
+    try {
+      return await run.unsafe(toPgPlaceholders(sql), _bind(params));
+    } catch (err) {
+      if (_stoppedConnect(err, attempt)) continue;
+      throw pgFailure(err, url);
+    }
   }
 }
 
@@ -234,6 +246,7 @@ export class PgDb extends PgQueryable implements Db {
       try {
         return await attempt();
       } catch (err) {
+        if (_stoppedConnect(err, n)) continue;
         if (!isBusy(err)) throw pgFailure(err, this.url);
         if (n >= WRITE_RETRIES) {
           throw new AppError(
