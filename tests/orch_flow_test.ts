@@ -515,7 +515,8 @@ Deno.test("cleanup: removes finished worktrees, keeps branches, refuses dirty on
   assert.equal(await exists(pathOf(c)), true, "the running task's worktree stays");
   assert.equal(
     await git(env.repo, "branch", "--list", "orch/*", "--format=%(refname:short)"),
-    ["A", "B", "C"].map(async (t) => `${await attemptBranch(db, "R", t)}\n`).join(""),
+    (await Promise.all(["A", "B", "C"].map((t) => attemptBranch(db, "R", t))))
+      .map((b) => `${b}\n`).join(""),
   );
   const s = await _status(db, "R");
   assert.equal((s.tasks.get("A")?.["latest_attempt"] as Json)["workspace_status"], "cleaned");
