@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { inbox, ok, orch } from "./_cli.ts";
-import { scalar } from "./_db.ts";
+import { isPgUrl, scalar } from "./_db.ts";
 import { git } from "./_git.ts";
 import { exists, type Json, seedRun, tempRepo } from "./_orch.ts";
 
@@ -124,7 +124,9 @@ Deno.test("cleanup: racing dispatch and retry loses nothing and marks nothing mi
     Number(
       await scalar(
         env.db,
-        "SELECT COUNT(*) FROM (SELECT json_extract(payload, '$.attempt_id') AS a FROM events WHERE type = 'workspace_cleaned' GROUP BY a HAVING COUNT(*) > 1)",
+        `SELECT COUNT(*) FROM (SELECT ${
+          isPgUrl(env.db) ? "payload::json->>'attempt_id'" : "json_extract(payload, '$.attempt_id')"
+        } AS a FROM events WHERE type = 'workspace_cleaned' GROUP BY 1 HAVING COUNT(*) > 1) d`,
       ),
     ),
     0,
