@@ -265,8 +265,8 @@ Deno.test("dispatch --execution-mode code: a worktree at the attempt's path that
   assert.equal(await exists(join(leftT, "README.md")), true);
   assert.deepEqual(await _worktrees(env.repo), [env.repo, leftT, leftU]);
   assert.deepEqual(await _branches(env.repo), [
-    attemptBranch(env.db, "R", "T"),
-    attemptBranch(env.db, "R", "U"),
+    await attemptBranch(env.db, "R", "T"),
+    await attemptBranch(env.db, "R", "U"),
   ]);
 });
 
