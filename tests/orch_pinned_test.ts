@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { inbox, ok, orch, tempDb } from "./_cli.ts";
-import { scalar, withSqlite } from "./_db.ts";
+import { execSql, scalar } from "./_db.ts";
 import { assertError, type Json, rowCounts, seedRun } from "./_orch.ts";
 
 /** Dispatches `task` in analysis mode and returns `--agent A --thread T` for its worker. */
@@ -70,14 +70,15 @@ Deno.test("orch wait: returns at most 1,000 events per call; --after-event pages
   await seedRun(db, "R", { A: "wa" });
   // A run with a long history: 1,500 more events than the CLI would make in a test's time.
   const extra = WAIT_EVENT_CAP + 500;
-  withSqlite(db, (d) => {
-    const insert = d.prepare(
-      "INSERT INTO events (ts, run_id, task_id, type, payload) VALUES (?, 'R', 'A', 'task_added', '{}')",
-    );
-    d.exec("BEGIN");
-    for (let i = 0; i < extra; i++) insert.run(new Date().toISOString());
-    d.exec("COMMIT");
-  });
+  // One statement both backends run: a counter CTE feeding the insert.
+  await execSql(
+    db,
+    `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+     INSERT INTO events (ts, run_id, task_id, type, payload)
+     SELECT ?, 'R', 'A', 'task_added', '{}' FROM n`,
+    extra,
+    new Date().toISOString(),
+  );
   const total = Number(await scalar(db, "SELECT COUNT(*) FROM events WHERE run_id = 'R'"));
   assert.ok(total > extra);
 
