@@ -61,9 +61,7 @@ export function permissionsFor(program: Program, kind: StoreKind): readonly stri
 }
 
 /** Whether a `--db` value (or `INBOX_DB` / `ORCH_DB`) names a PostgreSQL store. */
-export function isPostgresTarget(db: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(db);
-}
+export { isPostgresUrl as isPostgresTarget } from "../src/storage/postgres/url.ts";
 
 /** The store kind the tests run on by default (`TEST_BACKEND=postgres`: the matrix's second leg). */
 function _defaultKind(): StoreKind {

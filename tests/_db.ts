@@ -8,11 +8,10 @@
 import { DatabaseSync } from "node:sqlite";
 import { createHash } from "node:crypto";
 import { toPgPlaceholders } from "../src/storage/postgres/placeholders.ts";
+import { isPostgresUrl } from "../src/storage/postgres/url.ts";
 
 /** Whether `db` names a PostgreSQL store rather than a SQLite file. */
-export function isPgUrl(db: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(db);
-}
+export const isPgUrl: (db: string) => boolean = isPostgresUrl;
 
 /** Runs `fn` on a fresh connection to the SQLite file `path`, closed afterwards. */
 export function withSqlite<T>(path: string, fn: (db: DatabaseSync) => T): T {
