@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { inbox, ok, orch, tempDb, until } from "./_cli.ts";
 import { hasFileOpen, spawnCli } from "./_spawn.ts";
 import { assertError, type Json } from "./_orch.ts";
+import { dumpDb } from "./_db.ts";
 
 interface Rec {
   title: string;
@@ -212,6 +213,31 @@ Deno.test("council: a result breaking the contract is INVALID_RESULT; the review
   // The same tally renders the same report.
   const again = await ok(orch(db, "council", "report", "--run", "C1"));
   assert.equal((again["report"] as Json)["sha256"], saved["sha256"]);
+});
+
+Deno.test("council start: an empty active run becomes the council run; a cancelled one is INVALID_STATE and changes nothing", async () => {
+  await using env = await tempDb();
+  await ok(orch(env.db, "run", "init", "--run", "X", "--goal", "Goal of X"));
+  await ok(orch(env.db, "cancel", "--run", "X"));
+  const before = await dumpDb(env.db);
+  assertError(
+    await orch(env.db, "council", "start", "--run", "X", "--topic", "T", "--body", "B"),
+    "INVALID_STATE",
+    4,
+  );
+  assert.deepEqual(await dumpDb(env.db), before);
+  await ok(orch(env.db, "run", "init", "--run", "K", "--goal", "Goal of K"));
+  const r = await ok(
+    orch(env.db, "council", "start", "--run", "K", "--topic", "T", "--body", "B"),
+  );
+  const run = r["run"] as Json;
+  assert.equal(run["kind"], "council");
+  assert.equal(run["goal"], "Goal of K");
+  assert.deepEqual(run["meta"], {
+    topic: "T",
+    reviewers: ["reviewer-1", "reviewer-2", "reviewer-3"],
+  });
+  assert.equal((r["attempts"] as Json[]).length, 3);
 });
 
 Deno.test("council tally: a failed reviewer is not counted and its failure is reported", async () => {

@@ -6,6 +6,8 @@ import type { ArtifactMeta, Thread } from "./inbox_types.ts";
 
 import { COUNCIL_CONTRACT } from "../protocol/contracts.ts";
 import { sha256Hex } from "./sha256.ts";
+import { markCouncilRun } from "./council/mark_council_run.ts";
+import { lastMessageOfType } from "./inbox/last_message_of_type.ts";
 
 export const DEFAULT_REVIEWERS = ["reviewer-1", "reviewer-2", "reviewer-3"] as const;
 
@@ -70,10 +72,9 @@ export class CouncilStore {
         { reviewers: input.reviewers },
       );
     }
-    const db = this.orch.db;
-    return await db.write(async () => {
-      const existing = await db.get("SELECT 1 FROM runs WHERE id = ?", input.runId);
-      if (!existing) {
+    return await this.orch.db.write(async () => {
+      const run = await this.#findRun(input.runId);
+      if (!run) {
         await this.orch.createRun({
           runId: input.runId,
           goal: `Council review: ${input.topic}`,
@@ -82,10 +83,7 @@ export class CouncilStore {
           meta: { topic: input.topic, reviewers: input.reviewers },
         });
       } else {
-        const run = await this.orch.getRun(input.runId);
-        const tasks = Number(
-          (await db.get("SELECT COUNT(*) AS n FROM tasks WHERE run_id = ?", input.runId))?.["n"],
-        );
+        const tasks = (await this.orch.countTasks(input.runId)).total;
         if (run.status !== "active" || tasks > 0) {
           throw new AppError(
             "INVALID_STATE",
@@ -93,11 +91,7 @@ export class CouncilStore {
             { run_id: input.runId, status: run.status, tasks },
           );
         }
-        await db.run(
-          "UPDATE runs SET kind = 'council', meta = ? WHERE id = ?",
-          JSON.stringify({ topic: input.topic, reviewers: input.reviewers }),
-          input.runId,
-        );
+        await markCouncilRun(this.orch.db, input);
       }
       const brief = reviewerBrief(input.topic, input.body, input.repoPath);
       const dispatches = await mapSeq(input.reviewers, async (reviewer, i) => {
@@ -127,6 +121,16 @@ export class CouncilStore {
     });
   }
 
+  /** The run, or null when there is none (any other failure is thrown). */
+  async #findRun(runId: string): Promise<Run | null> {
+    try {
+      return await this.orch.getRun(runId);
+    } catch (err) {
+      if (err instanceof AppError && err.code === "RUN_NOT_FOUND") return null;
+      throw err;
+    }
+  }
+
   /** The council's topic and reviewers with their current state (reconciles first). */
   async reviewers(
     runId: string,
@@ -136,8 +140,7 @@ export class CouncilStore {
       throw new AppError("INVALID_STATE", `Run "${runId}" is not a council run`, { run_id: runId });
     }
     await this.orch.reconcile(runId);
-    const db = this.orch.db;
-    return db.read(async () => {
+    return this.orch.db.read(async () => {
       const reviewers = await mapSeq(
         await this.orch.listTasks(runId),
         async (task): Promise<CouncilReviewer> => {
@@ -145,27 +148,23 @@ export class CouncilStore {
           const reviewer = attempt?.assigned_to ?? task.default_to ?? task.id;
           const base = { reviewer, task_id: task.id, attempt, result: null };
           if (task.status === "done" && attempt) {
-            const row = await db.get(
-              "SELECT payload FROM messages WHERE thread_id = ? AND type = 'result' ORDER BY id DESC LIMIT 1",
-              attempt.thread_id,
-            );
-            return {
-              ...base,
-              status: "done",
-              result: row?.["payload"] == null ? null : JSON.parse(String(row["payload"])),
-            };
+            const result = await lastMessageOfType(this.orch.inbox, {
+              threadId: attempt.thread_id,
+              types: ["result"],
+            });
+            return { ...base, status: "done", result: result?.payload ?? null };
           }
           if (task.status === "failed" || task.status === "cancelled") {
-            const row = attempt
-              ? await db.get(
-                "SELECT body FROM messages WHERE thread_id = ? AND type IN ('failure', 'cancel') ORDER BY id DESC LIMIT 1",
-                attempt.thread_id,
-              )
+            const reason = attempt
+              ? await lastMessageOfType(this.orch.inbox, {
+                threadId: attempt.thread_id,
+                types: ["failure", "cancel"],
+              })
               : undefined;
             return {
               ...base,
               status: task.status,
-              ...(row?.["body"] ? { error: String(row["body"]) } : {}),
+              ...(reason?.body ? { error: reason.body } : {}),
             };
           }
           return { ...base, status: "pending" };
