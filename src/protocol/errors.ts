@@ -95,9 +95,6 @@ export class AppError extends Error {
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   const message = err instanceof Error ? err.message : String(err);
-  if (/SQLITE_BUSY|database is locked/i.test(message)) {
-    return new AppError("STORAGE_BUSY", `The database stayed busy: ${message}`);
-  }
   const storage = storageFailure(err);
   if (storage) return new AppError("STORAGE_ERROR", storage.message, { reason: storage.reason });
   if (/SQLITE_|database disk image|not a database|no such table/i.test(message)) {

@@ -1,5 +1,6 @@
 import { DatabaseSync } from "node:sqlite";
 import { AppError, storageFailure } from "../../protocol/errors.ts";
+import { busyFailure, isSqliteBusy } from "./sqlite_busy.ts";
 import { SqliteDb } from "./sqlite_db.ts";
 import { LATEST_SCHEMA_VERSION } from "../schema_version.ts";
 
@@ -55,6 +56,7 @@ function _inMemory(path: string): boolean {
  */
 function _openFailure(path: string, err: unknown): unknown {
   if (err instanceof AppError) return err;
+  if (isSqliteBusy(err)) return busyFailure(err);
   const failure = storageFailure(err);
   if (!failure) return err;
   if (failure.reason === "cannot_open") {

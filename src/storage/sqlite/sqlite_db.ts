@@ -3,14 +3,15 @@ import { AppError } from "../../protocol/errors.ts";
 import type { ChangeFeed, Db, Dialect, Row, RunResult, SqlValue } from "../db.ts";
 import { sleepSync } from "./sleep_sync.ts";
 import { sqliteChanges } from "./sqlite_changes.ts";
+import { busyFailure, isSqliteBusy } from "./sqlite_busy.ts";
 import { WakeWriter } from "./wake_file.ts";
 
 /** How many times a write transaction is retried when SQLite reports busy. */
 export const WRITE_RETRIES = 8;
 
-function _isBusy(err: unknown): boolean {
-  const message = err instanceof Error ? err.message : String(err);
-  return /database is locked|SQLITE_BUSY|database table is locked/i.test(message);
+/** Busy, raw from SQLite or already translated by a statement: the transaction may be run again. */
+function _retryable(err: unknown): boolean {
+  return isSqliteBusy(err) || (err instanceof AppError && isSqliteBusy(err.cause));
 }
 
 function _bind(params: SqlValue[]): SQLInputValue[] {
@@ -53,16 +54,32 @@ export class SqliteDb implements Db {
     return s;
   }
 
+  // The statement methods report busy as STORAGE_BUSY (see sqlite_busy.ts); a write
+  // transaction still retries it.
+
   getSync<T = Row>(sql: string, ...params: SqlValue[]): T | undefined {
-    return this.stmt(sql).get(..._bind(params)) as T | undefined;
+    try {
+      return this.stmt(sql).get(..._bind(params)) as T | undefined;
+    } catch (err) {
+      throw busyFailure(err);
+    }
   }
 
   allSync<T = Row>(sql: string, ...params: SqlValue[]): T[] {
-    return this.stmt(sql).all(..._bind(params)) as T[];
+    try {
+      return this.stmt(sql).all(..._bind(params)) as T[];
+    } catch (err) {
+      throw busyFailure(err);
+    }
   }
 
   runSync(sql: string, ...params: SqlValue[]): RunResult {
-    const r = this.stmt(sql).run(..._bind(params));
+    let r;
+    try {
+      r = this.stmt(sql).run(..._bind(params));
+    } catch (err) {
+      throw busyFailure(err);
+    }
     // A statement outside a transaction commits by itself: tell the waiters.
     if (this.#depth === 0 && !this.raw.isTransaction && Number(r.changes) > 0) this.#wake.touch();
     return { changes: Number(r.changes) };
@@ -108,11 +125,11 @@ export class SqliteDb implements Db {
       try {
         this.raw.exec("BEGIN IMMEDIATE");
       } catch (err) {
-        if (_isBusy(err) && attempt < WRITE_RETRIES) {
+        if (isSqliteBusy(err) && attempt < WRITE_RETRIES) {
           sleepSync(5 + Math.random() * 20 * (attempt + 1));
           continue;
         }
-        if (_isBusy(err)) {
+        if (isSqliteBusy(err)) {
           throw new AppError("STORAGE_BUSY", "The database stayed locked by another writer", {
             retries: attempt,
           });
@@ -127,11 +144,11 @@ export class SqliteDb implements Db {
         return result;
       } catch (err) {
         if (this.raw.isTransaction) this.raw.exec("ROLLBACK");
-        if (_isBusy(err) && attempt < WRITE_RETRIES) {
+        if (_retryable(err) && attempt < WRITE_RETRIES) {
           sleepSync(5 + Math.random() * 20 * (attempt + 1));
           continue;
         }
-        throw err;
+        throw busyFailure(err);
       } finally {
         this.#depth--;
       }
@@ -153,7 +170,7 @@ export class SqliteDb implements Db {
 
   /** `PRAGMA data_version`: changes when another connection commits. */
   dataVersion(): number {
-    return Number((this.stmt("PRAGMA data_version").get() as Row)["data_version"]);
+    return Number(this.getSync("PRAGMA data_version")?.["data_version"]);
   }
 
   async schemaVersion(): Promise<number> {
