@@ -2,6 +2,7 @@ import { sqlFor } from "../../storage/sql_fragments.ts";
 import { appendEvent } from "../append_event.ts";
 import type { OrchContext } from "./context.ts";
 import { maybeCompleteRun } from "./run_completion.ts";
+import { readySql } from "./rules_sql.ts";
 
 /**
  * After a task is done (inside the caller's transaction): announces
@@ -18,9 +19,7 @@ export async function afterTaskDone(
       // instead of scanning every pending task of the run.
       `SELECT t.id FROM deps d ${sqlFor(ctx.db.dialect).orderedJoin} tasks t
          ON t.run_id = d.run_id AND t.id = d.task_id
-       WHERE d.run_id = ? AND d.depends_on = ? AND t.status = 'pending' AND NOT EXISTS (
-         SELECT 1 FROM deps d2 JOIN tasks u ON u.run_id = d2.run_id AND u.id = d2.depends_on
-         WHERE d2.run_id = t.run_id AND d2.task_id = t.id AND u.status <> 'done')
+       WHERE d.run_id = ? AND d.depends_on = ? AND ${readySql("t")}
        ORDER BY t.seq`,
       runId,
       taskId,

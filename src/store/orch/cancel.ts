@@ -1,7 +1,8 @@
 import { AppError } from "../../protocol/errors.ts";
 import { sqlFor } from "../../storage/sql_fragments.ts";
 import { appendEvent } from "../append_event.ts";
-import { ACTIVE_TASK_STATUSES, FINAL_TASK_STATUSES, type Run, type Task } from "../orch_types.ts";
+import { ACTIVE_TASK_STATUSES, type Run, type Task } from "../orch_types.ts";
+import { isFinal, isSettled } from "../orch_rules.ts";
 import { cancelAttempt } from "./cancel_attempt.ts";
 import { nowIso, type OrchContext } from "./context.ts";
 import { getRun } from "./get_run.ts";
@@ -12,6 +13,7 @@ import { reconcileInTx } from "./reconcile_in_tx.ts";
 import { requireActiveRun } from "./require_active_run.ts";
 import { maybeCompleteRun } from "./run_completion.ts";
 import { setTaskStatus } from "./set_task_status.ts";
+import { waitingSql } from "./rules_sql.ts";
 
 /** What a cancel did. */
 export interface CancelResult {
@@ -54,7 +56,7 @@ export async function cancel(
       const task = await getTask(ctx, input.runId, input.taskId);
       // A failed task still waits for the leader (retry, reassign or give
       // up): cancelling it is how to give up, and lets the run complete.
-      if (task.status === "done" || task.status === "cancelled") {
+      if (isSettled(task.status)) {
         throw new AppError("INVALID_STATE", `Task "${task.id}" is already ${task.status}`, {
           run_id: input.runId,
           task_id: task.id,
@@ -71,7 +73,7 @@ export async function cancel(
           const r of await ctx.db.all(
             `SELECT t.id FROM deps d ${sqlFor(ctx.db.dialect).orderedJoin} tasks t
                ON t.run_id = d.run_id AND t.id = d.task_id
-             WHERE d.run_id = ? AND d.depends_on = ? AND t.status = 'pending' ORDER BY t.seq`,
+             WHERE d.run_id = ? AND d.depends_on = ? AND ${waitingSql("t.status")} ORDER BY t.seq`,
             input.runId,
             id,
           )
@@ -92,7 +94,7 @@ export async function cancel(
         });
       }
       for (const task of await listTasks(ctx, input.runId)) {
-        if (!FINAL_TASK_STATUSES.includes(task.status)) await cancelTask(task);
+        if (!isFinal(task.status)) await cancelTask(task);
       }
       await ctx.db.run(
         "UPDATE runs SET status = 'cancelled', updated_at = ? WHERE id = ?",

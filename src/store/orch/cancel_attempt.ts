@@ -1,5 +1,6 @@
 import type { Attempt } from "../orch_types.ts";
 import { LEADER_AGENT, nowIso, type OrchContext } from "./context.ts";
+import { isFinal } from "../orch_rules.ts";
 
 /** Cancels a live attempt and its thread (inside the caller's transaction). */
 export async function cancelAttempt(
@@ -9,7 +10,7 @@ export async function cancelAttempt(
 ): Promise<void> {
   const now = nowIso(ctx);
   const thread = await ctx.inbox.getThread(attempt.thread_id);
-  if (!["done", "failed", "cancelled"].includes(thread.status)) {
+  if (!isFinal(thread.status)) {
     await ctx.inbox.cancelThread(LEADER_AGENT, attempt.thread_id, reason);
   }
   await ctx.db.run(

@@ -9,6 +9,7 @@ import { getTask } from "./get_task.ts";
 import { reconcileInTx } from "./reconcile_in_tx.ts";
 import { requireActiveRun } from "./require_active_run.ts";
 import { requireAssignee } from "./require_assignee.ts";
+import { dependencyWaitingSql } from "./rules_sql.ts";
 
 /**
  * Whether `input` may be dispatched now (inside a write transaction): the
@@ -46,7 +47,8 @@ export async function checkDispatch(
       ? (await ctx.db.all(
         `SELECT d.depends_on AS id, u.status AS status FROM deps d
          JOIN tasks u ON u.run_id = d.run_id AND u.id = d.depends_on
-         WHERE d.run_id = ? AND d.task_id = ? AND u.status <> 'done' ORDER BY u.seq`,
+         WHERE d.run_id = ? AND d.task_id = ? AND ${dependencyWaitingSql("u.status")}
+         ORDER BY u.seq`,
         input.runId,
         input.taskId,
       )).map((r) => ({ task_id: String(r["id"]), status: String(r["status"]) }))

@@ -1,6 +1,7 @@
 import type { StoredTaskStatus, TaskCounts } from "../orch_types.ts";
 import type { OrchContext } from "./context.ts";
 import { zeroCounts } from "./zero_counts.ts";
+import { readySql } from "./rules_sql.ts";
 
 /** Task counts by status (ready derived), without reconciling: cheap. */
 export async function countTasks(ctx: OrchContext, runId: string): Promise<TaskCounts> {
@@ -16,9 +17,7 @@ export async function countTasks(ctx: OrchContext, runId: string): Promise<TaskC
   }
   const ready = Number(
     (await ctx.db.get(
-      `SELECT COUNT(*) AS n FROM tasks t WHERE t.run_id = ? AND t.status = 'pending' AND NOT EXISTS (
-         SELECT 1 FROM deps d JOIN tasks u ON u.run_id = d.run_id AND u.id = d.depends_on
-         WHERE d.run_id = t.run_id AND d.task_id = t.id AND u.status <> 'done')`,
+      `SELECT COUNT(*) AS n FROM tasks t WHERE t.run_id = ? AND ${readySql("t")}`,
       runId,
     ))?.["n"] ?? 0,
   );

@@ -1,9 +1,11 @@
 import type { EventRecord } from "../append_event.ts";
 import type { AttemptInspection } from "../orch_types.ts";
 import { attemptsToVerify, wouldChange } from "./accept_attempt.ts";
+import { ATTEMPT_STALE_COLUMNS } from "./attempt_row.ts";
 import { nowIso, type OrchContext } from "./context.ts";
 import { getRun } from "./get_run.ts";
 import { reconcileInTx } from "./reconcile_in_tx.ts";
+import { newlyStaleSql } from "./rules_sql.ts";
 
 /** What a reconcile changed: one entry per task that moved, and the events it appended. */
 export interface ReconcileResult {
@@ -33,8 +35,7 @@ export async function reconcile(ctx: OrchContext, runId: string): Promise<Reconc
     );
     const stale = await ctx.db.get(
       `SELECT 1 FROM attempts a JOIN threads t ON t.id = a.thread_id
-       WHERE a.run_id = ? AND a.stale_at IS NULL AND a.status IN ('in_progress', 'blocked', 'verifying')
-         AND t.lease_expires_at <= ? LIMIT 1`,
+       WHERE a.run_id = ? AND ${newlyStaleSql(ATTEMPT_STALE_COLUMNS, "?")} LIMIT 1`,
       runId,
       nowIso(ctx),
     );

@@ -3,7 +3,7 @@ import type { AttemptInspection } from "../orch_types.ts";
 import { foldThreadEvent } from "../orch_rules.ts";
 import { applyAcceptance } from "./accept_attempt.ts";
 import { afterTaskDone } from "./after_task_done.ts";
-import { ATTEMPT_SELECT, attemptFromRow } from "./attempt_row.ts";
+import { ATTEMPT_SELECT, ATTEMPT_STALE_COLUMNS, attemptFromRow } from "./attempt_row.ts";
 import { nowIso, type OrchContext } from "./context.ts";
 import { getRun } from "./get_run.ts";
 import { getTask } from "./get_task.ts";
@@ -11,6 +11,7 @@ import { latestAttempt } from "./latest_attempt.ts";
 import type { ReconcileResult } from "./reconcile.ts";
 import { setTaskStatus } from "./set_task_status.ts";
 import { workerEventFields } from "./worker_event_fields.ts";
+import { newlyStaleSql } from "./rules_sql.ts";
 
 /**
  * {@linkcode reconcile}'s work inside the caller's write transaction, with
@@ -122,8 +123,7 @@ export async function reconcileInTx(
       `SELECT a.id, a.task_id, a.thread_id, a.assigned_to, a.n, t.lease_expires_at, t.claimed_by
        FROM attempts a
        JOIN threads t ON t.id = a.thread_id
-       WHERE a.run_id = ? AND a.stale_at IS NULL AND a.status IN ('in_progress', 'blocked', 'verifying')
-         AND t.lease_expires_at <= ?`,
+       WHERE a.run_id = ? AND ${newlyStaleSql(ATTEMPT_STALE_COLUMNS, "?")}`,
       runId,
       now,
     )

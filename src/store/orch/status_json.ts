@@ -4,6 +4,7 @@ import { ATTEMPT_JSON_SQL, ATTEMPT_THREAD_COLUMNS } from "./attempt_row.ts";
 import { nowIso, type OrchContext } from "./context.ts";
 import { getRun } from "./get_run.ts";
 import { zeroCounts } from "./zero_counts.ts";
+import { dependencyWaitingSql, shownStatusSql } from "./rules_sql.ts";
 
 /**
  * {@linkcode status} with the tasks as JSON text, from one snapshot. SQLite
@@ -17,6 +18,7 @@ export async function statusJson(
   runId: string,
 ): Promise<{ run: Run; counts: TaskCounts; tasks_json: string }> {
   const sql = sqlFor(ctx.db.dialect);
+  const shown = shownStatusSql("k.status", "COALESCE(dj.waiting, 0)");
   return await ctx.db.read(async () => {
     const run = await getRun(ctx, runId);
     const rows = await ctx.db.all(
@@ -31,7 +33,7 @@ export async function statusJson(
      ),
      dj AS MATERIALIZED (
        SELECT d.task_id, ${sql.jsonGroupArray}(d.depends_on ORDER BY u.seq) AS ids,
-         SUM(CASE WHEN u.status <> 'done' THEN 1 ELSE 0 END) AS waiting
+         SUM(CASE WHEN ${dependencyWaitingSql("u.status")} THEN 1 ELSE 0 END) AS waiting
        FROM deps d JOIN tasks u ON u.run_id = d.run_id AND u.id = d.depends_on
        WHERE d.run_id = ?1 GROUP BY d.task_id
      )
@@ -39,8 +41,7 @@ export async function statusJson(
        'run_id', k.run_id, 'id', k.id, 'title', k.title, 'summary', k.summary,
        'default_to', k.default_to, 'execution_mode', k.execution_mode, 'acceptance',
        CASE WHEN json_valid(k.acceptance) THEN json(k.acceptance) END,
-       'status', CASE WHEN k.status = 'pending' AND COALESCE(dj.waiting, 0) = 0
-         THEN 'ready' ELSE k.status END,
+       'status', ${shown},
        'depends_on', json(COALESCE(dj.ids, '[]')),
        'created_at', k.created_at, 'updated_at', k.updated_at,
        'latest_attempt', CASE WHEN la.id IS NULL THEN NULL ELSE ${ATTEMPT_JSON_SQL("la", sql)} END,
@@ -49,8 +50,7 @@ export async function statusJson(
          'to_agent', lm.to_agent, 'type', lm.type, 'body', lm.body,
          'payload', CASE WHEN json_valid(lm.payload) THEN json(lm.payload) END, 'ts', lm.ts) END
      ) AS task,
-     CASE WHEN k.status = 'pending' AND COALESCE(dj.waiting, 0) = 0 THEN 'ready' ELSE k.status END
-       AS shown_status
+     ${shown} AS shown_status
      FROM tasks k LEFT JOIN dj ON dj.task_id = k.id
        LEFT JOIN la ON la.task_id = k.id LEFT JOIN lm ON lm.thread_id = la.thread_id
      WHERE k.run_id = ?1 ORDER BY k.seq`,
