@@ -1,5 +1,5 @@
 import { mapSeq } from "../map_seq.ts";
-import { messageFromRow } from "../inbox_store.ts";
+import { messageFromRow } from "../inbox/message_row.ts";
 import type { Message } from "../inbox_types.ts";
 import type { Attempt, Task } from "../orch_types.ts";
 import { attentionMessage } from "./accept_rules.ts";

@@ -1,4 +1,4 @@
-import { messageFromRow } from "../inbox_store.ts";
+import { messageFromRow } from "../inbox/message_row.ts";
 import type { Message, Thread } from "../inbox_types.ts";
 import type { Attempt, Run, Task } from "../orch_types.ts";
 import type { OrchContext } from "./context.ts";

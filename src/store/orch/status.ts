@@ -1,4 +1,4 @@
-import { messageFromRow } from "../inbox_store.ts";
+import { messageFromRow } from "../inbox/message_row.ts";
 import type { Message } from "../inbox_types.ts";
 import type { Attempt, Run, Task, TaskCounts } from "../orch_types.ts";
 import { ATTEMPT_SELECT, attemptFromRow } from "./attempt_row.ts";
