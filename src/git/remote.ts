@@ -18,6 +18,10 @@ const _REMOTE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** URLs and paths handed to git as they are: an absolute path, or file/ssh/https, or scp-like. */
 const _URL = /^(\/|file:\/\/|ssh:\/\/|https:\/\/|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:)/;
 
+/** Control characters: never part of a URL orch passes on. */
+// deno-lint-ignore no-control-regex
+const _CONTROL = /[\x00-\x1f\x7f]/;
+
 /** Where {@linkcode fetchBranch} puts what it fetched: outside refs/heads, removed afterwards. */
 export const COLLECT_REF_PREFIX = "refs/orch-collect/";
 
@@ -28,10 +32,8 @@ export const COLLECT_REF_PREFIX = "refs/orch-collect/";
  * `https://` or `user@host:path` URL. `REMOTE_NOT_FOUND` otherwise.
  */
 export function remoteUrl(repo: string, remote: string, direction: "fetch" | "push"): string {
-  // deno-lint-ignore no-control-regex
   if (
-    remote.length <= 4096 && !/[\x00-\x1f\x7f]/.test(remote) && !remote.includes("::") &&
-    _URL.test(remote)
+    remote.length <= 4096 && !_CONTROL.test(remote) && !remote.includes("::") && _URL.test(remote)
   ) {
     return remote;
   }
