@@ -6,7 +6,8 @@ import { insertNewTaskDeps } from "./orch/insert_new_task_deps.ts";
 import { type Clock, iso, systemClock } from "./clock.ts";
 import { parseStoredJson, toStoredJson } from "./stored_json.ts";
 import { requireText } from "./require_text.ts";
-import { InboxStore, messageFromRow } from "./inbox_store.ts";
+import { InboxStore } from "./inbox_store.ts";
+import { messageFromRow } from "./inbox/message_row.ts";
 import type { Message, Thread } from "./inbox_types.ts";
 import {
   ACTIVE_TASK_STATUSES,

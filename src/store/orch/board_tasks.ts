@@ -1,5 +1,6 @@
 import { mapSeq } from "../map_seq.ts";
-import { messageFromRow, threadFromRow } from "../inbox_store.ts";
+import { messageFromRow } from "../inbox/message_row.ts";
+import { threadFromRow } from "../inbox/thread_row.ts";
 import type { Message, Thread } from "../inbox_types.ts";
 import type { OrchStore, TaskView } from "../orch_store.ts";
 
