@@ -441,6 +441,13 @@ const brief = buildCommand({
         brief: "Path of the inbox program the worker runs (default: inbox)",
         optional: true,
       },
+      remote: {
+        kind: "parsed",
+        parse: textParser,
+        brief:
+          "A code worker on another host: the remote (its name in the worker's clone, or a URL) holding the branch",
+        optional: true,
+      },
     },
   },
   docs: { brief: "Render the worker brief for a saved dispatch (or a council reviewer)" },

@@ -653,7 +653,7 @@ export function status(this: CliContext, flags: { run: string; full?: boolean })
 
 export function brief(
   this: CliContext,
-  flags: { dispatchJson: string; inboxCmd?: string; agent?: string },
+  flags: { dispatchJson: string; inboxCmd?: string; agent?: string; remote?: string },
 ): Promise<void> {
   return respond(this, async () => {
     if (!this.global.db) {
@@ -706,7 +706,9 @@ export function brief(
       const token = source.tokens.find((t) => t.reviewer === attempt.assigned_to)?.token;
       input = { attempt, task, body: first?.body ?? "", token };
     }
+    if (flags.remote !== undefined) _checkBriefRemote(flags.remote, input.attempt);
     const rendered = renderBrief(input, {
+      remote: flags.remote,
       // A PostgreSQL URL goes in without its password: the worker's host supplies it (PGPASSWORD).
       db: storeLabel(this.global.db),
       inboxCmd: flags.inboxCmd ?? "inbox",
@@ -716,4 +718,22 @@ export function brief(
       text: rendered.text,
     };
   });
+}
+
+/** `brief --remote`: a code attempt, and a remote (name or URL) git cannot take for an option. */
+function _checkBriefRemote(
+  remote: string,
+  attempt: { execution_mode: string; branch_name?: string | null | undefined },
+): void {
+  if (attempt.execution_mode !== "code" || !attempt.branch_name) {
+    throw new AppError(
+      "USAGE",
+      "--remote is for a code attempt: an analysis worker has no branch to fetch",
+      { remote },
+    );
+  }
+  // deno-lint-ignore no-control-regex
+  if (remote === "" || remote.startsWith("-") || /[\x00-\x1f\x7f]/.test(remote)) {
+    throw new AppError("USAGE", `Remote "${remote}" is not a remote name or URL`, { remote });
+  }
 }
