@@ -13,7 +13,18 @@
  * Skipped (no metrics, one log line) when no server can be started.
  */
 import { cliCommand } from "./permissions.ts";
-import { chunks, judge, median, type Metric, ROUNDS, rounds, stats } from "./bench_lib.ts";
+import {
+  chunks,
+  HEADERS,
+  judge,
+  markdownTable,
+  median,
+  type Metric,
+  metricRow,
+  ROUNDS,
+  rounds,
+  stats,
+} from "./bench_lib.ts";
 import { alternateBlocks, type BenchContext } from "./bench_inbox.ts";
 import { createPgClient, openPostgres } from "../src/storage/postgres/open_postgres.ts";
 import { STATEMENT_OPTIONS } from "../src/storage/postgres/pg_db.ts";
@@ -25,9 +36,17 @@ const ROOT = new URL("..", import.meta.url).pathname;
 /** Processes racing for claims. */
 const RACERS = 16;
 
-async function _sh(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command("bash", { args, cwd: ROOT, stdout: "piped", stderr: "piped" })
-    .output();
+async function _sh(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command("bash", {
+    args,
+    cwd: ROOT,
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
   const d = new TextDecoder();
   return { code: out.code, stdout: d.decode(out.stdout).trim(), stderr: d.decode(out.stderr) };
 }
@@ -50,7 +69,7 @@ function _dbUrl(admin: string, name: string): string {
  * side is the client the store runs on (same options), a plain `BEGIN; INSERT; COMMIT` sent the
  * way the store sends its statements, without the store's writer lock and NOTIFY.
  */
-async function _cycles(ctx: BenchContext, admin: string): Promise<Metric> {
+async function _cycles(ctx: BenchContext, admin: string, ownServer: boolean): Promise<Metric> {
   const cycles = ctx.quick ? 100 : 600;
   const db = await openPostgres(_dbUrl(admin, "bench_store"), { init: true });
   const store = new InboxStore(db);
@@ -88,27 +107,40 @@ async function _cycles(ctx: BenchContext, admin: string): Promise<Metric> {
   }
   // ROUNDS rounds, each its own interleaved comparison (as the SQLite cycles); a round's
   // figure is its ratio, the headline the median round.
-  const per = chunks(Array.from({ length: cycles }, (_, i) => i), ROUNDS).map((c) => c.length);
-  const measured = await mapSeq(per, async (k) => {
-    const r = await alternateBlocks(k, { ops: 1, run: cycle }, { ops: 3, run: raw });
-    const cyclesPerSecond = k / r.aSeconds;
-    const rawTxPerSecond = (k * 3) / r.bSeconds;
-    return { cyclesPerSecond, rawTxPerSecond, ratio: (cyclesPerSecond * 3) / rawTxPerSecond };
-  });
+  const measure = async (n: number) => {
+    const per = chunks(Array.from({ length: n }, (_, i) => i), ROUNDS).map((c) => c.length);
+    return await mapSeq(per, async (k) => {
+      const r = await alternateBlocks(k, { ops: 1, run: cycle }, { ops: 3, run: raw });
+      const cyclesPerSecond = k / r.aSeconds;
+      const rawTxPerSecond = (k * 3) / r.bSeconds;
+      return { cyclesPerSecond, rawTxPerSecond, ratio: (cyclesPerSecond * 3) / rawTxPerSecond };
+    });
+  };
   const fsync = String((await db.get("SELECT current_setting('fsync') AS f"))?.["f"]);
+  const on = await measure(cycles);
+  // The same without fsync (both sides, one server setting): the CPU and round-trip side of the
+  // comparison. Only on a server this run started; a shared server's settings are not ours.
+  let offRatio: number | undefined;
+  if (ownServer && fsync === "on") {
+    await _setFsync(admin, false);
+    offRatio = median((await measure(cycles)).map((m) => m.ratio));
+  }
   await db.close();
   await rawSql.end();
-  const ratios = rounds(measured.map((m) => m.ratio));
+  const ratios = rounds(on.map((m) => m.ratio));
+  const off = offRatio === undefined
+    ? ""
+    : `; without fsync (CPU and round trips only) ${(offRatio * 100).toFixed(0)} %`;
   return judge({
     id: "pg.store.cycles",
     group: "inbox",
     name: "PostgreSQL: store send -> claim -> done (in-process)",
     unit: "cycles/s",
-    value: median(measured.map((m) => m.cyclesPerSecond)),
+    value: median(on.map((m) => m.cyclesPerSecond)),
     n: cycles,
     baseline: {
       name: "raw BEGIN/INSERT/COMMIT, same client",
-      value: median(measured.map((m) => m.rawTxPerSecond)),
+      value: median(on.map((m) => m.rawTxPerSecond)),
       unit: "tx/s",
     },
     ratio: ratios.median,
@@ -116,9 +148,32 @@ async function _cycles(ctx: BenchContext, admin: string): Promise<Metric> {
     ratio_definition:
       "(cycles/s x 3 write transactions per cycle) / raw tx/s, same client and server, interleaved cycle by cycle",
     target: { kind: "ratio_min", value: 0.5, text: ">= 50 %" },
+    ...(offRatio === undefined
+      ? {}
+      : { remark: `${(offRatio * 100).toFixed(0)} % with fsync off` }),
     note: `local PostgreSQL 15 (fsync ${fsync}), one connection each; the store's writes also ` +
-      "take the writer lock and NOTIFY; the raw side sends its INSERT as the store sends statements (prepared)",
+      "take the writer lock and NOTIFY; the raw side sends its INSERT as the store sends " +
+      `statements (prepared)${off}`,
+    detail: { fsync, fsync_off_ratio: offRatio ?? null },
   });
+}
+
+/** Turns the server's fsync on or off (a reload, no restart). */
+async function _setFsync(admin: string, on: boolean): Promise<void> {
+  const sql = await createPgClient(admin);
+  try {
+    await sql.unsafe(`ALTER SYSTEM SET fsync = ${on ? "on" : "off"}`);
+    await sql.unsafe("SELECT pg_reload_conf()");
+    // The reload is asynchronous: wait until a new session sees it.
+    for (let i = 0; i < 200; i++) {
+      const [row] = await sql.unsafe("SELECT current_setting('fsync') AS f");
+      if (row?.["f"] === (on ? "on" : "off")) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`the server did not take fsync = ${on ? "on" : "off"}`);
+  } finally {
+    await sql.end();
+  }
 }
 
 /** 16 processes claim from one pool until it is empty: every thread exactly once. */
@@ -261,11 +316,16 @@ export type PgBenchPart = "cycles" | "race" | "wake";
 const _PARTS: readonly PgBenchPart[] = ["cycles", "race", "wake"];
 
 /** Runs `parts` on the server at `admin`, each in databases of its own (made here, dropped after). */
-async function _run(ctx: BenchContext, admin: string, parts: readonly PgBenchPart[]) {
+async function _run(
+  ctx: BenchContext,
+  admin: string,
+  parts: readonly PgBenchPart[],
+  ownServer: boolean,
+) {
   const out: Metric[] = [];
   if (parts.includes("cycles")) {
     ctx.log("postgres: store cycles vs raw transactions");
-    out.push(await _cycles(ctx, admin));
+    out.push(await _cycles(ctx, admin, ownServer));
   }
   if (parts.includes("race")) {
     ctx.log(`postgres: ${RACERS} racing claimers`);
@@ -279,19 +339,23 @@ async function _run(ctx: BenchContext, admin: string, parts: readonly PgBenchPar
 }
 
 /** The PostgreSQL metrics, or none (with a log line) when no local server can be started. */
-export async function benchPostgres(ctx: BenchContext): Promise<Metric[]> {
+export async function benchPostgres(
+  ctx: BenchContext,
+  parts: readonly PgBenchPart[] = _PARTS,
+): Promise<Metric[]> {
   // A fresh path under the system temp dir (the server runs as another user, who cannot enter
   // this run's private temp dir); the script creates it.
   const dir = await Deno.makeTempDir({ prefix: "coord-bench-pg-" });
   await Deno.remove(dir);
-  const started = await _sh(["scripts/pg_server.sh", "start", dir]);
+  // A durable server, as a real one (fsync on); the cycles also report the figure without it.
+  const started = await _sh(["scripts/pg_server.sh", "start", dir], { PG_SERVER_FSYNC: "on" });
   if (started.code !== 0) {
     ctx.log(`postgres: skipped, no local server (${started.stderr.trim().split("\n").pop()})`);
     return [];
   }
   const admin = started.stdout.split("\n").pop()!;
   try {
-    return await _run(ctx, admin, _PARTS);
+    return await _run(ctx, admin, parts, true);
   } finally {
     await _sh(["scripts/pg_server.sh", "stop", dir]);
   }
@@ -322,14 +386,15 @@ if (import.meta.main) {
   if (admin) {
     _prefix = `bench_${crypto.randomUUID().slice(0, 8)}`;
     try {
-      metrics = await _run(ctx, admin, parts);
+      metrics = await _run(ctx, admin, parts, false);
     } finally {
       const sql = await createPgClient(admin);
       for (const db of _made) await sql.unsafe(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
       await sql.end();
     }
   } else {
-    metrics = await benchPostgres(ctx);
+    metrics = await benchPostgres(ctx, parts);
   }
   console.log(JSON.stringify(metrics, null, 2));
+  console.log(markdownTable(HEADERS, metrics.map(metricRow)));
 }

@@ -270,7 +270,9 @@ export class PgDb extends PgQueryable implements Db {
   read<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
     const joined = this.#joined();
     if (joined) return fn(joined);
-    return this.#retrying(() => this.#exclusive(() => this.#transaction(_BEGIN_READ, _END_READ, fn)));
+    return this.#retrying(() =>
+      this.#exclusive(() => this.#transaction(_BEGIN_READ, _END_READ, fn))
+    );
   }
 
   /**
