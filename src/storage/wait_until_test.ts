@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { inbox, ok } from "../../tests/_cli.ts";
 import { openSqlite } from "./sqlite/open_sqlite.ts";
 import { FileSignal, sqliteChanges } from "./sqlite/sqlite_changes.ts";
+import { WAKE_SUFFIX } from "./sqlite/wake_file.ts";
 import type { SqliteDb } from "./sqlite/sqlite_db.ts";
 import { waitUntil } from "./wait_until.ts";
 
@@ -21,7 +22,7 @@ function _threads(db: SqliteDb): number | undefined {
   return n > 0 ? n : undefined;
 }
 
-Deno.test("waitUntil(): wakes on the WAL's change notification, with polling out of the way", async () => {
+Deno.test("waitUntil(): wakes on the wake file's notification, sent after the commit is visible, with polling out of the way", async () => {
   await using env = await _db();
   const db = await openSqlite(env.path);
   const giveUp = new AbortController();
@@ -34,7 +35,9 @@ Deno.test("waitUntil(): wakes on the WAL's change notification, with polling out
       abort: giveUp.signal,
       feed,
     });
-    // Another process commits while this one waits.
+    // Another process commits while this one waits. Its notification must come after the
+    // commit is visible: a waiter woken earlier sees no change and, with polling out of the
+    // way, would sleep past the deadline.
     await ok(inbox(env.path, "send", "--from", "a", "--to", "b", "--subject", "s", "--body", "x"));
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<"deadline">((resolve) => {
@@ -72,9 +75,10 @@ Deno.test("waitUntil(): without notifications (watch: false) it polls data_versi
   }
 });
 
-Deno.test("FileSignal: counts changes to the database's WAL", async () => {
+Deno.test("FileSignal: counts changes to the database's wake file, and creates it", async () => {
   await using env = await _db();
-  const db = await openSqlite(env.path); // the WAL exists while a connection is open
+  await Deno.remove(env.path + WAKE_SUFFIX).catch(() => undefined);
+  const db = await openSqlite(env.path);
   const signal = FileSignal.open(env.path);
   assert.ok(signal, "no file-change notifications on this system");
   try {
@@ -83,6 +87,7 @@ Deno.test("FileSignal: counts changes to the database's WAL", async () => {
     await ok(inbox(env.path, "send", "--from", "a", "--to", "b", "--subject", "s", "--body", "x"));
     await signal.next(seen, 30_000);
     assert.ok(signal.count > seen);
+    assert.ok((await Deno.stat(env.path + WAKE_SUFFIX)).isFile);
     assert.equal(FileSignal.open(":memory:"), undefined);
   } finally {
     signal.close();

@@ -250,7 +250,7 @@ const watch = buildCommand({
         brief: "Start after this message id (default: now)",
         optional: true,
       },
-      // Internal (tests): how long an idle watch trusts the WAL notification
+      // Internal (tests): how long an idle watch trusts the wake file's notification
       // before it re-checks anyway. Hidden from help and the surface.
       safetyRecheckSeconds: {
         kind: "parsed",

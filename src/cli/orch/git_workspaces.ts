@@ -18,6 +18,7 @@ import { inspectAttempt } from "../../git/inspect.ts";
 import { AppError } from "../../protocol/errors.ts";
 import { branchHead, mergeInWorktree } from "../../git/merge.ts";
 import { stackCommits } from "../../git/stack.ts";
+import { WAKE_SUFFIX } from "../../storage/sqlite/wake_file.ts";
 import type {
   Attempt,
   AttemptInspection,
@@ -53,7 +54,7 @@ export function gitWorkspaces(
       const ignorePaths = [root];
       if (options.dbPath) {
         const db = resolve(options.dbPath);
-        ignorePaths.push(db, `${db}-wal`, `${db}-shm`, `${db}-journal`);
+        ignorePaths.push(db, `${db}-wal`, `${db}-shm`, `${db}-journal`, `${db}${WAKE_SUFFIX}`);
       }
       const base = req.baseCommit
         ? resolveBase(repo, { baseRef: req.baseCommit, ignorePaths })

@@ -5,7 +5,8 @@ import { AppError, type ErrorCode } from "../../protocol/errors.ts";
 import { cli } from "../../../tests/_cli.ts";
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from "./migrations.ts";
 import type { SqliteDb } from "./sqlite_db.ts";
-import { BUSY_TIMEOUT_MS, compareVersions, migrate, openSqlite } from "./open_sqlite.ts";
+import { BUSY_TIMEOUT_MS, compareVersions, openSqlite } from "./open_sqlite.ts";
+import { migrate } from "./migrate.ts";
 
 async function _tempDir(): Promise<{ dir: string } & AsyncDisposable> {
   const dir = await Deno.makeTempDir({ prefix: "open-db-test-" });

@@ -2,6 +2,7 @@ import type { ChangeFeed } from "../db.ts";
 import { FALLBACK_POLL_MS } from "../db.ts";
 import { nap } from "../nap.ts";
 import type { SqliteDb } from "./sqlite_db.ts";
+import { ensureWakeFile, wakeFilePath } from "./wake_file.ts";
 
 /**
  * The last segment of a path (either separator). Not node:path: importing it loads
@@ -13,10 +14,6 @@ function _fileName(path: string): string {
 
 /** Where file-change notifications are unavailable, `data_version` is sampled this often. */
 export const POLL_MS = 10;
-/** After a notification without a visible commit, sample this often for a while (see below). */
-const _BURST_POLL_MS = 5;
-/** How long that fast sampling lasts after the last notification. */
-const _BURST_MS = 100;
 
 export interface SqliteChangesOptions {
   /** Watch the database's WAL for changes (default true); false: poll every `pollMs`. */
@@ -29,28 +26,23 @@ export interface SqliteChangesOptions {
 
 /**
  * Commits seen through SQLite: `PRAGMA data_version` changes only when
- * another connection commits, and a waiter sleeps until the database's WAL
- * changes (a file-system notification), with a slow fallback sample for file
- * systems whose notifications are unreliable. A notification can arrive a
- * moment before the commit is visible (the WAL is written before its index),
- * so after one the version is sampled every few milliseconds for a short
- * while. Where notifications are unavailable it samples every `pollMs`. No
- * read transaction is held while idle (no checkpoint starvation).
+ * another connection commits, and a waiter sleeps until the database's wake
+ * file changes (a file-system notification; every connection of this program
+ * writes it right after each commit, see wake_file.ts), with a slow fallback
+ * sample that also catches commits of other programs (the sqlite3 shell) and
+ * file systems whose notifications are unreliable. Where notifications are
+ * unavailable it samples every `pollMs`. No read transaction is held while
+ * idle (no checkpoint starvation).
  */
 export function sqliteChanges(db: SqliteDb, options: SqliteChangesOptions = {}): ChangeFeed {
   const signal = options.watch === false ? undefined : FileSignal.open(db.path);
   const idlePollMs = signal
     ? options.fallbackPollMs ?? FALLBACK_POLL_MS
     : options.pollMs ?? POLL_MS;
-  let burstUntil = 0;
   return {
     version: () => Promise.resolve(db.dataVersion()),
     async next(ms: number, abort?: AbortSignal): Promise<void> {
-      const now = performance.now();
-      const step = now < burstUntil ? _BURST_POLL_MS : idlePollMs;
-      const seen = signal?.count ?? 0;
-      await nap(Math.min(ms, step), signal, seen, abort);
-      if (signal && signal.count !== seen) burstUntil = performance.now() + _BURST_MS;
+      await nap(Math.min(ms, idlePollMs), signal, signal?.count ?? 0, abort);
     },
     close(): Promise<void> {
       signal?.close();
@@ -60,8 +52,8 @@ export function sqliteChanges(db: SqliteDb, options: SqliteChangesOptions = {}):
 }
 
 /**
- * Counts file-change notifications for one database's WAL, and lets a waiter sleep until
- * the count moves past what it saw or a timeout passes.
+ * Counts file-change notifications for one database's wake file, and lets a waiter sleep
+ * until the count moves past what it saw or a timeout passes.
  */
 export class FileSignal {
   /** Notifications seen so far. */
@@ -77,21 +69,21 @@ export class FileSignal {
   }
 
   /**
-   * A signal for the database at `path` (its `-wal` file, which every commit
-   * writes), or undefined where it cannot notify. Only the WAL is watched,
+   * A signal for the database at `path` (its wake file, created when
+   * missing), or undefined where it cannot notify. Only that file is watched,
    * never the directory: Deno's watcher on the directory makes this process
    * lose its SQLite locks on the database and `-shm` (seen on Linux: another
    * process's close then checkpoints and resets the WAL under this
    * connection, which stops seeing commits).
    */
   static open(path: string): FileSignal | undefined {
-    if (path === ":memory:" || path === "") return undefined;
-    const wal = `${path}-wal`;
+    const wake = wakeFilePath(path);
+    if (!wake || !ensureWakeFile(wake)) return undefined;
     try {
-      const watcher = Deno.watchFs(wal, { recursive: false });
-      return new FileSignal(watcher, new Set([_fileName(wal)]));
+      const watcher = Deno.watchFs(wake, { recursive: false });
+      return new FileSignal(watcher, new Set([_fileName(wake)]));
     } catch {
-      return undefined; // no WAL yet, no permission, no inotify slots: poll
+      return undefined; // no permission, no inotify slots: poll
     }
   }
 

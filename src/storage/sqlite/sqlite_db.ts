@@ -3,6 +3,7 @@ import { AppError } from "../../protocol/errors.ts";
 import type { ChangeFeed, Db, Dialect, Row, RunResult, SqlValue } from "../db.ts";
 import { sleepSync } from "./sleep_sync.ts";
 import { sqliteChanges } from "./sqlite_changes.ts";
+import { WakeWriter } from "./wake_file.ts";
 
 /** How many times a write transaction is retried when SQLite reports busy. */
 export const WRITE_RETRIES = 8;
@@ -30,10 +31,12 @@ export class SqliteDb implements Db {
   readonly path: string;
   #statements = new Map<string, StatementSync>();
   #depth = 0;
+  #wake: WakeWriter;
 
   constructor(raw: DatabaseSync, path: string) {
     this.raw = raw;
     this.path = path;
+    this.#wake = new WakeWriter(path);
   }
 
   get label(): string {
@@ -60,6 +63,8 @@ export class SqliteDb implements Db {
 
   runSync(sql: string, ...params: SqlValue[]): RunResult {
     const r = this.stmt(sql).run(..._bind(params));
+    // A statement outside a transaction commits by itself: tell the waiters.
+    if (this.#depth === 0 && !this.raw.isTransaction && Number(r.changes) > 0) this.#wake.touch();
     return { changes: Number(r.changes) };
   }
 
@@ -118,6 +123,7 @@ export class SqliteDb implements Db {
       try {
         const result = await fn(this);
         this.raw.exec("COMMIT");
+        this.#wake.touch();
         return result;
       } catch (err) {
         if (this.raw.isTransaction) this.raw.exec("ROLLBACK");
@@ -159,6 +165,7 @@ export class SqliteDb implements Db {
   }
 
   closeSync(): void {
+    this.#wake.close();
     this.#statements.clear();
     if (this.raw.isOpen) this.raw.close();
   }
