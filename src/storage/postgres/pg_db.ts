@@ -23,6 +23,7 @@ import { pgSchemaVersion } from "./migrate.ts";
 import { errorCode, isBusy, pgFailure } from "./pg_errors.ts";
 import { toPgPlaceholders } from "./placeholders.ts";
 import { redactUrl } from "./redact.ts";
+import { stalledSince, watchStalls } from "./stall_watch.ts";
 
 /** The client, as PgDb uses it (value conversions are set up by open_postgres.ts). */
 export type PgClient = postgres.Sql<Record<string, unknown>>;
@@ -52,6 +53,8 @@ function _isLost(err: unknown): boolean {
 /** Shared by a transaction and its handle: the error its connection closed with, if it did. */
 interface _TxState {
   lost: unknown;
+  /** Settles once BEGIN is on a connection (rejects when it failed before). */
+  begun: Promise<unknown>;
 }
 
 /** Key of the advisory lock every write transaction holds ("coord" in ASCII). */
@@ -100,24 +103,33 @@ function _bind(params: SqlValue[]): postgres.ParameterOrJSON<never>[] {
   >[];
 }
 
+/** How long changes() waits, at most, for the client to drop a LISTEN whose connect failed. */
+const _STALE_LISTEN_WAIT_MS = 10;
+const _STALE_LISTEN_WAITS = 100;
+
+/** Connects tried again after each timed out because this process was stopped meanwhile. */
+export const STOPPED_CONNECT_RETRIES = 5;
+
 /**
  * A connect that "timed out" because this process was stopped while it waited
- * (SIGSTOP, a suspended laptop or container: the timer fires late, on resume).
- * Tried once more; a host that is really unreachable fails the second time too.
+ * (SIGSTOP, a suspended laptop or container: the timer fires late, on resume;
+ * see stall_watch.ts), as opposed to a host that did not answer: tried again.
  */
-function _stoppedConnect(err: unknown, attempt: number): boolean {
-  return attempt === 0 && errorCode(err) === "CONNECT_TIMEOUT";
+function _stoppedConnect(err: unknown, since: number, retries: number): boolean {
+  return retries < STOPPED_CONNECT_RETRIES && errorCode(err) === "CONNECT_TIMEOUT" &&
+    stalledSince(since);
 }
 
 /** How every statement with parameters is sent (the bench's raw baseline sends its own the same way). */
 export const STATEMENT_OPTIONS = { prepare: true } as const;
 
 async function _query(run: Runner, url: string, sql: string, params: SqlValue[]) {
-  for (let attempt = 0;; attempt++) {
+  for (let retries = 0;; retries++) {
+    const since = performance.now();
     try {
       return await run.unsafe(toPgPlaceholders(sql), _bind(params), STATEMENT_OPTIONS);
     } catch (err) {
-      if (_stoppedConnect(err, attempt)) continue;
+      if (_stoppedConnect(err, since, retries)) continue;
       throw pgFailure(err, url);
     }
   }
@@ -159,10 +171,12 @@ class PgTx extends PgQueryable implements Db {
   readonly #state: _TxState;
 
   /**
-   * `ready` is the transaction's first statement (the writer lock), sent but not awaited: the
-   * callback's statements are pipelined behind it on the same connection and run only once it
-   * succeeded. When it failed, they fail with "transaction aborted", and its error is the one
-   * that counts (a lock timeout is busy, and the whole transaction is retried).
+   * `ready` is the transaction's first statement (BEGIN and the writer lock), sent but not
+   * awaited: the callback's statements are pipelined behind it on the same connection and run
+   * only once it succeeded. When it failed, they fail with "transaction aborted", and its error is
+   * the one that counts (a lock timeout is busy, and the whole transaction is retried). None is
+   * sent before BEGIN is on a connection (`state.begun`): one queued while the client connects
+   * could be sent on another connection, outside the transaction, should that connect fail.
    */
   constructor(tx: Sql, owner: PgDb, ready: Promise<unknown>, state: _TxState) {
     super();
@@ -180,6 +194,8 @@ class PgTx extends PgQueryable implements Db {
 
   protected override async query(sql: string, params: SqlValue[]) {
     // Its connection is gone: the transaction is over (a statement now would wait forever).
+    if (this.#state.lost !== undefined) throw pgFailure(this.#state.lost, this.url);
+    await this.#state.begun;
     if (this.#state.lost !== undefined) throw pgFailure(this.#state.lost, this.url);
     try {
       return await super.query(sql, params);
@@ -222,12 +238,14 @@ export class PgDb extends PgQueryable implements Db {
   #turn: Promise<void> = Promise.resolve();
   /** The connection was lost: see #afterLoss. */
   #lost = false;
+  readonly #unwatch: () => void;
 
   /** Wraps a client made by open_postgres.ts; `url` is kept only to scrub it from errors. */
   constructor(sql: Sql, url: string, options: { lockTimeoutMs?: number } = {}) {
     super();
     this.#beginWrite = _beginWrite(options.lockTimeoutMs ?? LOCK_TIMEOUT_MS);
     installCrashGuard();
+    this.#unwatch = watchStalls();
     this.#sql = sql;
     this.url = url;
     this.label = redactUrl(url);
@@ -322,16 +340,18 @@ export class PgDb extends PgQueryable implements Db {
    */
   async #transaction<T>(begin: string, end: string, fn: (tx: Db) => Promise<T>): Promise<T> {
     const sql = this.#sql;
-    const state: _TxState = { lost: undefined };
     let connection: _Connection | undefined;
     let closed = false;
     let onLost!: (err: unknown) => void;
     const lost = new Promise<never>((_, reject) => onLost = reject);
     lost.catch(() => {});
+    let onBegun!: () => void;
+    const onConnection = new Promise<void>((resolve) => onBegun = resolve);
     const started = sql.unsafe(begin, [], {
       // Called as the client writes `begin` on its connection: watch that connection close.
       onexecute: (c: _Connection) => {
         connection = c;
+        onBegun();
         c.onclose = (err: unknown) => {
           closed = true;
           state.lost ??= err ?? new Error("the connection closed");
@@ -341,6 +361,9 @@ export class PgDb extends PgQueryable implements Db {
       },
     } as postgres.UnsafeQueryOptions);
     started.catch(() => {}); // awaited below, or through a statement's failure
+    const begun = Promise.race([onConnection, started]);
+    begun.catch(() => {});
+    const state: _TxState = { lost: undefined, begun };
     const tx = new PgTx(sql, this, started, state);
     const body = (async () => {
       const result = await _current.run({ owner: this, tx }, () => fn(tx));
@@ -359,7 +382,9 @@ export class PgDb extends PgQueryable implements Db {
       // The writer lock's failure is the one that counts (busy: retried).
       const first = await Promise.race([started.then(() => undefined, (e: unknown) => e), lost])
         .catch(() => undefined);
-      if (state.lost === undefined) {
+      if (connection === undefined) {
+        clean = true; // BEGIN never reached a connection (it could not connect): nothing to undo
+      } else if (state.lost === undefined) {
         clean = await Promise.race([sql.unsafe("ROLLBACK").then(() => true), lost])
           .catch(() => false);
       }
@@ -380,27 +405,50 @@ export class PgDb extends PgQueryable implements Db {
     return pgSchemaVersion(this);
   }
 
+  /**
+   * A feed on the LISTEN connection (opened on first use). A connect that
+   * timed out because this process was stopped is tried again, as a
+   * statement's is. The client keeps the failed LISTEN until it has seen that
+   * connection close (then re-subscribes it itself): a retry that meets it
+   * waits a moment for that.
+   */
   async changes(): Promise<ChangeFeed> {
-    try {
-      return await PgChangeFeed.open(this.#sql);
-    } catch (err) {
-      throw pgFailure(err, this.url);
+    let failed: unknown;
+    for (let retries = 0, stale = 0;;) {
+      const since = performance.now();
+      try {
+        return await PgChangeFeed.open(this.#sql);
+      } catch (err) {
+        if (err === failed && stale++ < _STALE_LISTEN_WAITS) {
+          await new Promise((r) => setTimeout(r, _STALE_LISTEN_WAIT_MS));
+          continue;
+        }
+        if (!_stoppedConnect(err, since, retries)) throw pgFailure(err, this.url);
+        retries++;
+        failed = err;
+        stale = 0;
+      }
     }
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#unwatch();
     await this.#sql.end({ timeout: _CLOSE_TIMEOUT_S });
   }
 
   /** Runs a whole transaction again when it lost a race; `STORAGE_BUSY` once the retries are spent. */
   async #retrying<T>(attempt: () => Promise<T>): Promise<T> {
-    for (let n = 0;; n++) {
+    for (let n = 0, stopped = 0;;) {
+      const since = performance.now();
       try {
         return await attempt();
       } catch (err) {
-        if (_stoppedConnect(err, n)) continue;
+        if (_stoppedConnect(err, since, stopped)) {
+          stopped++;
+          continue;
+        }
         if (!isBusy(err)) throw pgFailure(err, this.url);
         if (n >= WRITE_RETRIES) {
           throw new AppError(
@@ -411,7 +459,7 @@ export class PgDb extends PgQueryable implements Db {
             { db: this.label, retries: WRITE_RETRIES },
           );
         }
-        const ceiling = Math.min(_RETRY_MAX_MS, _RETRY_BASE_MS * 2 ** n);
+        const ceiling = Math.min(_RETRY_MAX_MS, _RETRY_BASE_MS * 2 ** n++);
         await new Promise((r) => setTimeout(r, ceiling / 2 + Math.random() * ceiling / 2));
       }
     }
