@@ -595,6 +595,18 @@ Deno.test("orch --json output of every command parses under its output schema", 
   await git(wt3, "add", "x.txt");
   await git(wt3, "-c", "user.name=w", "-c", "user.email=w@example.com", "commit", "-q", "-m", "x");
   const diffed = await okAs("orch-diff", orch(db, "diff", "--run", "R1", "--task", "T2"));
+  const bare = join(repo.dir, "remote.git");
+  await git(repo.dir, "init", "-q", "--bare", bare);
+  const published = await okAs(
+    "orch-publish",
+    orch(db, "publish", "--run", "R1", "--task", "T2", "--remote", bare),
+  );
+  assert.equal(published.commit, diffed.to);
+  const collected = await okAs(
+    "orch-collect",
+    orch(db, "collect", "--run", "R1", "--task", "T2", "--remote", bare),
+  );
+  assert.deepEqual([collected.moved, collected.to], [false, diffed.to]);
   const merged = await okAs(
     "orch-merge",
     orch(db, "merge", "--run", "R1", "--into", "main", "--repo-path", repo.repo, "--dry-run"),

@@ -48,6 +48,8 @@ export const GIT_SUBCOMMANDS: ReadonlySet<string> = new Set([
   "commit-tree",
   "config",
   "diff",
+  // Only through src/git/remote.ts, with the transport settings of _transportConfig.
+  "fetch",
   "for-each-ref",
   "log",
   "ls-files",
@@ -55,6 +57,8 @@ export const GIT_SUBCOMMANDS: ReadonlySet<string> = new Set([
   "merge",
   "merge-base",
   "merge-tree",
+  // Only through src/git/remote.ts, with the transport settings of _transportConfig.
+  "push",
   "read-tree",
   "reset",
   "rev-list",
@@ -148,6 +152,39 @@ function _fixedConfig(runHooks: boolean): string[] {
   ];
 }
 
+/** Subcommands that talk to a remote: the only ones some transports are allowed for. */
+const _TRANSPORT_SUBCOMMANDS: ReadonlySet<string> = new Set(["fetch", "push"]);
+
+/**
+ * Settings added (after {@linkcode _fixedConfig}, so they win) for `fetch` and `push`: the
+ * `file`, `ssh` and `https` transports only (a repository's own `protocol.<name>.allow` wins over
+ * `protocol.allow`, so the ones that run commands or talk in clear are denied by name), no
+ * alternate-refs command, no bundle URIs, no submodule recursion, no push signing, objects
+ * checked as they arrive. Callers also pass `--upload-pack` / `--receive-pack` explicitly.
+ */
+const _TRANSPORT_CONFIG: readonly string[] = [
+  "protocol.file.allow=always",
+  "protocol.ssh.allow=always",
+  "protocol.https.allow=always",
+  "protocol.ext.allow=never",
+  "protocol.fd.allow=never",
+  "protocol.git.allow=never",
+  "protocol.http.allow=never",
+  "core.alternateRefsCommand=true",
+  "transfer.bundleURI=false",
+  "fetch.recurseSubmodules=false",
+  "push.recurseSubmodules=no",
+  "submodule.recurse=false",
+  "push.gpgSign=false",
+  "transfer.fsckObjects=true",
+];
+
+/**
+ * `ssh` is the user's own program from PATH (their ~/.ssh/config and agent apply); the
+ * repository's `core.sshCommand` does not (the environment wins over config).
+ */
+const _TRANSPORT_ENV: Record<string, string> = { GIT_SSH_COMMAND: "ssh" };
+
 /** A config key that names a program git may run for content: filters, diff and merge drivers. */
 const _DRIVER_KEY =
   /^(filter\.(.+)\.(clean|smudge|process)|diff\.(.+)\.(textconv|command)|merge\.(.+)\.driver)$/i;
@@ -173,11 +210,19 @@ const _decoder = new TextDecoder();
 export function runGit(args: string[], options: RunGitOptions): GitResult {
   const { cwd, allowCodes = [] } = options;
   const subcommand = _subcommand(args);
-  const config = _fixedConfig(options.runHooks === true);
+  const transport = _TRANSPORT_SUBCOMMANDS.has(subcommand);
+  const config = [
+    ..._fixedConfig(options.runHooks === true),
+    ...(transport ? _TRANSPORT_CONFIG : []),
+  ];
   const drivers = _CONTENT_SUBCOMMANDS.has(subcommand) ? _driverOverrides(cwd) : [];
   // Driver names are the user's: passed as GIT_CONFIG_KEY_n / GIT_CONFIG_VALUE_n, where no
   // character of a name can change how git splits key from value (with -c, "=" would).
-  const env: Record<string, string> = { ..._GIT_ENV, GIT_CONFIG_COUNT: String(drivers.length) };
+  const env: Record<string, string> = {
+    ..._GIT_ENV,
+    ...(transport ? _TRANSPORT_ENV : {}),
+    GIT_CONFIG_COUNT: String(drivers.length),
+  };
   drivers.forEach(([key, value], i) => {
     env[`GIT_CONFIG_KEY_${i}`] = key;
     env[`GIT_CONFIG_VALUE_${i}`] = value;

@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   TASK_NOT_FOUND: EXIT.notFound,
   ATTEMPT_NOT_FOUND: EXIT.notFound,
   NO_CLAIMABLE_THREAD: EXIT.notFound,
+  REMOTE_NOT_FOUND: EXIT.notFound,
 
   ALREADY_CLAIMED: EXIT.conflict,
   LEASE_LOST: EXIT.conflict,
@@ -59,6 +60,8 @@ export const ERROR_CODES = {
   WORKSPACE_TAMPERED: EXIT.git,
   TARGET_MOVED: EXIT.git,
   TARGET_DIRTY: EXIT.git,
+  REMOTE_ERROR: EXIT.git,
+  REMOTE_REWRITTEN: EXIT.git,
 
   STORAGE_BUSY: EXIT.storage,
   STORAGE_ERROR: EXIT.storage,

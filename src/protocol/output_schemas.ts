@@ -764,6 +764,33 @@ export const OrchMergeOutputSchema = _ok("orch --json merge", {
   checkout: z.string().nullable().describe("The worktree with the target checked out, if any"),
 });
 
+/** `orch publish` */
+export const OrchPublishOutputSchema = _ok("orch --json publish", {
+  run_id: RunTaskIdSchema,
+  task_id: RunTaskIdSchema,
+  attempt_n: _Id,
+  remote: z.string().describe("As given: a remote's name, a URL or a path"),
+  branch_name: z.string().describe("The attempt's branch, pushed under the same name"),
+  start_commit: _Commit.describe("Where the branch starts (start_commit, else base_commit)"),
+  commit: _Commit.describe("The branch's head that was pushed"),
+});
+
+/** `orch collect` */
+export const OrchCollectOutputSchema = _ok("orch --json collect", {
+  run_id: RunTaskIdSchema,
+  task_id: RunTaskIdSchema,
+  attempt_n: _Id,
+  remote: z.string().describe("As given: a remote's name, a URL or a path"),
+  branch_name: z.string(),
+  start_commit: _Commit.describe("Where the branch starts (start_commit, else base_commit)"),
+  from: _Commit.describe("The leader's branch head before"),
+  to: _Commit.describe("The leader's branch head now"),
+  remote_commit: _Commit.describe("The branch's head on the remote"),
+  moved: z.boolean().describe("The leader's branch was fast-forwarded to the remote's"),
+  attempt: AttemptSchema.describe("After the reconcile that followed (result: the verdict)"),
+  task_status: TaskStatusSchema,
+});
+
 /** `orch status` */
 export const OrchStatusOutputSchema = _ok("orch --json status", {
   run: RunSchema,
@@ -895,6 +922,8 @@ export const OUTPUT_SCHEMAS = {
   "orch-cleanup": OrchCleanupOutputSchema,
   "orch-diff": OrchDiffOutputSchema,
   "orch-merge": OrchMergeOutputSchema,
+  "orch-publish": OrchPublishOutputSchema,
+  "orch-collect": OrchCollectOutputSchema,
   "orch-status": OrchStatusOutputSchema,
   "orch-graph": OrchGraphOutputSchema,
   "orch-brief": OrchBriefOutputSchema,

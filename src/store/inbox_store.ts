@@ -14,25 +14,9 @@ import type {
   SendResult,
   ThreadChange,
 } from "./inbox/inbox_io.ts";
-import { cancelThread } from "./inbox/cancel_thread.ts";
-import { checkLease } from "./inbox/check_lease.ts";
-import { type ClaimResult, claimThread } from "./inbox/claim_thread.ts";
-import { completeThread } from "./inbox/complete_thread.ts";
-import { failThread } from "./inbox/fail_thread.ts";
-import { fetchMessages, type FetchResult } from "./inbox/fetch_messages.ts";
-import { findReply } from "./inbox/find_reply.ts";
-import { getArtifact } from "./inbox/get_artifact.ts";
-import { getThread } from "./inbox/get_thread.ts";
-import { lastMessageIdFrom } from "./inbox/last_message_id_from.ts";
-import { latestMessageId } from "./inbox/latest_message_id.ts";
-import { listThreads } from "./inbox/list_threads.ts";
-import { messagesFor } from "./inbox/messages_for.ts";
-import { participantThread } from "./inbox/participant_thread.ts";
-import { renewLease } from "./inbox/renew_lease.ts";
-import { replyThread } from "./inbox/reply_thread.ts";
-import { sendThread } from "./inbox/send_thread.ts";
-import { showThread } from "./inbox/show_thread.ts";
-import { type UpdateInput, updateThread } from "./inbox/update_thread.ts";
+import type { ClaimResult } from "./inbox/claim_thread.ts";
+import type { FetchResult } from "./inbox/fetch_messages.ts";
+import type { UpdateInput } from "./inbox/update_thread.ts";
 
 export type { InboxContext } from "./inbox/context.ts";
 export type {
@@ -42,9 +26,6 @@ export type {
   SendResult,
   ThreadChange,
 } from "./inbox/inbox_io.ts";
-export { messageFromRow } from "./inbox/message_row.ts";
-export { threadFromRow } from "./inbox/thread_row.ts";
-export { sha256Hex } from "./sha256.ts";
 
 /**
  * The inbox: threads, messages, leases, read cursors and artifacts. Every
@@ -62,125 +43,124 @@ export class InboxStore implements InboxContext {
     this.clock = clock;
   }
 
-  // ---- threads -----------------------------------------------------------
-
   /** The thread, or `THREAD_NOT_FOUND`. */
-  getThread(threadId: number): Promise<Thread> {
-    return getThread(this, threadId);
+  async getThread(threadId: number): Promise<Thread> {
+    return (await import("./inbox/get_thread.ts")).getThread(this, threadId);
   }
 
   /** A thread with its messages (each with artifact metadata). */
-  showThread(threadId: number): Promise<{ thread: Thread; messages: Message[] }> {
-    return showThread(this, threadId);
+  async showThread(threadId: number): Promise<{ thread: Thread; messages: Message[] }> {
+    return (await import("./inbox/show_thread.ts")).showThread(this, threadId);
   }
 
   /** Threads, newest first, optionally where `agent` is a participant and/or with a status. */
-  listThreads(
+  async listThreads(
     options: { agent?: string; status?: ThreadStatus; limit?: number } = {},
   ): Promise<Thread[]> {
-    return listThreads(this, options);
+    return (await import("./inbox/list_threads.ts")).listThreads(this, options);
   }
 
   /** Creates a thread and its first message (type `task` or `note`). */
-  sendThread(input: SendInput): Promise<SendResult> {
-    return sendThread(this, input);
+  async sendThread(input: SendInput): Promise<SendResult> {
+    return (await import("./inbox/send_thread.ts")).sendThread(this, input);
   }
 
   /** Cancels a thread that is not final; any participant may. Clears the lease. */
-  cancelThread(agent: string, threadId: number, body?: string): Promise<ThreadChange> {
-    return cancelThread(this, { agent, threadId }, body);
+  async cancelThread(agent: string, threadId: number, body?: string): Promise<ThreadChange> {
+    return (await import("./inbox/cancel_thread.ts")).cancelThread(this, { agent, threadId }, body);
   }
 
   /** The thread, if `agent` is its sender, recipient or holder; otherwise `NOT_PARTICIPANT`. */
-  participantThread(threadId: number, agent: string): Promise<Thread> {
-    return participantThread(this, threadId, agent);
+  async participantThread(threadId: number, agent: string): Promise<Thread> {
+    return (await import("./inbox/participant_thread.ts")).participantThread(this, threadId, agent);
   }
 
-  // ---- leases ------------------------------------------------------------
-
   /** Claims `threadId`, or the oldest claimable thread addressed to `agent` (see claimThread). */
-  claimThread(
+  async claimThread(
     agent: string,
     options: { threadId?: number; leaseSeconds?: number } = {},
   ): Promise<ClaimResult> {
-    return claimThread(this, agent, options);
+    return (await import("./inbox/claim_thread.ts")).claimThread(this, agent, options);
   }
 
   /** Extends the caller's live lease. */
-  renewLease(ref: LeaseRef, leaseSeconds?: number): Promise<{ thread: Thread }> {
-    return renewLease(this, ref, leaseSeconds);
+  async renewLease(ref: LeaseRef, leaseSeconds?: number): Promise<{ thread: Thread }> {
+    return (await import("./inbox/renew_lease.ts")).renewLease(this, ref, leaseSeconds);
   }
 
   /** Throws what a lease-holder write would throw now for `ref`, writing nothing. */
-  checkLease(ref: LeaseRef): Promise<Thread> {
-    return checkLease(this, ref);
+  async checkLease(ref: LeaseRef): Promise<Thread> {
+    return (await import("./inbox/check_lease.ts")).checkLease(this, ref);
   }
 
-  // ---- messages ----------------------------------------------------------
-
   /** Unread messages addressed to `agent`, oldest first (see fetchMessages). */
-  fetchMessages(
+  async fetchMessages(
     agent: string,
     options: { limit?: number; peek?: boolean; all?: boolean } = {},
   ): Promise<FetchResult> {
-    return fetchMessages(this, agent, options);
+    return (await import("./inbox/fetch_messages.ts")).fetchMessages(this, agent, options);
   }
 
   /** Messages addressed to `agent` after message id `after`, oldest first (no cursor change). */
-  messagesFor(
+  async messagesFor(
     agent: string,
     after: number,
     limit: number,
     options: { actionableOnly?: boolean } = {},
   ): Promise<Message[]> {
-    return messagesFor(this, { agent, after, limit, ...options });
+    return (await import("./inbox/messages_for.ts")).messagesFor(this, {
+      agent,
+      after,
+      limit,
+      ...options,
+    });
   }
 
   /** The highest message id, 0 when there are none. */
-  latestMessageId(): Promise<number> {
-    return latestMessageId(this);
+  async latestMessageId(): Promise<number> {
+    return (await import("./inbox/latest_message_id.ts")).latestMessageId(this);
   }
 
   /** The latest message in `threadId` sent by `agent`, 0 if none. */
-  lastMessageIdFrom(threadId: number, agent: string): Promise<number> {
-    return lastMessageIdFrom(this, threadId, agent);
+  async lastMessageIdFrom(threadId: number, agent: string): Promise<number> {
+    return (await import("./inbox/last_message_id_from.ts")).lastMessageIdFrom(
+      this,
+      threadId,
+      agent,
+    );
   }
 
   /** The first reply (or cancel) in the thread after `after` that `agent` did not send. */
-  findReply(threadId: number, agent: string, after: number): Promise<Message | undefined> {
-    return findReply(this, { threadId, agent, after });
+  async findReply(threadId: number, agent: string, after: number): Promise<Message | undefined> {
+    return (await import("./inbox/find_reply.ts")).findReply(this, { threadId, agent, after });
   }
 
   /** Progress, a blocked question, or verifying, from the lease holder. */
-  updateThread(ref: LeaseRef, input: UpdateInput): Promise<ThreadChange> {
-    return updateThread(this, ref, input);
+  async updateThread(ref: LeaseRef, input: UpdateInput): Promise<ThreadChange> {
+    return (await import("./inbox/update_thread.ts")).updateThread(this, ref, input);
   }
 
   /** A message from a participant into an open thread; unblocks a blocked one. */
-  replyThread(
+  async replyThread(
     agent: string,
     threadId: number,
     input: { body: string; payload?: unknown },
   ): Promise<ThreadChange> {
-    return replyThread(this, { agent, threadId }, input);
+    return (await import("./inbox/reply_thread.ts")).replyThread(this, { agent, threadId }, input);
   }
-
-  // ---- artifacts ---------------------------------------------------------
 
   /** Artifact metadata and bytes; verifies size and sha256. */
-  getArtifact(artifactId: number): Promise<{ artifact: ArtifactMeta; content: Uint8Array }> {
-    return getArtifact(this, artifactId);
+  async getArtifact(artifactId: number): Promise<{ artifact: ArtifactMeta; content: Uint8Array }> {
+    return (await import("./inbox/get_artifact.ts")).getArtifact(this, artifactId);
   }
 
-  // ---- finish ------------------------------------------------------------
-
   /** Finishes the holder's thread as done, with an optional result payload and artifacts. */
-  completeThread(input: FinishInput): Promise<ThreadChange> {
-    return completeThread(this, input);
+  async completeThread(input: FinishInput): Promise<ThreadChange> {
+    return (await import("./inbox/complete_thread.ts")).completeThread(this, input);
   }
 
   /** Finishes the holder's thread as failed, with the reason. */
-  failThread(input: FinishInput): Promise<ThreadChange> {
-    return failThread(this, input);
+  async failThread(input: FinishInput): Promise<ThreadChange> {
+    return (await import("./inbox/fail_thread.ts")).failThread(this, input);
   }
 }

@@ -54,7 +54,7 @@ const leaseSeconds = {
 const timeoutSeconds = timeoutSecondsFlag;
 
 const init = buildCommand({
-  loader: async () => (await impl()).init,
+  loader: async () => (await import("../init_db.ts")).init,
   parameters: {
     flags: { requireTokens: requireTokensFlag },
   },

@@ -1,4 +1,3 @@
-import { waitUntil } from "../../storage/wait_until.ts";
 import { COUNCIL_CONTRACT } from "../../protocol/contracts.ts";
 import { AppError } from "../../protocol/errors.ts";
 import { InboxStore } from "../../store/inbox_store.ts";
@@ -11,11 +10,17 @@ import {
   type UpdateStatus,
 } from "../../store/inbox_types.ts";
 import type { Access } from "../../store/access/authorize.ts";
-import { checkAccess } from "../access.ts";
 import type { CliContext } from "../context.ts";
-import { parseJsonObject, readArtifacts, readBody } from "../input.ts";
 import { messageBlock, table, threadLine } from "../render.ts";
 import { respond } from "../respond.ts";
+
+/** The input readers, loaded by the commands that take a body, a payload or artifacts. */
+const _input = () => import("../input.ts");
+
+/** The token check (loaded on first use: `show` and `list` never need it). */
+async function checkAccess(ctx: CliContext, access: Access): Promise<number | undefined> {
+  return (await import("../access.ts")).checkAccess(ctx, access);
+}
 
 /** The inbox store; with `access`, after checking the caller's token allows it (strict mode). */
 async function _store(ctx: CliContext, access?: Access): Promise<InboxStore> {
@@ -32,8 +37,6 @@ interface BodyFlags {
   bodyFile?: string;
 }
 
-export { init } from "../init_db.ts";
-
 export function send(
   this: CliContext,
   flags: BodyFlags & {
@@ -47,9 +50,9 @@ export function send(
   },
 ): Promise<void> {
   return respond(this, async () => {
-    const body = await readBody(this, flags, { required: true });
-    const payload = await parseJsonObject(flags.payloadJson, "--payload-json");
-    const artifacts = await readArtifacts(this, flags.artifact);
+    const body = await (await _input()).readBody(this, flags, { required: true });
+    const payload = await (await _input()).parseJsonObject(flags.payloadJson, "--payload-json");
+    const artifacts = await (await _input()).readArtifacts(this, flags.artifact);
     const r = await (await _store(this, { kind: "agent", agent: flags.from })).sendThread({
       from: flags.from,
       to: flags.to,
@@ -156,8 +159,8 @@ export function update(
   },
 ): Promise<void> {
   return respond(this, async () => {
-    const body = await readBody(this, flags);
-    const payload = await parseJsonObject(flags.payloadJson, "--payload-json");
+    const body = await (await _input()).readBody(this, flags);
+    const payload = await (await _input()).parseJsonObject(flags.payloadJson, "--payload-json");
     const r = await (await _store(this, _onThread(flags))).updateThread(_ref(flags), {
       ...(body !== undefined ? { body } : {}),
       ...(flags.progress !== undefined ? { progress: flags.progress } : {}),
@@ -176,8 +179,8 @@ export function reply(
   flags: BodyFlags & { agent: string; thread: number; payloadJson?: string },
 ): Promise<void> {
   return respond(this, async () => {
-    const body = await readBody(this, flags, { required: true });
-    const payload = await parseJsonObject(flags.payloadJson, "--payload-json");
+    const body = await (await _input()).readBody(this, flags, { required: true });
+    const payload = await (await _input()).parseJsonObject(flags.payloadJson, "--payload-json");
     const r = await (await _store(this, _onThread(flags))).replyThread(flags.agent, flags.thread, {
       body: body!,
       ...(payload !== undefined ? { payload } : {}),
@@ -217,9 +220,9 @@ export function done(
   },
 ): Promise<void> {
   return respond(this, async () => {
-    const body = await readBody(this, flags);
-    const given = await parseJsonObject(flags.payloadJson, "--payload-json");
-    const artifacts = await readArtifacts(this, flags.artifact);
+    const body = await (await _input()).readBody(this, flags);
+    const given = await (await _input()).parseJsonObject(flags.payloadJson, "--payload-json");
+    const artifacts = await (await _input()).readArtifacts(this, flags.artifact);
     const store = await _store(this, _onThread(flags));
     await _checkContract(await store.checkLease(_ref(flags)), given);
     // The leader reads `no_changes: true` as "no change was needed" (docs/protocol.md).
@@ -253,12 +256,12 @@ export function fail(
       throw new AppError("USAGE", "Pass the reason once: --reason, --body or --body-file");
     }
     const body = flags.reason ??
-      await readBody(this, flags, {
+      await (await _input()).readBody(this, flags, {
         required: true,
         what: "reason (--reason, --body or --body-file)",
       });
-    const payload = await parseJsonObject(flags.payloadJson, "--payload-json");
-    const artifacts = await readArtifacts(this, flags.artifact);
+    const payload = await (await _input()).parseJsonObject(flags.payloadJson, "--payload-json");
+    const artifacts = await (await _input()).readArtifacts(this, flags.artifact);
     const r = await (await _store(this, _onThread(flags))).failThread({
       ..._ref(flags),
       body: body!,
@@ -277,7 +280,7 @@ export function cancel(
   flags: BodyFlags & { agent: string; thread: number },
 ): Promise<void> {
   return respond(this, async () => {
-    const body = await readBody(this, flags);
+    const body = await (await _input()).readBody(this, flags);
     const r = await (await _store(this, _onThread(flags))).cancelThread(
       flags.agent,
       flags.thread,
@@ -360,10 +363,11 @@ export async function watch(
       timedOut = true;
       break;
     }
-    const batch: Message[] | undefined = await waitUntil(store.db, async () => {
-      const ms = await store.messagesFor(flags.agent, cursor, Math.min(100, max - count));
-      return ms.length ? ms : undefined;
-    }, { timeoutMs: left, ...recheck });
+    const batch: Message[] | undefined = await (await import("../../storage/wait_until.ts"))
+      .waitUntil(store.db, async () => {
+        const ms = await store.messagesFor(flags.agent, cursor, Math.min(100, max - count));
+        return ms.length ? ms : undefined;
+      }, { timeoutMs: left, ...recheck });
     if (!batch) {
       timedOut = true;
       break;
@@ -397,13 +401,17 @@ export function waitReply(
     const timeoutMs = (flags.timeoutSeconds ?? _DEFAULT_TIMEOUT_SECONDS) * 1000;
     // A worker waiting on its own leased thread is alive: keep the lease from running out.
     const keepAlive = await _leaseKeeper(store, flags.agent, flags.thread);
-    const found = await waitUntil(store.db, async () => {
-      await keepAlive?.check();
-      const reply = await store.findReply(flags.thread, flags.agent, after);
-      if (reply) return { reply };
-      const status = (await store.getThread(flags.thread)).status;
-      return status === "done" || status === "failed" ? { closed: status } : undefined;
-    }, { timeoutMs, ...(keepAlive ? { recheckMs: keepAlive.everyMs } : {}) });
+    const found = await (await import("../../storage/wait_until.ts")).waitUntil(
+      store.db,
+      async () => {
+        await keepAlive?.check();
+        const reply = await store.findReply(flags.thread, flags.agent, after);
+        if (reply) return { reply };
+        const status = (await store.getThread(flags.thread)).status;
+        return status === "done" || status === "failed" ? { closed: status } : undefined;
+      },
+      { timeoutMs, ...(keepAlive ? { recheckMs: keepAlive.everyMs } : {}) },
+    );
     if (found && "closed" in found) {
       throw new AppError(
         "THREAD_CLOSED",

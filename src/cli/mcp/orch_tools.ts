@@ -127,6 +127,18 @@ export const ORCH_TOOLS: readonly ToolSpec[] = [
     },
   },
   {
+    name: "publish",
+    description: "Push a code attempt's branch to a git remote, for a worker on another host",
+    command: ["orch", "publish"],
+    params: { run, task, remote: { type: "string", required: true }, attempt: { type: "integer" } },
+  },
+  {
+    name: "collect",
+    description: "Fetch a code attempt's branch back from a git remote (fast-forward only)",
+    command: ["orch", "collect"],
+    params: { run, task, remote: { type: "string", required: true }, attempt: { type: "integer" } },
+  },
+  {
     name: "thread",
     description: "A worker thread with all its messages",
     command: ["inbox", "show"],

@@ -25,6 +25,7 @@ import {
 const impl = () => import("./impl.ts");
 const code = () => import("./code_impl.ts");
 const mergeImpl = () => import("./merge_impl.ts");
+const remoteImpl = () => import("./remote_impl.ts");
 const council = () => import("./council_impl.ts");
 
 const run = { kind: "parsed", parse: idParser, brief: "Run id" } as const;
@@ -336,6 +337,41 @@ const merge = buildCommand({
   docs: { brief: "Integrate accepted code results into a branch, in dependency order" },
 });
 
+const remoteFlags = {
+  run,
+  task,
+  remote: {
+    kind: "parsed",
+    parse: textParser,
+    brief:
+      "Git remote both hosts reach: a remote's name in the repository, a URL or an absolute path",
+  },
+  attempt: {
+    kind: "parsed",
+    parse: intParser(1, Number.MAX_SAFE_INTEGER),
+    brief: "Attempt number (default: the latest)",
+    optional: true,
+  },
+} as const;
+
+const publish = buildCommand({
+  loader: async () => (await remoteImpl()).publish,
+  parameters: { flags: remoteFlags },
+  docs: {
+    brief:
+      "Push a code attempt's branch to a git remote, for a worker on another host (never forced)",
+  },
+});
+
+const collect = buildCommand({
+  loader: async () => (await remoteImpl()).collect,
+  parameters: { flags: remoteFlags },
+  docs: {
+    brief:
+      "Fetch a code attempt's branch back from a git remote (fast-forward only), then reconcile",
+  },
+});
+
 const status = buildCommand({
   loader: async () => (await impl()).status,
   parameters: {
@@ -542,6 +578,8 @@ const routes = buildRouteMap({
     cleanup,
     diff,
     merge,
+    publish,
+    collect,
     status,
     graph,
     board,

@@ -5,6 +5,7 @@ import type { EventRecord } from "../../store/append_event.ts";
 import { type DispatchResult, OrchStore, type TaskView } from "../../store/orch_store.ts";
 import { ORCH_WAIT_DEFAULT_EVENTS } from "../../protocol/enums.ts";
 import { type ExecutionMode, ORCH_EVENT_TYPES, type Task } from "../../store/orch_types.ts";
+import { isDependencyDone } from "../../store/orch_rules.ts";
 import { requiresTokens } from "../../store/access/access_mode.ts";
 import { issueThreadToken } from "../../store/access/issue_thread_token.ts";
 import { checkAccess } from "../access.ts";
@@ -212,7 +213,7 @@ export function ready(this: CliContext, flags: { run: string }): Promise<void> {
     const statusOf = new Map(all.map((t) => [t.id, t.status]));
     const waiting = all.filter((t) => t.status === "pending").map((t) => ({
       task_id: t.id,
-      waiting_on: t.depends_on.filter((d) => statusOf.get(d) !== "done")
+      waiting_on: t.depends_on.filter((d) => !isDependencyDone(statusOf.get(d) ?? "pending"))
         .map((d) => ({ task_id: d, status: statusOf.get(d) ?? "pending" })),
     }));
     const others = Object.entries(

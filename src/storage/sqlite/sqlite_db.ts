@@ -2,7 +2,6 @@ import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 import { AppError } from "../../protocol/errors.ts";
 import type { ChangeFeed, Db, Dialect, Row, RunResult, SqlValue } from "../db.ts";
 import { sleepSync } from "./sleep_sync.ts";
-import { sqliteChanges } from "./sqlite_changes.ts";
 import { WakeWriter } from "./wake_file.ts";
 
 /** How many times a write transaction is retried when SQLite reports busy. */
@@ -160,8 +159,9 @@ export class SqliteDb implements Db {
     return Number((await this.get("PRAGMA user_version"))?.["user_version"] ?? 0);
   }
 
-  changes(): Promise<ChangeFeed> {
-    return Promise.resolve(sqliteChanges(this));
+  /** The change feed (loaded by the commands that wait). */
+  async changes(): Promise<ChangeFeed> {
+    return (await import("./sqlite_changes.ts")).sqliteChanges(this);
   }
 
   closeSync(): void {

@@ -34,7 +34,7 @@ export function attentionMessage(reason: AttentionReason, worktree: string | nul
     case "UNCOMMITTED_CHANGES":
       return `The worker finished with uncommitted changes in "${worktree}": commit them there (the task is then accepted on the next reconcile) or retry the task`;
     case "NO_COMMITS":
-      return `The worker finished without committing anything: retry the task, or have the worker finish with "done --no-changes" if no change was needed`;
+      return `The worker finished without committing anything: retry the task, or have the worker finish with "done --no-changes" if no change was needed (a worker on another host: "orch collect" its branch first)`;
     case "WRONG_BRANCH":
       return `The worktree "${worktree}" no longer has the attempt's branch checked out: check out the branch again there, or retry the task`;
     case "BRANCH_MISSING":

@@ -42,4 +42,5 @@ Deno.test("judgeAttempt: a missing branch or a switched worktree needs attention
 Deno.test("attentionMessage names the worktree and the way out", () => {
   assert.match(attentionMessage("UNCOMMITTED_CHANGES", "/w/t"), /"\/w\/t".*commit them/);
   assert.match(attentionMessage("NO_COMMITS", null), /--no-changes/);
+  assert.match(attentionMessage("NO_COMMITS", null), /"orch collect"/);
 });

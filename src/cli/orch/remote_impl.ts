@@ -1,0 +1,214 @@
+/**
+ * `orch publish` and `orch collect`: a code attempt worked on another host.
+ * The leader pushes the attempt's branch to a git remote both hosts reach;
+ * the worker's host fetches it, commits and pushes it back (plain git, see
+ * docs/protocol.md#code-attempts-on-another-host); the leader fetches it
+ * into a private ref, checks it only adds to the attempt's branch, moves the
+ * branch (fast-forwarding the attempt's clean checkout if it has one) and
+ * reconciles, so acceptance, diff and merge read the worker's commits.
+ */
+import { resolve } from "node:path";
+import {
+  branchHead,
+  checkoutOf,
+  fastForwardCheckout,
+  isAncestor,
+  moveBranch,
+} from "../../git/merge.ts";
+import {
+  COLLECT_REF_PREFIX,
+  dropRef,
+  fetchBranch,
+  pushBranch,
+  remoteUrl,
+} from "../../git/remote.ts";
+import { runGit } from "../../git/run_git.ts";
+import { worktreeState } from "../../git/worktree.ts";
+import { verifyWorktreeLink } from "../../git/worktree_link.ts";
+import { AppError } from "../../protocol/errors.ts";
+import { findAttempt } from "../../store/orch/find_attempt.ts";
+import type { OrchStore } from "../../store/orch_store.ts";
+import type { Attempt } from "../../store/orch_types.ts";
+import type { CliContext } from "../context.ts";
+import { respond } from "../respond.ts";
+import { gitOrchStore } from "./impl.ts";
+
+export interface RemoteFlags {
+  run: string;
+  task: string;
+  remote: string;
+  attempt?: number;
+}
+
+/** A code attempt with its repository, branch and start: what both commands need. */
+interface CodeAttempt {
+  attempt: Attempt;
+  repo: string;
+  branch: string;
+  start: string;
+}
+
+export function publish(this: CliContext, flags: RemoteFlags): Promise<void> {
+  return respond(this, async () => {
+    const store = await gitOrchStore(this);
+    const { attempt, repo, branch, start } = await _codeAttempt(store, flags);
+    const head = _head(repo, branch, attempt);
+    const url = remoteUrl(repo, flags.remote, "push");
+    pushBranch(repo, url, head, branch);
+    const json = {
+      run_id: attempt.run_id,
+      task_id: attempt.task_id,
+      attempt_n: attempt.n,
+      remote: flags.remote,
+      branch_name: branch,
+      start_commit: start,
+      commit: head,
+    };
+    return {
+      json,
+      text: `Published ${branch} at ${head.slice(0, 12)} to ${flags.remote}`,
+    };
+  });
+}
+
+export function collect(this: CliContext, flags: RemoteFlags): Promise<void> {
+  return respond(this, async () => {
+    const store = await gitOrchStore(this);
+    const { attempt, repo, branch, start } = await _codeAttempt(store, flags);
+    const from = _head(repo, branch, attempt);
+    const url = remoteUrl(repo, flags.remote, "fetch");
+    const ref = `${COLLECT_REF_PREFIX}${branch}`;
+    let fetched: string;
+    let moved = false;
+    try {
+      fetched = fetchBranch(repo, url, branch, ref);
+      const details = {
+        run_id: attempt.run_id,
+        task_id: attempt.task_id,
+        attempt_n: attempt.n,
+        branch_name: branch,
+        start_commit: start,
+        local_commit: from,
+        remote_commit: fetched,
+      };
+      if (!isAncestor(repo, start, fetched)) {
+        throw new AppError(
+          "REMOTE_REWRITTEN",
+          `Branch "${branch}" on "${flags.remote}" (${
+            fetched.slice(0, 12)
+          }) does not descend from the attempt's start ${
+            start.slice(0, 12)
+          }: it was rewritten or replaced, nothing was collected`,
+          details,
+        );
+      }
+      if (fetched !== from && !isAncestor(repo, fetched, from)) {
+        if (!isAncestor(repo, from, fetched)) {
+          throw new AppError(
+            "REMOTE_REWRITTEN",
+            `Branch "${branch}" on "${flags.remote}" (${
+              fetched.slice(0, 12)
+            }) is not a fast-forward of the leader's ${
+              from.slice(0, 12)
+            }: it was rewritten, nothing was collected`,
+            details,
+          );
+        }
+        _moveBranch(repo, branch, fetched, from);
+        moved = true;
+      }
+    } finally {
+      dropRef(repo, ref);
+    }
+    // The worker may have said done already: judge it now, on the collected commits.
+    await store.reconcile(flags.run);
+    const after = await findAttempt(store, flags.run, flags.task, attempt.n);
+    const json = {
+      run_id: attempt.run_id,
+      task_id: attempt.task_id,
+      attempt_n: attempt.n,
+      remote: flags.remote,
+      branch_name: branch,
+      start_commit: start,
+      from,
+      to: moved ? fetched : from,
+      remote_commit: fetched,
+      moved,
+      attempt: after,
+      task_status: (await store.getTask(flags.run, flags.task)).status,
+    };
+    return { json, text: _text(json) };
+  });
+}
+
+async function _codeAttempt(store: OrchStore, flags: RemoteFlags): Promise<CodeAttempt> {
+  const attempt = await findAttempt(store, flags.run, flags.task, flags.attempt);
+  const start = attempt.start_commit ?? attempt.base_commit;
+  if (
+    attempt.execution_mode !== "code" || !attempt.repo_path || !attempt.branch_name || !start
+  ) {
+    throw new AppError(
+      "INVALID_STATE",
+      `Attempt ${attempt.n} of task "${attempt.task_id}" is an analysis attempt: it has no branch to hand over`,
+      { run_id: attempt.run_id, task_id: attempt.task_id, attempt_n: attempt.n },
+    );
+  }
+  return { attempt, repo: attempt.repo_path, branch: attempt.branch_name, start };
+}
+
+/** The attempt's branch head in the leader's repository; `WORKSPACE_ERROR` when it is gone. */
+function _head(repo: string, branch: string, attempt: Attempt): string {
+  const head = branchHead(repo, branch);
+  if (head === null) {
+    throw new AppError(
+      "WORKSPACE_ERROR",
+      `Branch "${branch}" of attempt ${attempt.n} of task "${attempt.task_id}" no longer exists in "${repo}"`,
+      { run_id: attempt.run_id, task_id: attempt.task_id, branch_name: branch, repo },
+    );
+  }
+  return head;
+}
+
+/**
+ * Moves `branch` from `from` to `to` (a fast-forward). Checked out somewhere
+ * (the attempt's own worktree): that checkout must be the link git made and
+ * clean, and is fast-forwarded; otherwise the ref moves by compare-and-swap.
+ */
+function _moveBranch(repo: string, branch: string, to: string, from: string): void {
+  const checkout = checkoutOf(repo, branch);
+  if (checkout === null) {
+    moveBranch(repo, branch, to, from, `orch collect: ${branch}`);
+    return;
+  }
+  const common = resolve(
+    repo,
+    runGit(["rev-parse", "--git-common-dir"], { cwd: repo }).stdout.trim(),
+  );
+  if (resolve(checkout) !== resolve(repo)) verifyWorktreeLink(common, checkout);
+  if (worktreeState(checkout) !== "clean") {
+    throw new AppError(
+      "WORKTREE_DIRTY",
+      `Branch "${branch}" is checked out in "${checkout}" with uncommitted changes: nothing was collected`,
+      { branch_name: branch, worktree_path: checkout },
+    );
+  }
+  fastForwardCheckout(checkout, branch, to, from);
+}
+
+function _text(j: {
+  branch_name: string;
+  remote: string;
+  from: string;
+  to: string;
+  moved: boolean;
+  task_id: string;
+  task_status: string;
+}): string {
+  return j.moved
+    ? `Collected ${j.branch_name} from ${j.remote}: ${j.from.slice(0, 12)} -> ${
+      j.to.slice(0, 12)
+    }; task ${j.task_id} is ${j.task_status}`
+    : `Nothing new on ${j.remote} for ${j.branch_name} (at ${
+      j.to.slice(0, 12)
+    }); task ${j.task_id} is ${j.task_status}`;
+}
