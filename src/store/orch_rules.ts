@@ -1,12 +1,56 @@
 /**
- * Pure scheduling rules: readiness and how a worker's thread events fold
- * into attempt and task state. No database, no clock: tested directly.
+ * Pure scheduling rules: readiness, live, final and settled statuses,
+ * staleness, and how a worker's thread events fold into attempt and task
+ * state. No database, no clock: tested directly. The SQL the store queries
+ * with is generated from the same status lists (orch/rules_sql.ts), and
+ * orch/rules_sql_test.ts holds the two to the same answers.
  */
-import type { AttemptStatus, StoredTaskStatus } from "./orch_types.ts";
+import {
+  type AttemptStatus,
+  DEPENDENCY_DONE_STATUS,
+  FINAL_TASK_STATUSES,
+  LIVE_TASK_STATUSES,
+  SETTLED_TASK_STATUSES,
+  type StoredTaskStatus,
+  WAITING_TASK_STATUS,
+} from "./orch_types.ts";
+
+/** Whether a dependency in `status` lets the tasks that depend on it start (done). */
+export function isDependencyDone(status: string): boolean {
+  return status === DEPENDENCY_DONE_STATUS;
+}
 
 /** Ready = pending and every dependency done. */
 export function isReady(status: StoredTaskStatus, dependencyStatuses: readonly string[]): boolean {
-  return status === "pending" && dependencyStatuses.every((s) => s === "done");
+  return status === WAITING_TASK_STATUS && dependencyStatuses.every(isDependencyDone);
+}
+
+/** Whether a worker holds an attempt (or task) in `status` under a lease. */
+export function isLive(status: string): boolean {
+  return (LIVE_TASK_STATUSES as readonly string[]).includes(status);
+}
+
+/** Whether `status` is final: done, failed or cancelled. */
+export function isFinal(status: string): boolean {
+  return (FINAL_TASK_STATUSES as readonly string[]).includes(status);
+}
+
+/** Whether the run no longer waits for a task in `status` (done or cancelled). */
+export function isSettled(status: string): boolean {
+  return (SETTLED_TASK_STATUSES as readonly string[]).includes(status);
+}
+
+/**
+ * Stale: a live attempt whose worker's lease ran out by `now` (or that a
+ * reconcile already marked, `stale_at`). A new claim clears it.
+ */
+export function isStale(
+  attempt: { status: string; staleAt: string | null; leaseExpiresAt: string | null },
+  now: string,
+): boolean {
+  return isLive(attempt.status) &&
+    (attempt.staleAt !== null ||
+      (attempt.leaseExpiresAt !== null && attempt.leaseExpiresAt <= now));
 }
 
 /** What a thread event does to the attempt and its task. */
@@ -17,12 +61,7 @@ export interface Fold {
   clearsStale: boolean;
 }
 
-const _LIVE = ["in_progress", "blocked", "verifying"] as const;
-type Live = typeof _LIVE[number];
-
-function _live(s: unknown): s is Live {
-  return typeof s === "string" && (_LIVE as readonly string[]).includes(s);
-}
+type Live = "in_progress" | "blocked" | "verifying";
 
 function _same(s: AttemptStatus, clearsStale = false): Fold {
   return { attempt: s, task: s, clearsStale };
@@ -39,7 +78,7 @@ export function foldThreadEvent(
   eventType: string,
   payload: Record<string, unknown>,
 ): Fold | undefined {
-  if (attempt === "done" || attempt === "failed" || attempt === "cancelled") return undefined;
+  if (isFinal(attempt)) return undefined;
   switch (eventType) {
     case "thread_claimed":
       // A claim of a blocked thread (a takeover after the lease ran out) keeps
@@ -50,8 +89,10 @@ export function foldThreadEvent(
     case "thread_verifying":
       return _same(eventType.slice("thread_".length) as Live);
     case "thread_progress":
-    case "thread_replied":
-      return _live(payload["status"]) ? _same(payload["status"]) : undefined;
+    case "thread_replied": {
+      const s = payload["status"];
+      return typeof s === "string" && isLive(s) ? _same(s as Live) : undefined;
+    }
     case "thread_done":
       return _same("done");
     case "thread_failed":

@@ -16,14 +16,26 @@ export type RunStatus = typeof RUN_STATUSES[number];
 export type StoredTaskStatus = typeof TASK_STATUSES[number];
 export type TaskStatus = StoredTaskStatus | "ready";
 
+/**
+ * The task and attempt statuses each domain rule is made of, written once:
+ * orch_rules.ts holds the rules as TypeScript predicates, orch/rules_sql.ts
+ * the same rules as SQL fragments generated from these lists.
+ */
+/** A task waits in this status until it is dispatched (shown `ready` once its dependencies allow). */
+export const WAITING_TASK_STATUS = "pending" satisfies StoredTaskStatus;
+/** The status a dependency must reach before the tasks that depend on it may start. */
+export const DEPENDENCY_DONE_STATUS = "done" satisfies StoredTaskStatus;
+/** Final: nothing moves a task (or an attempt) out of these. */
 export const FINAL_TASK_STATUSES: readonly TaskStatus[] = ["done", "failed", "cancelled"];
+/**
+ * The run no longer waits for a task in these: a run completes when every
+ * task is settled (a failed task still waits for the leader).
+ */
+export const SETTLED_TASK_STATUSES: readonly TaskStatus[] = ["done", "cancelled"];
+/** Live: a worker holds the attempt's thread under a lease (a dead one shows as stale). */
+export const LIVE_TASK_STATUSES: readonly TaskStatus[] = ["in_progress", "blocked", "verifying"];
 /** Statuses of a task whose current attempt is live (a worker may be on it). */
-export const ACTIVE_TASK_STATUSES: readonly TaskStatus[] = [
-  "dispatched",
-  "in_progress",
-  "blocked",
-  "verifying",
-];
+export const ACTIVE_TASK_STATUSES: readonly TaskStatus[] = ["dispatched", ...LIVE_TASK_STATUSES];
 
 export type ExecutionMode = typeof EXECUTION_MODES[number];
 

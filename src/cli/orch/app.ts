@@ -67,7 +67,7 @@ const executionMode = {
 } as const;
 
 const init = buildCommand({
-  loader: async () => (await impl()).init,
+  loader: async () => (await import("../init_db.ts")).init,
   parameters: { flags: { requireTokens: requireTokensFlag } },
   docs: { brief: "Create the database (or upgrade it) and apply migrations, as inbox init" },
 });

@@ -1,21 +1,21 @@
 import { isPostgresUrl, storeLabel } from "../../storage/open_storage.ts";
-import { waitUntil } from "../../storage/wait_until.ts";
 import { AppError } from "../../protocol/errors.ts";
 import type { EventRecord } from "../../store/append_event.ts";
 import { type DispatchResult, OrchStore, type TaskView } from "../../store/orch_store.ts";
 import { ORCH_WAIT_DEFAULT_EVENTS } from "../../protocol/enums.ts";
 import { type ExecutionMode, ORCH_EVENT_TYPES, type Task } from "../../store/orch_types.ts";
+import { isDependencyDone } from "../../store/orch_rules.ts";
 import { requiresTokens } from "../../store/access/access_mode.ts";
 import { issueThreadToken } from "../../store/access/issue_thread_token.ts";
 import { checkAccess } from "../access.ts";
 import type { CliContext } from "../context.ts";
-import { MAX_DISPATCH_JSON_BYTES, parseJsonObject, readBody, readTextFile } from "../input.ts";
 import { messageBlock, table } from "../render.ts";
 import type { ThreadLease } from "../../store/orch/run_thread_leases.ts";
 import { analysisNeedsGit } from "../../store/orch/analysis_view.ts";
 import { type Reply, respond } from "../respond.ts";
 
-export { init } from "../init_db.ts";
+/** The input readers, loaded by the commands that take a body, a payload or a file. */
+const _input = () => import("../input.ts");
 
 /** The orch store, without git: enough for every command that makes no worktree. */
 export async function orchStore(ctx: CliContext): Promise<OrchStore> {
@@ -157,7 +157,10 @@ export function taskAdd(
   },
 ): Promise<void> {
   return respond(this, async () => {
-    const acceptance = await parseJsonObject(flags.acceptanceJson, "--acceptance-json");
+    const acceptance = await (await _input()).parseJsonObject(
+      flags.acceptanceJson,
+      "--acceptance-json",
+    );
     const task = await (await orchStore(this)).addTask({
       runId: flags.run,
       taskId: flags.task,
@@ -212,7 +215,7 @@ export function ready(this: CliContext, flags: { run: string }): Promise<void> {
     const statusOf = new Map(all.map((t) => [t.id, t.status]));
     const waiting = all.filter((t) => t.status === "pending").map((t) => ({
       task_id: t.id,
-      waiting_on: t.depends_on.filter((d) => statusOf.get(d) !== "done")
+      waiting_on: t.depends_on.filter((d) => !isDependencyDone(statusOf.get(d) ?? "pending"))
         .map((d) => ({ task_id: d, status: statusOf.get(d) ?? "pending" })),
     }));
     const others = Object.entries(
@@ -249,7 +252,7 @@ export function dispatch(
   },
 ): Promise<void> {
   return respond(this, async () => {
-    const body = await readBody(this, flags);
+    const body = await (await _input()).readBody(this, flags);
     const mode = flags.executionMode ??
       (await (await orchStore(this)).getTask(flags.run, flags.task)).execution_mode;
     if (mode === null) {
@@ -343,11 +346,15 @@ export function wait(
     const store = await gitOrchStore(this);
     await store.getRun(flags.run);
     const after = flags.afterEvent ?? 0;
-    const events = await waitUntil(store.db, async () => {
-      await store.reconcile(flags.run);
-      const found = await store.eventsAfter(flags.run, after, types);
-      return found.length ? found : undefined;
-    }, { timeoutMs: (flags.timeoutSeconds ?? 60) * 1000 });
+    const events = await (await import("../../storage/wait_until.ts")).waitUntil(
+      store.db,
+      async () => {
+        await store.reconcile(flags.run);
+        const found = await store.eventsAfter(flags.run, after, types);
+        return found.length ? found : undefined;
+      },
+      { timeoutMs: (flags.timeoutSeconds ?? 60) * 1000 },
+    );
     const list = events ?? [];
     const next = list.length ? list[list.length - 1]!.id : after;
     return {
@@ -388,8 +395,8 @@ export function answer(
   flags: BodyFlags & { run: string; task: string; payloadJson?: string },
 ): Promise<void> {
   return respond(this, async () => {
-    const body = await readBody(this, flags, { required: true, what: "answer" });
-    const payload = await parseJsonObject(flags.payloadJson, "--payload-json");
+    const body = await (await _input()).readBody(this, flags, { required: true, what: "answer" });
+    const payload = await (await _input()).parseJsonObject(flags.payloadJson, "--payload-json");
     const r = await (await orchStore(this)).answer({
       runId: flags.run,
       taskId: flags.task,
@@ -415,7 +422,7 @@ export function retry(
   },
 ): Promise<void> {
   return respond(this, async () => {
-    const body = await readBody(this, flags);
+    const body = await (await _input()).readBody(this, flags);
     const r = await (await gitOrchStore(this, flags.runHooks ?? false)).retry({
       runId: flags.run,
       taskId: flags.task,
@@ -438,7 +445,7 @@ export function reassign(
   },
 ): Promise<void> {
   return respond(this, async () => {
-    const body = await readBody(this, flags);
+    const body = await (await _input()).readBody(this, flags);
     const r = await (await gitOrchStore(this, flags.runHooks ?? false)).reassign({
       runId: flags.run,
       taskId: flags.task,
@@ -662,11 +669,12 @@ export function brief(
     // The brief sends a worker to this database: it must exist and be ours
     // (a wrong working directory would otherwise write a dead path into it).
     const store = await orchStore(this);
-    const text = await readTextFile(
+    const readers = await _input();
+    const text = await readers.readTextFile(
       this,
       flags.dispatchJson,
       "--dispatch-json",
-      MAX_DISPATCH_JSON_BYTES,
+      readers.MAX_DISPATCH_JSON_BYTES,
     );
     const { parseBriefSource, renderBrief } = await import("./render_brief.ts");
     const source = await parseBriefSource(text);

@@ -11,6 +11,7 @@ import { appendEvent } from "../append_event.ts";
 import type { Attempt, AttemptInspection, StoredTaskStatus } from "../orch_types.ts";
 import { attentionMessage, judgeAttempt } from "./accept_rules.ts";
 import { ATTEMPT_SELECT, attemptFromRow } from "./attempt_row.ts";
+import { notFinalSql } from "./rules_sql.ts";
 
 /** Latest code attempts whose worker is done and whose result is not settled yet. */
 const _UNSETTLED = `${ATTEMPT_SELECT}
@@ -18,7 +19,7 @@ const _UNSETTLED = `${ATTEMPT_SELECT}
     AND a.n = (SELECT MAX(n) FROM attempts b WHERE b.run_id = a.run_id AND b.task_id = a.task_id)
     AND (
       (a.status = 'done' AND (a.result IS NULL OR a.result = 'needs_attention'))
-      OR (a.status NOT IN ('done', 'failed', 'cancelled') AND EXISTS (
+      OR (${notFinalSql("a.status")} AND EXISTS (
         SELECT 1 FROM events e WHERE e.thread_id = a.thread_id AND e.type = 'thread_done'
           AND e.id > ?2))
     )

@@ -4,7 +4,6 @@ import type { SqlFragments } from "../../storage/sql_fragments.ts";
  */
 import type { Row } from "../../storage/db.ts";
 import {
-  ACTIVE_TASK_STATUSES,
   type Attempt,
   type AttemptMerge,
   type AttemptResult,
@@ -12,6 +11,8 @@ import {
   type ExecutionMode,
   type IncludedDep,
 } from "../orch_types.ts";
+import { isStale } from "../orch_rules.ts";
+import { type StaleColumns, staleSql } from "./rules_sql.ts";
 
 /**
  * The thread's columns an attempt shows (alias `t`): the lease expiry (also
@@ -23,6 +24,22 @@ export const ATTEMPT_THREAD_COLUMNS =
 /** Selects attempts with their thread's lease, holder and progress. */
 export const ATTEMPT_SELECT =
   `SELECT a.*, ${ATTEMPT_THREAD_COLUMNS} FROM attempts a JOIN threads t ON t.id = a.thread_id`;
+
+/** The columns staleness is judged on, for an attempt `a` joined with its thread `t`. */
+export const ATTEMPT_STALE_COLUMNS: StaleColumns = {
+  status: "a.status",
+  staleAt: "a.stale_at",
+  leaseExpiresAt: "t.lease_expires_at",
+};
+
+/** The same, for a row of attempt columns with {@linkcode ATTEMPT_THREAD_COLUMNS} (alias `a`). */
+function _staleColumns(a: string): StaleColumns {
+  return {
+    status: `${a}.status`,
+    staleAt: `${a}.stale_at`,
+    leaseExpiresAt: `${a}.lease_expires_at`,
+  };
+}
 
 function _str(v: unknown): string | null {
   return v == null ? null : String(v);
@@ -37,7 +54,6 @@ export function attemptFromRow(r: Row, now: string): Attempt {
   const status = r["status"] as AttemptStatus;
   const staleAt = (r["stale_at"] as string | null) ?? null;
   const leaseExpires = (r["lease_expires_at"] as string | null | undefined) ?? null;
-  const live = ACTIVE_TASK_STATUSES.includes(status) && status !== "dispatched";
   return {
     id: Number(r["id"]),
     run_id: String(r["run_id"]),
@@ -47,7 +63,7 @@ export function attemptFromRow(r: Row, now: string): Attempt {
     thread_id: Number(r["thread_id"]),
     execution_mode: r["execution_mode"] as ExecutionMode,
     status,
-    stale: live && (staleAt !== null || (leaseExpires !== null && leaseExpires <= now)),
+    stale: isStale({ status, staleAt, leaseExpiresAt: leaseExpires }, now),
     stale_at: staleAt,
     holder: _str(r["holder"]),
     progress: _num(r["thread_progress"]),
@@ -95,8 +111,7 @@ export const ATTEMPT_JSON_SQL = (a: string, sql: SqlFragments) =>
            'id', ${a}.id, 'run_id', ${a}.run_id, 'task_id', ${a}.task_id, 'n', ${a}.n,
            'assigned_to', ${a}.assigned_to, 'thread_id', ${a}.thread_id,
            'execution_mode', ${a}.execution_mode, 'status', ${a}.status,
-           'stale', CASE WHEN ${a}.status IN ('in_progress', 'blocked', 'verifying') AND (
-               ${a}.stale_at IS NOT NULL OR ${a}.lease_expires_at <= ?2)
+           'stale', CASE WHEN ${staleSql(_staleColumns(a), "?2")}
              THEN json('true') ELSE json('false') END,
            'stale_at', ${a}.stale_at, 'holder', ${a}.holder, 'progress', ${a}.thread_progress,
            'lease_expires_at', ${a}.lease_expires_at, 'repo_path', ${a}.repo_path, 'base_ref', ${a}.base_ref,

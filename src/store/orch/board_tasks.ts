@@ -2,7 +2,12 @@ import { mapSeq } from "../map_seq.ts";
 import { messageFromRow } from "../inbox/message_row.ts";
 import { threadFromRow } from "../inbox/thread_row.ts";
 import type { Message, Thread } from "../inbox_types.ts";
-import type { OrchStore, TaskView } from "../orch_store.ts";
+import type { OrchContext } from "./context.ts";
+import type { TaskView } from "./status.ts";
+import { getRun } from "./get_run.ts";
+import { getTask } from "./get_task.ts";
+import { latestAttempt } from "./latest_attempt.ts";
+import { status } from "./status.ts";
 
 /** A task as the board's table shows it: the status view plus its attempt's thread (holder, progress, lease). */
 export interface BoardTask extends TaskView {
@@ -17,24 +22,24 @@ export interface BoardTask extends TaskView {
  * ids are left out.
  */
 export async function boardTasks(
-  store: OrchStore,
+  store: OrchContext,
   runId: string,
   taskIds?: readonly string[],
 ): Promise<BoardTask[]> {
   return await store.db.read(async () => {
     let views: TaskView[];
     if (taskIds === undefined) {
-      views = (await store.status(runId)).tasks;
+      views = (await status(store, runId)).tasks;
     } else {
-      await store.getRun(runId);
+      await getRun(store, runId);
       const known = new Set(
         (await store.db.all("SELECT id FROM tasks WHERE run_id = ?", runId)).map((r) =>
           String(r["id"])
         ),
       );
       views = await mapSeq([...new Set(taskIds)].filter((id) => known.has(id)), async (id) => {
-        const task = await store.getTask(runId, id);
-        const attempt = await store.latestAttempt(runId, id);
+        const task = await getTask(store, runId, id);
+        const attempt = await latestAttempt(store, runId, id);
         const m = attempt
           ? await store.db.get(
             "SELECT * FROM messages WHERE thread_id = ? ORDER BY id DESC LIMIT 1",

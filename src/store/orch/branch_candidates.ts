@@ -4,17 +4,19 @@
  * run's merge target (read-only).
  */
 import { iso } from "../clock.ts";
-import type { OrchStore } from "../orch_store.ts";
+import type { OrchContext } from "./context.ts";
 import type { Attempt } from "../orch_types.ts";
 import { ATTEMPT_SELECT, attemptFromRow } from "./attempt_row.ts";
+import { getRun } from "./get_run.ts";
+import { finalSql } from "./rules_sql.ts";
 
 export async function branchCandidates(
-  store: OrchStore,
+  store: OrchContext,
   runId: string,
   taskId: string | undefined,
 ): Promise<{ attempts: Attempt[]; mergeTarget: string | null }> {
   return await store.db.read(async () => {
-    await store.getRun(runId);
+    await getRun(store, runId);
     const target = (await store.db.get("SELECT merge_target FROM runs WHERE id = ?", runId))?.[
       "merge_target"
     ];
@@ -22,7 +24,7 @@ export async function branchCandidates(
     const attempts = (await store.db.all(
       `${ATTEMPT_SELECT} WHERE a.run_id = ? AND (? IS NULL OR a.task_id = ?)
          AND a.branch_name IS NOT NULL AND a.workspace_status IN ('cleaned', 'missing')
-         AND a.status IN ('done', 'failed', 'cancelled')
+         AND ${finalSql("a.status")}
        ORDER BY a.id`,
       runId,
       taskId ?? null,

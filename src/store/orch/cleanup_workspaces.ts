@@ -9,9 +9,12 @@
 
 import { AppError } from "../../protocol/errors.ts";
 import { appendEvent } from "../append_event.ts";
-import type { OrchStore } from "../orch_store.ts";
+import { nowIso, type OrchContext } from "./context.ts";
 import type { Attempt, WorkspaceProvider } from "../orch_types.ts";
 import { sweepDeadReservations } from "./dispatch_with_workspace.ts";
+import { finishedActiveWorkspaces } from "./finished_active_workspaces.ts";
+import { getAttempt } from "./get_attempt.ts";
+import { reconcile } from "./reconcile.ts";
 
 /** What `cleanup` did: attempts cleaned now, and attempts it would not touch, with why. */
 export interface CleanupResult {
@@ -29,14 +32,14 @@ export interface CleanupResult {
  * behind.
  */
 export async function cleanupWorkspaces(
-  store: OrchStore,
+  store: OrchContext,
   input: { runId: string; taskId?: string; force?: boolean },
 ): Promise<CleanupResult> {
   if (!store.workspaces) throw new AppError("WORKSPACE_ERROR", "Cleanup needs git");
   const workspaces = store.workspaces;
-  await store.reconcile(input.runId);
+  await reconcile(store, input.runId);
   await sweepDeadReservations(store, input.runId);
-  const candidates = await store.finishedActiveWorkspaces(input.runId, input.taskId);
+  const candidates = await finishedActiveWorkspaces(store, input.runId, input.taskId);
   const result: CleanupResult = { cleaned: [], refused: [] };
   for (const candidate of candidates) {
     const lock = workspaces.tryLock(workspaces.lockPathOf(_workspace(candidate)));
@@ -63,14 +66,14 @@ export async function cleanupWorkspaces(
 
 /** Cleans one attempt; the caller holds its workspace lock. */
 async function _cleanOne(
-  store: OrchStore,
+  store: OrchContext,
   workspaces: WorkspaceProvider,
   attemptId: number,
   force: boolean,
   result: CleanupResult,
 ): Promise<void> {
   // Re-read under the lock: a cleanup that held it before us may have finished it.
-  const a = await store.db.read(() => store.getAttempt(attemptId));
+  const a = await store.db.read(() => getAttempt(store, attemptId));
   if (a.workspace_status !== "active") return;
   const repo = a.repo_path!;
   const path = a.worktree_path!;
@@ -101,7 +104,7 @@ async function _cleanOne(
   }
   const status = state === "missing" ? "missing" : "cleaned";
   const changed = await store.db.write(async () => {
-    const now = store.nowIso();
+    const now = nowIso(store);
     const n = (await store.db.run(
       `UPDATE attempts SET workspace_status = ?, updated_at = ?
        WHERE id = ? AND workspace_status = 'active'`,
@@ -125,7 +128,7 @@ async function _cleanOne(
     });
     return true;
   });
-  if (changed) result.cleaned.push(await store.db.read(() => store.getAttempt(a.id)));
+  if (changed) result.cleaned.push(await store.db.read(() => getAttempt(store, a.id)));
 }
 
 function _workspace(a: Attempt) {

@@ -17,7 +17,8 @@
 import type { Db } from "../../storage/db.ts";
 import { AppError } from "../../protocol/errors.ts";
 import { databaseId } from "../database_id.ts";
-import type { DispatchResult, OrchStore } from "../orch_store.ts";
+import { nowIso, type OrchContext } from "./context.ts";
+import type { DispatchResult } from "./dispatch_result.ts";
 import type {
   PlannedWorkspace,
   Task,
@@ -59,7 +60,7 @@ export interface WorkspaceDispatch {
 
 /** Runs one code-mode dispatch in the reserve -> create -> commit shape (see the module doc). */
 export async function dispatchWithWorkspace(
-  store: OrchStore,
+  store: OrchContext,
   d: WorkspaceDispatch,
 ): Promise<DispatchResult> {
   const provider = _provider(store);
@@ -108,7 +109,7 @@ export async function dispatchWithWorkspace(
           taskId: d.taskId,
           n,
           workspace,
-          now: store.nowIso(),
+          now: nowIso(store),
         });
         return { reserved: { id, n, workspace, lock } };
       }), provider);
@@ -177,7 +178,7 @@ export async function dispatchWithWorkspace(
  * free): the debris a killed dispatch left. Returns how many were cleared.
  * Reservations being worked on are left alone.
  */
-export async function sweepDeadReservations(store: OrchStore, runId: string): Promise<number> {
+export async function sweepDeadReservations(store: OrchContext, runId: string): Promise<number> {
   const provider = _provider(store);
   let cleared = 0;
   for (const r of await store.db.read(() => reservationsOfRun(store.db, runId))) {
@@ -253,7 +254,7 @@ async function _withLock<T>(
   }
 }
 
-function _provider(store: OrchStore): WorkspaceProvider {
+function _provider(store: OrchContext): WorkspaceProvider {
   if (!store.workspaces) {
     throw new AppError("WORKSPACE_ERROR", "Code mode needs git, which this program cannot run");
   }

@@ -4,9 +4,10 @@
  */
 import { AppError } from "../../protocol/errors.ts";
 import { iso } from "../clock.ts";
-import type { OrchStore } from "../orch_store.ts";
+import type { OrchContext } from "./context.ts";
 import type { Attempt } from "../orch_types.ts";
 import { ATTEMPT_SELECT, attemptFromRow } from "./attempt_row.ts";
+import { getTask } from "./get_task.ts";
 
 /**
  * Attempt `n` of the task (the latest when `n` is undefined). Throws
@@ -14,13 +15,13 @@ import { ATTEMPT_SELECT, attemptFromRow } from "./attempt_row.ts";
  * or no attempt `n`).
  */
 export async function findAttempt(
-  store: OrchStore,
+  store: OrchContext,
   runId: string,
   taskId: string,
   n?: number,
 ): Promise<Attempt> {
   return await store.db.read(async () => {
-    await store.getTask(runId, taskId);
+    await getTask(store, runId, taskId);
     const row = n === undefined
       ? await store.db.get(
         `${ATTEMPT_SELECT} WHERE a.run_id = ? AND a.task_id = ? ORDER BY a.n DESC LIMIT 1`,

@@ -1,7 +1,7 @@
-import type { OrchStore } from "../orch_store.ts";
+import type { OrchContext } from "./context.ts";
 
 /** The id of the run's latest event (0 when none): the cursor a live view starts after. */
-export async function lastEventId(store: OrchStore, runId: string): Promise<number> {
+export async function lastEventId(store: OrchContext, runId: string): Promise<number> {
   return Number(
     (await store.db.get("SELECT COALESCE(MAX(id), 0) AS id FROM events WHERE run_id = ?", runId))
       ?.["id"] ??

@@ -2,8 +2,11 @@
  * What `orch merge` would integrate: the run's accepted, not yet merged code
  * results, in dependency order (read-only).
  */
-import type { OrchStore } from "../orch_store.ts";
+import type { OrchContext } from "./context.ts";
 import type { Attempt } from "../orch_types.ts";
+import { getRun } from "./get_run.ts";
+import { getTask } from "./get_task.ts";
+import { status } from "./status.ts";
 
 /** One task to merge, with the earlier queue entries it depends on. */
 export interface MergeCandidate {
@@ -26,15 +29,15 @@ export interface MergeSkip {
  * order. Named tasks that cannot be merged are listed in `skipped`.
  */
 export async function mergeQueue(
-  store: OrchStore,
+  store: OrchContext,
   runId: string,
   into: string,
   taskIds: readonly string[] | undefined,
 ): Promise<{ queue: MergeCandidate[]; skipped: MergeSkip[] }> {
   return await store.db.read(async () => {
-    await store.getRun(runId);
-    for (const id of taskIds ?? []) await store.getTask(runId, id);
-    const view = await store.status(runId);
+    await getRun(store, runId);
+    for (const id of taskIds ?? []) await getTask(store, runId, id);
+    const view = await status(store, runId);
     const byId = new Map(view.tasks.map((t) => [t.id, t]));
     const unmerged = (id: string): boolean => {
       const t = byId.get(id);

@@ -7,9 +7,10 @@
 import type { Db } from "../../storage/db.ts";
 import { appendEvent } from "../append_event.ts";
 import { iso } from "../clock.ts";
-import type { OrchStore } from "../orch_store.ts";
+import type { OrchContext } from "./context.ts";
 import type { MergeStatus } from "../orch_types.ts";
 import { maybeCompleteRun } from "./run_completion.ts";
+import { getRun } from "./get_run.ts";
 
 /** A task the merge integrated. */
 export interface MergedTask {
@@ -41,7 +42,7 @@ export const LEFT_OUT_EVENTS: Record<LeftOutTask["status"], string> = {
  * still accepted); one that changed meanwhile is not written. Returns the
  * ids of the events written.
  */
-export async function recordMerge(store: OrchStore, input: {
+export async function recordMerge(store: OrchContext, input: {
   runId: string;
   into: string;
   from: string;
@@ -122,7 +123,7 @@ export async function recordMerge(store: OrchStore, input: {
         },
       }),
     );
-    const run = await store.getRun(input.runId);
+    const run = await getRun(store, input.runId);
     if (input.leftOut.length > 0 && run.status === "completed") {
       // Accepted work is not integrated: the run is not finished.
       await db.run("UPDATE runs SET status = 'active', updated_at = ? WHERE id = ?", now, run.id);

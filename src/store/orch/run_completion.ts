@@ -5,6 +5,7 @@
  */
 import type { Db } from "../../storage/db.ts";
 import { appendEvent } from "../append_event.ts";
+import { unsettledSql } from "./rules_sql.ts";
 
 /** Latest code attempts with an accepted result not merged into the run's merge target. */
 const _UNMERGED = `SELECT COUNT(*) AS n FROM attempts a JOIN runs r ON r.id = a.run_id
@@ -22,7 +23,7 @@ export async function unmergedCount(db: Db, runId: string): Promise<number> {
 /** Completes an active run that is finished (see the module doc), inside the caller's transaction. */
 export async function maybeCompleteRun(db: Db, runId: string, now: string): Promise<void> {
   const open = await db.get(
-    "SELECT COUNT(*) AS n FROM tasks WHERE run_id = ? AND status NOT IN ('done', 'cancelled')",
+    `SELECT COUNT(*) AS n FROM tasks WHERE run_id = ? AND ${unsettledSql("status")}`,
     runId,
   );
   const done = await db.get(
