@@ -13,42 +13,78 @@
  * Skipped (no metrics, one log line) when no server can be started.
  */
 import { cliCommand } from "./permissions.ts";
-import { judge, type Metric, stats } from "./bench_lib.ts";
-import type { BenchContext } from "./bench_inbox.ts";
-import { openPostgres } from "../src/storage/postgres/open_postgres.ts";
+import {
+  chunks,
+  HEADERS,
+  judge,
+  markdownTable,
+  median,
+  type Metric,
+  metricRow,
+  ROUNDS,
+  rounds,
+  stats,
+} from "./bench_lib.ts";
+import { alternateBlocks, type BenchContext } from "./bench_inbox.ts";
+import { createPgClient, openPostgres } from "../src/storage/postgres/open_postgres.ts";
+import { STATEMENT_OPTIONS } from "../src/storage/postgres/pg_db.ts";
 import { InboxStore } from "../src/store/inbox_store.ts";
 import type { Db } from "../src/storage/db.ts";
+import { mapSeq } from "../src/store/map_seq.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 /** Processes racing for claims. */
 const RACERS = 16;
 
-async function _sh(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command("bash", { args, cwd: ROOT, stdout: "piped", stderr: "piped" })
-    .output();
+async function _sh(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command("bash", {
+    args,
+    cwd: ROOT,
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
   const d = new TextDecoder();
   return { code: out.code, stdout: d.decode(out.stdout).trim(), stderr: d.decode(out.stderr) };
 }
 
+/** Databases are named `<prefix>_<part>`; a run on a server it did not start uses a fresh prefix. */
+let _prefix = "bench";
+/** The databases this run made, to drop on a server it did not start. */
+const _made = new Set<string>();
+
 function _dbUrl(admin: string, name: string): string {
   const u = new URL(admin);
-  u.pathname = "/" + name;
+  const db = `${_prefix}_${name.replace(/^bench_/, "")}`;
+  _made.add(db);
+  u.pathname = "/" + db;
   return u.toString();
 }
 
-/** Send -> claim -> done cycles vs raw transactions (each cycle is 3 write transactions). */
-async function _cycles(ctx: BenchContext, admin: string): Promise<Metric> {
+/**
+ * Send -> claim -> done cycles vs raw transactions (each cycle is 3 write transactions). The raw
+ * side is the client the store runs on (same options), a plain `BEGIN; INSERT; COMMIT` sent the
+ * way the store sends its statements, without the store's writer lock and NOTIFY.
+ */
+async function _cycles(ctx: BenchContext, admin: string, ownServer: boolean): Promise<Metric> {
   const cycles = ctx.quick ? 100 : 600;
   const db = await openPostgres(_dbUrl(admin, "bench_store"), { init: true });
   const store = new InboxStore(db);
-  const rawDb = await openPostgres(_dbUrl(admin, "bench_raw"), { init: true });
-  await rawDb.run(
+  const rawUrl = _dbUrl(admin, "bench_raw");
+  await (await openPostgres(rawUrl, { init: true })).close();
+  const rawSql = await createPgClient(rawUrl);
+  await rawSql.unsafe(
     "CREATE TABLE IF NOT EXISTS t (id BIGSERIAL PRIMARY KEY, k BIGINT NOT NULL, v TEXT NOT NULL)",
   );
   const body = "x".repeat(120);
-  // A raw write transaction through the same client and the same path (BEGIN ... COMMIT),
-  // without the store's writer lock and NOTIFY.
-  const raw = (k: number) => rawDb.run("INSERT INTO t (k, v) VALUES (?, ?)", k, body);
+  const raw = async (k: number) => {
+    await rawSql.begin((tx) =>
+      tx.unsafe("INSERT INTO t (k, v) VALUES ($1, $2)", [k, body], STATEMENT_OPTIONS)
+    );
+  };
   const cycle = async (i: number) => {
     const { thread } = await store.sendThread({
       from: "lead",
@@ -64,50 +100,80 @@ async function _cycles(ctx: BenchContext, admin: string): Promise<Metric> {
       body: "d",
     });
   };
-  for (let i = 0; i < 20; i++) {
+  // Warm up: connections open, statements prepared, caches filled.
+  for (let i = 0; i < 30; i++) {
     await cycle(-1 - i);
     await raw(-1);
   }
-  let storeMs = 0;
-  let rawMs = 0;
-  for (let i = 0; i < cycles; i++) {
-    const a = async () => {
-      const t = performance.now();
-      await cycle(i);
-      storeMs += performance.now() - t;
-    };
-    const b = async () => {
-      const t = performance.now();
-      for (let j = 0; j < 3; j++) await raw(i);
-      rawMs += performance.now() - t;
-    };
-    if (i % 2 === 0) {
-      await a();
-      await b();
-    } else {
-      await b();
-      await a();
-    }
+  // ROUNDS rounds, each its own interleaved comparison (as the SQLite cycles); a round's
+  // figure is its ratio, the headline the median round.
+  const measure = async (n: number) => {
+    const per = chunks(Array.from({ length: n }, (_, i) => i), ROUNDS).map((c) => c.length);
+    return await mapSeq(per, async (k) => {
+      const r = await alternateBlocks(k, { ops: 1, run: cycle }, { ops: 3, run: raw });
+      const cyclesPerSecond = k / r.aSeconds;
+      const rawTxPerSecond = (k * 3) / r.bSeconds;
+      return { cyclesPerSecond, rawTxPerSecond, ratio: (cyclesPerSecond * 3) / rawTxPerSecond };
+    });
+  };
+  const fsync = String((await db.get("SELECT current_setting('fsync') AS f"))?.["f"]);
+  const on = await measure(cycles);
+  // The same without fsync (both sides, one server setting): the CPU and round-trip side of the
+  // comparison. Only on a server this run started; a shared server's settings are not ours.
+  let offRatio: number | undefined;
+  if (ownServer && fsync === "on") {
+    await _setFsync(admin, false);
+    offRatio = median((await measure(cycles)).map((m) => m.ratio));
   }
   await db.close();
-  await rawDb.close();
-  const cyclesPerSecond = cycles / (storeMs / 1000);
-  const rawTxPerSecond = (cycles * 3) / (rawMs / 1000);
+  await rawSql.end();
+  const ratios = rounds(on.map((m) => m.ratio));
+  const off = offRatio === undefined
+    ? ""
+    : `; without fsync (CPU and round trips only) ${(offRatio * 100).toFixed(0)} %`;
   return judge({
     id: "pg.store.cycles",
     group: "inbox",
     name: "PostgreSQL: store send -> claim -> done (in-process)",
     unit: "cycles/s",
-    value: cyclesPerSecond,
+    value: median(on.map((m) => m.cyclesPerSecond)),
     n: cycles,
-    baseline: { name: "raw BEGIN/INSERT/COMMIT, same client", value: rawTxPerSecond, unit: "tx/s" },
-    ratio: (cyclesPerSecond * 3) / rawTxPerSecond,
+    baseline: {
+      name: "raw BEGIN/INSERT/COMMIT, same client",
+      value: median(on.map((m) => m.rawTxPerSecond)),
+      unit: "tx/s",
+    },
+    ratio: ratios.median,
+    rounds: ratios,
     ratio_definition:
-      "(cycles/s x 3 write transactions per cycle) / raw tx/s, interleaved cycle by cycle",
+      "(cycles/s x 3 write transactions per cycle) / raw tx/s, same client and server, interleaved cycle by cycle",
     target: { kind: "ratio_min", value: 0.5, text: ">= 50 %" },
-    note:
-      "local PostgreSQL 15 (fsync on), one connection each; the store's writes also take the writer lock and NOTIFY",
+    ...(offRatio === undefined
+      ? {}
+      : { remark: `${(offRatio * 100).toFixed(0)} % with fsync off` }),
+    note: `local PostgreSQL 15 (fsync ${fsync}), one connection each; the store's writes also ` +
+      "take the writer lock and NOTIFY; the raw side sends its INSERT as the store sends " +
+      `statements (prepared)${off}`,
+    detail: { fsync, fsync_off_ratio: offRatio ?? null },
   });
+}
+
+/** Turns the server's fsync on or off (a reload, no restart). */
+async function _setFsync(admin: string, on: boolean): Promise<void> {
+  const sql = await createPgClient(admin);
+  try {
+    await sql.unsafe(`ALTER SYSTEM SET fsync = ${on ? "on" : "off"}`);
+    await sql.unsafe("SELECT pg_reload_conf()");
+    // The reload is asynchronous: wait until a new session sees it.
+    for (let i = 0; i < 200; i++) {
+      const [row] = await sql.unsafe("SELECT current_setting('fsync') AS f");
+      if (row?.["f"] === (on ? "on" : "off")) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`the server did not take fsync = ${on ? "on" : "off"}`);
+  } finally {
+    await sql.end();
+  }
 }
 
 /** 16 processes claim from one pool until it is empty: every thread exactly once. */
@@ -245,27 +311,90 @@ async function _wake(ctx: BenchContext, admin: string): Promise<Metric> {
   });
 }
 
+/** Which PostgreSQL measurements to run (all by default). */
+export type PgBenchPart = "cycles" | "race" | "wake";
+const _PARTS: readonly PgBenchPart[] = ["cycles", "race", "wake"];
+
+/** Runs `parts` on the server at `admin`, each in databases of its own (made here, dropped after). */
+async function _run(
+  ctx: BenchContext,
+  admin: string,
+  parts: readonly PgBenchPart[],
+  ownServer: boolean,
+) {
+  const out: Metric[] = [];
+  if (parts.includes("cycles")) {
+    ctx.log("postgres: store cycles vs raw transactions");
+    out.push(await _cycles(ctx, admin, ownServer));
+  }
+  if (parts.includes("race")) {
+    ctx.log(`postgres: ${RACERS} racing claimers`);
+    out.push(await _racingClaims(ctx, admin));
+  }
+  if (parts.includes("wake")) {
+    ctx.log("postgres: wait-reply wake latency");
+    out.push(await _wake(ctx, admin));
+  }
+  return out;
+}
+
 /** The PostgreSQL metrics, or none (with a log line) when no local server can be started. */
-export async function benchPostgres(ctx: BenchContext): Promise<Metric[]> {
+export async function benchPostgres(
+  ctx: BenchContext,
+  parts: readonly PgBenchPart[] = _PARTS,
+): Promise<Metric[]> {
   // A fresh path under the system temp dir (the server runs as another user, who cannot enter
   // this run's private temp dir); the script creates it.
   const dir = await Deno.makeTempDir({ prefix: "coord-bench-pg-" });
   await Deno.remove(dir);
-  const started = await _sh(["scripts/pg_server.sh", "start", dir]);
+  // A durable server, as a real one (fsync on); the cycles also report the figure without it.
+  const started = await _sh(["scripts/pg_server.sh", "start", dir], { PG_SERVER_FSYNC: "on" });
   if (started.code !== 0) {
     ctx.log(`postgres: skipped, no local server (${started.stderr.trim().split("\n").pop()})`);
     return [];
   }
   const admin = started.stdout.split("\n").pop()!;
   try {
-    ctx.log("postgres: store cycles vs raw transactions");
-    const out = [await _cycles(ctx, admin)];
-    ctx.log(`postgres: ${RACERS} racing claimers`);
-    out.push(await _racingClaims(ctx, admin));
-    ctx.log("postgres: wait-reply wake latency");
-    out.push(await _wake(ctx, admin));
-    return out;
+    return await _run(ctx, admin, parts, true);
   } finally {
     await _sh(["scripts/pg_server.sh", "stop", dir]);
   }
+}
+
+/**
+ * Standalone: `deno run ... scripts/bench_pg.ts [--quick] [cycles|race|wake ...]` prints the
+ * chosen PostgreSQL metrics as JSON (no result files, no README). On `TEST_PG_URL`'s server when
+ * set (databases of a fresh name, dropped at the end), else on a throwaway one.
+ */
+if (import.meta.main) {
+  const quick = Deno.args.includes("--quick");
+  const asked = Deno.args.filter((a) => a !== "--quick");
+  for (const a of asked) {
+    if (!_PARTS.includes(a as PgBenchPart)) throw new Error(`unknown part "${a}": ${_PARTS}`);
+  }
+  const parts = asked.length ? asked as PgBenchPart[] : _PARTS;
+  const t0 = performance.now();
+  const ctx: BenchContext = {
+    quick,
+    dir: "",
+    emptyScript: "",
+    cli: (p) => cliCommand(p),
+    log: (line) => console.error(`[${((performance.now() - t0) / 1000).toFixed(1)} s] ${line}`),
+  };
+  const admin = Deno.env.get("TEST_PG_URL");
+  let metrics: Metric[];
+  if (admin) {
+    _prefix = `bench_${crypto.randomUUID().slice(0, 8)}`;
+    try {
+      metrics = await _run(ctx, admin, parts, false);
+    } finally {
+      const sql = await createPgClient(admin);
+      for (const db of _made) await sql.unsafe(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
+      await sql.end();
+    }
+  } else {
+    metrics = await benchPostgres(ctx, parts);
+  }
+  console.log(JSON.stringify(metrics, null, 2));
+  console.log(markdownTable(HEADERS, metrics.map(metricRow)));
 }

@@ -10,11 +10,18 @@
 # TCP and on the Unix socket (kept inside DIR), so a wrong password really fails. As root the
 # cluster is made and run as the `postgres` user (initdb refuses root). When PostgreSQL is
 # missing it is installed with apt-get (root only).
+#
+# fsync is off (a throwaway server for tests: a crash may lose it) unless PG_SERVER_FSYNC=on, which
+# keeps PostgreSQL's default (on) and leaves it to the configuration, so `ALTER SYSTEM SET fsync`
+# and a reload can change it (the bench measures both).
 set -euo pipefail
 
 readonly PASSWORD="${PG_SERVER_PASSWORD:-coord-test-password}"
 readonly START_TIMEOUT_S=30
 readonly PORT_TRIES=20
+FSYNC_FLAG="-c fsync=off"
+[ "${PG_SERVER_FSYNC:-off}" != "on" ] || FSYNC_FLAG=""
+readonly FSYNC_FLAG
 
 die() {
   echo "pg_server: $*" >&2
@@ -83,7 +90,7 @@ start() {
     port_busy "$port" && continue
     rm -f "$dir/server.log" # this attempt's reasons only
     if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t "$START_TIMEOUT_S" \
-      -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir -c fsync=off -c max_connections=200" \
+      -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir $FSYNC_FLAG -c max_connections=200" \
       start >/dev/null 2>&1; then
       echo "postgres://postgres:${PASSWORD}@127.0.0.1:${port}/postgres" >"$dir/url"
       cat "$dir/url"

@@ -139,6 +139,86 @@ Deno.test("remote worker: publish, plain-git recipe on the worker's host, collec
   assert.equal(await git(env.repo, "show", "main:remote.txt"), "from afar\n");
 });
 
+/** The `sh` blocks of the brief's workspace section, line by line. */
+function _shLines(brief: string): string[] {
+  const section = brief.slice(brief.indexOf("## Your workspace"), brief.indexOf("## Protocol"));
+  return [...section.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) => m[1]!.trim().split("\n"));
+}
+
+Deno.test("remote worker: orch brief --remote gives the worker's host commands that work", async () => {
+  await using env = await tempRepo();
+  const { workerClone } = await _hosts(env);
+  await seedRun(env.db, "R", { T: "remote-worker" });
+  const d = await orchIn(
+    env.repo,
+    env.db,
+    "dispatch",
+    "--run",
+    "R",
+    "--task",
+    "T",
+    "--execution-mode",
+    "code",
+  );
+  const saved = join(env.dir, "dispatch.json");
+  await Deno.writeTextFile(saved, d.stdout);
+  await ok(_publish(env));
+  const b = await ok(
+    orchIn(env.repo, env.db, "brief", "--dispatch-json", saved, "--remote", "origin"),
+  );
+  const brief = String(b["brief"]);
+  assert.doesNotMatch(brief, /Run `cd /, "not the leader's worktree");
+  const [fetch, check, add, cd, push] = _shLines(brief);
+  assert.match(push!, /^git push '?origin'? /, brief);
+  // The worker's host runs them as written, from its clone; the worktree is made next to it.
+  const sh = async (line: string, cwd: string) => {
+    const out = await new Deno.Command("sh", { args: ["-c", line], cwd }).output();
+    assert.equal(out.code, 0, `${line}: ${new TextDecoder().decode(out.stderr)}`);
+  };
+  for (const line of [fetch!, check!, add!]) await sh(line, workerClone);
+  const worktree = join(workerClone, cd!.replace(/^cd '?(.*?)'?$/, "$1"));
+  await git(
+    worktree,
+    "-c",
+    "user.name=w",
+    "-c",
+    "user.email=w@x",
+    "commit",
+    "-q",
+    "--allow-empty",
+    "-m",
+    "w",
+  );
+  await sh(push!, worktree);
+  const a = d.json["attempt"] as Json;
+  const c = await ok(_collect(env));
+  assert.equal(c["moved"], true);
+  assert.equal(c["to"], (await git(worktree, "rev-parse", "HEAD")).trim());
+  assert.equal(String(a["branch_name"]), c["branch_name"]);
+
+  // Not for an analysis attempt.
+  await ok(orchIn(env.repo, env.db, "task", "add", "--run", "R", "--task", "A", "--title", "a"));
+  const da = await orchIn(
+    env.repo,
+    env.db,
+    "dispatch",
+    "--run",
+    "R",
+    "--task",
+    "A",
+    "--execution-mode",
+    "analysis",
+    "--to",
+    "x",
+  );
+  await Deno.writeTextFile(saved, da.stdout);
+  assertError(
+    await orchIn(env.repo, env.db, "brief", "--dispatch-json", saved, "--remote", "origin"),
+    "USAGE",
+    2,
+  );
+});
+
 Deno.test("remote worker: a rewritten remote branch is refused and nothing moves", async () => {
   await using env = await tempRepo();
   const { bare, workerClone } = await _hosts(env);

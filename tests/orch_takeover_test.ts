@@ -51,8 +51,13 @@ async function _latestAttempt(db: string): Promise<Json> {
 Deno.test("takeover: status and task_done name the current holder; status shows progress and lease", async () => {
   await using env = await tempDb();
   const db = env.db;
-  const thread = await _claimedByC(db);
+  // A long lease while reporting progress (a loaded machine can take more than a second per
+  // command), then a 1 s one, so the lease runs out.
+  const thread = await _claimedByC(db, "600");
   await ok(inbox(db, "update", "--agent", "worker-c", "--thread", thread, "--progress", "40"));
+  await ok(
+    inbox(db, "renew", "--agent", "worker-c", "--thread", thread, "--lease-seconds", "1"),
+  );
   const stale = await _event(db, "task_stale");
   assert.equal((stale["payload"] as Json)["holder"], "worker-c");
   // The stale event is stamped when the lease ran out, not when reconcile noticed.

@@ -57,6 +57,16 @@ function unwanted(specifier: string): boolean {
     specifier.endsWith("/src/protocol/output_schemas.ts");
 }
 
+/** Modules only writes use: the store's write operations and the CLI's input readers. */
+function writeOnly(specifier: string): boolean {
+  return /\/src\/store\/inbox\/(send_thread|claim_thread|update_thread|complete_thread|fail_thread|add_artifacts)\.ts$/
+    .test(specifier) ||
+    /\/src\/store\/orch\/(dispatch|retry|reassign|cancel|add_task|create_run)\.ts$/.test(
+      specifier,
+    ) ||
+    /\/src\/(cli\/input|storage\/sqlite\/migrate)\.ts$/.test(specifier);
+}
+
 // The modules read commands run: the entry (argument parsing), then the lazily loaded
 // implementation module of the command.
 const READ_PATHS: Record<string, string[]> = {
@@ -103,6 +113,7 @@ Deno.test(
         `${what}: trace found ${t.read}`,
       );
       assert.deepEqual(t.read.filter(unwanted), [], `${what} read modules it does not use`);
+      assert.deepEqual(t.read.filter(writeOnly), [], `${what} read the write operations`);
       assert.deepEqual(t.npm.filter((s) => !s.includes("/@stricli/")), [], what);
       // node:sqlite's own few modules only: importing node:path (say) loads ~40 more.
       assert.ok(t.node.length <= 8, `${what} loaded the Node layer: ${t.node.join(", ")}`);

@@ -15,6 +15,7 @@ const _BriefAttemptSchema = z.object({
   branch_name: z.string().nullable().optional(),
   base_ref: z.string().nullable().optional(),
   base_commit: z.string().nullable().optional(),
+  start_commit: z.string().nullable().optional(),
 });
 
 /** The parts of `orch --json dispatch` output the worker brief needs. */

@@ -18,32 +18,19 @@ import type {
   TaskStatus,
   WorkspaceProvider,
 } from "./orch_types.ts";
-import { addDep } from "./orch/add_dep.ts";
-import { addTask } from "./orch/add_task.ts";
-import { answer } from "./orch/answer.ts";
-import { type BlockedTask, blockedTasks } from "./orch/blocked_tasks.ts";
-import { cancel, type CancelResult } from "./orch/cancel.ts";
-import { type CleanupResult, cleanupWorkspaces } from "./orch/cleanup_workspaces.ts";
+import type { addTask } from "./orch/add_task.ts";
+import type { answer } from "./orch/answer.ts";
+import type { BlockedTask } from "./orch/blocked_tasks.ts";
+import type { CancelResult } from "./orch/cancel.ts";
+import type { CleanupResult } from "./orch/cleanup_workspaces.ts";
 import { nowIso, type OrchContext } from "./orch/context.ts";
-import { countTasks } from "./orch/count_tasks.ts";
-import { createRun } from "./orch/create_run.ts";
-import { dispatch, type DispatchInput } from "./orch/dispatch.ts";
+import type { createRun } from "./orch/create_run.ts";
+import type { DispatchInput } from "./orch/dispatch.ts";
 import type { DispatchResult } from "./orch/dispatch_result.ts";
-import { eventsAfter } from "./orch/events_after.ts";
-import { finishedActiveWorkspaces } from "./orch/finished_active_workspaces.ts";
-import { getAttempt } from "./orch/get_attempt.ts";
-import { getRun } from "./orch/get_run.ts";
-import { getTask } from "./orch/get_task.ts";
-import { latestAttempt } from "./orch/latest_attempt.ts";
-import { listTasks } from "./orch/list_tasks.ts";
-import { needsGit } from "./orch/needs_git.ts";
-import { readyTasks } from "./orch/ready_tasks.ts";
-import { reassign } from "./orch/reassign.ts";
-import { reconcile, type ReconcileResult } from "./orch/reconcile.ts";
-import { retry } from "./orch/retry.ts";
-import { showRun } from "./orch/show_run.ts";
-import { status, type TaskView } from "./orch/status.ts";
-import { statusJson } from "./orch/status_json.ts";
+import type { reassign } from "./orch/reassign.ts";
+import type { ReconcileResult } from "./orch/reconcile.ts";
+import type { retry } from "./orch/retry.ts";
+import type { TaskView } from "./orch/status.ts";
 
 export { LEADER_AGENT, type OrchContext } from "./orch/context.ts";
 export type { DispatchInput } from "./orch/dispatch.ts";
@@ -75,127 +62,132 @@ export class OrchStore implements OrchContext {
   }
 
   /** See {@linkcode createRun}. */
-  createRun(input: Parameters<typeof createRun>[1]): Promise<Run> {
-    return createRun(this, input);
+  async createRun(input: Parameters<typeof createRun>[1]): Promise<Run> {
+    return (await import("./orch/create_run.ts")).createRun(this, input);
   }
 
   /** See {@linkcode getRun}. */
-  getRun(runId: string): Promise<Run> {
-    return getRun(this, runId);
+  async getRun(runId: string): Promise<Run> {
+    return (await import("./orch/get_run.ts")).getRun(this, runId);
   }
 
   /** See {@linkcode countTasks}. */
-  countTasks(runId: string): Promise<TaskCounts> {
-    return countTasks(this, runId);
+  async countTasks(runId: string): Promise<TaskCounts> {
+    return (await import("./orch/count_tasks.ts")).countTasks(this, runId);
   }
 
   /** See {@linkcode showRun}. */
-  showRun(runId: string): Promise<{ run: Run; counts: TaskCounts }> {
-    return showRun(this, runId);
+  async showRun(runId: string): Promise<{ run: Run; counts: TaskCounts }> {
+    return (await import("./orch/show_run.ts")).showRun(this, runId);
   }
 
   /** See {@linkcode addTask}. */
-  addTask(input: Parameters<typeof addTask>[1]): Promise<Task> {
-    return addTask(this, input);
+  async addTask(input: Parameters<typeof addTask>[1]): Promise<Task> {
+    return (await import("./orch/add_task.ts")).addTask(this, input);
   }
 
   /** See {@linkcode getTask}. */
-  getTask(runId: string, taskId: string): Promise<Task> {
-    return getTask(this, runId, taskId);
+  async getTask(runId: string, taskId: string): Promise<Task> {
+    return (await import("./orch/get_task.ts")).getTask(this, runId, taskId);
   }
 
   /** See {@linkcode listTasks}. */
-  listTasks(runId: string): Promise<Task[]> {
-    return listTasks(this, runId);
+  async listTasks(runId: string): Promise<Task[]> {
+    return (await import("./orch/list_tasks.ts")).listTasks(this, runId);
   }
 
   /** See {@linkcode addDep}. */
-  addDep(
+  async addDep(
     input: { runId: string; taskId: string; dependsOn: string },
   ): Promise<{ task: Task; created: boolean }> {
-    return addDep(this, input);
+    return (await import("./orch/add_dep.ts")).addDep(this, input);
   }
 
   /** See {@linkcode readyTasks}. */
-  readyTasks(runId: string): Promise<Task[]> {
-    return readyTasks(this, runId);
+  async readyTasks(runId: string): Promise<Task[]> {
+    return (await import("./orch/ready_tasks.ts")).readyTasks(this, runId);
   }
 
   /** See {@linkcode getAttempt}. */
-  getAttempt(attemptId: number): Promise<Attempt> {
-    return getAttempt(this, attemptId);
+  async getAttempt(attemptId: number): Promise<Attempt> {
+    return (await import("./orch/get_attempt.ts")).getAttempt(this, attemptId);
   }
 
   /** See {@linkcode latestAttempt}. */
-  latestAttempt(runId: string, taskId: string): Promise<Attempt | null> {
-    return latestAttempt(this, runId, taskId);
+  async latestAttempt(runId: string, taskId: string): Promise<Attempt | null> {
+    return (await import("./orch/latest_attempt.ts")).latestAttempt(this, runId, taskId);
   }
 
   /** See {@linkcode dispatch}. */
-  dispatch(input: DispatchInput): Promise<DispatchResult> {
-    return dispatch(this, input);
+  async dispatch(input: DispatchInput): Promise<DispatchResult> {
+    return (await import("./orch/dispatch.ts")).dispatch(this, input);
   }
 
   /** See {@linkcode reconcile}. */
-  reconcile(runId: string): Promise<ReconcileResult> {
-    return reconcile(this, runId);
+  async reconcile(runId: string): Promise<ReconcileResult> {
+    return (await import("./orch/reconcile.ts")).reconcile(this, runId);
   }
 
   /** See {@linkcode needsGit}. */
-  needsGit(runId: string): Promise<boolean> {
-    return needsGit(this, runId);
+  async needsGit(runId: string): Promise<boolean> {
+    return (await import("./orch/needs_git.ts")).needsGit(this, runId);
   }
 
   /** See {@linkcode status}. */
-  status(runId: string): Promise<{ run: Run; counts: TaskCounts; tasks: TaskView[] }> {
-    return status(this, runId);
+  async status(runId: string): Promise<{ run: Run; counts: TaskCounts; tasks: TaskView[] }> {
+    return (await import("./orch/status.ts")).status(this, runId);
   }
 
   /** See {@linkcode statusJson}. */
-  statusJson(runId: string): Promise<{ run: Run; counts: TaskCounts; tasks_json: string }> {
-    return statusJson(this, runId);
+  async statusJson(runId: string): Promise<{ run: Run; counts: TaskCounts; tasks_json: string }> {
+    return (await import("./orch/status_json.ts")).statusJson(this, runId);
   }
 
   /** See {@linkcode blockedTasks}. */
-  blockedTasks(runId: string): Promise<BlockedTask[]> {
-    return blockedTasks(this, runId);
+  async blockedTasks(runId: string): Promise<BlockedTask[]> {
+    return (await import("./orch/blocked_tasks.ts")).blockedTasks(this, runId);
   }
 
   /** See {@linkcode eventsAfter}. */
-  eventsAfter(
+  async eventsAfter(
     runId: string,
     after: number,
     types: readonly string[],
     limit = 1000,
   ): Promise<EventRecord[]> {
-    return eventsAfter(this, { runId, after, types, limit });
+    return (await import("./orch/events_after.ts")).eventsAfter(this, {
+      runId,
+      after,
+      types,
+      limit,
+    });
   }
 
   /** See {@linkcode answer}. */
-  answer(input: Parameters<typeof answer>[1]): ReturnType<typeof answer> {
-    return answer(this, input);
+  async answer(input: Parameters<typeof answer>[1]): ReturnType<typeof answer> {
+    return (await import("./orch/answer.ts")).answer(this, input);
   }
 
   /** See {@linkcode retry}. */
-  retry(input: Parameters<typeof retry>[1]): Promise<DispatchResult> {
-    return retry(this, input);
+  async retry(input: Parameters<typeof retry>[1]): Promise<DispatchResult> {
+    return (await import("./orch/retry.ts")).retry(this, input);
   }
 
   /** See {@linkcode reassign}. */
-  reassign(input: Parameters<typeof reassign>[1]): Promise<DispatchResult> {
-    return reassign(this, input);
+  async reassign(input: Parameters<typeof reassign>[1]): Promise<DispatchResult> {
+    return (await import("./orch/reassign.ts")).reassign(this, input);
   }
 
   /** See {@linkcode cancel}. */
-  cancel(input: { runId: string; taskId?: string; reason?: string }): Promise<CancelResult> {
-    return cancel(this, input);
+  async cancel(input: { runId: string; taskId?: string; reason?: string }): Promise<CancelResult> {
+    return (await import("./orch/cancel.ts")).cancel(this, input);
   }
 
   /** Removes worktrees of finished attempts: see cleanup_workspaces.ts. */
-  cleanup(
+  async cleanup(
     input: { runId: string; taskId?: string; allCompleted?: boolean; force?: boolean },
   ): Promise<CleanupResult> {
-    return cleanupWorkspaces(this, {
+    return (await import("./orch/cleanup_workspaces.ts")).cleanupWorkspaces(this, {
       runId: input.runId,
       ...(input.taskId !== undefined ? { taskId: input.taskId } : {}),
       ...(input.force !== undefined ? { force: input.force } : {}),
@@ -203,8 +195,12 @@ export class OrchStore implements OrchContext {
   }
 
   /** See {@linkcode finishedActiveWorkspaces}. */
-  finishedActiveWorkspaces(runId: string, taskId: string | undefined): Promise<Attempt[]> {
-    return finishedActiveWorkspaces(this, runId, taskId);
+  async finishedActiveWorkspaces(runId: string, taskId: string | undefined): Promise<Attempt[]> {
+    return (await import("./orch/finished_active_workspaces.ts")).finishedActiveWorkspaces(
+      this,
+      runId,
+      taskId,
+    );
   }
 }
 

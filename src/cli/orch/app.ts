@@ -67,7 +67,7 @@ const executionMode = {
 } as const;
 
 const init = buildCommand({
-  loader: async () => (await impl()).init,
+  loader: async () => (await import("../init_db.ts")).init,
   parameters: { flags: { requireTokens: requireTokensFlag } },
   docs: { brief: "Create the database (or upgrade it) and apply migrations, as inbox init" },
 });
@@ -439,6 +439,13 @@ const brief = buildCommand({
         kind: "parsed",
         parse: textParser,
         brief: "Path of the inbox program the worker runs (default: inbox)",
+        optional: true,
+      },
+      remote: {
+        kind: "parsed",
+        parse: textParser,
+        brief:
+          "A code worker on another host: the remote (its name in the worker's clone, or a URL) holding the branch",
         optional: true,
       },
     },

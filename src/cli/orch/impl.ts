@@ -1,5 +1,4 @@
 import { isPostgresUrl, storeLabel } from "../../storage/open_storage.ts";
-import { waitUntil } from "../../storage/wait_until.ts";
 import { AppError } from "../../protocol/errors.ts";
 import type { EventRecord } from "../../store/append_event.ts";
 import { type DispatchResult, OrchStore, type TaskView } from "../../store/orch_store.ts";
@@ -10,13 +9,13 @@ import { requiresTokens } from "../../store/access/access_mode.ts";
 import { issueThreadToken } from "../../store/access/issue_thread_token.ts";
 import { checkAccess } from "../access.ts";
 import type { CliContext } from "../context.ts";
-import { MAX_DISPATCH_JSON_BYTES, parseJsonObject, readBody, readTextFile } from "../input.ts";
 import { messageBlock, table } from "../render.ts";
 import type { ThreadLease } from "../../store/orch/run_thread_leases.ts";
 import { analysisNeedsGit } from "../../store/orch/analysis_view.ts";
 import { type Reply, respond } from "../respond.ts";
 
-export { init } from "../init_db.ts";
+/** The input readers, loaded by the commands that take a body, a payload or a file. */
+const _input = () => import("../input.ts");
 
 /** The orch store, without git: enough for every command that makes no worktree. */
 export async function orchStore(ctx: CliContext): Promise<OrchStore> {
@@ -158,7 +157,10 @@ export function taskAdd(
   },
 ): Promise<void> {
   return respond(this, async () => {
-    const acceptance = await parseJsonObject(flags.acceptanceJson, "--acceptance-json");
+    const acceptance = await (await _input()).parseJsonObject(
+      flags.acceptanceJson,
+      "--acceptance-json",
+    );
     const task = await (await orchStore(this)).addTask({
       runId: flags.run,
       taskId: flags.task,
@@ -250,7 +252,7 @@ export function dispatch(
   },
 ): Promise<void> {
   return respond(this, async () => {
-    const body = await readBody(this, flags);
+    const body = await (await _input()).readBody(this, flags);
     const mode = flags.executionMode ??
       (await (await orchStore(this)).getTask(flags.run, flags.task)).execution_mode;
     if (mode === null) {
@@ -344,11 +346,15 @@ export function wait(
     const store = await gitOrchStore(this);
     await store.getRun(flags.run);
     const after = flags.afterEvent ?? 0;
-    const events = await waitUntil(store.db, async () => {
-      await store.reconcile(flags.run);
-      const found = await store.eventsAfter(flags.run, after, types);
-      return found.length ? found : undefined;
-    }, { timeoutMs: (flags.timeoutSeconds ?? 60) * 1000 });
+    const events = await (await import("../../storage/wait_until.ts")).waitUntil(
+      store.db,
+      async () => {
+        await store.reconcile(flags.run);
+        const found = await store.eventsAfter(flags.run, after, types);
+        return found.length ? found : undefined;
+      },
+      { timeoutMs: (flags.timeoutSeconds ?? 60) * 1000 },
+    );
     const list = events ?? [];
     const next = list.length ? list[list.length - 1]!.id : after;
     return {
@@ -389,8 +395,8 @@ export function answer(
   flags: BodyFlags & { run: string; task: string; payloadJson?: string },
 ): Promise<void> {
   return respond(this, async () => {
-    const body = await readBody(this, flags, { required: true, what: "answer" });
-    const payload = await parseJsonObject(flags.payloadJson, "--payload-json");
+    const body = await (await _input()).readBody(this, flags, { required: true, what: "answer" });
+    const payload = await (await _input()).parseJsonObject(flags.payloadJson, "--payload-json");
     const r = await (await orchStore(this)).answer({
       runId: flags.run,
       taskId: flags.task,
@@ -416,7 +422,7 @@ export function retry(
   },
 ): Promise<void> {
   return respond(this, async () => {
-    const body = await readBody(this, flags);
+    const body = await (await _input()).readBody(this, flags);
     const r = await (await gitOrchStore(this, flags.runHooks ?? false)).retry({
       runId: flags.run,
       taskId: flags.task,
@@ -439,7 +445,7 @@ export function reassign(
   },
 ): Promise<void> {
   return respond(this, async () => {
-    const body = await readBody(this, flags);
+    const body = await (await _input()).readBody(this, flags);
     const r = await (await gitOrchStore(this, flags.runHooks ?? false)).reassign({
       runId: flags.run,
       taskId: flags.task,
@@ -654,7 +660,7 @@ export function status(this: CliContext, flags: { run: string; full?: boolean })
 
 export function brief(
   this: CliContext,
-  flags: { dispatchJson: string; inboxCmd?: string; agent?: string },
+  flags: { dispatchJson: string; inboxCmd?: string; agent?: string; remote?: string },
 ): Promise<void> {
   return respond(this, async () => {
     if (!this.global.db) {
@@ -663,11 +669,12 @@ export function brief(
     // The brief sends a worker to this database: it must exist and be ours
     // (a wrong working directory would otherwise write a dead path into it).
     const store = await orchStore(this);
-    const text = await readTextFile(
+    const readers = await _input();
+    const text = await readers.readTextFile(
       this,
       flags.dispatchJson,
       "--dispatch-json",
-      MAX_DISPATCH_JSON_BYTES,
+      readers.MAX_DISPATCH_JSON_BYTES,
     );
     const { parseBriefSource, renderBrief } = await import("./render_brief.ts");
     const source = await parseBriefSource(text);
@@ -707,7 +714,9 @@ export function brief(
       const token = source.tokens.find((t) => t.reviewer === attempt.assigned_to)?.token;
       input = { attempt, task, body: first?.body ?? "", token };
     }
+    if (flags.remote !== undefined) _checkBriefRemote(flags.remote, input.attempt);
     const rendered = renderBrief(input, {
+      remote: flags.remote,
       // A PostgreSQL URL goes in without its password: the worker's host supplies it (PGPASSWORD).
       db: storeLabel(this.global.db),
       inboxCmd: flags.inboxCmd ?? "inbox",
@@ -717,4 +726,22 @@ export function brief(
       text: rendered.text,
     };
   });
+}
+
+/** `brief --remote`: a code attempt, and a remote (name or URL) git cannot take for an option. */
+function _checkBriefRemote(
+  remote: string,
+  attempt: { execution_mode: string; branch_name?: string | null | undefined },
+): void {
+  if (attempt.execution_mode !== "code" || !attempt.branch_name) {
+    throw new AppError(
+      "USAGE",
+      "--remote is for a code attempt: an analysis worker has no branch to fetch",
+      { remote },
+    );
+  }
+  // deno-lint-ignore no-control-regex
+  if (remote === "" || remote.startsWith("-") || /[\x00-\x1f\x7f]/.test(remote)) {
+    throw new AppError("USAGE", `Remote "${remote}" is not a remote name or URL`, { remote });
+  }
 }

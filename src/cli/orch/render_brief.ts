@@ -22,6 +22,7 @@ export interface BriefAttempt {
   branch_name?: string | null | undefined;
   base_ref?: string | null | undefined;
   base_commit?: string | null | undefined;
+  start_commit?: string | null | undefined;
 }
 
 /** Everything a brief is rendered from. */
@@ -104,7 +105,7 @@ export async function parseBriefSource(text: string): Promise<BriefSource> {
  */
 export function renderBrief(
   input: BriefInput,
-  options: { db: string; inboxCmd: string },
+  options: { db: string; inboxCmd: string; remote?: string | undefined },
 ): { text: string; threadId: number; agent: string } {
   const { attempt, task } = input;
   const vars: Record<string, string> = {
@@ -126,13 +127,30 @@ export function renderBrief(
     branch_name: attempt.branch_name ?? "",
     base_ref: attempt.base_ref ?? "",
     base_commit: attempt.base_commit ?? "",
+    start_commit: attempt.start_commit ?? attempt.base_commit ?? "",
+    remote: options.remote ?? "",
+    // A worker on another host makes its own worktree of the branch, next to its clone.
+    remote_worktree: `../${attempt.task_id}-attempt-${attempt.n}`,
     dependencies: _dependencies(input.payload),
     view: _view(input.payload),
     merge_conflicts: _conflicts(input.payload),
   };
   // Command lines get every value as one POSIX shell word: paths may hold
   // spaces, quotes or `$`.
-  for (const name of ["agent", "db", "inbox", "worktree_path"]) {
+  vars["fetch_refspec"] = `refs/heads/${vars["branch_name"]}:refs/heads/${vars["branch_name"]}`;
+  for (
+    const name of [
+      "agent",
+      "db",
+      "inbox",
+      "worktree_path",
+      "remote",
+      "remote_worktree",
+      "branch_name",
+      "start_commit",
+      "fetch_refspec",
+    ]
+  ) {
     vars[`${name}_sh`] = shQuote(vars[name]!);
   }
   // Strict mode: every command carries the worker's token in its environment
@@ -142,6 +160,12 @@ export function renderBrief(
     .replace(
       /\{\{#(code|analysis)\}\}([\s\S]*?)\{\{\/\1\}\}/g,
       (_, mode: string, inner: string) => mode === attempt.execution_mode ? inner : "",
+    )
+    // Where a code worker works: the leader's worktree, or (with a remote) its own host.
+    .replace(
+      /\{\{#(local|remote)\}\}([\s\S]*?)\{\{\/\1\}\}/g,
+      (_, where: string, inner: string) =>
+        (where === "remote") === (options.remote !== undefined) ? inner : "",
     )
     .replace(/\{\{(\w+)\}\}/g, (m, name: string) => vars[name] ?? m);
   return { text, threadId: attempt.thread_id, agent: attempt.assigned_to };

@@ -10,8 +10,12 @@ import { type PgClient, PgDb } from "./pg_db.ts";
 import { errorCode, pgFailure } from "./pg_errors.ts";
 import { redactUrl } from "./redact.ts";
 
-/** Connections per process: a CLI command runs one transaction at a time, plus a spare. */
-export const POOL_SIZE = 4;
+/**
+ * Connections per store: one. Its statements and transactions take turns on it
+ * (see PgDb), which lets a transaction send BEGIN and COMMIT together with its
+ * other statements. Waits LISTEN on a connection of their own.
+ */
+export const POOL_SIZE = 1;
 /** Give up connecting after this many seconds (an unreachable host fails fast). */
 export const CONNECT_TIMEOUT_S = 10;
 /** What the server shows in pg_stat_activity for our connections. */
@@ -105,7 +109,14 @@ function _checkUrl(url: string): void {
   }
 }
 
-/** Makes the client (no connection yet: connections open on first use). */
+/**
+ * Makes the client the store uses (no connection yet: connections open on first
+ * use). Exported for the bench, whose raw baseline must use the same client.
+ */
+export async function createPgClient(url: string): Promise<PgClient> {
+  return (await _client(url)) as unknown as PgClient;
+}
+
 async function _client(url: string) {
   const { default: postgres } = await import("postgres");
   return postgres(url, {
@@ -113,7 +124,7 @@ async function _client(url: string) {
     connect_timeout: CONNECT_TIMEOUT_S,
     idle_timeout: 0,
     fetch_types: false,
-    prepare: false,
+    prepare: true,
     onnotice: () => {},
     types: _TYPES,
     connection: { application_name: _APPLICATION_NAME },
