@@ -263,6 +263,12 @@ function _discard(ws: Workspace): void {
     Deno.removeSync(path);
   }
   for (const admin of admins) Deno.removeSync(admin, { recursive: true });
+  // A git killed while creating the branch leaves its ref lock behind, and every later
+  // `worktree add -b` of this branch fails on it. The branch is ours (see the reservation):
+  // so is its lock.
+  try {
+    Deno.removeSync(join(common, "refs", "heads", `${ws.branch_name}.lock`));
+  } catch { /* none */ }
   // Only while it still points where it started: `update-ref -d <ref> <old>` checks that
   // atomically.
   const ref = `refs/heads/${ws.branch_name}`;
