@@ -64,6 +64,12 @@ Deno.test("orch: a missing required flag is USAGE (exit 2) on every command", as
     ["answer without --task", ["answer", "--run", "R", "--body", "x"], "USAGE", 2],
     ["retry without --task", ["retry", "--run", "R"], "USAGE", 2],
     ["reassign without --to", ["reassign", "--run", "R", "--task", "C"], "USAGE", 2],
+    [
+      "reassign of an analysis task with --base-ref",
+      ["reassign", "--run", "R", "--task", "C", "--to", "wz", "--base-ref", "main"],
+      "USAGE",
+      2,
+    ],
     ["cancel without --run", ["cancel"], "USAGE", 2],
     ["cleanup without a scope", ["cleanup", "--run", "R"], "USAGE", 2],
     [

@@ -1,4 +1,5 @@
 import { AppError } from "../../protocol/errors.ts";
+import { requireCodeForBaseRef } from "./require_code_for_base_ref.ts";
 import type { Attempt, Task } from "../orch_types.ts";
 import type { OrchContext } from "./context.ts";
 import type { DispatchResult } from "./dispatch_result.ts";
@@ -71,13 +72,7 @@ export async function retry(
           { run_id: input.runId, task_id: input.taskId, status: task.status },
         );
       }
-      if (input.baseRef !== undefined && prev.execution_mode !== "code") {
-        throw new AppError(
-          "USAGE",
-          `--base-ref applies to code tasks only: "${input.taskId}" is an analysis task`,
-          { run_id: input.runId, task_id: input.taskId },
-        );
-      }
+      requireCodeForBaseRef(input, prev);
       return {
         task,
         prev,
