@@ -12,7 +12,8 @@ export interface Reply {
    * a JSON array given as its elements' texts, written out piece by piece).
    */
   rawJson?: Record<string, string | readonly string[]>;
-  text: string;
+  /** The text, or a function that makes it (called only without --json: a table costs time). */
+  text: string | (() => string);
 }
 
 /** Prints an error in the envelope (--json, stdout) or as text (stderr) and sets the exit status. */
@@ -31,8 +32,9 @@ export function printReply(ctx: CliContext, reply: Reply): void {
   if (ctx.global.json) {
     if (reply.rawJson) writeEnvelopeWithRaw(ctx.process.stdout, reply.json, reply.rawJson);
     else ctx.process.stdout.write(JSON.stringify(okEnvelope(reply.json)) + "\n");
-  } else if (reply.text) {
-    ctx.process.stdout.write(reply.text.endsWith("\n") ? reply.text : reply.text + "\n");
+  } else {
+    const text = typeof reply.text === "function" ? reply.text() : reply.text;
+    if (text) ctx.process.stdout.write(text.endsWith("\n") ? text : text + "\n");
   }
 }
 

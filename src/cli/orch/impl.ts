@@ -208,7 +208,7 @@ export function ready(this: CliContext, flags: { run: string }): Promise<void> {
     const store = await reconciledStore(this, flags.run);
     const tasks = await store.readyTasks(flags.run);
     if (tasks.length) {
-      return { json: { run_id: flags.run, tasks, waiting: [] }, text: _taskRows(tasks) };
+      return { json: { run_id: flags.run, tasks, waiting: [] }, text: () => _taskRows(tasks) };
     }
     // Nothing ready: say why, from the whole task list (only on this path, so `ready` stays cheap).
     const all = await store.listTasks(flags.run);
