@@ -498,6 +498,10 @@ Deno.test("cleanup: removes finished worktrees, keeps branches, refuses dirty on
 
   const dirty = await orch(db, "cleanup", "--run", "R", "--task", "B");
   assertError(dirty, "WORKTREE_DIRTY", 5);
+  assert.equal(
+    dirty.json.error!.message,
+    `Worktree "${pathOf(b)}" has uncommitted changes: commit them or pass --force`,
+  );
   assert.equal(await exists(join(pathOf(b), "scratch.txt")), true);
 
   const all = await ok(orch(db, "cleanup", "--run", "R", "--all-completed"));
@@ -507,6 +511,10 @@ Deno.test("cleanup: removes finished worktrees, keeps branches, refuses dirty on
     "B",
     "WORKTREE_DIRTY",
   ]]);
+  assert.equal(
+    refused[0]!["reason"],
+    `Worktree "${pathOf(b)}" has uncommitted changes: commit them or pass --force`,
+  );
   assert.equal(await exists(pathOf(b)), true);
 
   const forced = await ok(orch(db, "cleanup", "--run", "R", "--all-completed", "--force"));

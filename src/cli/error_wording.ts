@@ -46,9 +46,18 @@ const WORDING: ReadonlyMap<string, Wording> = new Map<string, Wording>([
   ],
 ]);
 
+/** The CLI's wording of `reason` with `details`, or undefined when it has none. */
+export function wordReason(
+  reason: string,
+  details: ErrorDetails,
+  program: Program,
+): string | undefined {
+  return WORDING.get(reason)?.(details, program);
+}
+
 /** `err` with the CLI's wording when its `details.reason` has one, else `err` itself. */
 export function wordError(err: AppError, program: Program): AppError {
   const reason = err.details["reason"];
-  const word = typeof reason === "string" ? WORDING.get(reason) : undefined;
-  return word ? new AppError(err.code, word(err.details, program), err.details) : err;
+  const message = typeof reason === "string" ? wordReason(reason, err.details, program) : undefined;
+  return message === undefined ? err : new AppError(err.code, message, err.details);
 }

@@ -515,6 +515,17 @@ export function cleanup(
     const branches = flags.deleteBranches
       ? await deleteAttemptBranches(store, flags.run, flags.task, flags.force ?? false)
       : { deleted: [], kept: [] };
+    // A dirty worktree's reason names the flag that removes it anyway.
+    const { wordReason } = await import("../error_wording.ts");
+    const refused = r.refused.map((x) =>
+      x.code === "WORKTREE_DIRTY"
+        ? {
+          ...x,
+          reason: wordReason("worktree_dirty", { path: x.attempt.worktree_path }, this.program) ??
+            x.reason,
+        }
+        : x
+    );
     // The read-only views of the finished analysis attempts (refs/orch-views/...).
     const { removeFinishedViews } = await import("./view_cleanup.ts");
     const views = await removeFinishedViews(store, flags.run, flags.task);
@@ -522,7 +533,7 @@ export function cleanup(
       ...r.cleaned.map((a) =>
         `cleaned ${a.task_id} attempt ${a.n}: ${a.worktree_path} [${a.workspace_status}]`
       ),
-      ...r.refused.map((x) => `refused ${x.attempt.task_id} attempt ${x.attempt.n}: ${x.reason}`),
+      ...refused.map((x) => `refused ${x.attempt.task_id} attempt ${x.attempt.n}: ${x.reason}`),
       ...removedIntegrations.map((p) => `removed left-over integration worktree ${p}`),
       ...views.map((v) => `removed view ${v.view_ref} of ${v.task_id} attempt ${v.attempt_n}`),
       ...branches.deleted.map((b) => `deleted branch ${b.branch_name} (${b.why})`),
@@ -538,7 +549,7 @@ export function cleanup(
       json: {
         run_id: flags.run,
         cleaned: r.cleaned,
-        refused: r.refused,
+        refused,
         removed_integration_worktrees: removedIntegrations,
         branches_deleted: branches.deleted,
         branches_kept: branches.kept,

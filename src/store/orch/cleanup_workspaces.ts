@@ -56,6 +56,9 @@ export async function cleanupWorkspaces(
       r.code === "WORKSPACE_TAMPERED" ? "WORKSPACE_TAMPERED" : "WORKTREE_DIRTY",
       r.reason,
       {
+        ...(r.code === "WORKTREE_DIRTY"
+          ? { reason: "worktree_dirty", path: r.attempt.worktree_path }
+          : {}),
         attempt_id: r.attempt.id,
         worktree_path: r.attempt.worktree_path,
       },
@@ -84,7 +87,7 @@ async function _cleanOne(
       result.refused.push({
         attempt: a,
         code: "WORKTREE_DIRTY",
-        reason: `Worktree "${path}" has uncommitted changes: commit them or pass --force`,
+        reason: `Worktree "${path}" has uncommitted changes`,
       });
       return;
     }
