@@ -27,6 +27,9 @@ import {
   dispatchCode,
 } from "./_code.ts";
 
+/** Task A's work in the tests where B depends on it. */
+const MOD_A = { "mod.ts": "export const a = 1;\n" };
+
 async function read(path: string): Promise<string | null> {
   try {
     return await Deno.readTextFile(path);
@@ -38,15 +41,7 @@ async function read(path: string): Promise<string | null> {
 Deno.test("stacked dispatch: one dependency's work is in the dependent's worktree, listed in the payload", async () => {
   await using env = await tempRepo();
   await seedRun(env.db, "R", { A: "w", B: "w" }, [["B", "A"]]);
-  const a = await dispatchAndFinish(
-    env.repo,
-    env.db,
-    "R",
-    "A",
-    { "mod.ts": "export const a = 1;\n" },
-    "--body",
-    "Added mod.ts",
-  );
+  const a = await dispatchAndFinish(env.repo, env.db, "R", "A", MOD_A, "--body", "Added mod.ts");
 
   const b = await dispatchCode(env.repo, env.db, "R", "B");
   const d = b.answer;
@@ -187,15 +182,7 @@ Deno.test("retry and reassign carry the previous attempt's commits forward, unle
 Deno.test("a retry without commits starts where the stacked attempt started, its dependencies listed again", async () => {
   await using env = await tempRepo();
   await seedRun(env.db, "R", { A: "w", B: "w" }, [["B", "A"]]);
-  await dispatchAndFinish(
-    env.repo,
-    env.db,
-    "R",
-    "A",
-    { "mod.ts": "export const a = 1;\n" },
-    "--body",
-    "Added mod.ts",
-  );
+  await dispatchAndFinish(env.repo, env.db, "R", "A", MOD_A, "--body", "Added mod.ts");
   const first = await dispatchCode(env.repo, env.db, "R", "B");
   await ok(inbox(env.db, "claim", ...first.ref));
   await ok(inbox(env.db, "fail", ...first.ref, "--reason", "gave up before committing"));
