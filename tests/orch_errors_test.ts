@@ -8,7 +8,7 @@ import { cli, inbox, ok, orch, tempDb } from "./_cli.ts";
 import { dumpDb } from "./_db.ts";
 import { assertError, exists, field, type Json, seedRun } from "./_orch.ts";
 
-type Case = [what: string, args: string[], code: string, exit: number];
+type Case = [what: string, args: string[], code: string, exit: number, message?: RegExp];
 
 /** A run R: A ready, B waiting on A, C claimed by its worker, D blocked on a question. */
 async function _fixture(db: string): Promise<void> {
@@ -28,10 +28,11 @@ async function _fixture(db: string): Promise<void> {
 /** Runs each case against `db` and checks the error and that nothing was written. */
 async function _check(db: string, cases: Case[]): Promise<void> {
   const before = await dumpDb(db);
-  for (const [what, args, code, exit] of cases) {
+  for (const [what, args, code, exit, message] of cases) {
     const r = await orch(db, ...args);
     try {
       assertError(r, code, exit);
+      if (message) assert.match(r.json.error!.message, message);
     } catch (err) {
       throw new Error(`${what} (orch ${args.join(" ")}): ${(err as Error).message}`);
     }
@@ -69,6 +70,7 @@ Deno.test("orch: a missing required flag is USAGE (exit 2) on every command", as
       ["reassign", "--run", "R", "--task", "C", "--to", "wz", "--base-ref", "main"],
       "USAGE",
       2,
+      /^--base-ref applies to code tasks only: "C" is an analysis task$/,
     ],
     ["cancel without --run", ["cancel"], "USAGE", 2],
     ["cleanup without a scope", ["cleanup", "--run", "R"], "USAGE", 2],

@@ -279,3 +279,63 @@ Deno.test("remote worker: the repository's config cannot make publish or collect
   assertError(await _publish(env, "evil"), "REMOTE_ERROR", 5);
   assert.equal(await exists(marker), false);
 });
+
+Deno.test("remote worker: publish and collect look up the attempt, its branch and the remote alike", async () => {
+  await using env = await tempRepo();
+  await _hosts(env);
+  await seedRun(env.db, "R", { T: "remote-worker", A: "reader" });
+  const a = await dispatchCode(env.repo, env.db, "R", "T");
+  await ok(
+    orchIn(
+      env.repo,
+      env.db,
+      "dispatch",
+      "--run",
+      "R",
+      "--task",
+      "A",
+      "--execution-mode",
+      "analysis",
+    ),
+  );
+  for (const [what, command] of [["publish", _publish], ["collect", _collect]] as const) {
+    // An analysis attempt has no branch to hand over.
+    const analysis = await command(env, "shared", "A");
+    assertError(analysis, "INVALID_STATE", 4);
+    assert.match(analysis.json.error!.message, /is an analysis attempt/, what);
+    // An unknown attempt number, an unknown remote.
+    const missing = await orchIn(
+      env.repo,
+      env.db,
+      what,
+      "--run",
+      "R",
+      "--task",
+      "T",
+      "--remote",
+      "shared",
+      "--attempt",
+      "9",
+    );
+    assertError(missing, "ATTEMPT_NOT_FOUND", 3);
+    assertError(await command(env, "nowhere"), "REMOTE_NOT_FOUND", 3);
+  }
+  // The branch gone from the leader's repository: refused before the remote is even looked up.
+  const head = (await git(env.repo, "rev-parse", a.branch)).trim();
+  await git(env.repo, "update-ref", "-d", `refs/heads/${a.branch}`);
+  for (const [what, command] of [["publish", _publish], ["collect", _collect]] as const) {
+    for (const remote of ["shared", "nowhere"]) {
+      const gone = await command(env, remote);
+      assertError(gone, "WORKSPACE_ERROR", 5);
+      assert.match(gone.json.error!.message, /no longer exists/, `${what} ${remote}`);
+    }
+  }
+  await git(env.repo, "update-ref", `refs/heads/${a.branch}`, head);
+  const published = await ok(_publish(env));
+  const collected = await ok(_collect(env));
+  const ids = ["run_id", "task_id", "attempt_n", "remote", "branch_name", "start_commit"];
+  for (const k of ids) assert.deepEqual(collected[k], published[k], k);
+  assert.equal(published["branch_name"], a.branch);
+  assert.equal(published["commit"], head);
+  assert.equal(collected["moved"], false);
+});

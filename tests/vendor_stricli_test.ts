@@ -8,6 +8,8 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import * as vendored from "@stricli/core";
+// The published package itself, on purpose: the import map now names the vendored copy.
+// deno-lint-ignore no-import-prefix
 import * as published from "npm:@stricli/core@1.3.0";
 
 const DIR = new URL("../src/vendor/stricli/", import.meta.url);

@@ -1,6 +1,7 @@
 import { errorEnvelope, okEnvelope, okEnvelopeText } from "../protocol/envelope.ts";
 import { type AppError, toAppError } from "../protocol/errors.ts";
 import type { CliContext } from "./context.ts";
+import { wordError } from "./error_wording.ts";
 
 /** What a command produces: the JSON entities, and the text a person reads. */
 export interface Reply {
@@ -11,7 +12,8 @@ export interface Reply {
 }
 
 /** Prints an error in the envelope (--json, stdout) or as text (stderr) and sets the exit status. */
-export function printError(ctx: CliContext, err: AppError): void {
+export function printError(ctx: CliContext, raw: AppError): void {
+  const err = wordError(raw, ctx.program);
   if (ctx.global.json) {
     ctx.process.stdout.write(JSON.stringify(errorEnvelope(err)) + "\n");
   } else {

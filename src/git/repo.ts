@@ -111,16 +111,16 @@ export function resolveBase(repo: string, options: ResolveBaseOptions = {}): Res
   if (!isRepoClean(repo, options.ignorePaths ? { ignorePaths: options.ignorePaths } : {})) {
     throw new AppError(
       "DIRTY_REPO",
-      `Repository "${repo}" has uncommitted changes: commit them or pass --base-ref`,
-      { repo },
+      `Repository "${repo}" has uncommitted changes: commit them or name a base ref`,
+      { reason: "repo_dirty", repo },
     );
   }
   const commit = _resolveCommit(repo, "HEAD");
   if (commit === null) {
     throw new AppError(
       "BASE_REF_NOT_FOUND",
-      `Repository "${repo}" has no commits: commit something or pass --base-ref`,
-      { repo, base_ref: "HEAD" },
+      `Repository "${repo}" has no commits: commit something or name a base ref`,
+      { reason: "repo_empty", repo, base_ref: "HEAD" },
     );
   }
   const branch = runGit(["symbolic-ref", "--quiet", "--short", "HEAD"], {

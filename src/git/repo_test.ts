@@ -95,7 +95,7 @@ Deno.test("resolveBase() throws DIRTY_REPO without a base ref on a dirty reposit
   const err = assertAppError(() => resolveBase(t.repo), "DIRTY_REPO");
   assert.equal(
     err.message,
-    `Repository "${t.repo}" has uncommitted changes: commit them or pass --base-ref`,
+    `Repository "${t.repo}" has uncommitted changes: commit them or name a base ref`,
   );
   assert.equal(err.details["repo"], t.repo);
 });
@@ -149,6 +149,6 @@ Deno.test("resolveBase() throws BASE_REF_NOT_FOUND on a repository without commi
   const err = assertAppError(() => resolveBase(t.repo), "BASE_REF_NOT_FOUND");
   assert.equal(
     err.message,
-    `Repository "${t.repo}" has no commits: commit something or pass --base-ref`,
+    `Repository "${t.repo}" has no commits: commit something or name a base ref`,
   );
 });

@@ -208,8 +208,8 @@ export function removeWorktree(options: RemoveWorktreeOptions): void {
   if (!force && worktreeState(path) === "dirty") {
     throw new AppError(
       "WORKTREE_DIRTY",
-      `Worktree "${path}" has uncommitted changes: commit them or pass --force`,
-      details,
+      `Worktree "${path}" has uncommitted changes: commit them or remove it by force`,
+      { ...details, reason: "worktree_dirty" },
     );
   }
   const args = ["worktree", "remove", ...(force ? ["--force"] : []), "--", path];

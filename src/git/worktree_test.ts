@@ -181,7 +181,7 @@ Deno.test("removeWorktree() refuses a dirty worktree with WORKTREE_DIRTY", () =>
   );
   assert.equal(
     err.message,
-    `Worktree "${path}" has uncommitted changes: commit them or pass --force`,
+    `Worktree "${path}" has uncommitted changes: commit them or remove it by force`,
   );
   assert.equal(Deno.readTextFileSync(join(path, "work.txt")), "unsaved\n");
   assert.ok(registeredPaths(t).includes(path));

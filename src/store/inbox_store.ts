@@ -18,14 +18,9 @@ import type { ClaimResult } from "./inbox/claim_thread.ts";
 import type { FetchResult } from "./inbox/fetch_messages.ts";
 import type { UpdateInput } from "./inbox/update_thread.ts";
 
-export type { InboxContext } from "./inbox/context.ts";
-export type {
-  FinishInput,
-  LeaseRef,
-  SendInput,
-  SendResult,
-  ThreadChange,
-} from "./inbox/inbox_io.ts";
+// The types of the store's signatures, for its callers: all of each module (one list, above).
+export type * from "./inbox/context.ts";
+export type * from "./inbox/inbox_io.ts";
 
 /**
  * The inbox: threads, messages, leases, read cursors and artifacts. Every

@@ -40,43 +40,47 @@ export interface RemoteFlags {
   attempt?: number;
 }
 
-/** A code attempt with its repository, branch and start: what both commands need. */
-interface CodeAttempt {
+/** What publish and collect both start from: the code attempt, its branch and the remote. */
+interface Handover {
+  store: OrchStore;
   attempt: Attempt;
   repo: string;
   branch: string;
+  /** The attempt's start commit (its base when it carried nothing forward). */
   start: string;
+  /** The branch's head in the leader's repository. */
+  head: string;
+  /** The remote's URL for this direction (`pushurl` when pushing). */
+  url: string;
+  /** The fields both commands' JSON opens with. */
+  ids: {
+    run_id: string;
+    task_id: string;
+    attempt_n: number;
+    remote: string;
+    branch_name: string;
+    start_commit: string;
+  };
 }
 
 export function publish(this: CliContext, flags: RemoteFlags): Promise<void> {
   return respond(this, async () => {
-    const store = await gitOrchStore(this);
-    const { attempt, repo, branch, start } = await _codeAttempt(store, flags);
-    const head = _head(repo, branch, attempt);
-    const url = remoteUrl(repo, flags.remote, "push");
-    pushBranch(repo, url, head, branch);
-    const json = {
-      run_id: attempt.run_id,
-      task_id: attempt.task_id,
-      attempt_n: attempt.n,
-      remote: flags.remote,
-      branch_name: branch,
-      start_commit: start,
-      commit: head,
-    };
+    const h = await _handover(this, flags, "push");
+    pushBranch(h.repo, h.url, h.head, h.branch);
     return {
-      json,
-      text: `Published ${branch} at ${head.slice(0, 12)} to ${flags.remote}`,
+      json: { ...h.ids, commit: h.head },
+      text: `Published ${h.branch} at ${h.head.slice(0, 12)} to ${flags.remote}`,
     };
   });
 }
 
 export function collect(this: CliContext, flags: RemoteFlags): Promise<void> {
   return respond(this, async () => {
-    const store = await gitOrchStore(this);
-    const { attempt, repo, branch, start } = await _codeAttempt(store, flags);
-    const from = _head(repo, branch, attempt);
-    const url = remoteUrl(repo, flags.remote, "fetch");
+    const { store, attempt, repo, branch, start, head: from, url, ids } = await _handover(
+      this,
+      flags,
+      "fetch",
+    );
     const ref = `${COLLECT_REF_PREFIX}${branch}`;
     let fetched: string;
     let moved = false;
@@ -124,12 +128,7 @@ export function collect(this: CliContext, flags: RemoteFlags): Promise<void> {
     await store.reconcile(flags.run);
     const after = await findAttempt(store, flags.run, flags.task, attempt.n);
     const json = {
-      run_id: attempt.run_id,
-      task_id: attempt.task_id,
-      attempt_n: attempt.n,
-      remote: flags.remote,
-      branch_name: branch,
-      start_commit: start,
+      ...ids,
       from,
       to: moved ? fetched : from,
       remote_commit: fetched,
@@ -141,7 +140,18 @@ export function collect(this: CliContext, flags: RemoteFlags): Promise<void> {
   });
 }
 
-async function _codeAttempt(store: OrchStore, flags: RemoteFlags): Promise<CodeAttempt> {
+/**
+ * The lookup publish and collect share, in the order they refuse: the
+ * attempt (`ATTEMPT_NOT_FOUND`), a code attempt with a branch
+ * (`INVALID_STATE`), the branch still in the leader's repository
+ * (`WORKSPACE_ERROR`), then the remote (`REMOTE_NOT_FOUND`).
+ */
+async function _handover(
+  ctx: CliContext,
+  flags: RemoteFlags,
+  direction: "push" | "fetch",
+): Promise<Handover> {
+  const store = await gitOrchStore(ctx);
   const attempt = await findAttempt(store, flags.run, flags.task, flags.attempt);
   const start = attempt.start_commit ?? attempt.base_commit;
   if (
@@ -153,7 +163,19 @@ async function _codeAttempt(store: OrchStore, flags: RemoteFlags): Promise<CodeA
       { run_id: attempt.run_id, task_id: attempt.task_id, attempt_n: attempt.n },
     );
   }
-  return { attempt, repo: attempt.repo_path, branch: attempt.branch_name, start };
+  const repo = attempt.repo_path;
+  const branch = attempt.branch_name;
+  const head = _head(repo, branch, attempt);
+  const url = remoteUrl(repo, flags.remote, direction);
+  const ids = {
+    run_id: attempt.run_id,
+    task_id: attempt.task_id,
+    attempt_n: attempt.n,
+    remote: flags.remote,
+    branch_name: branch,
+    start_commit: start,
+  };
+  return { store, attempt, repo, branch, start, head, url, ids };
 }
 
 /** The attempt's branch head in the leader's repository; `WORKSPACE_ERROR` when it is gone. */

@@ -32,7 +32,7 @@ export async function authorize(
   if (token === undefined || token === "") {
     throw new AppError(
       "FORBIDDEN",
-      "This database requires a token: pass --token or set the environment variable",
+      "This database requires a token and none was given",
       { reason: "token_missing" },
     );
   }

@@ -33,8 +33,8 @@ export async function requireLease(
     if (thread.to_agent !== ref.agent) requireParticipant(thread, ref.agent);
     throw new AppError(
       "INVALID_STATE",
-      `Thread ${thread.id} is not claimed: claim it first with "inbox claim --thread ${thread.id}"`,
-      { thread_id: thread.id, status: thread.status },
+      `Thread ${thread.id} is not claimed: claim it first`,
+      { reason: "not_claimed", thread_id: thread.id, status: thread.status },
     );
   }
   const details = {

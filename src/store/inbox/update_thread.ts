@@ -34,13 +34,15 @@ export async function updateThread(
   if (input.body === undefined && input.progress === undefined && input.status === undefined) {
     throw new AppError(
       "USAGE",
-      "Nothing to update: pass --body, --body-file, --progress or --status",
+      "Nothing to update: no body, progress or status was given",
+      { reason: "nothing_to_update" },
     );
   }
   if (input.status === "blocked" && !input.body) {
     throw new AppError(
       "USAGE",
-      "A blocked update needs the question: pass --body or --body-file",
+      "A blocked update needs the question as its body",
+      { reason: "question_missing" },
     );
   }
   return await ctx.db.write(async () => {

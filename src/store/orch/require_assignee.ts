@@ -7,8 +7,8 @@ export function requireAssignee(task: Task, to: string | undefined): string {
   if (!assignedTo) {
     throw new AppError(
       "USAGE",
-      `Task "${task.id}" has no default worker: pass --to AGENT`,
-      { run_id: task.run_id, task_id: task.id },
+      `Task "${task.id}" has no default worker and none was named`,
+      { reason: "no_default_worker", run_id: task.run_id, task_id: task.id },
     );
   }
   return assignedTo;

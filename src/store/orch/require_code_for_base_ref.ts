@@ -9,8 +9,8 @@ export function requireCodeForBaseRef(
   if (input.baseRef !== undefined && prev.execution_mode !== "code") {
     throw new AppError(
       "USAGE",
-      `--base-ref applies to code tasks only: "${input.taskId}" is an analysis task`,
-      { run_id: input.runId, task_id: input.taskId },
+      `A new base ref applies to code tasks only: "${input.taskId}" is an analysis task`,
+      { reason: "base_ref_not_code", run_id: input.runId, task_id: input.taskId },
     );
   }
 }
