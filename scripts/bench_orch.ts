@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { Db } from "../src/storage/db.ts";
 import { openSqlite } from "../src/storage/sqlite/open_sqlite.ts";
 import { OrchStore } from "../src/store/orch_store.ts";
+import { writeEnvelopeWithRaw } from "../src/cli/write_raw_json.ts";
 import {
   alternateBlocks,
   baselineArgs,
@@ -198,7 +199,7 @@ export async function benchOrchCli(ctx: BenchContext, dbPath: string, o: OrchDb)
     },
   ];
   // The same work in-process (no start-up), to show where CLI time goes: what `orch --json
-  // ready` and `orch --json status` run (status: reconcile, then statusJson, printed as is).
+  // ready` and `orch --json status` run (status: reconcile, then statusJson, written as the CLI writes it).
   const inProcess = { ready: [] as number[], status: [] as number[] };
   for (let k = 0; k < (ctx.quick ? 3 : 7); k++) {
     let t = performance.now();
@@ -207,10 +208,15 @@ export async function benchOrchCli(ctx: BenchContext, dbPath: string, o: OrchDb)
     t = performance.now();
     await o.store.reconcile(o.bigRun);
     const s = await o.store.statusJson(o.bigRun);
-    const head = JSON.stringify({ ok: true, run: s.run, counts: s.counts });
-    const printed = `${head.slice(0, -1)},"tasks":${s.tasks_json}}`;
+    let printed = 0; // bytes, encoded as the CLI's writer does
+    const encoder = new TextEncoder();
+    writeEnvelopeWithRaw(
+      { write: (text) => void (printed += encoder.encode(text).length), writeBytes: () => {} },
+      { run: s.run, counts: s.counts },
+      { tasks: s.tasks_json },
+    );
     inProcess.status.push(performance.now() - t);
-    if (printed.length < s.tasks_json.length) throw new Error("status JSON went missing");
+    if (printed < s.tasks_json.length) throw new Error("status JSON went missing");
   }
   ctx.log(`orch CLI: ${rounds} interleaved rounds of ${variants.map((v) => v.name).join(", ")}`);
   const samples = await interleave(variants, rounds);

@@ -4,10 +4,10 @@
  * stops the task from being dispatched again.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { cliCommand, inbox, ok, orch, until } from "./_cli.ts";
 import { scalar } from "./_db.ts";
-import { git } from "./_git.ts";
+import { git, gitResult } from "./_git.ts";
 import { exists, type Json, seedRun, tempRepo } from "./_orch.ts";
 import { spawnCli } from "./_spawn.ts";
 import { soakRounds } from "./_soak.ts";
@@ -275,4 +275,64 @@ Deno.test("a killed stacked dispatch's branch (at its start, not its base) is re
   await ok(orch(env.db, "cleanup", "--run", "R", "--all-completed"));
   assert.equal(await scalar(env.db, "SELECT COUNT(*) FROM workspace_reservations"), 0);
   assert.doesNotMatch(await git(env.repo, "for-each-ref", "refs/heads/orch"), /\/T\//);
+});
+
+Deno.test("dispatch after a dispatch killed inside 'worktree add -b': the branch's stale ref lock is removed, and only that one", async () => {
+  await using env = await tempRepo();
+  await seedRun(env.db, "R", { T: "coder" });
+  // A dispatch stopped at a known point (its checkout hook), then killed: its reservation stays.
+  const { started } = await _blockingHook(env.repo, env.dir);
+  const dispatch = [
+    "--db",
+    env.db,
+    "--json",
+    "dispatch",
+    "--run",
+    "R",
+    "--task",
+    "T",
+    "--execution-mode",
+    "code",
+    "--repo-path",
+    env.repo,
+  ];
+  const victim = _spawnGroup([...dispatch, "--run-hooks"]);
+  await until(() => exists(started), { what: "the hook to start" });
+  victim.killGroup();
+  await victim.child.status;
+  const branch = String(await scalar(env.db, "SELECT branch_name FROM workspace_reservations"));
+  const path = String(await scalar(env.db, "SELECT worktree_path FROM workspace_reservations"));
+  // Made into what a kill inside `git worktree add -b` leaves: no worktree, no branch yet, only
+  // the branch's ref lock git took first.
+  await git(env.repo, "worktree", "remove", "--force", path);
+  await git(env.repo, "update-ref", "-d", `refs/heads/${branch}`);
+  const heads = join(env.repo, ".git", "refs", "heads");
+  const lock = join(heads, `${branch}.lock`);
+  await Deno.mkdir(dirname(lock), { recursive: true });
+  const main = (await git(env.repo, "rev-parse", "main")).trim();
+  await Deno.writeTextFile(lock, `${main}\n`);
+  // The lock is what blocks: git itself refuses the branch while it is there.
+  const refused = await gitResult(env.repo, "branch", branch, "main");
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.stderr, /\.lock/);
+  // Locks of other branches (a worker can write in the shared .git) are not ours to remove.
+  const others = [join(heads, "main.lock"), join(heads, `${branch}-x.lock`)];
+  for (const other of others) await Deno.writeTextFile(other, `${main}\n`);
+
+  // The next dispatch of the task discards the dead one's reservation, lock included, and
+  // makes the same attempt.
+  const d = await ok(
+    orch(env.db, ...dispatch.slice(3)),
+  );
+  const attempt = d["attempt"] as Json;
+  assert.equal(attempt["branch_name"], branch);
+  assert.equal(attempt["worktree_path"], path);
+  assert.equal(await exists(lock), false);
+  assert.equal(
+    (await git(env.repo, "rev-parse", branch)).trim(),
+    String(attempt["start_commit"] ?? attempt["base_commit"]),
+  );
+  assert.equal(await exists(join(path, "README.md")), true);
+  assert.equal(await scalar(env.db, "SELECT COUNT(*) FROM workspace_reservations"), 0);
+  for (const other of others) assert.equal(await exists(other), true, `${other} was removed`);
 });

@@ -1,8 +1,6 @@
 import { type Access, authorize } from "../store/access/authorize.ts";
 import type { CliContext } from "./context.ts";
-
-/** The environment variable each program reads its token from when `--token` is absent. */
-export const TOKEN_ENV = { inbox: "INBOX_TOKEN", orch: "ORCH_TOKEN" } as const;
+import { TOKEN_ENV } from "./token_env.ts";
 
 /** The token the caller presented: `--token`, else the program's environment variable. */
 export function presentedToken(ctx: CliContext): string | undefined {

@@ -1,5 +1,5 @@
 import { AppError, type ErrorDetails } from "../protocol/errors.ts";
-import { TOKEN_ENV } from "./access.ts";
+import { TOKEN_ENV } from "./token_env.ts";
 
 type Program = "inbox" | "orch";
 type Wording = (details: ErrorDetails, program: Program) => string;

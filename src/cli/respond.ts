@@ -1,14 +1,19 @@
-import { errorEnvelope, okEnvelope, okEnvelopeText } from "../protocol/envelope.ts";
+import { errorEnvelope, okEnvelope } from "../protocol/envelope.ts";
 import { type AppError, toAppError } from "../protocol/errors.ts";
 import type { CliContext } from "./context.ts";
 import { wordError } from "./error_wording.ts";
+import { writeEnvelopeWithRaw } from "./write_raw_json.ts";
 
 /** What a command produces: the JSON entities, and the text a person reads. */
 export interface Reply {
   json: Record<string, unknown>;
-  /** Entities already serialised as JSON text, printed after `json`'s (key -> JSON). */
-  rawJson?: Record<string, string>;
-  text: string;
+  /**
+   * Entities already serialised as JSON text, printed after `json`'s (key -> JSON text, or
+   * a JSON array given as its elements' texts, written out piece by piece).
+   */
+  rawJson?: Record<string, string | readonly string[]>;
+  /** The text, or a function that makes it (called only without --json: a table costs time). */
+  text: string | (() => string);
 }
 
 /** Prints an error in the envelope (--json, stdout) or as text (stderr) and sets the exit status. */
@@ -25,13 +30,11 @@ export function printError(ctx: CliContext, raw: AppError): void {
 /** Prints a success reply in the requested form. */
 export function printReply(ctx: CliContext, reply: Reply): void {
   if (ctx.global.json) {
-    ctx.process.stdout.write(
-      (reply.rawJson
-        ? okEnvelopeText(reply.json, reply.rawJson)
-        : JSON.stringify(okEnvelope(reply.json))) + "\n",
-    );
-  } else if (reply.text) {
-    ctx.process.stdout.write(reply.text.endsWith("\n") ? reply.text : reply.text + "\n");
+    if (reply.rawJson) writeEnvelopeWithRaw(ctx.process.stdout, reply.json, reply.rawJson);
+    else ctx.process.stdout.write(JSON.stringify(okEnvelope(reply.json)) + "\n");
+  } else {
+    const text = typeof reply.text === "function" ? reply.text() : reply.text;
+    if (text) ctx.process.stdout.write(text.endsWith("\n") ? text : text + "\n");
   }
 }
 

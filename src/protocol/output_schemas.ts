@@ -710,6 +710,15 @@ export const OrchCleanupOutputSchema = _ok("orch --json cleanup", {
     reason: z.enum(["UNMERGED_COMMITS", "CHECKED_OUT", "MOVED"]),
     commits_ahead: _Count,
   })).describe("--delete-branches: branches kept, and why"),
+  views_removed: z.array(z.strictObject({
+    attempt_id: _Id,
+    task_id: RunTaskIdSchema,
+    attempt_n: _Id,
+    view_ref: z.string(),
+    view_commit: _Commit.describe("Where the ref pointed"),
+  })).describe(
+    "Read-only views (refs/orch-views/...) of finished analysis attempts, removed",
+  ),
 });
 
 /** `orch diff` */

@@ -139,7 +139,7 @@ export class OrchStore implements OrchContext {
   }
 
   /** See {@linkcode statusJson}. */
-  async statusJson(runId: string): Promise<{ run: Run; counts: TaskCounts; tasks_json: string }> {
+  async statusJson(runId: string): Promise<{ run: Run; counts: TaskCounts; tasks_json: string[] }> {
     return (await import("./orch/status_json.ts")).statusJson(this, runId);
   }
 

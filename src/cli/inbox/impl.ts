@@ -305,14 +305,15 @@ export function list(
     });
     return {
       json: { threads },
-      text: threads.length
-        ? table(
-          ["ID", "STATUS", "FROM", "TO", "HOLDER", "PROGRESS", "SUBJECT"],
-          threads.map((
-            t,
-          ) => [t.id, t.status, t.from_agent, t.to_agent, t.claimed_by, t.progress, t.subject]),
-        )
-        : "No threads",
+      text: () =>
+        threads.length
+          ? table(
+            ["ID", "STATUS", "FROM", "TO", "HOLDER", "PROGRESS", "SUBJECT"],
+            threads.map((
+              t,
+            ) => [t.id, t.status, t.from_agent, t.to_agent, t.claimed_by, t.progress, t.subject]),
+          )
+          : "No threads",
     };
   });
 }
@@ -322,7 +323,7 @@ export function show(this: CliContext, flags: { thread: number }): Promise<void>
     const r = await (await _store(this)).showThread(flags.thread);
     return {
       json: { thread: r.thread, messages: r.messages },
-      text: [threadLine(r.thread), ...r.messages.map(messageBlock)].join("\n"),
+      text: () => [threadLine(r.thread), ...r.messages.map(messageBlock)].join("\n"),
     };
   });
 }

@@ -287,7 +287,7 @@ const cleanup = buildCommand({
       },
     },
   },
-  docs: { brief: "Remove finished attempts' worktrees (never branches)" },
+  docs: { brief: "Remove finished attempts' worktrees and analysis views" },
 });
 
 const diff = buildCommand({

@@ -208,7 +208,7 @@ export function ready(this: CliContext, flags: { run: string }): Promise<void> {
     const store = await reconciledStore(this, flags.run);
     const tasks = await store.readyTasks(flags.run);
     if (tasks.length) {
-      return { json: { run_id: flags.run, tasks, waiting: [] }, text: _taskRows(tasks) };
+      return { json: { run_id: flags.run, tasks, waiting: [] }, text: () => _taskRows(tasks) };
     }
     // Nothing ready: say why, from the whole task list (only on this path, so `ready` stays cheap).
     const all = await store.listTasks(flags.run);
@@ -515,12 +515,16 @@ export function cleanup(
     const branches = flags.deleteBranches
       ? await deleteAttemptBranches(store, flags.run, flags.task, flags.force ?? false)
       : { deleted: [], kept: [] };
+    // The read-only views of the finished analysis attempts (refs/orch-views/...).
+    const { removeFinishedViews } = await import("./view_cleanup.ts");
+    const views = await removeFinishedViews(store, flags.run, flags.task);
     const lines = [
       ...r.cleaned.map((a) =>
         `cleaned ${a.task_id} attempt ${a.n}: ${a.worktree_path} [${a.workspace_status}]`
       ),
       ...r.refused.map((x) => `refused ${x.attempt.task_id} attempt ${x.attempt.n}: ${x.reason}`),
       ...removedIntegrations.map((p) => `removed left-over integration worktree ${p}`),
+      ...views.map((v) => `removed view ${v.view_ref} of ${v.task_id} attempt ${v.attempt_n}`),
       ...branches.deleted.map((b) => `deleted branch ${b.branch_name} (${b.why})`),
       ...branches.kept.map((b) =>
         `kept branch ${b.branch_name}: ${b.reason}${
@@ -538,6 +542,7 @@ export function cleanup(
         removed_integration_worktrees: removedIntegrations,
         branches_deleted: branches.deleted,
         branches_kept: branches.kept,
+        views_removed: views,
       },
       text: lines.length ? lines.join("\n") : "Nothing to clean",
     };

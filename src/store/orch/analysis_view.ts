@@ -8,6 +8,7 @@
  */
 import type { Db } from "../../storage/db.ts";
 import type { IntegratedView, WorkspaceProvider } from "../orch_types.ts";
+import { mapSeq } from "../map_seq.ts";
 import { type StackDep, stackDeps } from "./stack_deps.ts";
 
 /** An integrated view and the dependencies it holds. */
@@ -35,8 +36,9 @@ export async function analysisView(
         (await db.get("SELECT repo_path FROM attempts WHERE id = ?", d.attempt_id))?.["repo_path"],
       );
     if (input.repoPath !== undefined) return { stack: all, repo: input.repoPath };
-    const first = all[0] ? await repoOf(all[0]) : undefined;
-    return { stack: all.filter(async (d) => await repoOf(d) === first), repo: first };
+    if (!all[0]) return { stack: all, repo: undefined };
+    const repos = await mapSeq(all, repoOf);
+    return { stack: all.filter((_, i) => repos[i] === repos[0]), repo: repos[0] };
   });
   if (repo === undefined) return undefined;
   const view = provider.integratedView({

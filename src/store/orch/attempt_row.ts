@@ -32,15 +32,6 @@ export const ATTEMPT_STALE_COLUMNS: StaleColumns = {
   leaseExpiresAt: "t.lease_expires_at",
 };
 
-/** The same, for a row of attempt columns with {@linkcode ATTEMPT_THREAD_COLUMNS} (alias `a`). */
-function _staleColumns(a: string): StaleColumns {
-  return {
-    status: `${a}.status`,
-    staleAt: `${a}.stale_at`,
-    leaseExpiresAt: `${a}.lease_expires_at`,
-  };
-}
-
 function _str(v: unknown): string | null {
   return v == null ? null : String(v);
 }
@@ -102,19 +93,25 @@ export function attemptFromRow(r: Row, now: string): Attempt {
 
 /**
  * The same attempt built by SQLite as JSON text, for `status --json`'s fast
- * path. `a` is the attempts alias (joined with
- * {@linkcode ATTEMPT_THREAD_COLUMNS}), `?2` the time `stale` is judged at. Must stay equal to
+ * path. `a` is the attempts alias and `t` its thread's (joined on
+ * `t.id = a.thread_id`), `?2` the time `stale` is judged at. Must stay equal to
  * {@linkcode attemptFromRow} (orch_store_status_test.ts checks).
  */
-export const ATTEMPT_JSON_SQL = (a: string, sql: SqlFragments) =>
+export const ATTEMPT_JSON_SQL = (a: string, t: string, sql: SqlFragments) =>
   `${sql.jsonObject}(
            'id', ${a}.id, 'run_id', ${a}.run_id, 'task_id', ${a}.task_id, 'n', ${a}.n,
            'assigned_to', ${a}.assigned_to, 'thread_id', ${a}.thread_id,
            'execution_mode', ${a}.execution_mode, 'status', ${a}.status,
-           'stale', CASE WHEN ${staleSql(_staleColumns(a), "?2")}
+           'stale', CASE WHEN ${
+    staleSql({
+      status: `${a}.status`,
+      staleAt: `${a}.stale_at`,
+      leaseExpiresAt: `${t}.lease_expires_at`,
+    }, "?2")
+  }
              THEN json('true') ELSE json('false') END,
-           'stale_at', ${a}.stale_at, 'holder', ${a}.holder, 'progress', ${a}.thread_progress,
-           'lease_expires_at', ${a}.lease_expires_at, 'repo_path', ${a}.repo_path, 'base_ref', ${a}.base_ref,
+           'stale_at', ${a}.stale_at, 'holder', ${t}.claimed_by, 'progress', ${t}.progress,
+           'lease_expires_at', ${t}.lease_expires_at, 'repo_path', ${a}.repo_path, 'base_ref', ${a}.base_ref,
            'base_commit', ${a}.base_commit, 'branch_name', ${a}.branch_name,
            'worktree_path', ${a}.worktree_path, 'workspace_status', ${a}.workspace_status,
            'start_commit', ${a}.start_commit,

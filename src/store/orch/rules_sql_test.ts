@@ -221,7 +221,7 @@ for (const b of BACKENDS) {
         assert.deepEqual(shown(await store.listTasks("R")), readyIds);
         assert.deepEqual(shown((await store.status("R")).tasks), readyIds);
         const json = await store.statusJson("R");
-        assert.deepEqual(shown(JSON.parse(json.tasks_json)), readyIds);
+        assert.deepEqual(shown(json.tasks_json.map((t) => JSON.parse(t))), readyIds);
         assert.equal(json.counts.ready, readyIds.length);
         assert.deepEqual(
           (await db.all(
