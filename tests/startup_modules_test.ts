@@ -59,14 +59,19 @@ function unwanted(specifier: string): boolean {
     specifier.endsWith("/src/protocol/output_schemas.ts");
 }
 
-/** Modules only writes use: the store's write operations and the CLI's input readers. */
+/**
+ * Modules a successful read does not use: the store's write operations, the CLI's input readers,
+ * and what only errors, stdin or a PostgreSQL URL need.
+ */
 function writeOnly(specifier: string): boolean {
   return /\/src\/store\/inbox\/(send_thread|claim_thread|update_thread|complete_thread|fail_thread|add_artifacts)\.ts$/
     .test(specifier) ||
     /\/src\/store\/orch\/(dispatch|retry|reassign|cancel|add_task|create_run)\.ts$/.test(
       specifier,
     ) ||
-    /\/src\/(cli\/input|storage\/sqlite\/migrate)\.ts$/.test(specifier);
+    /\/src\/(cli\/input|storage\/sqlite\/migrate)\.ts$/.test(specifier) ||
+    // Loaded only on the paths that use them: stdin, an error's wording, a URL's redaction.
+    /\/src\/(cli\/read_bounded|cli\/error_wording|storage\/postgres\/redact)\.ts$/.test(specifier);
 }
 
 // The modules read commands run: the entry (argument parsing), then the lazily loaded
@@ -115,7 +120,11 @@ Deno.test(
         `${what}: trace found ${t.read}`,
       );
       assert.deepEqual(t.read.filter(unwanted), [], `${what} read modules it does not use`);
-      assert.deepEqual(t.read.filter(writeOnly), [], `${what} read the write operations`);
+      assert.deepEqual(
+        t.read.filter(writeOnly),
+        [],
+        `${what} read modules only writes, errors or stdin use`,
+      );
       assert.deepEqual(t.npm, [], `${what} loaded npm packages`);
       // node:sqlite's own few modules only: importing node:path (say) loads ~40 more.
       assert.ok(t.node.length <= 8, `${what} loaded the Node layer: ${t.node.join(", ")}`);

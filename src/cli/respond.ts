@@ -1,8 +1,6 @@
 import { errorEnvelope, okEnvelope } from "../protocol/envelope.ts";
 import { type AppError, toAppError } from "../protocol/errors.ts";
 import type { CliContext } from "./context.ts";
-import { wordError } from "./error_wording.ts";
-import { writeEnvelopeWithRaw } from "./write_raw_json.ts";
 
 /** What a command produces: the JSON entities, and the text a person reads. */
 export interface Reply {
@@ -16,8 +14,12 @@ export interface Reply {
   text: string | (() => string);
 }
 
-/** Prints an error in the envelope (--json, stdout) or as text (stderr) and sets the exit status. */
-export function printError(ctx: CliContext, raw: AppError): void {
+/**
+ * Prints an error in the envelope (--json, stdout) or as text (stderr) and sets the exit status.
+ * The wording of flags (error_wording.ts) loads only here, on the error path.
+ */
+export async function printError(ctx: CliContext, raw: AppError): Promise<void> {
+  const { wordError } = await import("./error_wording.ts");
   const err = wordError(raw, ctx.program);
   if (ctx.global.json) {
     ctx.process.stdout.write(JSON.stringify(errorEnvelope(err)) + "\n");
@@ -28,10 +30,12 @@ export function printError(ctx: CliContext, raw: AppError): void {
 }
 
 /** Prints a success reply in the requested form. */
-export function printReply(ctx: CliContext, reply: Reply): void {
+export async function printReply(ctx: CliContext, reply: Reply): Promise<void> {
   if (ctx.global.json) {
-    if (reply.rawJson) writeEnvelopeWithRaw(ctx.process.stdout, reply.json, reply.rawJson);
-    else ctx.process.stdout.write(JSON.stringify(okEnvelope(reply.json)) + "\n");
+    if (reply.rawJson) {
+      const { writeEnvelopeWithRaw } = await import("./write_raw_json.ts");
+      writeEnvelopeWithRaw(ctx.process.stdout, reply.json, reply.rawJson);
+    } else ctx.process.stdout.write(JSON.stringify(okEnvelope(reply.json)) + "\n");
   } else {
     const text = typeof reply.text === "function" ? reply.text() : reply.text;
     if (text) ctx.process.stdout.write(text.endsWith("\n") ? text : text + "\n");
@@ -44,8 +48,8 @@ export function printReply(ctx: CliContext, reply: Reply): void {
  */
 export async function respond(ctx: CliContext, body: () => Reply | Promise<Reply>): Promise<void> {
   try {
-    printReply(ctx, await body());
+    await printReply(ctx, await body());
   } catch (err) {
-    printError(ctx, toAppError(err));
+    await printError(ctx, toAppError(err));
   }
 }

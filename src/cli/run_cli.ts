@@ -5,7 +5,7 @@ import { AppError, toAppError } from "../protocol/errors.ts";
 import { systemClock } from "../store/clock.ts";
 import { normalizeArgv, type RouteLike } from "./argv.ts";
 import type { CliContext, Out } from "./context.ts";
-import { type BoundedRead, readStreamBounded } from "./read_bounded.ts";
+import type { BoundedRead } from "./read_bounded.ts";
 import { printError } from "./respond.ts";
 import { okEnvelope } from "../protocol/envelope.ts";
 
@@ -55,14 +55,14 @@ export async function runCli(
   const stderr = io?.stderr ?? _writer(Deno.stderr);
   let db: Db | undefined = io?.db;
   let json = argv.includes("--json");
-  const fail = (err: AppError) => {
+  const fail = async (err: AppError) => {
     const ctx = {
       process: { stdout, stderr },
       program,
       global: { db: undefined, json },
       exitCode: 0,
     };
-    printError(ctx as unknown as CliContext, err);
+    await printError(ctx as unknown as CliContext, err);
     return ctx.exitCode;
   };
   let normalized;
@@ -119,7 +119,10 @@ export async function runCli(
     },
     readStdin(limit: number) {
       if (io) return io.readStdin(limit);
-      return readStreamBounded(Deno.stdin.readable, limit);
+      // Loaded here: only the commands that read stdin need it.
+      return import("./read_bounded.ts").then((m) =>
+        m.readStreamBounded(Deno.stdin.readable, limit)
+      );
     },
   };
   const stricliProcess = {

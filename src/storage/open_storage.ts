@@ -1,7 +1,6 @@
 import type { Db } from "./db.ts";
 import { openSqlite } from "./sqlite/open_sqlite.ts";
 import { isPostgresUrl } from "./postgres/url.ts";
-import { redactUrl } from "./postgres/redact.ts";
 
 export interface OpenStorageOptions {
   /** Create the store and apply migrations (`init`). Default: false. */
@@ -24,11 +23,6 @@ export function storeTarget(
   } catch {
     return undefined; // not permitted: as if unset
   }
-}
-
-/** What may be printed about a store: a file path, or a URL without its password. */
-export function storeLabel(target: string): string {
-  return isPostgresUrl(target) ? redactUrl(target) : target;
 }
 
 /**

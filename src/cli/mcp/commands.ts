@@ -13,7 +13,7 @@ async function _serve(ctx: CliContext, options: () => Promise<McpServerOptions>)
     const { serveMcp } = await import("./server.ts");
     await serveMcp(ctx, await options());
   } catch (err) {
-    printError(ctx, toAppError(err));
+    await printError(ctx, toAppError(err));
   }
 }
 

@@ -42,6 +42,6 @@ export async function board(this: CliContext, flags: { port: number }): Promise<
       await writeDb.close();
     }
   } catch (err) {
-    printError(this, toAppError(err));
+    await printError(this, toAppError(err));
   }
 }

@@ -1,4 +1,4 @@
-import { isPostgresUrl, storeLabel } from "../../storage/open_storage.ts";
+import { isPostgresUrl } from "../../storage/open_storage.ts";
 import { AppError } from "../../protocol/errors.ts";
 import type { EventRecord } from "../../store/append_event.ts";
 import { type DispatchResult, OrchStore, type TaskView } from "../../store/orch_store.ts";
@@ -731,6 +731,7 @@ export function brief(
       input = { attempt, task, body: first?.body ?? "", token };
     }
     if (flags.remote !== undefined) _checkBriefRemote(flags.remote, input.attempt);
+    const { storeLabel } = await import("../../storage/store_label.ts");
     const rendered = renderBrief(input, {
       remote: flags.remote,
       // A PostgreSQL URL goes in without its password: the worker's host supplies it (PGPASSWORD).
