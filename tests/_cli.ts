@@ -5,7 +5,8 @@
 import { join } from "node:path";
 import { cliCommand, isPostgresTarget, type Program } from "../scripts/permissions.ts";
 
-const ROOT = new URL("..", import.meta.url).pathname;
+/** The project's checkout: the CLIs' working directory unless a test names another. */
+export const ROOT = new URL("..", import.meta.url).pathname;
 
 export interface CliResult {
   code: number;

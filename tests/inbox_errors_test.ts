@@ -421,7 +421,8 @@ Deno.test("inbox on a file that is not a database: STORAGE_ERROR, exit 6", async
     text,
     "this is not a database, it is a long enough text file\n".repeat(20),
   );
-  await _expectError(text, ["--db", text, "list"], "STORAGE_ERROR", 6);
+  const error = await _expectError(text, ["--db", text, "list"], "STORAGE_ERROR", 6);
+  assert.equal((error["details"] as Record<string, unknown>)["reason"], "not_a_database");
 });
 
 Deno.test("inbox artifact get of tampered bytes: ARTIFACT_CORRUPT, exit 6", async () => {

@@ -8,13 +8,22 @@ import { join } from "node:path";
 import { cli, inbox, ok } from "./_cli.ts";
 import { git } from "./_git.ts";
 import { assertError, exists, type Json, orchIn, seedRun, tempRepo } from "./_orch.ts";
-import { commitIn, dispatchCode, statusOf, workAndFinish } from "./_code.ts";
+import {
+  claimAndFinish,
+  commitIn,
+  dispatchAnalysis,
+  dispatchAndFinish,
+  dispatchCode,
+  statusOf,
+} from "./_code.ts";
 
 Deno.test("accept: committed work is accepted with its head commit, counts and an event", async () => {
   await using env = await tempRepo();
   await seedRun(env.db, "R", { A: "w", B: "w" }, [["B", "A"]]);
-  const a = await dispatchCode(env.repo, env.db, "R", "A");
-  await workAndFinish(env.db, a, { "a.txt": "A\n", "lib/a2.txt": "A2\n" });
+  const a = await dispatchAndFinish(env.repo, env.db, "R", "A", {
+    "a.txt": "A\n",
+    "lib/a2.txt": "A2\n",
+  });
   const head = (await git(env.repo, "rev-parse", a.branch)).trim();
 
   const s = await statusOf(env.repo, env.db, "R");
@@ -90,10 +99,8 @@ Deno.test("accept: uncommitted work blocks the task (UNCOMMITTED_CHANGES), keeps
 Deno.test("accept: done without commits is NO_COMMITS and can be retried; done --no-changes is accepted as such", async () => {
   await using env = await tempRepo();
   await seedRun(env.db, "R", { A: "w", B: "w" });
-  const a = await dispatchCode(env.repo, env.db, "R", "A");
-  await workAndFinish(env.db, a, {});
-  const b = await dispatchCode(env.repo, env.db, "R", "B");
-  await workAndFinish(env.db, b, {}, "--no-changes");
+  await dispatchAndFinish(env.repo, env.db, "R", "A", {});
+  await dispatchAndFinish(env.repo, env.db, "R", "B", {}, "--no-changes");
 
   const s = await statusOf(env.repo, env.db, "R");
   const ra = (s.tasks.get("A")!["latest_attempt"] as Json)["result"] as Json;
@@ -119,23 +126,7 @@ Deno.test("accept: done without commits is NO_COMMITS and can be retried; done -
 Deno.test("accept: an analysis task is done on the worker's word", async () => {
   await using env = await tempRepo();
   await seedRun(env.db, "R", { A: "w" });
-  const d = await ok(
-    orchIn(
-      env.repo,
-      env.db,
-      "dispatch",
-      "--run",
-      "R",
-      "--task",
-      "A",
-      "--execution-mode",
-      "analysis",
-    ),
-  );
-  const attempt = d["attempt"] as Json;
-  const ref = ["--agent", "w", "--thread", String(attempt["thread_id"])];
-  await ok(inbox(env.db, "claim", ...ref));
-  await ok(inbox(env.db, "done", ...ref));
+  await claimAndFinish(env.db, await dispatchAnalysis(env.repo, env.db, "R", "A"));
   const s = await statusOf(env.repo, env.db, "R");
   assert.equal(s.tasks.get("A")!["status"], "done");
   assert.equal((s.tasks.get("A")!["latest_attempt"] as Json)["result"], null);

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { cli, ok } from "./_cli.ts";
 import { assertError, type Json, orchIn, seedRun, tempRepo } from "./_orch.ts";
-import { commitIn, dispatchCode, workAndFinish } from "./_code.ts";
+import { claimAndFinish, commitIn, dispatchAnalysis, dispatchCode } from "./_code.ts";
 
 Deno.test("diff: files with status and counts, commits, patch unless --stat; status shows commits ahead", async () => {
   await using env = await tempRepo();
@@ -39,7 +39,7 @@ Deno.test("diff: files with status and counts, commits, patch unless --stat; sta
   assert.equal(statJson["patch"], null);
 
   // The status table shows commits ahead (as verified) and the merge state.
-  await workAndFinish(env.db, { ...a, ref: a.ref }, {});
+  await claimAndFinish(env.db, a);
   const table = await cli("orch", ["--db", env.db, "status", "--run", "R"], { cwd: env.repo });
   assert.match(table.stdout, /COMMITS/);
   assert.match(table.stdout, /^A\s+done\s+.*2 ahead, not merged/m);
@@ -54,19 +54,7 @@ Deno.test("diff: files with status and counts, commits, patch unless --stat; sta
     "ATTEMPT_NOT_FOUND",
     3,
   );
-  await ok(
-    orchIn(
-      env.repo,
-      env.db,
-      "dispatch",
-      "--run",
-      "R",
-      "--task",
-      "N",
-      "--execution-mode",
-      "analysis",
-    ),
-  );
+  await dispatchAnalysis(env.repo, env.db, "R", "N");
   assertError(
     await orchIn(env.repo, env.db, "diff", "--run", "R", "--task", "N"),
     "INVALID_STATE",

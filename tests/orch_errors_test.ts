@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { cli, inbox, ok, orch, tempDb } from "./_cli.ts";
 import { dumpDb } from "./_db.ts";
-import { assertError, exists, type Json, seedRun } from "./_orch.ts";
+import { assertError, exists, field, type Json, seedRun } from "./_orch.ts";
 
 type Case = [what: string, args: string[], code: string, exit: number, message?: RegExp];
 
@@ -364,7 +364,9 @@ Deno.test("orch: a file that is not an initialised database is refused (exit 6) 
   assert.equal((await Deno.stat(empty)).size, 0);
   const text = join(env.dir, "notes.db");
   await Deno.writeTextFile(text, "hello, not sqlite\n");
-  assertError(await orch(text, "status", "--run", "R"), "STORAGE_ERROR", 6);
+  const notDb = await orch(text, "status", "--run", "R");
+  assertError(notDb, "STORAGE_ERROR", 6);
+  assert.equal(field(notDb.json, "error.details.reason"), "not_a_database", notDb.stdout);
   assert.equal(await Deno.readTextFile(text), "hello, not sqlite\n");
 });
 

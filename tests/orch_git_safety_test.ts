@@ -7,12 +7,10 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ok, orch } from "./_cli.ts";
+import { ok, orch, ROOT } from "./_cli.ts";
+import { attemptOf, claimAndFinish, dispatch, dispatchCode } from "./_code.ts";
 import { git, gitResult } from "./_git.ts";
 import { assertError, exists, type Json, seedRun, tempRepo } from "./_orch.ts";
-import { inbox } from "./_cli.ts";
-
-const CODE = ["--execution-mode", "code"];
 
 type Env = { dir: string; repo: string; db: string };
 
@@ -24,23 +22,10 @@ function _plant(marker: string): string {
 /** Dispatches T in code mode, lets its worker finish, then cleans up: every git path orch has. */
 async function _dispatchAndCleanup(env: Env, expectDispatch = true): Promise<Json | null> {
   await seedRun(env.db, "R", { T: "coder" });
-  const d = await orch(
-    env.db,
-    "dispatch",
-    "--run",
-    "R",
-    "--task",
-    "T",
-    ...CODE,
-    "--repo-path",
-    env.repo,
-  );
+  const d = await dispatch(ROOT, env.db, "R", "T", "code", "--repo-path", env.repo);
   if (!expectDispatch) return d.json;
   assert.equal(d.json.ok, true, d.stdout);
-  const a = d.json["attempt"] as Json;
-  const ref = ["--agent", "coder", "--thread", String(a["thread_id"])];
-  await ok(inbox(env.db, "claim", ...ref));
-  await ok(inbox(env.db, "done", ...ref, "--body", "done"));
+  await claimAndFinish(env.db, attemptOf(d.json), "--body", "done");
   const c = await ok(orch(env.db, "cleanup", "--run", "R", "--all-completed", "--force"));
   return c;
 }
@@ -132,14 +117,9 @@ Deno.test("git safety: a worktree whose .git a worker replaced is WORKSPACE_TAMP
   await seedRun(env.db, "R", { T: "coder", U: "coder" });
   const paths: string[] = [];
   for (const task of ["T", "U"]) {
-    const d = await ok(
-      orch(env.db, "dispatch", "--run", "R", "--task", task, ...CODE, "--repo-path", env.repo),
-    );
-    const a = d["attempt"] as Json;
-    const ref = ["--agent", "coder", "--thread", String(a["thread_id"])];
-    await ok(inbox(env.db, "claim", ...ref));
-    await ok(inbox(env.db, "done", ...ref, "--body", "done"));
-    paths.push(String(a["worktree_path"]));
+    const a = await dispatchCode(ROOT, env.db, "R", task, "--repo-path", env.repo);
+    await claimAndFinish(env.db, a, "--body", "done");
+    paths.push(a.worktree);
   }
   // The worker of T swaps its .git link for a repository of its own whose config runs a command.
   const wt = paths[0]!;
@@ -186,14 +166,12 @@ Deno.test("git safety: core.sshCommand never runs, not even for a partial clone'
   await git(clone, "worktree", "prune");
 
   await seedRun(env.db, "R", { T: "coder" });
-  const d = await orch(
+  const d = await dispatch(
+    ROOT,
     env.db,
-    "dispatch",
-    "--run",
     "R",
-    "--task",
     "T",
-    ...CODE,
+    "code",
     "--repo-path",
     clone,
     "--base-ref",

@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { inbox, ok } from "./_cli.ts";
-import { dispatchCode, statusOf } from "./_code.ts";
+import { dispatch, dispatchCode, statusOf } from "./_code.ts";
 import { git, gitResult } from "./_git.ts";
 import { assertError, exists, type Json, orchIn, seedRun, tempRepo } from "./_orch.ts";
 
@@ -149,17 +149,7 @@ Deno.test("remote worker: orch brief --remote gives the worker's host commands t
   await using env = await tempRepo();
   const { workerClone } = await _hosts(env);
   await seedRun(env.db, "R", { T: "remote-worker" });
-  const d = await orchIn(
-    env.repo,
-    env.db,
-    "dispatch",
-    "--run",
-    "R",
-    "--task",
-    "T",
-    "--execution-mode",
-    "code",
-  );
+  const d = await dispatch(env.repo, env.db, "R", "T", "code");
   const saved = join(env.dir, "dispatch.json");
   await Deno.writeTextFile(saved, d.stdout);
   await ok(_publish(env));
@@ -198,19 +188,7 @@ Deno.test("remote worker: orch brief --remote gives the worker's host commands t
 
   // Not for an analysis attempt.
   await ok(orchIn(env.repo, env.db, "task", "add", "--run", "R", "--task", "A", "--title", "a"));
-  const da = await orchIn(
-    env.repo,
-    env.db,
-    "dispatch",
-    "--run",
-    "R",
-    "--task",
-    "A",
-    "--execution-mode",
-    "analysis",
-    "--to",
-    "x",
-  );
+  const da = await dispatch(env.repo, env.db, "R", "A", "analysis", "--to", "x");
   await Deno.writeTextFile(saved, da.stdout);
   assertError(
     await orchIn(env.repo, env.db, "brief", "--dispatch-json", saved, "--remote", "origin"),

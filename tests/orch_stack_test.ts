@@ -18,7 +18,17 @@ import {
   seedRun,
   tempRepo,
 } from "./_orch.ts";
-import { codeAttempt, commitIn, dispatchCode, workAndFinish } from "./_code.ts";
+import {
+  codeAttempt,
+  commitIn,
+  dispatch,
+  dispatchAnalysis,
+  dispatchAndFinish,
+  dispatchCode,
+} from "./_code.ts";
+
+/** Task A's work in the tests where B depends on it. */
+const MOD_A = { "mod.ts": "export const a = 1;\n" };
 
 async function read(path: string): Promise<string | null> {
   try {
@@ -31,18 +41,13 @@ async function read(path: string): Promise<string | null> {
 Deno.test("stacked dispatch: one dependency's work is in the dependent's worktree, listed in the payload", async () => {
   await using env = await tempRepo();
   await seedRun(env.db, "R", { A: "w", B: "w" }, [["B", "A"]]);
-  const a = await dispatchCode(env.repo, env.db, "R", "A");
-  await ok(inbox(env.db, "claim", ...a.ref));
-  const aHead = await commitIn(a.worktree, { "mod.ts": "export const a = 1;\n" });
-  await ok(inbox(env.db, "done", ...a.ref, "--body", "Added mod.ts"));
+  const a = await dispatchAndFinish(env.repo, env.db, "R", "A", MOD_A, "--body", "Added mod.ts");
 
-  const d = await ok(
-    orchIn(env.repo, env.db, "dispatch", "--run", "R", "--task", "B", "--execution-mode", "code"),
-  );
-  const b = codeAttempt(d);
+  const b = await dispatchCode(env.repo, env.db, "R", "B");
+  const d = b.answer;
   assert.equal(await read(join(b.worktree, "mod.ts")), "export const a = 1;\n");
   const included = b.attempt["included_deps"] as Json[];
-  assert.deepEqual(included.map((x) => [x["task_id"], x["head_commit"]]), [["A", aHead]]);
+  assert.deepEqual(included.map((x) => [x["task_id"], x["head_commit"]]), [["A", a.head]]);
   assert.deepEqual(Object.keys(included[0]!).sort(), [
     "attempt_id",
     "branch_name",
@@ -83,9 +88,9 @@ Deno.test("stacked dispatch: several dependencies and a diamond, in dependency o
     ["E", "B"],
     ["E", "C"],
   ]);
-  await workAndFinish(env.db, await dispatchCode(env.repo, env.db, "R", "A"), { "a.txt": "A\n" });
-  await workAndFinish(env.db, await dispatchCode(env.repo, env.db, "R", "B"), { "b.txt": "B\n" });
-  await workAndFinish(env.db, await dispatchCode(env.repo, env.db, "R", "C"), { "c.txt": "C\n" });
+  await dispatchAndFinish(env.repo, env.db, "R", "A", { "a.txt": "A\n" });
+  await dispatchAndFinish(env.repo, env.db, "R", "B", { "b.txt": "B\n" });
+  await dispatchAndFinish(env.repo, env.db, "R", "C", { "c.txt": "C\n" });
   const d = await dispatchCode(env.repo, env.db, "R", "D");
   for (const f of ["a.txt", "b.txt", "c.txt"]) {
     assert.equal(await read(join(d.worktree, f)), `${f[0]!.toUpperCase()}\n`, f);
@@ -109,26 +114,12 @@ Deno.test("stacked dispatch: several dependencies and a diamond, in dependency o
 Deno.test("stacked dispatch: conflicting dependencies are MERGE_CONFLICT with the paths, nothing left behind", async () => {
   await using env = await tempRepo();
   await seedRun(env.db, "R", { X: "w", Y: "w", Z: "w" }, [["Z", "X"], ["Z", "Y"]]);
-  await workAndFinish(env.db, await dispatchCode(env.repo, env.db, "R", "X"), {
-    "README.md": "X\n",
-  });
-  await workAndFinish(env.db, await dispatchCode(env.repo, env.db, "R", "Y"), {
-    "README.md": "Y\n",
-  });
+  await dispatchAndFinish(env.repo, env.db, "R", "X", { "README.md": "X\n" });
+  await dispatchAndFinish(env.repo, env.db, "R", "Y", { "README.md": "Y\n" });
   await ok(orchIn(env.repo, env.db, "status", "--run", "R"));
   const before = await rowCounts(env.db);
   const branches = await git(env.repo, "branch", "--list");
-  const r = await orchIn(
-    env.repo,
-    env.db,
-    "dispatch",
-    "--run",
-    "R",
-    "--task",
-    "Z",
-    "--execution-mode",
-    "code",
-  );
+  const r = await dispatch(env.repo, env.db, "R", "Z", "code");
   assertError(r, "MERGE_CONFLICT", 5);
   const details = (r.json.error as unknown as Json)["details"] as Json;
   assert.deepEqual([details["task_id"], details["paths"]], ["Y", ["README.md"]]);
@@ -191,15 +182,7 @@ Deno.test("retry and reassign carry the previous attempt's commits forward, unle
 Deno.test("a retry without commits starts where the stacked attempt started, its dependencies listed again", async () => {
   await using env = await tempRepo();
   await seedRun(env.db, "R", { A: "w", B: "w" }, [["B", "A"]]);
-  await workAndFinish(
-    env.db,
-    await dispatchCode(env.repo, env.db, "R", "A"),
-    {
-      "mod.ts": "export const a = 1;\n",
-    },
-    "--body",
-    "Added mod.ts",
-  );
+  await dispatchAndFinish(env.repo, env.db, "R", "A", MOD_A, "--body", "Added mod.ts");
   const first = await dispatchCode(env.repo, env.db, "R", "B");
   await ok(inbox(env.db, "claim", ...first.ref));
   await ok(inbox(env.db, "fail", ...first.ref, "--reason", "gave up before committing"));
@@ -218,38 +201,10 @@ Deno.test("a retry without commits starts where the stacked attempt started, its
 Deno.test("an analysis task gets its dependencies' work as a read-only ref, plus repo_path", async () => {
   await using env = await tempRepo();
   await seedRun(env.db, "R", { A: "w", B: "w", Q: "w" }, [["Q", "A"], ["Q", "B"]]);
-  await workAndFinish(
-    env.db,
-    await dispatchCode(env.repo, env.db, "R", "A"),
-    {
-      "a.txt": "A\n",
-    },
-    "--body",
-    "Added a.txt",
-  );
-  await workAndFinish(
-    env.db,
-    await dispatchCode(env.repo, env.db, "R", "B"),
-    {
-      "b.txt": "B\n",
-    },
-    "--body",
-    "Added b.txt",
-  );
+  await dispatchAndFinish(env.repo, env.db, "R", "A", { "a.txt": "A\n" }, "--body", "Added a.txt");
+  await dispatchAndFinish(env.repo, env.db, "R", "B", { "b.txt": "B\n" }, "--body", "Added b.txt");
   const branchesBefore = await git(env.repo, "branch", "--list");
-  const d = await ok(
-    orchIn(
-      env.repo,
-      env.db,
-      "dispatch",
-      "--run",
-      "R",
-      "--task",
-      "Q",
-      "--execution-mode",
-      "analysis",
-    ),
-  );
+  const d = (await dispatchAnalysis(env.repo, env.db, "R", "Q")).answer;
   const payload = (d["message"] as Json)["payload"] as Json;
   assert.equal(payload["repo_path"], await Deno.realPath(env.repo));
   const ref = String(payload["view_ref"]);
@@ -280,10 +235,12 @@ Deno.test("in-core merges (stacked dispatch, orch merge) run no merge driver a w
   await using env = await tempRepo();
   const marker = join(env.dir, "driver-ran");
   await seedRun(env.db, "R", { X: "w", Y: "w", Z: "w" }, [["Z", "X"], ["Z", "Y"]]);
-  const x = await dispatchCode(env.repo, env.db, "R", "X");
-  await workAndFinish(env.db, x, { "README.md": "# test repo\nX\n" });
-  const y = await dispatchCode(env.repo, env.db, "R", "Y");
-  await workAndFinish(env.db, y, { "README.md": "# test repo\nY\n" });
+  const x = await dispatchAndFinish(env.repo, env.db, "R", "X", {
+    "README.md": "# test repo\nX\n",
+  });
+  const y = await dispatchAndFinish(env.repo, env.db, "R", "Y", {
+    "README.md": "# test repo\nY\n",
+  });
   // A worker can write the shared .git: an attribute naming a driver, and the driver.
   const common = (await git(env.repo, "rev-parse", "--git-common-dir")).trim();
   await Deno.mkdir(join(env.repo, common, "info"), { recursive: true });
@@ -293,17 +250,7 @@ Deno.test("in-core merges (stacked dispatch, orch merge) run no merge driver a w
   assert.equal(await exists(marker), true, "control: plain git merge-tree runs the driver");
   await Deno.remove(marker);
 
-  const r = await orchIn(
-    env.repo,
-    env.db,
-    "dispatch",
-    "--run",
-    "R",
-    "--task",
-    "Z",
-    "--execution-mode",
-    "code",
-  );
+  const r = await dispatch(env.repo, env.db, "R", "Z", "code");
   assertError(r, "MERGE_CONFLICT", 5);
   assert.equal(await exists(marker), false, "stacked dispatch ran the driver");
   const m = await ok(orchIn(env.repo, env.db, "merge", "--run", "R", "--into", "main"));

@@ -74,6 +74,7 @@ Deno.test({
     assert.equal(r.code, 6, r.stdout);
     assert.equal(r.json.error?.code, "STORAGE_ERROR");
     assert.match(String(r.json.error?.message), /disk is full/);
+    assert.equal((r.json.error as { details?: { reason?: string } }).details?.reason, "disk_full");
     const list = await ok(inbox(db, "list"));
     assert.equal((list.threads as unknown[]).length, 1);
   },
@@ -93,6 +94,29 @@ Deno.test({
     assert.equal((r.json.error as { details?: { reason?: string } }).details?.reason, "read_only");
     assert.match(String(r.json.error?.message), /read-only/);
   },
+});
+
+Deno.test({
+  name: "a damaged database file: STORAGE_ERROR (corrupt), exit 6, the file left as it was",
+  ignore: SQLITE_ONLY,
+}, async () => {
+  await using env = await tempDb();
+  for (let i = 0; i < 20; i++) {
+    await ok(
+      inbox(env.db, "send", "--from", "l", "--to", "w", "--subject", `s${i}`, "--body", "b"),
+    );
+  }
+  // Every page but the first (the header: the file still says it is SQLite) overwritten in part.
+  const bytes = await Deno.readFile(env.db);
+  const pageSize = new DataView(bytes.buffer).getUint16(16);
+  for (let i = pageSize; i < bytes.length; i += 7) bytes[i] = 0xff;
+  await Deno.writeFile(env.db, bytes);
+  const r = await inbox(env.db, "list");
+  assert.equal(r.code, 6, r.stdout + r.stderr);
+  assert.equal(r.json.error?.code, "STORAGE_ERROR");
+  assert.equal((r.json.error as { details?: { reason?: string } }).details?.reason, "corrupt");
+  assert.match(String(r.json.error?.message), /damaged/);
+  assert.deepEqual(await Deno.readFile(env.db), bytes);
 });
 
 Deno.test({

@@ -98,10 +98,9 @@ export class AppError extends Error {
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   const message = err instanceof Error ? err.message : String(err);
-  const storage = storageFailure(err);
-  if (storage) return new AppError("STORAGE_ERROR", storage.message, { reason: storage.reason });
-  if (/SQLITE_|database disk image|not a database|no such table/i.test(message)) {
-    return new AppError("STORAGE_ERROR", `Storage error: ${message}`);
+  const reason = osStorageFailure(err);
+  if (reason) {
+    return new AppError("STORAGE_ERROR", `${_OS_ADVICE[reason]} (${message})`, { reason });
   }
   if (err instanceof Deno.errors.PermissionDenied || err instanceof Deno.errors.NotCapable) {
     return new AppError("STORAGE_ERROR", `Permission denied: ${message}`);
@@ -109,41 +108,40 @@ export function toAppError(err: unknown): AppError {
   return new AppError("INTERNAL", `Internal error: ${message}`);
 }
 
-/** Why the disk or the database file refused a write or a read. */
-export type StorageFailureReason = "disk_full" | "read_only" | "cannot_open" | "io_error";
+/**
+ * Why the disk or the database refused a write or a read: `details.reason`
+ * of `STORAGE_ERROR`, the same on every backend (each maps its own errors to
+ * these: src/storage/sqlite/sqlite_failure.ts, src/storage/postgres/pg_errors.ts).
+ */
+export type StorageFailureReason =
+  | "disk_full"
+  | "read_only"
+  | "cannot_open"
+  | "io_error"
+  | "corrupt"
+  | "not_a_database";
+
+/** The storage failures an OS error can report. */
+type OsStorageFailureReason = Extract<StorageFailureReason, "disk_full" | "read_only" | "io_error">;
+
+/** The OS errors (Deno's errno name in `code`) that are a storage failure a user can fix. */
+const _OS_REASONS: ReadonlyMap<unknown, OsStorageFailureReason> = new Map([
+  ["ENOSPC", "disk_full"],
+  ["EDQUOT", "disk_full"],
+  ["EROFS", "read_only"],
+  ["EIO", "io_error"],
+]);
+
+const _OS_ADVICE: Record<OsStorageFailureReason, string> = {
+  disk_full: "The disk is full: free some space and retry",
+  read_only: "The file system is read-only: check the mount",
+  io_error: "Disk I/O error",
+};
 
 /**
- * Recognises the storage failures a user can fix (full disk, read-only file
- * or mount, unopenable file, I/O error) from SQLite's or the OS's error, with
- * a message saying what to do. node:sqlite gives no numeric code in Deno, so
- * SQLite's fixed English messages are matched (sqlite3ErrStr).
+ * The storage failure an OS error reports (a full disk or quota, a read-only
+ * file system, an I/O error), by its errno name; undefined for anything else.
  */
-export function storageFailure(
-  err: unknown,
-): { reason: StorageFailureReason; message: string } | undefined {
-  const message = err instanceof Error ? err.message : String(err);
-  if (/database or disk is full|no space left on device|os error 28\b/i.test(message)) {
-    return {
-      reason: "disk_full",
-      message: `The disk is full: free some space and retry (${message})`,
-    };
-  }
-  if (/readonly database|read-only file system|os error 30\b/i.test(message)) {
-    return {
-      reason: "read_only",
-      message:
-        `The database is read-only: check the permissions of the file and its folder, and the mount (${message})`,
-    };
-  }
-  if (/unable to open database file/i.test(message)) {
-    return {
-      reason: "cannot_open",
-      message:
-        `Cannot open the database file: SQLite needs to read and write it and create its -wal and -shm files beside it (${message})`,
-    };
-  }
-  if (/disk I\/O error/i.test(message)) {
-    return { reason: "io_error", message: `Disk I/O error on the database (${message})` };
-  }
-  return undefined;
+export function osStorageFailure(err: unknown): OsStorageFailureReason | undefined {
+  return err instanceof Error ? _OS_REASONS.get((err as { code?: unknown }).code) : undefined;
 }

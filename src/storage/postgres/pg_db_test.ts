@@ -224,6 +224,28 @@ pgTest(
     }),
 );
 
+pgTest(
+  "A write to a read-only database is STORAGE_ERROR read_only, as on SQLite",
+  (url) =>
+    withDb(url, async (db) => {
+      await db.run("CREATE TABLE t (v INTEGER)");
+      const name = decodeURIComponent(new URL(url).pathname.slice(1));
+      await db.run(`ALTER DATABASE "${name}" SET default_transaction_read_only = on`);
+      const readOnly = await openPostgres(url);
+      try {
+        await assert.rejects(readOnly.run("INSERT INTO t (v) VALUES (1)"), (err) => {
+          assert.ok(err instanceof AppError, String(err));
+          assert.equal(err.code, "STORAGE_ERROR");
+          assert.equal(err.details["reason"], "read_only");
+          return true;
+        });
+      } finally {
+        await readOnly.close();
+        await db.run(`ALTER DATABASE "${name}" RESET default_transaction_read_only`);
+      }
+    }),
+);
+
 /** A 127.0.0.1 port nothing listens on (bound, then released). */
 function closedPort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });

@@ -4,10 +4,13 @@
  * lost, or the store is busy (retry). Everything reported carries the URL with
  * its password removed and never the password itself.
  */
-import { AppError } from "../../protocol/errors.ts";
+import { AppError, type StorageFailureReason } from "../../protocol/errors.ts";
 import { redactText, redactUrl } from "./redact.ts";
 
-/** Why a PostgreSQL store could not be used (`details.reason`). */
+/**
+ * Why a PostgreSQL store could not be used (`details.reason`): the server's
+ * own reasons, and the storage failures both backends report alike.
+ */
 export type PgFailureReason =
   | "connection_refused"
   | "unreachable"
@@ -15,8 +18,7 @@ export type PgFailureReason =
   | "database_missing"
   | "connection_lost"
   | "too_many_connections"
-  | "read_only"
-  | "disk_full"
+  | Extract<StorageFailureReason, "read_only" | "disk_full" | "io_error" | "corrupt">
   | "permission";
 
 /** SQLSTATEs that mean "another transaction was in the way": the whole transaction is retried. */
@@ -64,7 +66,10 @@ const _REASONS: Record<string, PgFailureReason> = {
   "08006": "connection_lost",
   "53300": "too_many_connections",
   "25006": "read_only", // read_only_sql_transaction (a standby, or default_transaction_read_only)
-  "53100": "disk_full",
+  "53100": "disk_full", // disk_full
+  "58030": "io_error", // io_error
+  XX001: "corrupt", // data_corrupted
+  XX002: "corrupt", // index_corrupted
 };
 
 const _ADVICE: Record<PgFailureReason, string> = {
@@ -78,6 +83,8 @@ const _ADVICE: Record<PgFailureReason, string> = {
   too_many_connections: "the server has no free connection: retry later or raise max_connections",
   read_only: "the server only accepts reads (a standby?): point the URL at the primary",
   disk_full: "the server's disk is full: free space on it",
+  io_error: "the server could not read or write its files: check its disk and its log",
+  corrupt: "the server found damaged data: check its log, and restore or reindex",
   permission: "this program may not open network connections (Deno permissions)",
 };
 
@@ -87,7 +94,7 @@ export function pgFailureReason(err: unknown): PgFailureReason | undefined {
     return "permission";
   }
   const code = errorCode(err);
-  const known = _REASONS[code];
+  const known = Object.hasOwn(_REASONS, code) ? _REASONS[code] : undefined;
   if (known) return known;
   const message = err instanceof Error ? err.message : "";
   if (/ECONNREFUSED|Connection refused/i.test(message)) return "connection_refused";

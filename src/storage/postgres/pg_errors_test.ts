@@ -16,6 +16,13 @@ Deno.test("pgFailureReason maps socket codes, SQLSTATEs and permission errors", 
   assert.equal(pgFailureReason(coded("3D000")), "database_missing");
   assert.equal(pgFailureReason(coded("CONNECTION_CLOSED")), "connection_lost");
   assert.equal(pgFailureReason(coded("53300")), "too_many_connections");
+  // The storage failures SQLite reports too, under the same reasons.
+  assert.equal(pgFailureReason(coded("53100")), "disk_full");
+  assert.equal(pgFailureReason(coded("25006")), "read_only");
+  assert.equal(pgFailureReason(coded("58030")), "io_error");
+  assert.equal(pgFailureReason(coded("XX001")), "corrupt");
+  assert.equal(pgFailureReason(coded("XX002")), "corrupt");
+  assert.equal(pgFailureReason(coded("constructor")), undefined, "no inherited property");
   assert.equal(pgFailureReason(new Deno.errors.NotCapable("net")), "permission");
   assert.equal(
     pgFailureReason(coded("23505")),

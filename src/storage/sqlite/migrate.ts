@@ -1,11 +1,13 @@
-import { AppError, storageFailure } from "../../protocol/errors.ts";
+import { AppError } from "../../protocol/errors.ts";
 import { LATEST_SCHEMA_VERSION, type Migration, MIGRATIONS } from "./migrations.ts";
 import type { SqliteDb } from "./sqlite_db.ts";
+import { isSqliteBusy } from "./sqlite_busy.ts";
+import { sqliteFailureReason } from "./sqlite_failure.ts";
 
 /** Applies every pending migration, each in its own transaction. Returns the ids applied. */
 export async function migrate(db: SqliteDb): Promise<number[]> {
   const applied: number[] = [];
-  db.raw.exec(
+  db.execSync(
     "CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
   );
   for (const m of MIGRATIONS) {
@@ -44,7 +46,9 @@ function _applyMigration(db: SqliteDb, m: Migration): boolean {
     const text = (err as Error).message;
     const cut = text.indexOf(" in " + m.sql.slice(0, 16));
     const reason = cut >= 0 ? text.slice(0, cut) : text;
-    throw storageFailure(err) ? err : new AppError(
+    // Busy and storage failures (a full disk) are the transaction's to tell (and retry).
+    if (isSqliteBusy(err) || sqliteFailureReason(err)) throw err;
+    throw new AppError(
       "STORAGE_ERROR",
       `Database "${db.path}": migration ${m.id} ("${m.name}") failed: ${reason}`,
       { db: db.path, migration: m.id },
@@ -56,6 +60,6 @@ function _applyMigration(db: SqliteDb, m: Migration): boolean {
     m.name,
     new Date().toISOString(),
   );
-  db.raw.exec(`PRAGMA user_version = ${m.id}`);
+  db.execSync(`PRAGMA user_version = ${m.id}`);
   return true;
 }

@@ -1,6 +1,7 @@
 import { DatabaseSync } from "node:sqlite";
-import { AppError, storageFailure } from "../../protocol/errors.ts";
-import { busyFailure, isSqliteBusy } from "./sqlite_busy.ts";
+import { AppError, osStorageFailure } from "../../protocol/errors.ts";
+import { busyFailure } from "./sqlite_busy.ts";
+import { sqliteFailure } from "./sqlite_failure.ts";
 import { SqliteDb } from "./sqlite_db.ts";
 import { LATEST_SCHEMA_VERSION } from "../schema_version.ts";
 
@@ -51,21 +52,18 @@ function _inMemory(path: string): boolean {
 }
 
 /**
- * A storage failure met while opening, with the path; "unable to open" on an
- * existing file that cannot be opened for writing is reported as read-only.
+ * A failure met while opening, told with the path (sqlite_failure.ts). SQLite
+ * says only "unable to open database file" when it cannot create the -wal or
+ * -shm file beside an existing database; opening the file for writing tells
+ * a read-only file or mount apart.
  */
 function _openFailure(path: string, err: unknown): unknown {
-  if (err instanceof AppError) return err;
-  if (isSqliteBusy(err)) return busyFailure(err);
-  const failure = storageFailure(err);
-  if (!failure) return err;
-  if (failure.reason === "cannot_open") {
+  const failure = sqliteFailure(busyFailure(err), path);
+  if (failure instanceof AppError && failure.details["reason"] === "cannot_open") {
     try {
       Deno.openSync(path, { read: true, write: true }).close();
     } catch (e) {
-      const readOnly = storageFailure(e)?.reason === "read_only" ||
-        e instanceof Deno.errors.PermissionDenied;
-      if (readOnly) {
+      if (osStorageFailure(e) === "read_only" || e instanceof Deno.errors.PermissionDenied) {
         return new AppError(
           "STORAGE_ERROR",
           `Database "${path}" is read-only: check the permissions of the file and its folder, and the mount (${
@@ -76,10 +74,7 @@ function _openFailure(path: string, err: unknown): unknown {
       }
     }
   }
-  return new AppError("STORAGE_ERROR", `Database "${path}": ${failure.message}`, {
-    db: path,
-    reason: failure.reason,
-  });
+  return failure;
 }
 
 /**
@@ -115,12 +110,12 @@ export async function openSqlite(path: string, options: OpenDbOptions = {}): Pro
   try {
     raw = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
   } catch (err) {
+    const failure = _openFailure(path, err);
+    if (failure instanceof AppError) throw failure;
     throw new AppError(
       "STORAGE_ERROR",
       `Cannot open database "${path}": ${(err as Error).message}`,
-      {
-        db: path,
-      },
+      { db: path },
     );
   }
   const db = new SqliteDb(raw, path);
@@ -137,6 +132,7 @@ export async function openSqlite(path: string, options: OpenDbOptions = {}): Pro
     try {
       userVersion = Number((db.getSync("PRAGMA user_version") ?? {})["user_version"]);
     } catch (err) {
+      if (err instanceof AppError) throw err;
       throw new AppError(
         "STORAGE_ERROR",
         `"${path}" is not a usable SQLite database: ${(err as Error).message}`,
@@ -158,8 +154,8 @@ export async function openSqlite(path: string, options: OpenDbOptions = {}): Pro
       );
     }
     const mode = String((db.getSync("PRAGMA journal_mode") ?? {})["journal_mode"]);
-    if (mode !== "wal") db.raw.exec("PRAGMA journal_mode = WAL");
-    db.raw.exec("PRAGMA synchronous = FULL");
+    if (mode !== "wal") db.execSync("PRAGMA journal_mode = WAL");
+    db.execSync("PRAGMA synchronous = FULL");
     // The migrations (their SQL text) load only when a database needs them.
     if (userVersion < LATEST_SCHEMA_VERSION) await (await import("./migrate.ts")).migrate(db);
     return db;

@@ -121,6 +121,15 @@ Deno.test("openSqlite() refuses a missing file with DB_NOT_FOUND and does not cr
   assert.equal(_exists(path), false);
 });
 
+Deno.test("openSqlite() with init in a folder that does not exist: STORAGE_ERROR cannot_open, with the path", async () => {
+  await using tmp = await _tempDir();
+  const path = join(tmp.dir, "no", "such", "coord.db");
+  const err = await _assertAppError(() => openSqlite(path, { init: true }), "STORAGE_ERROR", 6);
+  assert.deepEqual(err.details, { db: path, reason: "cannot_open" });
+  assert.match(err.message, /^Database ".*coord\.db": Cannot open the database file: /);
+  assert.equal(_exists(join(tmp.dir, "no")), false);
+});
+
 Deno.test("openSqlite() refuses a file that was never initialised with DB_NOT_INITIALIZED", async () => {
   await using tmp = await _tempDir();
   const empty = join(tmp.dir, "empty.db");

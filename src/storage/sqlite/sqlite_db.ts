@@ -3,6 +3,7 @@ import { AppError } from "../../protocol/errors.ts";
 import type { ChangeFeed, Db, Dialect, Row, RunResult, SqlValue } from "../db.ts";
 import { sleepSync } from "./sleep_sync.ts";
 import { busyFailure, isSqliteBusy } from "./sqlite_busy.ts";
+import { sqliteFailure } from "./sqlite_failure.ts";
 import { WakeWriter } from "./wake_file.ts";
 
 /** How many times a write transaction is retried when SQLite reports busy. */
@@ -53,14 +54,28 @@ export class SqliteDb implements Db {
     return s;
   }
 
-  // The statement methods report busy as STORAGE_BUSY (see sqlite_busy.ts); a write
-  // transaction still retries it.
+  /** `err` as what it means: STORAGE_BUSY, STORAGE_ERROR (sqlite_failure.ts), or unchanged. */
+  failure(err: unknown): unknown {
+    return sqliteFailure(busyFailure(err), this.path);
+  }
+
+  /** `exec` of `sql`, its failure told as {@linkcode failure} tells it. */
+  execSync(sql: string): void {
+    try {
+      this.raw.exec(sql);
+    } catch (err) {
+      throw this.failure(err);
+    }
+  }
+
+  // The statement methods report busy as STORAGE_BUSY (see sqlite_busy.ts) and storage
+  // failures as STORAGE_ERROR (sqlite_failure.ts); a write transaction still retries busy.
 
   getSync<T = Row>(sql: string, ...params: SqlValue[]): T | undefined {
     try {
       return this.stmt(sql).get(..._bind(params)) as T | undefined;
     } catch (err) {
-      throw busyFailure(err);
+      throw this.failure(err);
     }
   }
 
@@ -68,7 +83,7 @@ export class SqliteDb implements Db {
     try {
       return this.stmt(sql).all(..._bind(params)) as T[];
     } catch (err) {
-      throw busyFailure(err);
+      throw this.failure(err);
     }
   }
 
@@ -77,7 +92,7 @@ export class SqliteDb implements Db {
     try {
       r = this.stmt(sql).run(..._bind(params));
     } catch (err) {
-      throw busyFailure(err);
+      throw this.failure(err);
     }
     // A statement outside a transaction commits by itself: tell the waiters.
     if (this.#depth === 0 && !this.raw.isTransaction && Number(r.changes) > 0) this.#wake.touch();
@@ -133,7 +148,7 @@ export class SqliteDb implements Db {
             retries: attempt,
           });
         }
-        throw err;
+        throw this.failure(err);
       }
       this.#depth++;
       try {
@@ -147,7 +162,7 @@ export class SqliteDb implements Db {
           sleepSync(5 + Math.random() * 20 * (attempt + 1));
           continue;
         }
-        throw busyFailure(err);
+        throw this.failure(err);
       } finally {
         this.#depth--;
       }
@@ -157,13 +172,13 @@ export class SqliteDb implements Db {
   /** One read snapshot (`BEGIN` ... `COMMIT`), released as soon as `fn` returns. */
   async read<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
     if (this.#depth > 0 || this.raw.isTransaction) return await fn(this);
-    this.raw.exec("BEGIN");
+    this.execSync("BEGIN");
     this.#depth++;
     try {
       return await fn(this);
     } finally {
       this.#depth--;
-      if (this.raw.isTransaction) this.raw.exec("COMMIT");
+      if (this.raw.isTransaction) this.execSync("COMMIT");
     }
   }
 
