@@ -26,7 +26,7 @@ export async function startBoard(db: string): Promise<RunningBoard> {
     port: Number(m[1]),
     token: m[2]!,
     async [Symbol.asyncDispose]() {
-      if (!run.exited()) run.child.kill("SIGTERM");
+      run.killIfRunning("SIGTERM");
       await run.child.status;
       await run.child.stderr.cancel().catch(() => {});
       await out.return(undefined);

@@ -14,6 +14,11 @@ export interface Running {
   child: Deno.ChildProcess;
   /** True once the process has exited. */
   exited(): boolean;
+  /**
+   * Sends `signal` unless the process has already exited: it may exit between any check and the
+   * kill (Deno then throws "Child process has already terminated"), which is no failure.
+   */
+  killIfRunning(signal: Deno.Signal): void;
 }
 
 /** Starts `deno <args>` in the repository root (stdout/stderr piped, no stdin). */
@@ -28,7 +33,18 @@ function spawnDeno(args: string[]): Running {
   }).spawn();
   let done = false;
   child.status.then(() => done = true);
-  return { child, exited: () => done };
+  return {
+    child,
+    exited: () => done,
+    killIfRunning(signal) {
+      if (done) return;
+      try {
+        child.kill(signal);
+      } catch (err) {
+        if (!(err instanceof TypeError && /already terminated/.test(err.message))) throw err;
+      }
+    },
+  };
 }
 
 /** Starts `program args...` (stdout/stderr piped, no stdin). */

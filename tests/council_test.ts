@@ -161,7 +161,7 @@ Deno.test("council: a result breaking the contract is INVALID_RESULT; the review
       ["reviewer-3", "done"],
     ]);
   } finally {
-    if (!waiter.exited()) waiter.child.kill();
+    waiter.killIfRunning("SIGTERM");
     await waiter.child.status;
   }
 

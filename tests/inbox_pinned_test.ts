@@ -147,7 +147,7 @@ Deno.test("watch without --after-message starts from now: the first new message,
     });
     assert.equal((await watcher.child.status).code, 0);
   } finally {
-    if (!watcher.exited()) watcher.child.kill();
+    watcher.killIfRunning("SIGTERM");
     await watcher.child.status;
     await watcher.child.stderr.cancel();
   }

@@ -245,7 +245,7 @@ Deno.test("answer: the worker waiting in wait-reply gets the leader's answer and
     assert.deepEqual(m["payload"], { decision: "sqlite", why: ["embedded"] });
     assert.equal(m["type"], "reply");
   } finally {
-    if (!waiter.exited()) waiter.child.kill();
+    waiter.killIfRunning("SIGTERM");
     await waiter.child.status;
   }
   assert.equal(await _taskStatus(db, "R", "T"), "in_progress");
@@ -583,7 +583,7 @@ Deno.test("wait: wakes up when a worker writes from another process", async () =
     assert.equal(r["next_after_event"], events[0]!["id"]);
     assert.ok(Number(events[0]!["id"]) > cursor);
   } finally {
-    if (!waiter.exited()) waiter.child.kill();
+    waiter.killIfRunning("SIGTERM");
     await waiter.child.status;
   }
 });

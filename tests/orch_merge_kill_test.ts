@@ -44,7 +44,7 @@ Deno.test("merge killed with SIGKILL: the target is fully before or after; clean
     await git(env.repo, "branch", target, "main");
     const p = spawnCli("orch", [...mergeArgs, "--into", target]);
     await new Promise((r) => setTimeout(r, Math.random() * spread));
-    if (!p.exited()) p.child.kill("SIGKILL");
+    p.killIfRunning("SIGKILL");
     await p.child.status;
     await p.child.stdout.cancel();
     await p.child.stderr.cancel();

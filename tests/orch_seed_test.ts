@@ -257,7 +257,7 @@ Deno.test("orch seed Typical Commands: every line works as written, with a scrip
       assert.equal((reply["message"] as Json)["body"], "MVP supports draft and published only.");
       assert.equal((reply["message"] as Json)["from_agent"], "orch");
     } finally {
-      if (!waiter.exited()) waiter.child.kill();
+      waiter.killIfRunning("SIGTERM");
       await waiter.child.status;
     }
 

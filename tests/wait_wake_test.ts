@@ -60,7 +60,7 @@ Deno.test("inbox watch wakes on another process's commit with the safety re-chec
     assert.equal(got[got.length - 1]?.["timed_out"], false, JSON.stringify(got));
     assert.equal((await watcher.child.status).code, 0);
   } finally {
-    if (!watcher.exited()) watcher.child.kill();
+    watcher.killIfRunning("SIGTERM");
     await watcher.child.status;
     await watcher.child.stderr.cancel();
   }

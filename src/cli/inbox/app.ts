@@ -51,6 +51,10 @@ const leaseSeconds = {
   brief: "Lease length in seconds (default 900)",
   optional: true,
 } as const;
+const renewSeconds = {
+  ...leaseSeconds,
+  brief: "Lease length in seconds (default: the length it was claimed for)",
+} as const;
 const timeoutSeconds = timeoutSecondsFlag;
 
 const init = buildCommand({
@@ -128,7 +132,7 @@ const claim = buildCommand({
 
 const renew = buildCommand({
   loader: async () => (await impl()).renew,
-  parameters: { flags: { agent, thread, leaseSeconds, leaseEpoch } },
+  parameters: { flags: { agent, thread, leaseSeconds: renewSeconds, leaseEpoch } },
   docs: { brief: "Extend the lease you hold" },
 });
 
