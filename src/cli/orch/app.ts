@@ -227,9 +227,17 @@ const answer = buildCommand({
   docs: { brief: "Answer a blocked task in its active attempt's thread" },
 });
 
+/** retry / reassign: a code attempt starts from the previous one's commits unless given a ref. */
+const redispatchBaseRef = {
+  ...baseRef,
+  brief: "Code mode: start from this ref (default: the previous attempt's commits)",
+} as const;
+
 const retry = buildCommand({
   loader: async () => (await impl()).retry,
-  parameters: { flags: { run, task, to, body, bodyFile, baseRef, runHooks } },
+  parameters: {
+    flags: { run, task, to, body, bodyFile, baseRef: redispatchBaseRef, runHooks },
+  },
   docs: { brief: "New attempt for a failed task (or one whose worker went stale)" },
 });
 
@@ -242,10 +250,7 @@ const reassign = buildCommand({
       to: { ...to, optional: false, brief: "The new worker" },
       body,
       bodyFile,
-      baseRef: {
-        ...baseRef,
-        brief: "Code mode: start from this ref (default: the previous attempt's commits)",
-      },
+      baseRef: redispatchBaseRef,
       runHooks,
     },
   },
