@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { inbox, ok } from "./_cli.ts";
-import { dispatch, dispatchCode, statusOf } from "./_code.ts";
+import { dispatch, dispatchAnalysis, dispatchCode, statusOf } from "./_code.ts";
 import { git, gitResult } from "./_git.ts";
 import { assertError, exists, type Json, orchIn, seedRun, tempRepo } from "./_orch.ts";
 
@@ -285,19 +285,7 @@ Deno.test("remote worker: publish and collect look up the attempt, its branch an
   await _hosts(env);
   await seedRun(env.db, "R", { T: "remote-worker", A: "reader" });
   const a = await dispatchCode(env.repo, env.db, "R", "T");
-  await ok(
-    orchIn(
-      env.repo,
-      env.db,
-      "dispatch",
-      "--run",
-      "R",
-      "--task",
-      "A",
-      "--execution-mode",
-      "analysis",
-    ),
-  );
+  await dispatchAnalysis(env.repo, env.db, "R", "A");
   for (const [what, command] of [["publish", _publish], ["collect", _collect]] as const) {
     // An analysis attempt has no branch to hand over.
     const analysis = await command(env, "shared", "A");
