@@ -31,3 +31,32 @@ Deno.test("analysis view across two repositories: the first dependency's, with o
   const files = await git(env.repo, "ls-tree", "-r", "--name-only", String(payload["view_ref"]));
   assert.deepEqual(files.trim().split("\n"), ["README.md", "a.txt"]);
 });
+
+Deno.test("analysis view with --repo-path: only the dependencies of that repository are stacked", async () => {
+  await using env = await tempRepo();
+  const other = join(env.dir, "other");
+  await initRepo(other);
+  await seedRun(env.db, "R", { A: "w", B: "w", Q: "w" }, [["Q", "A"], ["Q", "B"]]);
+  await workAndFinish(env.db, await dispatchCode(env.repo, env.db, "R", "A"), { "a.txt": "A\n" });
+  await workAndFinish(env.db, await dispatchCode(other, env.db, "R", "B"), { "b.txt": "B\n" });
+  const d = await ok(
+    orchIn(
+      env.repo,
+      env.db,
+      "dispatch",
+      "--run",
+      "R",
+      "--task",
+      "Q",
+      "--execution-mode",
+      "analysis",
+      "--repo-path",
+      other,
+    ),
+  );
+  const payload = (d["message"] as Json)["payload"] as Json;
+  assert.equal(payload["repo_path"], await Deno.realPath(other));
+  assert.deepEqual((payload["included_deps"] as Json[]).map((x) => x["task_id"]), ["B"]);
+  const files = await git(other, "ls-tree", "-r", "--name-only", String(payload["view_ref"]));
+  assert.deepEqual(files.trim().split("\n"), ["README.md", "b.txt"]);
+});

@@ -305,6 +305,8 @@ export interface WorkspaceProvider {
   integratedView(
     request: { repoPath: string; stack: readonly IncludedDep[]; label: string },
   ): IntegratedView;
+  /** The top-level directory of the repository `path` is in (as attempts record it). Runs git. */
+  repoRoot(path: string): string;
   /** The ref a view of attempt `ids` is kept under. Pure: no git. */
   viewRef(ids: WorkspaceIds): string;
   /** Points `ref` at `commit` (keeps a view from garbage collection). Runs git. */

@@ -174,6 +174,7 @@ export function gitWorkspaces(
           : base.baseCommit,
       };
     },
+    repoRoot: (path: string) => discoverRepo(resolve(path)),
     viewRef: viewRefFor,
     keepRef(repoPath: string, ref: string, commit: string): void {
       runGit(["update-ref", ref, commit], { cwd: repoPath });

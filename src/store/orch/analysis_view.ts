@@ -20,8 +20,8 @@ export interface AnalysisView extends IntegratedView {
  * The view of `taskId` in `repoPath` (default: the repository of its first
  * included dependency), or undefined when there is nothing to show (no done
  * code dependency and no `repoPath`) or no git. `fromBase`: the bare HEAD,
- * without the dependencies' work. Only dependencies of that repository are
- * stacked when the repository is not given.
+ * without the dependencies' work. Only the dependencies of that repository
+ * are stacked.
  */
 export async function analysisView(
   db: Db,
@@ -29,16 +29,18 @@ export async function analysisView(
   input: { runId: string; taskId: string; repoPath?: string | undefined; fromBase?: boolean },
 ): Promise<AnalysisView | undefined> {
   if (!provider) return undefined;
+  // The repository: the one given (its top level, as attempts record theirs; git, so before the
+  // read), else that of the first dependency. Only dependencies of that repository are stacked.
+  const given = input.repoPath !== undefined ? provider.repoRoot(input.repoPath) : undefined;
   const { stack, repo } = await db.read(async () => {
     const all = input.fromBase ? [] : await stackDeps(db, input.runId, input.taskId);
     const repoOf = async (d: StackDep) =>
       String(
         (await db.get("SELECT repo_path FROM attempts WHERE id = ?", d.attempt_id))?.["repo_path"],
       );
-    if (input.repoPath !== undefined) return { stack: all, repo: input.repoPath };
-    if (!all[0]) return { stack: all, repo: undefined };
     const repos = await mapSeq(all, repoOf);
-    return { stack: all.filter((_, i) => repos[i] === repos[0]), repo: repos[0] };
+    const repo = given ?? repos[0];
+    return { stack: all.filter((_, i) => repos[i] === repo), repo };
   });
   if (repo === undefined) return undefined;
   const view = provider.integratedView({
