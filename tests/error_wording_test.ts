@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { cli, inbox, newStore, ok, orch, tempDb } from "./_cli.ts";
 import { assertError, seedRun } from "./_orch.ts";
+import { git } from "./_git.ts";
 
 Deno.test("CLI wording: orch dispatch of a task without a default worker says to pass --to", async () => {
   await using env = await tempDb();
@@ -81,11 +82,7 @@ Deno.test("CLI wording: a strict database without a token names --token and the 
 Deno.test("CLI wording: a code dispatch on an empty repository says to pass --base-ref", async () => {
   await using env = await tempDb();
   const repo = join(env.dir, "repo");
-  await Deno.mkdir(repo);
-  const git = new Deno.Command("git", {
-    args: ["-c", "init.defaultBranch=main", "init", "--quiet", repo],
-  });
-  assert.equal((await git.output()).code, 0);
+  await git(env.dir, "-c", "init.defaultBranch=main", "init", "--quiet", repo);
   await seedRun(env.db, "R", { A: "wa" });
   const r = await orch(
     env.db,

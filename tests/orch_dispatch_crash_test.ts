@@ -84,6 +84,39 @@ Deno.test("dispatch --execution-mode code: a slow checkout hook does not block o
   assert.equal(await scalar(env.db, "SELECT COUNT(*) FROM workspace_reservations"), 0);
 });
 
+/** `orch dispatch` of `task` of run R in code mode, in `repo` (the flags after `--db DB --json`). */
+function _codeDispatch(repo: string, task: string): string[] {
+  return [
+    "dispatch",
+    "--run",
+    "R",
+    "--task",
+    task,
+    "--execution-mode",
+    "code",
+    "--repo-path",
+    repo,
+  ];
+}
+
+/**
+ * Dispatches task T of run R with hooks, stops it at its checkout hook and kills it: the
+ * dispatch's reservation and what git had made stay behind.
+ */
+async function _killAtCheckoutHook(env: { dir: string; repo: string; db: string }): Promise<void> {
+  const { started } = await _blockingHook(env.repo, env.dir);
+  const victim = _spawnGroup([
+    "--db",
+    env.db,
+    "--json",
+    ..._codeDispatch(env.repo, "T"),
+    "--run-hooks",
+  ]);
+  await until(() => exists(started), { what: "the hook to start" });
+  victim.killGroup();
+  await victim.child.status;
+}
+
 /** Starts `orch args...` as the leader of its own process group, so the whole group can be killed. */
 function _spawnGroup(args: string[]): { child: Deno.ChildProcess; killGroup(): void } {
   const child = new Deno.Command("setsid", {
@@ -125,15 +158,7 @@ Deno.test("dispatch --execution-mode code: kill -9 at any point never leaves a t
     "--db",
     env.db,
     "--json",
-    "dispatch",
-    "--run",
-    "R",
-    "--task",
-    task,
-    "--execution-mode",
-    "code",
-    "--repo-path",
-    env.repo,
+    ..._codeDispatch(env.repo, task),
     "--run-hooks",
   ];
   const admin = join(env.repo, ".git/worktrees");
@@ -191,25 +216,7 @@ Deno.test("dispatch --execution-mode code: kill -9 at any point never leaves a t
 Deno.test("cleanup removes what a killed dispatch left, when no one dispatches the task again", async () => {
   await using env = await tempRepo();
   await seedRun(env.db, "R", { T: "coder" });
-  const { started } = await _blockingHook(env.repo, env.dir);
-  const victim = _spawnGroup([
-    "--db",
-    env.db,
-    "--json",
-    "dispatch",
-    "--run",
-    "R",
-    "--task",
-    "T",
-    "--execution-mode",
-    "code",
-    "--repo-path",
-    env.repo,
-    "--run-hooks",
-  ]);
-  await until(() => exists(started), { what: "the hook to start" });
-  victim.killGroup();
-  await victim.child.status;
+  await _killAtCheckoutHook(env);
   const path = String(await scalar(env.db, "SELECT worktree_path FROM workspace_reservations"));
   assert.equal(await exists(path), true, "the killed dispatch left its worktree");
   await ok(orch(env.db, "cancel", "--run", "R", "--task", "T"));
@@ -281,25 +288,7 @@ Deno.test("dispatch after a dispatch killed inside 'worktree add -b': the branch
   await using env = await tempRepo();
   await seedRun(env.db, "R", { T: "coder" });
   // A dispatch stopped at a known point (its checkout hook), then killed: its reservation stays.
-  const { started } = await _blockingHook(env.repo, env.dir);
-  const dispatch = [
-    "--db",
-    env.db,
-    "--json",
-    "dispatch",
-    "--run",
-    "R",
-    "--task",
-    "T",
-    "--execution-mode",
-    "code",
-    "--repo-path",
-    env.repo,
-  ];
-  const victim = _spawnGroup([...dispatch, "--run-hooks"]);
-  await until(() => exists(started), { what: "the hook to start" });
-  victim.killGroup();
-  await victim.child.status;
+  await _killAtCheckoutHook(env);
   const branch = String(await scalar(env.db, "SELECT branch_name FROM workspace_reservations"));
   const path = String(await scalar(env.db, "SELECT worktree_path FROM workspace_reservations"));
   // Made into what a kill inside `git worktree add -b` leaves: no worktree, no branch yet, only
@@ -321,9 +310,7 @@ Deno.test("dispatch after a dispatch killed inside 'worktree add -b': the branch
 
   // The next dispatch of the task discards the dead one's reservation, lock included, and
   // makes the same attempt.
-  const d = await ok(
-    orch(env.db, ...dispatch.slice(3)),
-  );
+  const d = await ok(orch(env.db, ..._codeDispatch(env.repo, "T")));
   const attempt = d["attempt"] as Json;
   assert.equal(attempt["branch_name"], branch);
   assert.equal(attempt["worktree_path"], path);
