@@ -3,7 +3,7 @@ import { ATTEMPT_SELECT, attemptFromRow } from "./attempt_row.ts";
 import { nowIso, type OrchContext } from "./context.ts";
 import { getRun } from "./get_run.ts";
 import { getTask } from "./get_task.ts";
-import { finalSql } from "./rules_sql.ts";
+import { attemptFinishedSql } from "./rules_sql.ts";
 
 /**
  * Attempts of the run (or of one task) whose worktree is still active and
@@ -22,7 +22,7 @@ export async function finishedActiveWorkspaces(
       `${ATTEMPT_SELECT} JOIN tasks k ON k.run_id = a.run_id AND k.id = a.task_id
        WHERE a.run_id = ? AND a.worktree_path IS NOT NULL AND a.workspace_status = 'active'
          AND (? IS NULL OR a.task_id = ?)
-         AND (${finalSql("a.status")} OR ${finalSql("k.status")})
+         AND ${attemptFinishedSql("a", "k")}
        ORDER BY a.id`,
       runId,
       taskId ?? null,

@@ -69,6 +69,14 @@ export function finalSql(status: string): string {
   return `${status} IN (${_list(FINAL_TASK_STATUSES)})`;
 }
 
+/**
+ * The attempt `a` of the task `k` is finished, so `cleanup` may remove what it left (a worktree,
+ * a view): the attempt or its task is final.
+ */
+export function attemptFinishedSql(a: string, k: string): string {
+  return `(${finalSql(`${a}.status`)} OR ${finalSql(`${k}.status`)})`;
+}
+
 /** `status` is not final. */
 export function notFinalSql(status: string): string {
   return `${status} NOT IN (${_list(FINAL_TASK_STATUSES)})`;

@@ -10,7 +10,7 @@ import { databaseId } from "../database_id.ts";
 import type { OrchContext } from "./context.ts";
 import { getRun } from "./get_run.ts";
 import { getTask } from "./get_task.ts";
-import { finalSql } from "./rules_sql.ts";
+import { attemptFinishedSql } from "./rules_sql.ts";
 
 /** A finished analysis attempt with a view, and what its view ref is named by. */
 export interface ViewCandidate {
@@ -35,7 +35,7 @@ export async function viewCandidates(
        FROM attempts a JOIN tasks k ON k.run_id = a.run_id AND k.id = a.task_id
        WHERE a.run_id = ? AND a.execution_mode = 'analysis'
          AND (? IS NULL OR a.task_id = ?)
-         AND (${finalSql("a.status")} OR ${finalSql("k.status")})
+         AND ${attemptFinishedSql("a", "k")}
        ORDER BY a.id`,
       runId,
       taskId ?? null,
