@@ -4,4 +4,4 @@
  * `src/storage/sqlite/migrations.ts`; PostgreSQL: `schema/postgres/`), so a
  * version means the same tables everywhere.
  */
-export const LATEST_SCHEMA_VERSION = 7;
+export const LATEST_SCHEMA_VERSION = 8;

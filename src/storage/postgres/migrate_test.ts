@@ -115,8 +115,10 @@ pgTest("A database with a newer schema is refused with SCHEMA_TOO_NEW", async (u
 pgTest("An older schema is upgraded on open, from where it stopped", async (url) => {
   const db = await openPostgres(url, { init: true });
   try {
-    // Back to version 3: drop what 4-6 made, as a database made by an older program.
+    // Back to version 3: drop what 4-8 made, as a database made by an older program.
     await db.write(async (tx) => {
+      await tx.run("ALTER TABLE tasks DROP COLUMN depends_on_json, DROP COLUMN latest_attempt_id");
+      await tx.run("ALTER TABLE threads DROP COLUMN last_message_id");
       await tx.run("DROP TABLE workspace_reservations, database_identity");
       await tx.run("DROP TABLE threads_fts, messages_fts");
       await tx.run("DROP TRIGGER threads_fts_insert ON threads");

@@ -11,6 +11,9 @@ import workspaceSafety from "../../../schema/postgres/006_workspace_safety.sql" 
   type: "text",
 };
 import stackedStart from "../../../schema/postgres/007_stacked_start.sql" with { type: "text" };
+import statusColumns from "../../../schema/postgres/008_status_columns.sql" with {
+  type: "text",
+};
 
 /** One numbered migration: plain SQL, embedded in the program as text. */
 export interface PgMigration {
@@ -32,6 +35,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   { id: 5, name: "005_search_index", sql: searchIndex },
   { id: 6, name: "006_workspace_safety", sql: workspaceSafety },
   { id: 7, name: "007_stacked_start", sql: stackedStart },
+  { id: 8, name: "008_status_columns", sql: statusColumns },
 ];
 
 /** The schema version this program writes on PostgreSQL. */

@@ -5,6 +5,7 @@ import taskExecutionMode from "../../../schema/004_task_execution_mode.sql" with
 import searchIndex from "../../../schema/005_search_index.sql" with { type: "text" };
 import workspaceSafety from "../../../schema/006_workspace_safety.sql" with { type: "text" };
 import stackedStart from "../../../schema/007_stacked_start.sql" with { type: "text" };
+import statusColumns from "../../../schema/008_status_columns.sql" with { type: "text" };
 
 /** One numbered migration: plain SQL, embedded in the program as text. */
 export interface Migration {
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 5, name: "005_search_index", sql: searchIndex },
   { id: 6, name: "006_workspace_safety", sql: workspaceSafety },
   { id: 7, name: "007_stacked_start", sql: stackedStart },
+  { id: 8, name: "008_status_columns", sql: statusColumns },
 ];
 
 /** The schema version this program writes (checked against this list by its test). */

@@ -52,11 +52,11 @@ export function readySql(t: string): string {
 }
 
 /**
- * The status a task shows: `ready` when its stored `status` is pending and
- * `waitingCount` (the number of its dependencies not done) is 0.
+ * The status the task row `t` shows: `ready` when {@linkcode readySql} holds,
+ * else its stored status. Only a pending task looks at its dependencies.
  */
-export function shownStatusSql(status: string, waitingCount: string): string {
-  return `CASE WHEN ${waitingSql(status)} AND ${waitingCount} = 0 THEN 'ready' ELSE ${status} END`;
+export function shownStatusSql(t: string): string {
+  return `CASE WHEN ${readySql(t)} THEN 'ready' ELSE ${t}.status END`;
 }
 
 /** `status` is live: a worker holds it under a lease. */

@@ -225,15 +225,7 @@ for (const b of BACKENDS) {
         assert.equal(json.counts.ready, readyIds.length);
         assert.deepEqual(
           (await db.all(
-            `SELECT t.id, ${
-              shownStatusSql(
-                "t.status",
-                `(SELECT COUNT(*) FROM deps d JOIN tasks u ON u.run_id = d.run_id AND u.id = d.depends_on
-                  WHERE d.run_id = t.run_id AND d.task_id = t.id AND ${
-                  dependencyWaitingSql("u.status")
-                })`,
-              )
-            } AS shown FROM tasks t WHERE t.run_id = 'R'`,
+            `SELECT t.id, ${shownStatusSql("t")} AS shown FROM tasks t WHERE t.run_id = 'R'`,
           )).filter((r) => r["shown"] === "ready").map((r) => String(r["id"])).sort(),
           readyIds,
         );

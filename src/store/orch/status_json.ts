@@ -4,7 +4,7 @@ import { ATTEMPT_JSON_SQL } from "./attempt_row.ts";
 import { nowIso, type OrchContext } from "./context.ts";
 import { getRun } from "./get_run.ts";
 import { zeroCounts } from "./zero_counts.ts";
-import { dependencyWaitingSql, shownStatusSql } from "./rules_sql.ts";
+import { shownStatusSql } from "./rules_sql.ts";
 
 /**
  * {@linkcode status} with each task as JSON text, in order, from one
@@ -20,26 +20,20 @@ export async function statusJson(
   runId: string,
 ): Promise<{ run: Run; counts: TaskCounts; tasks_json: string[] }> {
   const sql = sqlFor(ctx.db.dialect);
-  const shown = shownStatusSql("k.status", "COALESCE(dj.waiting, 0)");
+  const shown = shownStatusSql("k");
   return await ctx.db.read(async () => {
     const run = await getRun(ctx, runId);
-    // The latest attempt, its thread and its latest message are each found
-    // through an index, per task; the dependency aggregate is one pass over
-    // the run's edges. (Materialising the latest attempts and messages first,
-    // then joining them through automatic indexes, cost ~20 % more.)
+    // Each task row carries its dependency ids, its latest attempt's id, and
+    // that attempt's thread its latest message's id (migration 008): one
+    // lookup by primary key each. Only a pending task looks at its
+    // dependencies' statuses (whether it is ready).
     const rows = await ctx.db.all(
-      `WITH dj AS MATERIALIZED (
-       SELECT d.task_id, ${sql.jsonGroupArray}(d.depends_on ORDER BY u.seq) AS ids,
-         SUM(CASE WHEN ${dependencyWaitingSql("u.status")} THEN 1 ELSE 0 END) AS waiting
-       FROM deps d JOIN tasks u ON u.run_id = d.run_id AND u.id = d.depends_on
-       WHERE d.run_id = ?1 GROUP BY d.task_id
-     )
-     SELECT ${sql.jsonObject}(
+      `SELECT ${sql.jsonObject}(
        'run_id', k.run_id, 'id', k.id, 'title', k.title, 'summary', k.summary,
        'default_to', k.default_to, 'execution_mode', k.execution_mode, 'acceptance',
        CASE WHEN json_valid(k.acceptance) THEN json(k.acceptance) END,
        'status', ${shown},
-       'depends_on', json(COALESCE(dj.ids, '[]')),
+       'depends_on', json(k.depends_on_json),
        'created_at', k.created_at, 'updated_at', k.updated_at,
        'latest_attempt', CASE WHEN la.id IS NULL THEN NULL ELSE ${
         ATTEMPT_JSON_SQL("la", "lt", sql)
@@ -50,11 +44,10 @@ export async function statusJson(
          'payload', CASE WHEN json_valid(lm.payload) THEN json(lm.payload) END, 'ts', lm.ts) END
      ) AS task,
      ${shown} AS shown_status
-     FROM tasks k LEFT JOIN dj ON dj.task_id = k.id
-       LEFT JOIN attempts la ON la.run_id = k.run_id AND la.task_id = k.id AND la.n = (
-         SELECT MAX(n) FROM attempts b WHERE b.run_id = k.run_id AND b.task_id = k.id)
+     FROM tasks k
+       LEFT JOIN attempts la ON la.id = k.latest_attempt_id
        LEFT JOIN threads lt ON lt.id = la.thread_id
-       LEFT JOIN messages lm ON lm.id = (SELECT MAX(id) FROM messages WHERE thread_id = la.thread_id)
+       LEFT JOIN messages lm ON lm.id = lt.last_message_id
      WHERE k.run_id = ?1 ORDER BY k.seq`,
       runId,
       nowIso(ctx),
