@@ -10,6 +10,7 @@ import type { Db } from "../storage/db.ts";
 import type { EventRecord } from "./append_event.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { InboxStore } from "./inbox_store.ts";
+import { EVENTS_PAGE_MAX } from "./orch_types.ts";
 import type {
   Attempt,
   Run,
@@ -153,7 +154,7 @@ export class OrchStore implements OrchContext {
     runId: string,
     after: number,
     types: readonly string[],
-    limit = 1000,
+    limit = EVENTS_PAGE_MAX,
   ): Promise<EventRecord[]> {
     return (await import("./orch/events_after.ts")).eventsAfter(this, {
       runId,

@@ -321,3 +321,6 @@ export interface IntegratedView {
   /** The base merged with every included dependency's commit. */
   commit: string;
 }
+
+/** The most events one read returns (`orch wait`, the board's stream); a caller pages on from the last id. */
+export const EVENTS_PAGE_MAX = 1000;
