@@ -8,7 +8,6 @@ import { join } from "node:path";
 import type { Db } from "../src/storage/db.ts";
 import { openSqlite } from "../src/storage/sqlite/open_sqlite.ts";
 import { OrchStore } from "../src/store/orch_store.ts";
-import { refreshDependsOn } from "../src/store/orch/refresh_depends_on.ts";
 import { writeEnvelopeWithRaw } from "../src/cli/write_raw_json.ts";
 import {
   alternateBlocks,
@@ -67,8 +66,7 @@ export interface OrchDb {
  * task). Tasks and dep edges are inserted as rows (OrchStore.addTask scans
  * the run for the next seq and addDep's cycle check is a BFS per edge: both
  * too slow at this size; the edges point backwards, so the graph is acyclic
- * by construction); each task's dependency list is then written as addTask
- * and addDep write it (refreshDependsOn). The first half is really dispatched, claimed, completed
+ * by construction). The first half is really dispatched, claimed, completed
  * and reconciled through the stores, so done tasks have attempts, threads,
  * messages and events as in real use; tasks are inserted ~100 ahead of the
  * one being dispatched (as if tasks were added as work went on), because
@@ -98,7 +96,7 @@ export async function buildOrchDb(
        VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
     );
     const insDep = db.stmt("INSERT INTO deps (run_id, task_id, depends_on) VALUES (?, ?, ?)");
-    const addTask = async (i: number) => {
+    const addTask = (i: number) => {
       insTask.run(
         bigRun,
         `T${i}`,
@@ -117,12 +115,11 @@ export async function buildOrchDb(
         insDep.run(bigRun, `T${i}`, `T${j}`);
         deps++;
       }
-      await refreshDependsOn(store, bigRun, `T${i}`);
     };
     let added = 0;
     for (let i = 0; i < done; i++) {
       // Keep ~100 tasks ahead pending (and the run active).
-      while (added < Math.min(o.tasks, i + 100)) await addTask(added++);
+      while (added < Math.min(o.tasks, i + 100)) addTask(added++);
       const r = await store.dispatch({ runId: bigRun, taskId: `T${i}`, mode: "analysis" });
       const agent = r.attempt.assigned_to;
       const claimed = (await store.inbox.claimThread(agent, { threadId: r.thread.id })).thread;
@@ -135,7 +132,7 @@ export async function buildOrchDb(
       });
       await store.reconcile(bigRun);
     }
-    while (added < o.tasks) await addTask(added++);
+    while (added < o.tasks) addTask(added++);
     [...storeDispatch, ...cliDispatch].forEach((id, k) =>
       insTask.run(dispRun, id, `Dispatch ${id}`, "", "w", null, k + 1, now, now)
     );

@@ -183,7 +183,14 @@ for (const backend of ["sqlite", "postgres"] as const) {
         await _everyKindOfTask(s, repo, clock);
         const before = (await s.statusJson("R")).tasks_json;
         // The database as a program before migration 008 left it.
-        await rawExec(`ALTER TABLE tasks DROP COLUMN depends_on_json;
+        const triggers = ["deps", "attempts", "messages"].map((t) =>
+          backend === "sqlite"
+            ? `DROP TRIGGER ${t}_status_insert;`
+            : `DROP TRIGGER ${t}_status_insert ON ${t}; DROP FUNCTION ${t}_status_sync;`
+        ).join("\n");
+        await rawExec(`${triggers}
+          ${backend === "sqlite" ? "" : "DROP FUNCTION task_depends_on_json;"}
+          ALTER TABLE tasks DROP COLUMN depends_on_json;
           ALTER TABLE tasks DROP COLUMN latest_attempt_id;
           ALTER TABLE threads DROP COLUMN last_message_id;
           DELETE FROM schema_migrations WHERE id = 8;

@@ -117,6 +117,11 @@ pgTest("An older schema is upgraded on open, from where it stopped", async (url)
   try {
     // Back to version 3: drop what 4-8 made, as a database made by an older program.
     await db.write(async (tx) => {
+      for (const t of ["deps", "attempts", "messages"]) {
+        await tx.run(`DROP TRIGGER ${t}_status_insert ON ${t}`);
+        await tx.run(`DROP FUNCTION ${t}_status_sync`);
+      }
+      await tx.run("DROP FUNCTION task_depends_on_json");
       await tx.run("ALTER TABLE tasks DROP COLUMN depends_on_json, DROP COLUMN latest_attempt_id");
       await tx.run("ALTER TABLE threads DROP COLUMN last_message_id");
       await tx.run("DROP TABLE workspace_reservations, database_identity");

@@ -45,8 +45,6 @@ export async function addMessage(
       m.ts,
     ))!.id,
   );
-  // Ids only grow and writes are serialised, so this is the thread's latest message.
-  await ctx.db.run("UPDATE threads SET last_message_id = ? WHERE id = ?", id, thread.id);
   return {
     id,
     thread_id: thread.id,

@@ -5,7 +5,6 @@ import { nowIso, type OrchContext } from "./context.ts";
 import { dependencyPath } from "./dependency_path.ts";
 import { getRun } from "./get_run.ts";
 import { getTask } from "./get_task.ts";
-import { refreshDependsOn } from "./refresh_depends_on.ts";
 import { requireActiveRun } from "./require_active_run.ts";
 
 /**
@@ -76,6 +75,6 @@ export async function addDep(
       taskId: input.taskId,
       payload: { depends_on: input.dependsOn },
     });
-    return { task: await refreshDependsOn(ctx, input.runId, input.taskId), created: true };
+    return { task: await getTask(ctx, input.runId, input.taskId), created: true };
   });
 }

@@ -5,8 +5,8 @@ import { requireText } from "../require_text.ts";
 import type { ExecutionMode, Task } from "../orch_types.ts";
 import { nowIso, type OrchContext } from "./context.ts";
 import { getRun } from "./get_run.ts";
+import { getTask } from "./get_task.ts";
 import { insertNewTaskDeps } from "./insert_new_task_deps.ts";
-import { refreshDependsOn } from "./refresh_depends_on.ts";
 import { requireActiveRun } from "./require_active_run.ts";
 
 /**
@@ -92,6 +92,6 @@ export async function addTask(ctx: OrchContext, input: {
       dependsOn: input.dependsOn ?? [],
       now,
     });
-    return refreshDependsOn(ctx, input.runId, input.taskId);
+    return getTask(ctx, input.runId, input.taskId);
   });
 }

@@ -116,13 +116,6 @@ export async function createAttempt(
     now,
     now,
   );
-  // n is the task's highest, so this attempt is its latest (what `orch status` reads).
-  await ctx.db.run(
-    "UPDATE tasks SET latest_attempt_id = ? WHERE run_id = ? AND id = ?",
-    attemptId,
-    task.run_id,
-    task.id,
-  );
   await setTaskStatus(ctx, { runId: task.run_id, taskId: task.id, status: "dispatched", now });
   await appendEvent(ctx.db, {
     ts: now,

@@ -23,9 +23,9 @@ export async function statusJson(
   const shown = shownStatusSql("k");
   return await ctx.db.read(async () => {
     const run = await getRun(ctx, runId);
-    // Each task row carries its dependency ids, its latest attempt's id, and
-    // that attempt's thread its latest message's id (migration 008): one
-    // lookup by primary key each. Only a pending task looks at its
+    // Each task row carries its dependency ids and its latest attempt's id,
+    // and that attempt's thread its latest message's id (kept by the triggers
+    // of migration 008): one lookup by primary key each. Only a pending task looks at its
     // dependencies' statuses (whether it is ready).
     const rows = await ctx.db.all(
       `SELECT ${sql.jsonObject}(
