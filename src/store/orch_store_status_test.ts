@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { DatabaseSync } from "node:sqlite";
 import { gitWorkspaces } from "../cli/orch/git_workspaces.ts";
 import { openSqlite } from "../storage/sqlite/open_sqlite.ts";
 import { openStorage } from "../storage/open_storage.ts";
@@ -118,6 +117,7 @@ async function _withStore(
       repo: string;
       clock: SteppingClock;
       reopen: () => Promise<Db>;
+      /** Runs each `;`-separated statement of `sql` on the store's connection. */
       rawExec: (sql: string) => Promise<void>;
     },
   ) => Promise<void>,
@@ -139,15 +139,9 @@ async function _withStore(
         clock,
         reopen: () => openStorage(target),
         rawExec: async (sql) => {
-          if (backend === "postgres") {
-            for (const statement of sql.split(";").map((x) => x.trim()).filter(Boolean)) {
-              await db.run(statement);
-            }
-            return;
+          for (const statement of sql.split(";").map((x) => x.trim()).filter(Boolean)) {
+            await db.run(statement);
           }
-          const raw = new DatabaseSync(file);
-          raw.exec(sql);
-          raw.close();
         },
       });
     } finally {
