@@ -25,8 +25,8 @@ export async function statusJson(
     const run = await getRun(ctx, runId);
     // Each task row carries its dependency ids and its latest attempt's id,
     // and that attempt's thread its latest message's id (kept by the triggers
-    // of migration 008): one lookup by primary key each. Only a pending task looks at its
-    // dependencies' statuses (whether it is ready).
+    // of migration 008): one lookup by primary key each. Only a pending task
+    // looks at its dependencies' statuses (whether it is ready).
     const rows = await ctx.db.all(
       `SELECT ${sql.jsonObject}(
        'run_id', k.run_id, 'id', k.id, 'title', k.title, 'summary', k.summary,
