@@ -2,13 +2,16 @@
  * Waits wake on the commit, not on the slow safety re-check (issue 12 item
  * 2). `inbox watch --safety-recheck-seconds` (hidden, for tests) pushes the
  * re-check and the fallback poll far past the wait's own timeout, so only
- * the WAL change notification of the commit can deliver the message: a
+ * the wake file's notification of the commit can deliver the message: a
  * watch that relied on the re-check would end timed out with no message.
+ * And the other way round: a commit no notification announces is found by
+ * the slow fallback sample, long before the wait's timeout.
  */
 import assert from "node:assert/strict";
 import { cli, inbox, ok, tempDb, until } from "./_cli.ts";
 import { type Json } from "./_orch.ts";
 import { hasFileOpen, lines, spawnCli } from "./_spawn.ts";
+import { execSql } from "./_db.ts";
 
 /** The wait's own timeout: the re-check below is far past it. */
 const TIMEOUT_SECONDS = 30;
@@ -74,4 +77,63 @@ Deno.test("inbox watch --safety-recheck-seconds is hidden from help and the comm
   const surface = await inbox(env.db, "watch", "--help");
   assert.match(surface.stdout, /"--after-message"/);
   assert.doesNotMatch(surface.stdout, /safety-recheck/);
+});
+
+Deno.test("inbox watch sees commits no notification announced (another program's) at its slow fallback, long before its timeout", async () => {
+  await using env = await tempDb();
+  const db = env.db;
+  const sent = await ok(
+    inbox(db, "send", "--from", "lead", "--to", "w", "--subject", "s", "--body", "first"),
+  );
+  const thread = (sent["thread"] as Json)["id"] as number;
+  const watcher = spawnCli("inbox", [
+    "--db",
+    db,
+    "--json",
+    "watch",
+    "--agent",
+    "w",
+    "--max",
+    "2",
+    "--after-message",
+    String((sent["message"] as Json)["id"]),
+    "--timeout-seconds",
+    `${TIMEOUT_SECONDS}`,
+  ]);
+  try {
+    await until(() => watcher.exited() || hasFileOpen(watcher.child.pid, db), {
+      what: "watch to open the database",
+    });
+    // Written behind the programs' backs: SQLite's wake file is not touched (PostgreSQL has no
+    // NOTIFY from a bare INSERT either), so only the fallback sample can find these messages.
+    // The second is written only once the first arrived: a watch that looked only at its
+    // deadline would see the first then, and have no time left for the second.
+    const reader = lines(watcher.child.stdout);
+    const got: Json[] = [];
+    for (const body of ["m1", "m2"]) {
+      await execSql(
+        db,
+        `INSERT INTO messages (thread_id, from_agent, to_agent, type, body, ts)
+         VALUES (?, 'lead', 'w', 'note', ?, ?)`,
+        thread,
+        body,
+        new Date().toISOString(),
+      );
+      const next = await reader.next();
+      if (next.done) break;
+      got.push(JSON.parse(next.value));
+      if (got[got.length - 1]?.["type"] === "end") break;
+    }
+    for await (const line of reader) got.push(JSON.parse(line));
+    assert.deepEqual(
+      got.filter((g) => g["type"] === "message").map((g) => (g["message"] as Json)["body"]),
+      ["m1", "m2"],
+      `the watch missed a commit no notification announced: ${JSON.stringify(got)}`,
+    );
+    assert.equal(got[got.length - 1]?.["timed_out"], false, JSON.stringify(got));
+  } finally {
+    watcher.killIfRunning("SIGTERM");
+    await watcher.child.status;
+    await watcher.child.stderr.cancel();
+  }
 });

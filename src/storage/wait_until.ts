@@ -1,17 +1,25 @@
-import type { ChangeFeed, Db } from "./db.ts";
+import type { ChangeFeed, ChangeFeedOptions, Db } from "./db.ts";
 
-export interface WaitUntilOptions {
+export { FALLBACK_POLL_MS } from "./db.ts";
+
+export interface WaitUntilOptions extends ChangeFeedOptions {
   /** Give up after this many milliseconds. */
   timeoutMs: number;
-  /** Re-run `check` at least this often even without a commit (time-based conditions). Default: 1000 ms. */
+  /**
+   * Re-run `check` at least this often even without a commit (conditions that
+   * change with time alone, such as an expired lease). Default: {@linkcode RECHECK_MS}.
+   */
   recheckMs?: number;
   /** Ends the wait early (as a timeout: `undefined`). */
   abort?: AbortSignal;
-  /** The feed to sleep on (default: `db.changes()`, closed at the end). */
+  /** The feed to sleep on (default: `db.changes()` with `fallbackPollMs`, closed at the end). */
   feed?: ChangeFeed;
 }
 
-/** How often a waiter re-runs its check without any commit, by default. */
+/**
+ * How often a waiter re-runs its check without any commit, by default (for
+ * time-based conditions; a wait on commits alone passes FALLBACK_POLL_MS).
+ */
 export const RECHECK_MS = 1000;
 
 /**
@@ -28,7 +36,10 @@ export async function waitUntil<T>(
 ): Promise<T | undefined> {
   const recheckMs = options.recheckMs ?? RECHECK_MS;
   const deadline = performance.now() + options.timeoutMs;
-  const feed = options.feed ?? await db.changes();
+  const feed = options.feed ??
+    await db.changes(
+      options.fallbackPollMs === undefined ? {} : { fallbackPollMs: options.fallbackPollMs },
+    );
   try {
     for (;;) {
       const version = await feed.version();

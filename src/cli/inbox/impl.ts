@@ -352,10 +352,12 @@ export async function watch(
   }
   const max = flags.max ?? Number.MAX_SAFE_INTEGER;
   const deadline = performance.now() + (flags.timeoutSeconds ?? _DEFAULT_TIMEOUT_SECONDS) * 1000;
-  const recheck = flags.safetyRecheckSeconds === undefined ? {} : {
-    recheckMs: flags.safetyRecheckSeconds * 1000,
-    fallbackPollMs: flags.safetyRecheckSeconds * 1000,
-  };
+  const { FALLBACK_POLL_MS, waitUntil } = await import("../../storage/wait_until.ts");
+  // New messages come with commits alone: no time-based re-check beyond the feed's fallback.
+  const recheckMs = flags.safetyRecheckSeconds === undefined
+    ? FALLBACK_POLL_MS
+    : flags.safetyRecheckSeconds * 1000;
+  const recheck = { recheckMs, fallbackPollMs: recheckMs };
   let count = 0;
   let timedOut = false;
   while (count < max) {
@@ -364,11 +366,10 @@ export async function watch(
       timedOut = true;
       break;
     }
-    const batch: Message[] | undefined = await (await import("../../storage/wait_until.ts"))
-      .waitUntil(store.db, async () => {
-        const ms = await store.messagesFor(flags.agent, cursor, Math.min(100, max - count));
-        return ms.length ? ms : undefined;
-      }, { timeoutMs: left, ...recheck });
+    const batch: Message[] | undefined = await waitUntil(store.db, async () => {
+      const ms = await store.messagesFor(flags.agent, cursor, Math.min(100, max - count));
+      return ms.length ? ms : undefined;
+    }, { timeoutMs: left, ...recheck });
     if (!batch) {
       timedOut = true;
       break;
@@ -402,7 +403,8 @@ export function waitReply(
     const timeoutMs = (flags.timeoutSeconds ?? _DEFAULT_TIMEOUT_SECONDS) * 1000;
     // A worker waiting on its own leased thread is alive: keep the lease from running out.
     const keepAlive = await _leaseKeeper(store, flags.agent, flags.thread);
-    const found = await (await import("../../storage/wait_until.ts")).waitUntil(
+    const { FALLBACK_POLL_MS, waitUntil } = await import("../../storage/wait_until.ts");
+    const found = await waitUntil(
       store.db,
       async () => {
         await keepAlive?.check();
@@ -411,7 +413,9 @@ export function waitReply(
         const status = (await store.getThread(flags.thread)).status;
         return status === "done" || status === "failed" ? { closed: status } : undefined;
       },
-      { timeoutMs, ...(keepAlive ? { recheckMs: keepAlive.everyMs } : {}) },
+      // Only the lease changes with time alone; the rest comes with commits. A takeover
+      // that no notification announced shows within the feed's fallback.
+      { timeoutMs, recheckMs: Math.min(keepAlive?.everyMs ?? Infinity, FALLBACK_POLL_MS) },
     );
     if (found && "closed" in found) {
       throw new AppError(
@@ -439,8 +443,6 @@ export function waitReply(
 const _RENEW_FRACTION = 1 / 3;
 /** Never renew more often than this, however short the lease. */
 const _MIN_RENEW_MS = 250;
-/** Re-check at least this often (a lease lost to a stop of this process shows within it). */
-const _MAX_RECHECK_MS = 1000;
 
 /**
  * When `agent` holds the lease on `threadId`, renews it now and returns a
@@ -463,7 +465,7 @@ async function _leaseKeeper(
   const everyMs = Math.max(_MIN_RENEW_MS, leaseMs * _RENEW_FRACTION);
   let renewedAt = performance.now();
   return {
-    everyMs: Math.min(everyMs, _MAX_RECHECK_MS),
+    everyMs,
     async check() {
       const current = await store.getThread(threadId);
       if (current.status === "done" || current.status === "failed") return;

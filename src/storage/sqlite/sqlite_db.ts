@@ -1,6 +1,14 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 import { AppError } from "../../protocol/errors.ts";
-import type { ChangeFeed, Db, Dialect, Row, RunResult, SqlValue } from "../db.ts";
+import type {
+  ChangeFeed,
+  ChangeFeedOptions,
+  Db,
+  Dialect,
+  Row,
+  RunResult,
+  SqlValue,
+} from "../db.ts";
 import { sleepSync } from "./sleep_sync.ts";
 import { busyFailure, isSqliteBusy } from "./sqlite_busy.ts";
 import { sqliteFailure } from "./sqlite_failure.ts";
@@ -192,8 +200,8 @@ export class SqliteDb implements Db {
   }
 
   /** The change feed (loaded by the commands that wait). */
-  async changes(): Promise<ChangeFeed> {
-    return (await import("./sqlite_changes.ts")).sqliteChanges(this);
+  async changes(options: ChangeFeedOptions = {}): Promise<ChangeFeed> {
+    return (await import("./sqlite_changes.ts")).sqliteChanges(this, options);
   }
 
   closeSync(): void {
