@@ -131,3 +131,30 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  { name: "a write on a database without tokens loads no token hashing", ignore: SQLITE_ONLY },
+  async () => {
+    await using env = await tempDb();
+    await ok(orch(env.db, "run", "init", "--run", "R", "--goal", "g"));
+    // Each runs twice (the trace is of the second run): a new task each time.
+    const runs: Array<["inbox" | "orch", (n: number) => string[]]> = [
+      ["inbox", () => ["fetch", "--agent", "w1"]],
+      ["orch", (n) => ["task", "add", "--run", "R", "--task", `A${n}`, "--title", "a"]],
+    ];
+    for (const [program, args] of runs) {
+      const t = await traceModules(program, (n) => ["--db", env.db, "--json", ...args(n)]);
+      const what = `${program} ${args(1).join(" ")}`;
+      assert.equal(t.code, 0, what);
+      assert.ok(
+        t.own.some((s) => s.endsWith("/src/store/access/authorize.ts")),
+        `${what}: ${t.own}`,
+      );
+      assert.deepEqual(
+        t.own.filter((s) => /\/src\/store\/(access\/token|sha256)\.ts$/.test(s)),
+        [],
+        `${what} loaded the token hashing that only a strict database needs`,
+      );
+    }
+  },
+);

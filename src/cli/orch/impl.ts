@@ -6,7 +6,6 @@ import { ORCH_WAIT_DEFAULT_EVENTS } from "../../protocol/enums.ts";
 import { type ExecutionMode, ORCH_EVENT_TYPES, type Task } from "../../store/orch_types.ts";
 import { isDependencyDone } from "../../store/orch_rules.ts";
 import { requiresTokens } from "../../store/access/access_mode.ts";
-import { issueThreadToken } from "../../store/access/issue_thread_token.ts";
 import { checkAccess } from "../access.ts";
 import type { CliContext } from "../context.ts";
 import { messageBlock, table } from "../render.ts";
@@ -94,10 +93,14 @@ async function _dispatchJson(ctx: CliContext, r: DispatchResult): Promise<Record
   const db = await ctx.openDb();
   // Strict mode: the worker's token, shown only here (a replay issues a new one).
   const token = await requiresTokens(db)
-    ? await issueThreadToken(db, r.attempt.thread_id, {
-      agent: r.attempt.assigned_to,
-      clock: ctx.clock,
-    })
+    ? await (await import("../../store/access/issue_thread_token.ts")).issueThreadToken(
+      db,
+      r.attempt.thread_id,
+      {
+        agent: r.attempt.assigned_to,
+        clock: ctx.clock,
+      },
+    )
     : undefined;
   return {
     run: r.run,
