@@ -84,6 +84,46 @@ Deno.test("merge: dependency order into a branch not checked out, one move, idem
   assert.equal(await head(env.repo, "integration"), after);
 });
 
+Deno.test("merge: a task the target already holds is already_contained (no commit); the same content by other commits still gets its merge commit", async () => {
+  await using env = await tempRepo();
+  await seedRun(env.db, "R", { A: "w", B: "w" });
+  const heads = new Map<string, string>();
+  for (const [task, files] of Object.entries({ A: { "a.txt": "A\n" }, B: { "b.txt": "B\n" } })) {
+    heads.set(
+      task,
+      (await workAndFinish(env.db, await dispatchCode(env.repo, env.db, "R", task), files))!,
+    );
+  }
+  await ok(orchIn(env.repo, env.db, "reconcile", "--run", "R"));
+  const headOf = (t: string) => heads.get(t)!;
+  // The target holds A's commit itself, and B's change by a commit of its own (a cherry-pick).
+  const tree = (await git(env.repo, "merge-tree", "--write-tree", headOf("A"), headOf("B")))
+    .trim().split("\n")[0]!;
+  const picked = (await git(env.repo, "commit-tree", tree, "-p", headOf("A"), "-m", "pick B"))
+    .trim();
+  await git(env.repo, "branch", "integration", picked);
+
+  const r = await ok(orchIn(env.repo, env.db, "merge", "--run", "R", "--into", "integration"));
+  const merged = r["merged"] as Json[];
+  assert.deepEqual(merged.map((m) => [m["task_id"], m["already_contained"]]), [
+    ["A", true],
+    ["B", false],
+  ]);
+  assert.equal(merged[0]!["commit"], picked, "A: no commit, the target as it was");
+  const after = await head(env.repo, "integration");
+  assert.equal(r["to"], after);
+  // B's merge commit records B's history, though it changes no file.
+  assert.deepEqual(
+    (await git(env.repo, "rev-list", "--parents", "-n", "1", after)).trim().split(" "),
+    [
+      after,
+      picked,
+      headOf("B"),
+    ],
+  );
+  assert.equal(await head(env.repo, `${after}^{tree}`), tree);
+});
+
 Deno.test("merge: a clean checkout of the target is fast-forwarded; a dirty one is refused untouched", async () => {
   await using env = await tempRepo();
   await seedRun(env.db, "R", { A: "w", B: "w" });

@@ -64,26 +64,73 @@ export function mergeInWorktree(
     .split("\0").filter((p) => p !== "");
 }
 
+/** A commit and its tree: the tree tells, without another git call, what a merge changed. */
+export interface Tip {
+  commit: string;
+  tree: string;
+}
+
+/** The trees of `commits`, in order, in one git call. */
+export function treesOf(repo: string, commits: readonly string[]): string[] {
+  if (commits.length === 0) return [];
+  const trees = runGit(
+    ["rev-parse", "--end-of-options", ...commits.map((c) => `${c}^{tree}`)],
+    { cwd: repo },
+  ).stdout.split("\n").map((l) => l.trim())
+    // Without --verify (which takes one argument only) git 2.39 echoes the separator.
+    .filter((l) => l !== "" && l !== "--end-of-options");
+  if (trees.length !== commits.length) {
+    throw new AppError(
+      "GIT_ERROR",
+      `git rev-parse gave ${trees.length} trees for ${commits.length} commits`,
+      {
+        commits: [...commits],
+      },
+    );
+  }
+  return trees;
+}
+
+/** The tip of `commit` (its tree read with one git call). */
+export function tipOf(repo: string, commit: string): Tip {
+  return { commit, tree: treesOf(repo, [commit])[0]! };
+}
+
 /** What {@linkcode mergeCommits} made. */
 export type MergeOutcome =
-  | { kind: "merged"; commit: string }
-  | { kind: "already_contained"; commit: string }
+  | { kind: "merged"; commit: string; tree: string }
+  | { kind: "already_contained"; commit: string; tree: string }
+  | { kind: "fast_forward"; commit: string; tree: string }
   | { kind: "conflict"; paths: string[] };
 
 /**
  * Merges `theirs` into `ours` in core. Already contained (an ancestor of
- * `ours`): nothing to do. Otherwise a merge commit with parents `ours`,
- * `theirs` and `message`, or the conflicting paths.
+ * `ours`): nothing to do. With `theirs` as a {@linkcode Tip}, when `ours` is
+ * an ancestor of it: a fast-forward to it. Otherwise a merge commit with
+ * parents `ours`, `theirs` and `message`, or the conflicting paths.
+ *
+ * The merge runs first: only a result equal to one side's tree can be
+ * either case (a merge with an ancestor yields the other side unchanged), so
+ * the ancestry is asked of git only then, and a merge of independent work
+ * costs two git calls.
  */
 export function mergeCommits(
   repo: string,
-  ours: string,
-  theirs: string,
+  ours: Tip,
+  theirs: string | Tip,
   message: string,
 ): MergeOutcome {
-  if (isAncestor(repo, theirs, ours)) return { kind: "already_contained", commit: ours };
+  const theirCommit = typeof theirs === "string" ? theirs : theirs.commit;
   const out = runGit(
-    [...NO_HOOKS, "merge-tree", "--write-tree", "--name-only", "--no-messages", ours, theirs],
+    [
+      ...NO_HOOKS,
+      "merge-tree",
+      "--write-tree",
+      "--name-only",
+      "--no-messages",
+      ours.commit,
+      theirCommit,
+    ],
     { cwd: repo, allowCodes: [1] },
   );
   const lines = out.stdout.split("\n").filter((l) => l !== "");
@@ -91,11 +138,29 @@ export function mergeCommits(
     return { kind: "conflict", paths: [...new Set(lines.slice(1))] };
   }
   const tree = lines[0]!.trim();
+  if (tree === ours.tree && isAncestor(repo, theirCommit, ours.commit)) {
+    return { kind: "already_contained", commit: ours.commit, tree };
+  }
+  if (
+    typeof theirs !== "string" && tree === theirs.tree && isAncestor(repo, ours.commit, theirCommit)
+  ) {
+    return { kind: "fast_forward", commit: theirCommit, tree };
+  }
   const commit = runGit(
-    [...identityArgs(repo), "commit-tree", tree, "-p", ours, "-p", theirs, "-m", message],
+    [
+      ...identityArgs(repo),
+      "commit-tree",
+      tree,
+      "-p",
+      ours.commit,
+      "-p",
+      theirCommit,
+      "-m",
+      message,
+    ],
     { cwd: repo },
   ).stdout.trim();
-  return { kind: "merged", commit };
+  return { kind: "merged", commit, tree };
 }
 
 /** Whether `a` is an ancestor of (or equal to) `b`. */

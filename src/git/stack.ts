@@ -7,7 +7,7 @@
  */
 
 import { AppError } from "../protocol/errors.ts";
-import { isAncestor, mergeCommits } from "./merge.ts";
+import { mergeCommits, type Tip, treesOf } from "./merge.ts";
 
 /** A commit to stack, named for messages. */
 export interface StackItem {
@@ -29,19 +29,15 @@ export function stackCommits(
   items: readonly StackItem[],
   label: string,
 ): string {
-  let head = base;
+  const [baseTree, ...itemTrees] = treesOf(repo, [base, ...items.map((i) => i.head_commit)]);
+  let head: Tip = { commit: base, tree: baseTree! };
   const merged: string[] = [];
-  for (const item of items) {
-    // Nothing of ours the dependency lacks: fast-forward to it rather than add a merge commit.
-    if (isAncestor(repo, head, item.head_commit)) {
-      head = item.head_commit;
-      merged.push(item.task_id);
-      continue;
-    }
+  for (const [i, item] of items.entries()) {
+    // A dependency that holds everything before it is fast-forwarded to, not merged.
     const r = mergeCommits(
       repo,
       head,
-      item.head_commit,
+      { commit: item.head_commit, tree: itemTrees[i]! },
       `Start ${label} from dependency ${item.task_id}`,
     );
     if (r.kind === "conflict") {
@@ -53,8 +49,8 @@ export function stackCommits(
         { task_id: item.task_id, merged_before: merged, paths: r.paths },
       );
     }
-    head = r.commit;
+    head = { commit: r.commit, tree: r.tree };
     merged.push(item.task_id);
   }
-  return head;
+  return head.commit;
 }

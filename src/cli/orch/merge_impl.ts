@@ -16,6 +16,8 @@ import {
   moveBranch,
   NO_HOOKS,
   targetMoved,
+  type Tip,
+  tipOf,
 } from "../../git/merge.ts";
 import { runGit } from "../../git/run_git.ts";
 import { AppError } from "../../protocol/errors.ts";
@@ -112,7 +114,7 @@ function _integrate(
   const merged: MergedTask[] = [];
   const leftOut: LeftOutTask[] = [];
   const out = new Set<string>();
-  let head = from;
+  let head: Tip | undefined;
   for (const c of queue) {
     const a = c.attempt;
     const blocker = c.needs.find((d) => out.has(d) || !queue.some((q) => q.task_id === d));
@@ -126,6 +128,7 @@ function _integrate(
       });
       continue;
     }
+    head ??= tipOf(repo, from);
     const outcome = mergeCommits(
       repo,
       head,
@@ -155,7 +158,7 @@ function _integrate(
         continue;
       }
     }
-    head = outcome.commit;
+    head = { commit: outcome.commit, tree: outcome.tree };
     merged.push({
       task_id: c.task_id,
       attempt_id: a.id,
@@ -163,7 +166,7 @@ function _integrate(
       already_contained: outcome.kind === "already_contained",
     });
   }
-  return { merged, leftOut, to: head };
+  return { merged, leftOut, to: head?.commit ?? from };
 }
 
 /** Checks `commit` out in the integration worktree and runs the user's command there. */
