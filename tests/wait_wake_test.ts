@@ -17,9 +17,18 @@ import { execSql } from "./_db.ts";
 const TIMEOUT_SECONDS = 30;
 const RECHECK_SECONDS = 3600;
 
-Deno.test("inbox watch wakes on another process's commit with the safety re-check pushed past its timeout", async () => {
-  await using env = await tempDb();
-  const db = env.db;
+/**
+ * Runs `inbox watch --agent w --max 2` (plus `args`) and makes two commits
+ * with `commit`, the second only once the first message arrived: woken only
+ * at its deadline (the last check before giving up), the watch would still
+ * see the first message, but then have no time left for the second. Returns
+ * every line the watch printed and its exit status.
+ */
+async function _watchTwoCommits(
+  db: string,
+  args: string[],
+  commit: (body: string) => Promise<void>,
+): Promise<{ got: Json[]; code: number }> {
   const watcher = spawnCli("inbox", [
     "--db",
     db,
@@ -31,42 +40,53 @@ Deno.test("inbox watch wakes on another process's commit with the safety re-chec
     "2",
     "--timeout-seconds",
     `${TIMEOUT_SECONDS}`,
-    "--safety-recheck-seconds",
-    `${RECHECK_SECONDS}`,
+    ...args,
   ]);
   try {
     await until(() => watcher.exited() || hasFileOpen(watcher.child.pid, db), {
       what: "watch to open the database",
     });
-    // The second message is sent only once the first arrived. Woken only at its
-    // deadline (the last check before giving up), the watch would still see the
-    // first message, but then have no time left for the second.
     const reader = lines(watcher.child.stdout);
     const got: Json[] = [];
-    const sent: unknown[] = [];
     for (const body of ["m1", "m2"]) {
-      const r = await ok(
-        inbox(db, "send", "--from", "lead", "--to", "w", "--subject", "s", "--body", body),
-      );
-      sent.push((r["message"] as Json)["id"]);
+      await commit(body);
       const next = await reader.next();
       if (next.done) break;
       got.push(JSON.parse(next.value));
       if (got[got.length - 1]?.["type"] === "end") break;
     }
     for await (const line of reader) got.push(JSON.parse(line));
-    assert.deepEqual(
-      got.filter((g) => g["type"] === "message").map((g) => (g["message"] as Json)["id"]),
-      sent,
-      `the watch did not wake on each commit: ${JSON.stringify(got)}`,
-    );
-    assert.equal(got[got.length - 1]?.["timed_out"], false, JSON.stringify(got));
-    assert.equal((await watcher.child.status).code, 0);
+    return { got, code: (await watcher.child.status).code };
   } finally {
     watcher.killIfRunning("SIGTERM");
     await watcher.child.status;
     await watcher.child.stderr.cancel();
   }
+}
+
+/** The bodies of the messages among a watch's lines. */
+function _bodies(got: Json[]): unknown[] {
+  return got.filter((g) => g["type"] === "message").map((g) => (g["message"] as Json)["body"]);
+}
+
+Deno.test("inbox watch wakes on another process's commit with the safety re-check pushed past its timeout", async () => {
+  await using env = await tempDb();
+  const { got, code } = await _watchTwoCommits(
+    env.db,
+    ["--safety-recheck-seconds", `${RECHECK_SECONDS}`],
+    async (body) => {
+      await ok(
+        inbox(env.db, "send", "--from", "lead", "--to", "w", "--subject", "s", "--body", body),
+      );
+    },
+  );
+  assert.deepEqual(
+    _bodies(got),
+    ["m1", "m2"],
+    `the watch did not wake on each commit: ${JSON.stringify(got)}`,
+  );
+  assert.equal(got[got.length - 1]?.["timed_out"], false, JSON.stringify(got));
+  assert.equal(code, 0);
 });
 
 Deno.test("inbox watch --safety-recheck-seconds is hidden from help and the command surface", async () => {
@@ -81,59 +101,30 @@ Deno.test("inbox watch --safety-recheck-seconds is hidden from help and the comm
 
 Deno.test("inbox watch sees commits no notification announced (another program's) at its slow fallback, long before its timeout", async () => {
   await using env = await tempDb();
-  const db = env.db;
   const sent = await ok(
-    inbox(db, "send", "--from", "lead", "--to", "w", "--subject", "s", "--body", "first"),
+    inbox(env.db, "send", "--from", "lead", "--to", "w", "--subject", "s", "--body", "first"),
   );
   const thread = (sent["thread"] as Json)["id"] as number;
-  const watcher = spawnCli("inbox", [
-    "--db",
-    db,
-    "--json",
-    "watch",
-    "--agent",
-    "w",
-    "--max",
-    "2",
-    "--after-message",
-    String((sent["message"] as Json)["id"]),
-    "--timeout-seconds",
-    `${TIMEOUT_SECONDS}`,
-  ]);
-  try {
-    await until(() => watcher.exited() || hasFileOpen(watcher.child.pid, db), {
-      what: "watch to open the database",
-    });
-    // Written behind the programs' backs: SQLite's wake file is not touched (PostgreSQL has no
-    // NOTIFY from a bare INSERT either), so only the fallback sample can find these messages.
-    // The second is written only once the first arrived: a watch that looked only at its
-    // deadline would see the first then, and have no time left for the second.
-    const reader = lines(watcher.child.stdout);
-    const got: Json[] = [];
-    for (const body of ["m1", "m2"]) {
-      await execSql(
-        db,
+  // Written behind the programs' backs: SQLite's wake file is not touched (PostgreSQL has no
+  // NOTIFY from a bare INSERT either), so only the fallback sample can find these messages.
+  const { got, code } = await _watchTwoCommits(
+    env.db,
+    ["--after-message", String((sent["message"] as Json)["id"])],
+    (body) =>
+      execSql(
+        env.db,
         `INSERT INTO messages (thread_id, from_agent, to_agent, type, body, ts)
          VALUES (?, 'lead', 'w', 'note', ?, ?)`,
         thread,
         body,
         new Date().toISOString(),
-      );
-      const next = await reader.next();
-      if (next.done) break;
-      got.push(JSON.parse(next.value));
-      if (got[got.length - 1]?.["type"] === "end") break;
-    }
-    for await (const line of reader) got.push(JSON.parse(line));
-    assert.deepEqual(
-      got.filter((g) => g["type"] === "message").map((g) => (g["message"] as Json)["body"]),
-      ["m1", "m2"],
-      `the watch missed a commit no notification announced: ${JSON.stringify(got)}`,
-    );
-    assert.equal(got[got.length - 1]?.["timed_out"], false, JSON.stringify(got));
-  } finally {
-    watcher.killIfRunning("SIGTERM");
-    await watcher.child.status;
-    await watcher.child.stderr.cancel();
-  }
+      ),
+  );
+  assert.deepEqual(
+    _bodies(got),
+    ["m1", "m2"],
+    `the watch missed a commit no notification announced: ${JSON.stringify(got)}`,
+  );
+  assert.equal(got[got.length - 1]?.["timed_out"], false, JSON.stringify(got));
+  assert.equal(code, 0);
 });
