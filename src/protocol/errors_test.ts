@@ -1,14 +1,6 @@
 import assert from "node:assert/strict";
 import { AppError, osStorageFailure, toAppError } from "./errors.ts";
-
-function _thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  assert.fail("expected a throw");
-}
+import { thrown } from "./_thrown.ts";
 
 /** An OS error as Deno gives it: the errno name in `code`. */
 function _os(code: string): Error {
@@ -18,7 +10,7 @@ function _os(code: string): Error {
 Deno.test("osStorageFailure(): a full disk, a read-only file system and an I/O error, by errno name", () => {
   // Deno names the errno in `code` (a real one here; a full disk gives "ENOSPC" so, see
   // tests/storage_errors_test.ts for the real full disk).
-  const missing = _thrown(() => Deno.readFileSync("/nonexistent/file"));
+  const missing = thrown(() => Deno.readFileSync("/nonexistent/file"));
   assert.equal((missing as { code?: string }).code, "ENOENT");
   assert.equal(osStorageFailure(missing), undefined);
   assert.equal(osStorageFailure(_os("ENOSPC")), "disk_full");

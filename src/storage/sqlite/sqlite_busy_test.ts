@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { AppError } from "../../protocol/errors.ts";
 import { busyFailure, isSqliteBusy } from "./sqlite_busy.ts";
 import { SqliteDb } from "./sqlite_db.ts";
+import { thrown } from "../../protocol/_thrown.ts";
 
 /** Two connections to one WAL file: `holder` and `other` (which never waits for a lock). */
 async function _pair() {
@@ -23,19 +24,10 @@ async function _pair() {
   };
 }
 
-function _thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  assert.fail("expected a throw");
-}
-
 Deno.test("isSqliteBusy(): a statement blocked by another writer is busy (its errcode)", async () => {
   await using p = await _pair();
   p.holder.exec("BEGIN IMMEDIATE");
-  const err = _thrown(() => p.other.prepare("INSERT INTO t VALUES (1)").run());
+  const err = thrown(() => p.other.prepare("INSERT INTO t VALUES (1)").run());
   assert.equal((err as { errcode?: number }).errcode, 5);
   assert.ok(isSqliteBusy(err));
 });
@@ -45,7 +37,7 @@ Deno.test("isSqliteBusy(): a stale read snapshot that tries to write is busy (BU
   p.other.exec("BEGIN");
   p.other.prepare("SELECT * FROM t").all();
   p.holder.exec("INSERT INTO t VALUES (1)");
-  const err = _thrown(() => p.other.prepare("INSERT INTO t VALUES (2)").run());
+  const err = thrown(() => p.other.prepare("INSERT INTO t VALUES (2)").run());
   p.other.exec("ROLLBACK");
   assert.equal((err as { errcode?: number }).errcode, 517);
   assert.ok(isSqliteBusy(err));
@@ -54,15 +46,15 @@ Deno.test("isSqliteBusy(): a stale read snapshot that tries to write is busy (BU
 Deno.test("isSqliteBusy(): exec errors carry no errcode: SQLite's busy text decides", async () => {
   await using p = await _pair();
   p.holder.exec("BEGIN IMMEDIATE");
-  const err = _thrown(() => p.other.exec("BEGIN IMMEDIATE"));
+  const err = thrown(() => p.other.exec("BEGIN IMMEDIATE"));
   assert.equal((err as { errcode?: number }).errcode, undefined);
   assert.ok(isSqliteBusy(err));
 });
 
 Deno.test("isSqliteBusy(): other SQLite errors and look-alike errors are not busy", async () => {
   await using p = await _pair();
-  assert.ok(!isSqliteBusy(_thrown(() => p.other.prepare("INSERT INTO nope VALUES (1)"))));
-  assert.ok(!isSqliteBusy(_thrown(() => p.other.exec("SELEC 1"))));
+  assert.ok(!isSqliteBusy(thrown(() => p.other.prepare("INSERT INTO nope VALUES (1)"))));
+  assert.ok(!isSqliteBusy(thrown(() => p.other.exec("SELEC 1"))));
   assert.ok(!isSqliteBusy(new Error("database is locked")));
   assert.ok(!isSqliteBusy(new AppError("STORAGE_BUSY", "database is locked")));
   assert.ok(!isSqliteBusy("database is locked"));

@@ -10,6 +10,7 @@ import {
   sqliteFailureReason,
   sqliteResultCode,
 } from "./sqlite_failure.ts";
+import { thrown } from "../../protocol/_thrown.ts";
 
 async function _tempDir(): Promise<{ dir: string } & AsyncDisposable> {
   const dir = await Deno.makeTempDir({ prefix: "sqlite-failure-test-" });
@@ -21,22 +22,12 @@ async function _tempDir(): Promise<{ dir: string } & AsyncDisposable> {
   };
 }
 
-function _thrown(fn: () => unknown): Error & { errcode?: number } {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof Error, String(err));
-    return err;
-  }
-  assert.fail("expected a throw");
-}
-
 /**
  * Real SQLite errors, each from a prepared statement (node:sqlite gives its
  * `errcode`) and from `exec` (no `errcode`: the message decides).
  */
 function _both(db: DatabaseSync, sql: string) {
-  return { prepared: _thrown(() => db.prepare(sql).run()), exec: _thrown(() => db.exec(sql)) };
+  return { prepared: thrown(() => db.prepare(sql).run()), exec: thrown(() => db.exec(sql)) };
 }
 
 /** A database whose data pages are overwritten with junk (its header left intact). */
@@ -128,7 +119,7 @@ Deno.test("sqliteFailureReason(): a file that cannot be opened (SQLITE_CANTOPEN)
   assert.equal(sqliteFailureReason(e.prepared), "cannot_open");
   assert.equal(sqliteFailureReason(e.exec), "cannot_open");
   // Opening gives no errcode either; its message ends with the path.
-  const opening = _thrown(() => new DatabaseSync(join(t.dir, "no", "such", "dir", "x.db")));
+  const opening = thrown(() => new DatabaseSync(join(t.dir, "no", "such", "dir", "x.db")));
   assert.equal(opening.errcode, undefined);
   assert.equal(sqliteFailureReason(opening), "cannot_open");
 });
@@ -170,9 +161,9 @@ Deno.test("sqliteFailure(): STORAGE_ERROR with the path, the reason and advice; 
   const path = join(t.dir, "full.db");
   const raw = new DatabaseSync(path);
   raw.exec("CREATE TABLE t (x BLOB); PRAGMA max_page_count = 3");
-  const full = _thrown(() => raw.prepare("INSERT INTO t VALUES (randomblob(20000))").run());
-  const missing = _thrown(() => raw.prepare("SELECT * FROM nope").get());
-  const syntax = _thrown(() => raw.prepare("SELEC 1"));
+  const full = thrown(() => raw.prepare("INSERT INTO t VALUES (randomblob(20000))").run());
+  const missing = thrown(() => raw.prepare("SELECT * FROM nope").get());
+  const syntax = thrown(() => raw.prepare("SELEC 1"));
   raw.close();
 
   const e = sqliteFailure(full, path);
