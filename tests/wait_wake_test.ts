@@ -64,14 +64,20 @@ async function _watchTwoCommits(
   }
 }
 
-/** The bodies of the messages among a watch's lines. */
-function _bodies(got: Json[]): unknown[] {
-  return got.filter((g) => g["type"] === "message").map((g) => (g["message"] as Json)["body"]);
+/** Both commits' messages came, in order, and the watch ended before its timeout, exit 0. */
+function _assertBothDelivered(r: { got: Json[]; code: number }, failure: string): void {
+  assert.deepEqual(
+    r.got.filter((g) => g["type"] === "message").map((g) => (g["message"] as Json)["body"]),
+    ["m1", "m2"],
+    `${failure}: ${JSON.stringify(r.got)}`,
+  );
+  assert.equal(r.got[r.got.length - 1]?.["timed_out"], false, JSON.stringify(r.got));
+  assert.equal(r.code, 0);
 }
 
 Deno.test("inbox watch wakes on another process's commit with the safety re-check pushed past its timeout", async () => {
   await using env = await tempDb();
-  const { got, code } = await _watchTwoCommits(
+  const r = await _watchTwoCommits(
     env.db,
     ["--safety-recheck-seconds", `${RECHECK_SECONDS}`],
     async (body) => {
@@ -80,13 +86,7 @@ Deno.test("inbox watch wakes on another process's commit with the safety re-chec
       );
     },
   );
-  assert.deepEqual(
-    _bodies(got),
-    ["m1", "m2"],
-    `the watch did not wake on each commit: ${JSON.stringify(got)}`,
-  );
-  assert.equal(got[got.length - 1]?.["timed_out"], false, JSON.stringify(got));
-  assert.equal(code, 0);
+  _assertBothDelivered(r, "the watch did not wake on each commit");
 });
 
 Deno.test("inbox watch --safety-recheck-seconds is hidden from help and the command surface", async () => {
@@ -107,7 +107,7 @@ Deno.test("inbox watch sees commits no notification announced (another program's
   const thread = (sent["thread"] as Json)["id"] as number;
   // Written behind the programs' backs: SQLite's wake file is not touched (PostgreSQL has no
   // NOTIFY from a bare INSERT either), so only the fallback sample can find these messages.
-  const { got, code } = await _watchTwoCommits(
+  const r = await _watchTwoCommits(
     env.db,
     ["--after-message", String((sent["message"] as Json)["id"])],
     (body) =>
@@ -120,11 +120,5 @@ Deno.test("inbox watch sees commits no notification announced (another program's
         new Date().toISOString(),
       ),
   );
-  assert.deepEqual(
-    _bodies(got),
-    ["m1", "m2"],
-    `the watch missed a commit no notification announced: ${JSON.stringify(got)}`,
-  );
-  assert.equal(got[got.length - 1]?.["timed_out"], false, JSON.stringify(got));
-  assert.equal(code, 0);
+  _assertBothDelivered(r, "the watch missed a commit no notification announced");
 });

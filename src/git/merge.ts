@@ -112,7 +112,7 @@ export type MergeOutcome =
  * The merge runs first: only a result equal to one side's tree can be
  * either case (a merge with an ancestor yields the other side unchanged), so
  * the ancestry is asked of git only then, and a merge of independent work
- * costs two git calls.
+ * costs merge-tree and commit-tree alone.
  */
 export function mergeCommits(
   repo: string,

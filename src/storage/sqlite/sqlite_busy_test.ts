@@ -28,7 +28,7 @@ Deno.test("isSqliteBusy(): a statement blocked by another writer is busy (its er
   await using p = await _pair();
   p.holder.exec("BEGIN IMMEDIATE");
   const err = thrown(() => p.other.prepare("INSERT INTO t VALUES (1)").run());
-  assert.equal((err as { errcode?: number }).errcode, 5);
+  assert.equal(err.errcode, 5);
   assert.ok(isSqliteBusy(err));
 });
 
@@ -39,7 +39,7 @@ Deno.test("isSqliteBusy(): a stale read snapshot that tries to write is busy (BU
   p.holder.exec("INSERT INTO t VALUES (1)");
   const err = thrown(() => p.other.prepare("INSERT INTO t VALUES (2)").run());
   p.other.exec("ROLLBACK");
-  assert.equal((err as { errcode?: number }).errcode, 517);
+  assert.equal(err.errcode, 517);
   assert.ok(isSqliteBusy(err));
 });
 
@@ -47,7 +47,7 @@ Deno.test("isSqliteBusy(): exec errors carry no errcode: SQLite's busy text deci
   await using p = await _pair();
   p.holder.exec("BEGIN IMMEDIATE");
   const err = thrown(() => p.other.exec("BEGIN IMMEDIATE"));
-  assert.equal((err as { errcode?: number }).errcode, undefined);
+  assert.equal(err.errcode, undefined);
   assert.ok(isSqliteBusy(err));
 });
 
