@@ -34,10 +34,16 @@ const _LINE_BREAK = /[\n\r\u2028\u2029]/;
  * a bare `--` is left alone.
  *
  * Given the program's route map, it also makes the value of a value-taking
- * flag a value whatever it looks like: `--reason -x` passes "-x" (rewritten
- * to `--reason=-x` so stricli does not read it as an alias), and
+ * flag a value whatever it looks like: `--reason -x` passes "-x" (as
+ * `--reason=-x`, so stricli does not read it as an alias), and
  * `--body --db other.db` is refused, naming the flag and the `--body=VALUE`
  * form, instead of silently switching databases.
+ *
+ * The command's own flags reach stricli joined (`--agent=w3`, `--peek=true`),
+ * which stricli parses exactly as the spaced forms. Its route scanner tries
+ * each bare `--name` against its built-in flags (help, version) and, on a
+ * miss, throws an error carrying spelling suggestions: about a millisecond a
+ * flag, where a joined flag is passed over at once (see docs/decisions.md).
  */
 export function normalizeArgv(
   argv: readonly string[],
@@ -88,11 +94,13 @@ export function normalizeArgv(
       const name = a.startsWith("--") && !a.includes("=") ? _camel(a.slice(2)) : undefined;
       const spec = name !== undefined ? target?.parameters?.flags?.[name] : undefined;
       const v = argv[i + 1];
-      if (spec && spec.kind !== "boolean" && spec.kind !== "counter" && v !== undefined) {
+      if (spec?.kind === "boolean") {
+        rest.push(`${a}=true`);
+      } else if (spec && spec.kind !== "counter" && v !== undefined) {
         _refuseFlagAsValue(a.slice(2), v);
-        // A value that begins with "-" would be read by stricli as a flag or
-        // an alias: hand it over joined, which stricli takes as a value.
-        if (v.startsWith("-") && !_LINE_BREAK.test(v)) rest.push(`${a}=${v}`);
+        // Joined, a value that begins with "-" is taken as a value, not as a flag or an alias.
+        // stricli's `--name=value` pattern needs one line of at least one character.
+        if (v !== "" && !_LINE_BREAK.test(v)) rest.push(`${a}=${v}`);
         else rest.push(a, v);
         i++;
       } else {

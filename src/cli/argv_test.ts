@@ -7,12 +7,17 @@ import { orchApp } from "./orch/app.ts";
 const inboxRoot = inboxApp.root as RouteLike;
 const orchRoot = orchApp.root as RouteLike;
 
-Deno.test("normalizeArgv() joins a value that begins with '-' to its flag", () => {
+Deno.test("normalizeArgv() joins each value to its flag, one that begins with '-' too", () => {
   const { rest } = normalizeArgv(
     ["fail", "--agent", "w", "--thread", "1", "--reason", "-x", "--body", "-s"],
     inboxRoot,
   );
-  assert.deepEqual(rest, ["fail", "--agent", "w", "--thread", "1", "--reason=-x", "--body=-s"]);
+  assert.deepEqual(rest, ["fail", "--agent=w", "--thread=1", "--reason=-x", "--body=-s"]);
+});
+
+Deno.test("normalizeArgv() leaves an empty value as its own token (stricli's --name=value needs one)", () => {
+  const { rest } = normalizeArgv(["send", "--subject", "", "--kind", "task"], inboxRoot);
+  assert.deepEqual(rest, ["send", "--subject", "", "--kind=task"]);
 });
 
 Deno.test("normalizeArgv() follows nested routes to the command's flags", () => {
@@ -20,7 +25,7 @@ Deno.test("normalizeArgv() follows nested routes to the command's flags", () => 
     ["--json", "council", "start", "--run", "c", "--topic", "-t", "--db", "x.db"],
     orchRoot,
   );
-  assert.deepEqual(rest, ["council", "start", "--run", "c", "--topic=-t"]);
+  assert.deepEqual(rest, ["council", "start", "--run=c", "--topic=-t"]);
   assert.deepEqual(global, { db: "x.db", json: true });
 });
 
@@ -46,7 +51,19 @@ Deno.test("normalizeArgv() refuses a flag as another flag's value, naming the --
   }
 });
 
-Deno.test("normalizeArgv() leaves boolean flags and values after -- alone", () => {
-  const { rest } = normalizeArgv(["fetch", "--peek", "--agent", "w", "--", "-x"], inboxRoot);
-  assert.deepEqual(rest, ["fetch", "--peek", "--agent", "w", "--", "-x"]);
+Deno.test("normalizeArgv() gives a boolean flag as =true and leaves unknown flags and what follows -- alone", () => {
+  const { rest } = normalizeArgv(
+    ["fetch", "--peek", "--no-peek", "--bogus", "--agent", "w", "--", "-x", "--peek"],
+    inboxRoot,
+  );
+  assert.deepEqual(rest, [
+    "fetch",
+    "--peek=true",
+    "--no-peek",
+    "--bogus",
+    "--agent=w",
+    "--",
+    "-x",
+    "--peek",
+  ]);
 });
