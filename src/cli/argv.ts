@@ -111,6 +111,30 @@ export function normalizeArgv(
   return { global, rest };
 }
 
+/** Words that ask for the program's help or version wherever they stand. */
+const _HELP_OR_VERSION = new Set(["--help", "-h", "--help-all", "-H", "--version", "-v"]);
+
+/**
+ * The command a line names: its first word once the global flags are passed
+ * over (`orch --db x.db --json status ...` names "status"). Undefined when
+ * the line names none, begins with another flag, or asks for help or the
+ * version anywhere before a bare `--`: those need the whole command surface.
+ */
+export function commandWord(argv: readonly string[]): string | undefined {
+  let word: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--") break;
+    if (_HELP_OR_VERSION.has(a)) return undefined;
+    if (word !== undefined) continue;
+    if (a === "--db" || a === "--token") i++;
+    else if (a === "--json" || a.startsWith("--db=") || a.startsWith("--token=")) continue;
+    else if (a.startsWith("-")) return undefined;
+    else word = a;
+  }
+  return word;
+}
+
 function _refuseFlagAsValue(flag: string, value: string): void {
   if (_LONG_FLAG.test(value)) {
     throw new AppError(

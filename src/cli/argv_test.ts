@@ -4,8 +4,8 @@ import { normalizeArgv, type RouteLike } from "./argv.ts";
 import { inboxApp } from "./inbox/app.ts";
 import { orchApp } from "./orch/app.ts";
 
-const inboxRoot = inboxApp.root as RouteLike;
-const orchRoot = orchApp.root as RouteLike;
+const inboxRoot = inboxApp.full().root as RouteLike;
+const orchRoot = orchApp.full().root as RouteLike;
 
 Deno.test("normalizeArgv() joins each value to its flag, one that begins with '-' too", () => {
   const { rest } = normalizeArgv(

@@ -1,9 +1,10 @@
-import { type Application, run } from "@stricli/core";
+import { run } from "@stricli/core";
 import type { Db } from "../storage/db.ts";
 import { openStorage, STORE_ENV, storeTarget } from "../storage/open_storage.ts";
 import { AppError, toAppError } from "../protocol/errors.ts";
 import { systemClock } from "../store/clock.ts";
-import { normalizeArgv, type RouteLike } from "./argv.ts";
+import { commandWord, normalizeArgv, type RouteLike } from "./argv.ts";
+import type { LazyApp } from "./lazy_app.ts";
 import type { CliContext, Out } from "./context.ts";
 import type { BoundedRead } from "./read_bounded.ts";
 import { printError } from "./respond.ts";
@@ -44,9 +45,10 @@ export interface CliIo {
  * of argv first, parse errors turned into the JSON error envelope with exit
  * status 2, and the database closed at the end. Returns the exit status.
  * With `io`, the command runs in-process on those streams and that database.
+ * Only the command the line names is built (see lazy_app.ts).
  */
 export async function runCli(
-  app: Application<CliContext>,
+  lazy: LazyApp<CliContext>,
   program: "inbox" | "orch",
   argv: readonly string[],
   io?: CliIo,
@@ -66,6 +68,7 @@ export async function runCli(
     return ctx.exitCode;
   };
   let normalized;
+  const app = lazy.forCommand(commandWord(argv));
   try {
     normalized = normalizeArgv(argv, app.root as RouteLike);
   } catch (err) {
@@ -83,7 +86,7 @@ export async function runCli(
     if (help || words.length === 0) {
       const { describeSurface } = await import("./surface.ts");
       const path = words.filter((w) => !w.startsWith("-"));
-      const surface = describeSurface(app.root, program, path);
+      const surface = describeSurface(lazy.full().root, program, path);
       if (surface) {
         stdout.write(JSON.stringify(okEnvelope({ ...surface })) + "\n");
         return 0;

@@ -6,7 +6,7 @@
  * have exactly the CLI's behaviour, validation and error codes.
  */
 import process from "node:process";
-import type { Application } from "@stricli/core";
+import type { LazyApp } from "../lazy_app.ts";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import {
@@ -51,7 +51,7 @@ function _collector(): Out & { text(): string } {
 async function _runner(ctx: CliContext): Promise<RunCommand> {
   const db = await ctx.openDb();
   return async (program, argv) => {
-    const app: Application<CliContext> = program === "inbox"
+    const app: LazyApp<CliContext> = program === "inbox"
       ? (await import("../inbox/app.ts")).inboxApp
       : (await import("../orch/app.ts")).orchApp;
     const stdout = _collector();
