@@ -27,6 +27,30 @@ const _LONG_FLAG = /^--[a-z][a-z-.\d_]+(=.+)?$/i;
 /** Characters JavaScript's `.` does not match: stricli's `--name=value` pattern stops at them. */
 const _LINE_BREAK = /[\n\r\u2028\u2029]/;
 
+/** The global flags that take a value, and what that value is (for the error when it is missing). */
+const _GLOBAL_VALUE_FLAGS = {
+  db: "the path of the shared database",
+  token: "the capability token",
+} as const;
+type GlobalValueFlag = keyof typeof _GLOBAL_VALUE_FLAGS;
+const _GLOBAL_VALUE_NAMES = Object.keys(_GLOBAL_VALUE_FLAGS) as GlobalValueFlag[];
+
+/**
+ * The global flag that takes a value at `argv[i]`, spaced (`--db PATH`: the value is the next
+ * word, if any) or joined (`--db=PATH`); undefined for any other word.
+ */
+function _globalValueFlag(
+  argv: readonly string[],
+  i: number,
+): { flag: GlobalValueFlag; value: string | undefined; joined: boolean } | undefined {
+  const a = argv[i]!;
+  for (const flag of _GLOBAL_VALUE_NAMES) {
+    if (a === `--${flag}`) return { flag, value: argv[i + 1], joined: false };
+    if (a.startsWith(`--${flag}=`)) return { flag, value: a.slice(flag.length + 3), joined: true };
+  }
+  return undefined;
+}
+
 /**
  * Pulls `--db PATH` / `--db=PATH`, `--token T` and `--json` out of argv, before or after
  * the command path (`orch --db x.db --json run init ...` and `orch run init
@@ -58,34 +82,21 @@ export function normalizeArgv(
       rest.push(...argv.slice(i));
       break;
     }
+    const g = _globalValueFlag(argv, i);
     if (a === "--json") {
       global.json = true;
-    } else if (a === "--db") {
-      const v = argv[i + 1];
-      if (v === undefined || v === "") {
-        throw new AppError("USAGE", "Flag --db needs a value: the path of the shared database");
+    } else if (g) {
+      if (g.value === undefined || g.value === "") {
+        throw new AppError(
+          "USAGE",
+          `Flag --${g.flag} needs a value: ${_GLOBAL_VALUE_FLAGS[g.flag]}`,
+        );
       }
-      _refuseFlagAsValue("db", v);
-      global.db = v;
-      i++;
-    } else if (a === "--token") {
-      const v = argv[i + 1];
-      if (v === undefined || v === "") {
-        throw new AppError("USAGE", "Flag --token needs a value: the capability token");
+      if (!g.joined) {
+        _refuseFlagAsValue(g.flag, g.value);
+        i++;
       }
-      _refuseFlagAsValue("token", v);
-      global.token = v;
-      i++;
-    } else if (a.startsWith("--token=")) {
-      global.token = a.slice("--token=".length);
-      if (!global.token) {
-        throw new AppError("USAGE", "Flag --token needs a value: the capability token");
-      }
-    } else if (a.startsWith("--db=")) {
-      global.db = a.slice("--db=".length);
-      if (!global.db) {
-        throw new AppError("USAGE", "Flag --db needs a value: the path of the shared database");
-      }
+      global[g.flag] = g.value;
     } else if (target?.getAllEntries && !a.startsWith("-")) {
       // Still on the command path: follow it into the route map.
       target = target.getAllEntries().find((e) => Object.values(e.name).includes(a))?.target;
@@ -127,8 +138,9 @@ export function commandWord(argv: readonly string[]): string | undefined {
     if (a === "--") break;
     if (_HELP_OR_VERSION.has(a)) return undefined;
     if (word !== undefined) continue;
-    if (a === "--db" || a === "--token") i++;
-    else if (a === "--json" || a.startsWith("--db=") || a.startsWith("--token=")) continue;
+    const g = _globalValueFlag(argv, i);
+    if (g) i += g.joined ? 0 : 1;
+    else if (a === "--json") continue;
     else if (a.startsWith("-")) return undefined;
     else word = a;
   }

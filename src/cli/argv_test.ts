@@ -67,3 +67,32 @@ Deno.test("normalizeArgv() gives a boolean flag as =true and leaves unknown flag
     "--peek",
   ]);
 });
+
+Deno.test("normalizeArgv() refuses a global flag without a value, spaced or joined, naming what it takes", () => {
+  const db = "Flag --db needs a value: the path of the shared database";
+  const token = "Flag --token needs a value: the capability token";
+  for (
+    const [argv, message] of [
+      [["list", "--db"], db],
+      [["list", "--db", ""], db],
+      [["list", "--db="], db],
+      [["list", "--token"], token],
+      [["list", "--token", ""], token],
+      [["list", "--token="], token],
+    ] as const
+  ) {
+    assert.throws(
+      () => normalizeArgv(argv, inboxRoot),
+      (e) => e instanceof AppError && e.code === "USAGE" && e.message === message,
+      argv.join(" "),
+    );
+  }
+  assert.deepEqual(normalizeArgv(["--db=a.db", "--token=t", "list"], inboxRoot), {
+    global: { db: "a.db", json: false, token: "t" },
+    rest: ["list"],
+  });
+  assert.deepEqual(normalizeArgv(["--token", "t", "list", "--db", "b.db"], inboxRoot), {
+    global: { db: "b.db", json: false, token: "t" },
+    rest: ["list"],
+  });
+});
