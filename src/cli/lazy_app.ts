@@ -4,18 +4,19 @@ import {
   buildRouteMap,
   type Command,
   type CommandContext,
-  type PartialApplicationConfiguration,
   type RouteMap,
 } from "@stricli/core";
+import { VERSION } from "../version.ts";
+import { CLI_TEXT } from "./cli_text.ts";
 
 /** One top-level route of a program: a command or a route map, built when first asked for. */
 export type RouteBuilder<C extends CommandContext> = () => Command<C> | RouteMap<C>;
 
-/** A program's command surface: its top-level routes, its one-line description, its config. */
+/** A program's command surface: its name, its top-level routes, its one-line description. */
 export interface AppSpec<C extends CommandContext> {
+  name: "inbox" | "orch";
   routes: Readonly<Record<string, RouteBuilder<C>>>;
   brief: string;
-  config: PartialApplicationConfiguration;
 }
 
 /**
@@ -23,8 +24,9 @@ export interface AppSpec<C extends CommandContext> {
  * Building every command costs ~0.2 ms each at start-up (cold code), and a
  * command line names one: `forCommand("fetch")` builds an application whose
  * root holds only `fetch`, which stricli routes and parses exactly as the
- * whole one. Help, the version, the JSON surface, a mistyped or missing
- * command and the MCP servers use `full()`.
+ * whole one. Help, the version, the JSON surface and a mistyped or missing
+ * command use `full()`. Each application is built once (an MCP server runs
+ * a command line per tool call).
  */
 export interface LazyApp<C extends CommandContext> {
   full(): Application<C>;
@@ -48,13 +50,27 @@ export function lazyApp<C extends CommandContext>(spec: AppSpec<C>): LazyApp<C> 
         routes: Object.fromEntries(names.map((n) => [n, route(n)])),
         docs: { brief: spec.brief },
       }),
-      spec.config,
+      {
+        name: spec.name,
+        scanner: { caseStyle: "allow-kebab-for-camel" },
+        documentation: { caseStyle: "convert-camel-to-kebab" },
+        localization: { loadText: () => CLI_TEXT },
+        versionInfo: { currentVersion: VERSION },
+      },
     );
   let whole: Application<C> | undefined;
   const full = () => (whole ??= build(Object.keys(spec.routes)));
+  const single = new Map<string, Application<C>>();
   return {
     full,
-    forCommand: (name) =>
-      name !== undefined && Object.hasOwn(spec.routes, name) ? build([name]) : full(),
+    forCommand(name) {
+      if (name === undefined || !Object.hasOwn(spec.routes, name)) return full();
+      let app = single.get(name);
+      if (!app) {
+        app = build([name]);
+        single.set(name, app);
+      }
+      return app;
+    },
   };
 }

@@ -61,4 +61,7 @@ Deno.test("a route built alone is the same object the whole application holds", 
   const alone = target(orchApp, ["status"], "status");
   assert.ok(alone);
   assert.equal(target(orchApp, ["--help"], "status"), alone);
+  // Each application is built once: an MCP server runs a command line per tool call.
+  assert.equal(orchApp.forCommand("status"), orchApp.forCommand("status"));
+  assert.equal(orchApp.forCommand(undefined), orchApp.full());
 });

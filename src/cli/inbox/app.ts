@@ -9,8 +9,6 @@ import {
   requireTokensFlag,
   timeoutSecondsFlag,
 } from "../flags.ts";
-import { CLI_TEXT } from "../cli_text.ts";
-import { VERSION } from "../../version.ts";
 import {
   agentParser,
   choiceParser,
@@ -375,6 +373,7 @@ const artifactGet = () =>
 
 /** The top-level routes, each built when a command line names it (see lazy_app.ts). */
 export const inboxApp = lazyApp<CliContext>({
+  name: "inbox",
   routes: {
     init,
     send,
@@ -400,11 +399,4 @@ export const inboxApp = lazyApp<CliContext>({
   },
   brief:
     "inbox: the worker side of the coordination stack (global flags: --db PATH, --json, --token T)",
-  config: {
-    name: "inbox",
-    scanner: { caseStyle: "allow-kebab-for-camel" },
-    documentation: { caseStyle: "convert-camel-to-kebab" },
-    localization: { loadText: () => CLI_TEXT },
-    versionInfo: { currentVersion: VERSION },
-  },
 });

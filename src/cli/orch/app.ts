@@ -3,8 +3,6 @@ import { lazyApp } from "../lazy_app.ts";
 import { orchEventLines } from "../../protocol/enums.ts";
 import { EXECUTION_MODES } from "../../store/orch_types.ts";
 import { GRAPH_FORMATS } from "../../board/graph_formats.ts";
-import { CLI_TEXT } from "../cli_text.ts";
-import { VERSION } from "../../version.ts";
 import type { CliContext } from "../context.ts";
 import { bodyFileFlag, bodyFlag, requireTokensFlag, timeoutSecondsFlag } from "../flags.ts";
 import {
@@ -612,6 +610,7 @@ const mcp = () =>
 
 /** The top-level routes, each built when a command line names it (see lazy_app.ts). */
 export const orchApp = lazyApp<CliContext>({
+  name: "orch",
   routes: {
     init,
     run: () =>
@@ -656,11 +655,4 @@ export const orchApp = lazyApp<CliContext>({
   },
   brief:
     "orch: the leader side of the coordination stack (global flags: --db PATH, --json, --token T)",
-  config: {
-    name: "orch",
-    scanner: { caseStyle: "allow-kebab-for-camel" },
-    documentation: { caseStyle: "convert-camel-to-kebab" },
-    localization: { loadText: () => CLI_TEXT },
-    versionInfo: { currentVersion: VERSION },
-  },
 });
