@@ -6,8 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { inbox, ok } from "./_cli.ts";
-import { git } from "./_git.ts";
+import { cliCommand, inbox, ok, ROOT } from "./_cli.ts";
+import { git, gitResult } from "./_git.ts";
 import {
   assertError,
   attemptPath,
@@ -256,4 +256,158 @@ Deno.test("in-core merges (stacked dispatch, orch merge) run no merge driver a w
   const m = await ok(orchIn(env.repo, env.db, "merge", "--run", "R", "--into", "main"));
   assert.deepEqual((m["left_out"] as Json[]).map((l) => l["status"]), ["merge_conflict"]);
   assert.equal(await exists(marker), false, "orch merge ran the driver");
+});
+
+/**
+ * Serves `fifo` to whoever opens it for reading, until stopped: a process whose command line has
+ * the word `config` (what a check of the config runs) gets `forCheck`, any other `forOthers`.
+ * Included from `.git/config`, it is a config that changes between two reads: what a worker could
+ * do by rewriting `.git/config` between a check and the command it guards, without the race.
+ */
+function serveFifo(fifo: string, forCheck: string, forOthers: string) {
+  let stopped = false;
+  const served: string[] = [];
+  // The processes holding the FIFO open, as their argument lists (Deno reads /proc only with
+  // --allow-all: a shell does it).
+  const readers = async (): Promise<string[][]> => {
+    const out = await new Deno.Command("sh", {
+      args: [
+        "-c",
+        'for f in $(find /proc/[0-9]*/fd -maxdepth 1 -lname "$1" 2>/dev/null); do ' +
+        'tr "\\0" "\\t" < "${f%/fd/*}/cmdline"; echo; done',
+        "sh",
+        fifo,
+      ],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    return new TextDecoder().decode(out.stdout).split("\n").filter((l) => l !== "")
+      .map((l) => l.split("\t"));
+  };
+  const loop = (async () => {
+    while (!stopped) {
+      const f = await Deno.open(fifo, { write: true }); // until a reader opens it
+      if (stopped) {
+        f.close();
+        break;
+      }
+      const check = (await readers()).some((argv) => argv.includes("config"));
+      served.push(check ? "check" : "other");
+      await f.write(new TextEncoder().encode(check ? forCheck : forOthers));
+      f.close();
+    }
+  })();
+  return {
+    served,
+    async stop() {
+      stopped = true;
+      // Release the open that waits for a reader.
+      const r = await Deno.open(fifo, { read: true });
+      const buf = new Uint8Array(4096);
+      while ((await r.read(buf)) !== null) { /* drain */ }
+      r.close();
+      await loop;
+    },
+  };
+}
+
+Deno.test("in-core merges read no config of the shared .git: a driver that appears after any check does not run", async () => {
+  await using env = await tempRepo();
+  const marker = join(env.dir, "driver-ran");
+  await seedRun(env.db, "R", { X: "w", Y: "w", Z: "w" }, [["Z", "X"], ["Z", "Y"]]);
+  const x = await dispatchAndFinish(env.repo, env.db, "R", "X", {
+    "README.md": "# test repo\nX\n",
+  });
+  const y = await dispatchAndFinish(env.repo, env.db, "R", "Y", {
+    "README.md": "# test repo\nY\n",
+  });
+  const common = join(env.repo, (await git(env.repo, "rev-parse", "--git-common-dir")).trim());
+  await Deno.mkdir(join(common, "info"), { recursive: true });
+  await Deno.writeTextFile(join(common, "info", "attributes"), "* merge=evil\n");
+  // .git/config includes a FIFO: a config check reads no driver, the merge after it would.
+  const fifo = join(env.dir, "evil.config");
+  const mk = await new Deno.Command("mkfifo", { args: [fifo] }).output();
+  assert.ok(mk.success, "mkfifo");
+  const server = serveFifo(fifo, "", `[merge "evil"]\n\tdriver = touch '${marker}'; exit 0\n`);
+  try {
+    await Deno.writeTextFile(join(common, "config"), `[include]\n\tpath = ${fifo}\n`, {
+      append: true,
+    });
+    const seen = await gitResult(env.repo, "config", "--get-regexp", "^merge\\.");
+    assert.ok(!seen.stdout.includes("evil"), "control: a check of the config sees no driver");
+    await git(env.repo, "merge-tree", "--write-tree", x.branch, y.branch);
+    assert.equal(await exists(marker), true, "control: a merge in the repository runs the driver");
+    await Deno.remove(marker);
+
+    const r = await dispatch(env.repo, env.db, "R", "Z", "code");
+    assert.equal(await exists(marker), false, "stacked dispatch ran the driver");
+    assertError(r, "MERGE_CONFLICT", 5);
+    const m = await ok(orchIn(env.repo, env.db, "merge", "--run", "R", "--into", "main"));
+    assert.deepEqual((m["left_out"] as Json[]).map((l) => l["status"]), ["merge_conflict"]);
+    assert.equal(await exists(marker), false, "orch merge ran the driver");
+    assert.ok(server.served.includes("check"), "orch checked the config (worktree list)");
+  } finally {
+    await server.stop();
+  }
+});
+
+Deno.test("with file access narrowed to the repository (ORCH_ALLOW_PATHS), in-core merges still run no planted merge driver", async () => {
+  await using env = await tempRepo();
+  const marker = join(env.dir, "driver-ran");
+  await seedRun(env.db, "R", { X: "w", Y: "w" });
+  await dispatchAndFinish(env.repo, env.db, "R", "X", { "README.md": "# test repo\nX\n" });
+  await dispatchAndFinish(env.repo, env.db, "R", "Y", { "README.md": "# test repo\nY\n" });
+  const common = join(env.repo, (await git(env.repo, "rev-parse", "--git-common-dir")).trim());
+  await Deno.mkdir(join(common, "info"), { recursive: true });
+  await Deno.writeTextFile(join(common, "info", "attributes"), "* merge=evil\n");
+  await git(env.repo, "config", "merge.evil.driver", `touch '${marker}'; exit 0`);
+  // Only the test's folder is writable: orch cannot make its private git directory in the
+  // temporary folder, and merges in the repository with the drivers overridden instead.
+  const out = await new Deno.Command(join(ROOT, "skills/orch/assets/orch"), {
+    args: ["--db", env.db, "--json", "merge", "--run", "R", "--into", "main"],
+    cwd: env.repo,
+    env: { ORCH_ALLOW_PATHS: env.dir },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stdout = new TextDecoder().decode(out.stdout);
+  assert.equal(out.code, 0, `${stdout} ${new TextDecoder().decode(out.stderr)}`);
+  const m = JSON.parse(stdout) as Json;
+  assert.deepEqual((m["merged"] as Json[]).map((l) => l["task_id"]), ["X"]);
+  assert.deepEqual((m["left_out"] as Json[]).map((l) => l["status"]), ["merge_conflict"]);
+  assert.equal(await exists(marker), false, "orch merge ran the driver");
+});
+
+Deno.test("orch merge makes its private git directory in the temporary folder and removes it when it ends", async () => {
+  await using env = await tempRepo();
+  await seedRun(env.db, "R", { X: "w", Y: "w" });
+  await dispatchAndFinish(env.repo, env.db, "R", "X", { "x.txt": "x\n" });
+  await dispatchAndFinish(env.repo, env.db, "R", "Y", { "y.txt": "y\n" });
+  const tmp = join(env.dir, "tmp");
+  await Deno.mkdir(tmp);
+  // TMPDIR is where Deno makes temporary folders: a folder left behind would be there.
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      ...cliCommand("orch"),
+      "--db",
+      env.db,
+      "--json",
+      "merge",
+      "--run",
+      "R",
+      "--into",
+      "main",
+    ],
+    cwd: env.repo,
+    env: { TMPDIR: tmp },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stdout = new TextDecoder().decode(out.stdout);
+  assert.equal(out.code, 0, `${stdout} ${new TextDecoder().decode(out.stderr)}`);
+  assert.deepEqual(
+    ((JSON.parse(stdout) as Json)["merged"] as Json[]).map((l) => l["task_id"]),
+    ["X", "Y"],
+  );
+  assert.deepEqual(await Array.fromAsync(Deno.readDir(tmp)), [], "left in the temporary folder");
 });

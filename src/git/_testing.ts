@@ -36,14 +36,25 @@ export interface TempRepo extends Disposable {
   write(rel: string, text: string): void;
 }
 
-/** Makes a repository on branch `main`, with one commit unless `empty`. */
-export function makeTempRepo(options: { empty?: boolean } = {}): TempRepo {
+/**
+ * Makes a repository on branch `main`, with one commit unless `empty`, in git's default object
+ * format unless `objectFormat` names one (`sha256`).
+ */
+export function makeTempRepo(
+  options: { empty?: boolean; objectFormat?: "sha1" | "sha256" } = {},
+): TempRepo {
   const dir = Deno.realPathSync(Deno.makeTempDirSync({ prefix: "orch_git_test_" }));
   const repo = join(dir, "repo");
   try {
     Deno.mkdirSync(repo);
     const git = (...args: string[]) => _setupGit(repo, args).trim();
-    git("-c", "init.defaultBranch=main", "init", "--quiet");
+    git(
+      "-c",
+      "init.defaultBranch=main",
+      "init",
+      "--quiet",
+      ...(options.objectFormat ? [`--object-format=${options.objectFormat}`] : []),
+    );
     git("config", "user.name", "Test");
     git("config", "user.email", "test@example.com");
     git("config", "commit.gpgsign", "false");

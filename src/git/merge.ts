@@ -11,6 +11,7 @@
  */
 
 import { AppError } from "../protocol/errors.ts";
+import { inCoreRepo } from "./in_core.ts";
 import { runGit } from "./run_git.ts";
 import { parseWorktreeList } from "./worktree.ts";
 
@@ -24,9 +25,13 @@ const _identities = new Map<string, string[]>();
 export function identityArgs(repo: string): string[] {
   const known = _identities.get(repo);
   if (known) return known;
-  const has = (key: string) =>
-    runGit(["config", "--get", key], { cwd: repo, allowCodes: [1] }).code === 0;
-  const args = has("user.email") && has("user.name")
+  // Both keys in one call: records "<key>\n<value>\0" (exit status 1 when there are none).
+  const found = runGit(["config", "--null", "--get-regexp", "^user\\.(name|email)$"], {
+    cwd: repo,
+    allowCodes: [1],
+  }).stdout;
+  const keys = new Set(found.split("\0").map((r) => r.split("\n", 1)[0]!.toLowerCase()));
+  const args = keys.has("user.email") && keys.has("user.name")
     ? []
     : ["-c", "user.name=orch", "-c", "user.email=orch@localhost"];
   _identities.set(repo, args);
@@ -112,7 +117,8 @@ export type MergeOutcome =
  * The merge runs first: only a result equal to one side's tree can be
  * either case (a merge with an ancestor yields the other side unchanged), so
  * the ancestry is asked of git only then, and a merge of independent work
- * costs merge-tree and commit-tree alone.
+ * costs merge-tree and commit-tree alone. The merge runs in orch's private
+ * git directory (in_core.ts): no setting of the shared `.git` applies to it.
  */
 export function mergeCommits(
   repo: string,
@@ -121,6 +127,7 @@ export function mergeCommits(
   message: string,
 ): MergeOutcome {
   const theirCommit = typeof theirs === "string" ? theirs : theirs.commit;
+  const inCore = inCoreRepo(repo);
   const out = runGit(
     [
       ...NO_HOOKS,
@@ -131,7 +138,7 @@ export function mergeCommits(
       ours.commit,
       theirCommit,
     ],
-    { cwd: repo, allowCodes: [1] },
+    { cwd: repo, allowCodes: [1], ...(inCore ? { inCore } : {}) },
   );
   const lines = out.stdout.split("\n").filter((l) => l !== "");
   if (out.code === 1) {

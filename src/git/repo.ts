@@ -7,6 +7,7 @@
 
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { AppError } from "../protocol/errors.ts";
+import { noteRepoObjects } from "./in_core.ts";
 import { runGit } from "./run_git.ts";
 
 /** Options for {@linkcode isRepoClean}. */
@@ -36,7 +37,8 @@ export interface ResolvedBase {
 /**
  * The absolute top level of the work tree containing `path` (symlinks
  * resolved, as git reports it). Throws `NOT_A_REPO` if `path` does not exist
- * or is not inside a git work tree.
+ * or is not inside a git work tree. The same git call tells where the
+ * repository's objects are and their format, for in-core merges (in_core.ts).
  */
 export function discoverRepo(path: string): string {
   const dir = resolve(path);
@@ -47,14 +49,24 @@ export function discoverRepo(path: string): string {
     throw new AppError("NOT_A_REPO", `Path "${dir}" does not exist`, { path: dir });
   }
   const cwd = stat.isDirectory ? dir : resolve(dir, "..");
-  const out = runGit(["rev-parse", "--show-toplevel"], { cwd, allowCodes: [128] });
-  const top = _chomp(out.stdout);
+  const out = runGit(
+    [
+      "rev-parse",
+      "--show-toplevel",
+      "--path-format=absolute",
+      "--git-common-dir",
+      "--show-object-format",
+    ],
+    { cwd, allowCodes: [128] },
+  );
+  const [top = "", common = "", format = ""] = out.stdout.split("\n").map((l) => l.trim());
   if (out.code !== 0 || top === "") {
     throw new AppError("NOT_A_REPO", `Path "${dir}" is not inside a git work tree`, {
       path: dir,
       stderr: out.stderr.trim(),
     });
   }
+  noteRepoObjects(top, common, format);
   return top;
 }
 

@@ -30,7 +30,16 @@ export interface RunGitOptions {
    * Only when the user asked orch to (`--run-hooks`); default false.
    */
   runHooks?: boolean;
+  /**
+   * Run in orch's private git directory over the repository's objects (src/git/in_core.ts):
+   * `GIT_DIR` is `gitDir`, `GIT_OBJECT_DIRECTORY` is `objects`, so git reads no config and no
+   * attributes of the repository's `.git` (no driver overrides are needed). `merge-tree` only.
+   */
+  inCore?: { gitDir: string; objects: string };
 }
+
+/** The subcommands that may run in orch's private git directory ({@linkcode RunGitOptions.inCore}). */
+const _IN_CORE_SUBCOMMANDS: ReadonlySet<string> = new Set(["merge-tree"]);
 
 /**
  * The git subcommands orch runs. Anything else is refused before git starts,
@@ -98,6 +107,15 @@ const _CONTENT_SUBCOMMANDS: ReadonlySet<string> = new Set([
   "status",
   "worktree",
 ]);
+
+/**
+ * Whether `git <args>` may read or write file contents, so that filters and drivers could run:
+ * a content subcommand, except `worktree list` (it reads only the worktrees' bookkeeping).
+ */
+function _readsContent(args: string[], subcommand: string): boolean {
+  if (!_CONTENT_SUBCOMMANDS.has(subcommand)) return false;
+  return !(subcommand === "worktree" && args[args.indexOf(subcommand) + 1] === "list");
+}
 
 /** A `core.hooksPath` that cannot exist (`/dev/null` is no directory): no hook is ever found. */
 export const NO_HOOKS_PATH = "/dev/null/orch-runs-no-hooks";
@@ -215,12 +233,30 @@ export function runGit(args: string[], options: RunGitOptions): GitResult {
     ..._fixedConfig(options.runHooks === true),
     ...(transport ? _TRANSPORT_CONFIG : []),
   ];
-  const drivers = _CONTENT_SUBCOMMANDS.has(subcommand) ? _driverOverrides(cwd) : [];
+  const inCore = options.inCore;
+  if (inCore && !_IN_CORE_SUBCOMMANDS.has(subcommand)) {
+    throw new AppError(
+      "INTERNAL",
+      `Refusing to run git ${subcommand} in the private git directory`,
+      {
+        args,
+      },
+    );
+  }
+  // In the private directory git reads none of the repository's config: nothing to override.
+  const drivers = _readsContent(args, subcommand) && !inCore ? _driverOverrides(cwd) : [];
   // Driver names are the user's: passed as GIT_CONFIG_KEY_n / GIT_CONFIG_VALUE_n, where no
   // character of a name can change how git splits key from value (with -c, "=" would).
   const env: Record<string, string> = {
     ..._GIT_ENV,
     ...(transport ? _TRANSPORT_ENV : {}),
+    ...(inCore
+      ? {
+        GIT_DIR: inCore.gitDir,
+        GIT_COMMON_DIR: inCore.gitDir,
+        GIT_OBJECT_DIRECTORY: inCore.objects,
+      }
+      : {}),
     GIT_CONFIG_COUNT: String(drivers.length),
   };
   drivers.forEach(([key, value], i) => {

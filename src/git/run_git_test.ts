@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { assertAppError } from "./_assert_app_error.ts";
 import { runGit } from "./run_git.ts";
+import { exists } from "./_testing.ts";
 
 Deno.test("runGit() returns the exit code and output of a successful command", () => {
   const dir = Deno.makeTempDirSync();
@@ -148,6 +149,52 @@ Deno.test("runGit() switches off drivers from the repository config, keeps the u
       ran = false;
     }
     assert.equal(ran, false);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("runGit(): only merge-tree runs in the private git directory", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    for (const sub of ["status", "worktree", "commit-tree", "update-ref"]) {
+      const err = assertAppError(
+        () => runGit([sub], { cwd: dir, inCore: { gitDir: dir, objects: dir } }),
+        "INTERNAL",
+      );
+      assert.equal(err.message, `Refusing to run git ${sub} in the private git directory`);
+    }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("git worktree list, which runGit gives no driver overrides, runs no filter of the repository", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const marker = join(dir, "filter-ran");
+    const git = (...args: string[]) =>
+      new Deno.Command("git", { args: ["-C", dir, ...args], env: { GIT_CONFIG_NOSYSTEM: "1" } })
+        .outputSync();
+    git("init", "-q");
+    git("config", "user.email", "t@example.com");
+    git("config", "user.name", "t");
+    Deno.writeTextFileSync(join(dir, ".gitattributes"), "* filter=evil diff=evil merge=evil\n");
+    Deno.writeTextFileSync(join(dir, "f.txt"), "x\n");
+    git("add", "-A");
+    git("commit", "-q", "-m", "i");
+    git("worktree", "add", "-q", join(dir, "wt"));
+    for (const key of ["filter.evil.clean", "filter.evil.smudge", "filter.evil.process"]) {
+      git("config", key, `touch '${marker}'; cat`);
+    }
+    git("config", "diff.evil.textconv", `touch '${marker}'; cat`);
+    const out = runGit(["worktree", "list", "--porcelain", "-z"], { cwd: dir }).stdout;
+    assert.match(out, /worktree [^\0]*\/wt\0/);
+    assert.equal(exists(marker), false);
+    // Control: a content command without the overrides runs the filter.
+    Deno.writeTextFileSync(join(dir, "f.txt"), "y\n");
+    git("status", "--porcelain");
+    assert.equal(exists(marker), true, "control: git status runs the planted filter");
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }

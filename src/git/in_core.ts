@@ -1,0 +1,106 @@
+/**
+ * orch's own git directory for in-core merges (`git merge-tree --write-tree`
+ * of `orch merge` and stacked dispatch): a private, bare git directory made
+ * once per process in a fresh temporary folder, over the repository's object
+ * database (`GIT_DIR` is it, `GIT_OBJECT_DIRECTORY` the repository's
+ * objects).
+ *
+ * Git reads the repository's config and `info/attributes` from `GIT_DIR`, so
+ * a merge run there reads neither file of the shared `.git`, which workers
+ * can write: no merge driver, filter or other setting a worker planted there
+ * applies, whenever it was planted (a check of the config before each merge
+ * would leave the time between the check and the merge open, and costs a git
+ * process per merge). The merge reads and writes objects only; refs are
+ * moved in the repository itself, by the caller.
+ *
+ * When no private folder can be made (file access narrowed by
+ * `ORCH_ALLOW_PATHS`), {@linkcode inCoreRepo} gives `undefined` and callers
+ * run the merge in the repository with the per-call driver overrides of
+ * run_git.ts.
+ *
+ * @module
+ */
+
+import { runGit } from "./run_git.ts";
+
+/** Where an in-core merge runs: the private git directory and the repository's objects. */
+export interface InCoreRepo {
+  /** The private bare git directory (`GIT_DIR`). */
+  gitDir: string;
+  /** The repository's object database (`GIT_OBJECT_DIRECTORY`): `<common dir>/objects`. */
+  objects: string;
+}
+
+/** The private git directory per object format (`sha1`, `sha256`), made on first use. */
+const _dirs = new Map<string, string | undefined>();
+/** {@linkcode inCoreRepo} per repository path, asked of git once per process. */
+const _repos = new Map<string, InCoreRepo | undefined>();
+
+/** Where the repository at `repo` keeps its objects, as `git rev-parse` told another caller. */
+const _known = new Map<string, { common: string; format: string }>();
+
+/**
+ * Records the common git directory and object format of the repository at
+ * `repo` (absolute), which discoverRepo (repo.ts) learns with the same git
+ * call that finds the repository, so {@linkcode inCoreRepo} needs none.
+ */
+export function noteRepoObjects(repo: string, common: string, format: string): void {
+  if (common !== "" && format !== "") _known.set(repo, { common, format });
+}
+
+/**
+ * The in-core setup for the repository at `repo` (one `git rev-parse` the
+ * first time, unless {@linkcode noteRepoObjects} was told), or `undefined`
+ * when no private folder can be made.
+ */
+export function inCoreRepo(repo: string): InCoreRepo | undefined {
+  if (_repos.has(repo)) return _repos.get(repo);
+  let known = _known.get(repo);
+  if (!known) {
+    const [common = "", format = ""] = runGit(
+      ["rev-parse", "--path-format=absolute", "--git-common-dir", "--show-object-format"],
+      { cwd: repo },
+    ).stdout.split("\n").map((l) => l.trim());
+    known = { common, format };
+  }
+  const gitDir = known.common && known.format ? _privateGitDir(known.format) : undefined;
+  const found = gitDir ? { gitDir, objects: `${known.common}/objects` } : undefined;
+  _repos.set(repo, found);
+  return found;
+}
+
+/** The text of the private directory's config: bare, and the repository's object format. */
+export function inCoreConfig(objectFormat: string): string {
+  return objectFormat === "sha1"
+    ? "[core]\n\trepositoryformatversion = 0\n\tbare = true\n"
+    : `[core]\n\trepositoryformatversion = 1\n\tbare = true\n[extensions]\n\tobjectformat = ${objectFormat}\n`;
+}
+
+function _privateGitDir(objectFormat: string): string | undefined {
+  if (_dirs.has(objectFormat)) return _dirs.get(objectFormat);
+  let dir: string | undefined;
+  try {
+    dir = Deno.makeTempDirSync({ prefix: "orch-in-core-" });
+    // What git needs to take a folder for a git directory: HEAD (here an unborn branch), refs/
+    // and objects/ (unused: GIT_OBJECT_DIRECTORY names the repository's).
+    Deno.mkdirSync(`${dir}/refs`);
+    Deno.mkdirSync(`${dir}/objects`);
+    Deno.writeTextFileSync(`${dir}/HEAD`, "ref: refs/heads/orch-in-core\n");
+    Deno.writeTextFileSync(`${dir}/config`, inCoreConfig(objectFormat));
+    const made = dir;
+    globalThis.addEventListener("unload", () => _remove(made));
+  } catch {
+    if (dir) _remove(dir);
+    dir = undefined;
+  }
+  _dirs.set(objectFormat, dir);
+  return dir;
+}
+
+function _remove(dir: string): void {
+  try {
+    Deno.removeSync(dir, { recursive: true });
+  } catch {
+    // Left in the temporary folder: a few bytes, nothing of the repository's.
+  }
+}
