@@ -21,7 +21,7 @@
  * @module
  */
 
-import { runGit } from "./run_git.ts";
+import { repoObjects } from "./repo.ts";
 
 /** Where an in-core merge runs: the private git directory and the repository's objects. */
 export interface InCoreRepo {
@@ -36,35 +36,16 @@ const _dirs = new Map<string, string | undefined>();
 /** {@linkcode inCoreRepo} per repository path, asked of git once per process. */
 const _repos = new Map<string, InCoreRepo | undefined>();
 
-/** Where the repository at `repo` keeps its objects, as `git rev-parse` told another caller. */
-const _known = new Map<string, { common: string; format: string }>();
-
 /**
- * Records the common git directory and object format of the repository at
- * `repo` (absolute), which discoverRepo (repo.ts) learns with the same git
- * call that finds the repository, so {@linkcode inCoreRepo} needs none.
- */
-export function noteRepoObjects(repo: string, common: string, format: string): void {
-  if (common !== "" && format !== "") _known.set(repo, { common, format });
-}
-
-/**
- * The in-core setup for the repository at `repo` (one `git rev-parse` the
- * first time, unless {@linkcode noteRepoObjects} was told), or `undefined`
- * when no private folder can be made.
+ * The in-core setup for the repository at `repo` (its common directory and
+ * object format from repo.ts: no git call when discoverRepo found it), or
+ * `undefined` when no private folder can be made.
  */
 export function inCoreRepo(repo: string): InCoreRepo | undefined {
   if (_repos.has(repo)) return _repos.get(repo);
-  let known = _known.get(repo);
-  if (!known) {
-    const [common = "", format = ""] = runGit(
-      ["rev-parse", "--path-format=absolute", "--git-common-dir", "--show-object-format"],
-      { cwd: repo },
-    ).stdout.split("\n").map((l) => l.trim());
-    known = { common, format };
-  }
-  const gitDir = known.common && known.format ? _privateGitDir(known.format) : undefined;
-  const found = gitDir ? { gitDir, objects: `${known.common}/objects` } : undefined;
+  const { commonDir, objectFormat } = repoObjects(repo);
+  const gitDir = objectFormat ? _privateGitDir(objectFormat) : undefined;
+  const found = gitDir ? { gitDir, objects: `${commonDir}/objects` } : undefined;
   _repos.set(repo, found);
   return found;
 }

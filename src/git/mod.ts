@@ -20,6 +20,8 @@ export {
   type CleanOptions,
   discoverRepo,
   isRepoClean,
+  type RepoObjects,
+  repoObjects,
   resolveBase,
   type ResolveBaseOptions,
   type ResolvedBase,

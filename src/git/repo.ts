@@ -7,7 +7,6 @@
 
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { AppError } from "../protocol/errors.ts";
-import { noteRepoObjects } from "./in_core.ts";
 import { runGit } from "./run_git.ts";
 
 /** Options for {@linkcode isRepoClean}. */
@@ -37,8 +36,8 @@ export interface ResolvedBase {
 /**
  * The absolute top level of the work tree containing `path` (symlinks
  * resolved, as git reports it). Throws `NOT_A_REPO` if `path` does not exist
- * or is not inside a git work tree. The same git call tells where the
- * repository's objects are and their format, for in-core merges (in_core.ts).
+ * or is not inside a git work tree. The same git call tells the repository's
+ * common git directory and object format ({@linkcode repoObjects}).
  */
 export function discoverRepo(path: string): string {
   const dir = resolve(path);
@@ -49,25 +48,48 @@ export function discoverRepo(path: string): string {
     throw new AppError("NOT_A_REPO", `Path "${dir}" does not exist`, { path: dir });
   }
   const cwd = stat.isDirectory ? dir : resolve(dir, "..");
-  const out = runGit(
-    [
-      "rev-parse",
-      "--show-toplevel",
-      "--path-format=absolute",
-      "--git-common-dir",
-      "--show-object-format",
-    ],
-    { cwd, allowCodes: [128] },
-  );
-  const [top = "", common = "", format = ""] = out.stdout.split("\n").map((l) => l.trim());
+  const out = runGit(["rev-parse", "--show-toplevel", ..._OBJECTS_ARGS], {
+    cwd,
+    allowCodes: [128],
+  });
+  const [top = "", commonDir = "", objectFormat = ""] = out.stdout.split("\n").map((l) => l.trim());
   if (out.code !== 0 || top === "") {
     throw new AppError("NOT_A_REPO", `Path "${dir}" is not inside a git work tree`, {
       path: dir,
       stderr: out.stderr.trim(),
     });
   }
-  noteRepoObjects(top, common, format);
+  if (commonDir !== "" && objectFormat !== "") _objects.set(top, { commonDir, objectFormat });
   return top;
+}
+
+/** Where a repository keeps what its worktrees share, and how it names objects. */
+export interface RepoObjects {
+  /** The common git directory, absolute (`.git` of the main worktree): objects, refs, config. */
+  commonDir: string;
+  /** `sha1` or `sha256`. */
+  objectFormat: string;
+}
+
+/** The `rev-parse` options that print {@linkcode RepoObjects}, in its order. */
+const _OBJECTS_ARGS = ["--path-format=absolute", "--git-common-dir", "--show-object-format"];
+
+/** {@linkcode RepoObjects} per repository path, from discoverRepo or one git call, per process. */
+const _objects = new Map<string, RepoObjects>();
+
+/**
+ * The common git directory and object format of the repository whose work
+ * tree is at `repo`: what {@linkcode discoverRepo} learned, else one
+ * `git rev-parse` (remembered for the process).
+ */
+export function repoObjects(repo: string): RepoObjects {
+  const known = _objects.get(repo);
+  if (known) return known;
+  const [commonDir = "", objectFormat = ""] = runGit(["rev-parse", ..._OBJECTS_ARGS], { cwd: repo })
+    .stdout.split("\n").map((l) => l.trim());
+  const found = { commonDir: resolve(repo, commonDir), objectFormat };
+  _objects.set(repo, found);
+  return found;
 }
 
 /**

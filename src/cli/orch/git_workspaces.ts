@@ -7,6 +7,7 @@ import {
   listWorktrees,
   makeWorktree,
   removeWorktree,
+  repoObjects,
   resolveBase,
   runGit,
   verifyWorktreeLink,
@@ -236,7 +237,7 @@ function _lexists(path: string): boolean {
 }
 
 function _commonDir(repo: string): string {
-  return resolve(repo, runGit(["rev-parse", "--git-common-dir"], { cwd: repo }).stdout.trim());
+  return repoObjects(repo).commonDir;
 }
 
 /**

@@ -22,7 +22,7 @@ import {
   pushBranch,
   remoteUrl,
 } from "../../git/remote.ts";
-import { runGit } from "../../git/run_git.ts";
+import { repoObjects } from "../../git/repo.ts";
 import { worktreeState } from "../../git/worktree.ts";
 import { verifyWorktreeLink } from "../../git/worktree_link.ts";
 import { AppError } from "../../protocol/errors.ts";
@@ -202,10 +202,7 @@ function _moveBranch(repo: string, branch: string, to: string, from: string): vo
     moveBranch(repo, branch, to, from, `orch collect: ${branch}`);
     return;
   }
-  const common = resolve(
-    repo,
-    runGit(["rev-parse", "--git-common-dir"], { cwd: repo }).stdout.trim(),
-  );
+  const common = repoObjects(repo).commonDir;
   if (resolve(checkout) !== resolve(repo)) verifyWorktreeLink(common, checkout);
   if (worktreeState(checkout) !== "clean") {
     throw new AppError(
