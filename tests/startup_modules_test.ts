@@ -8,7 +8,8 @@
  */
 import assert from "node:assert/strict";
 import { ok, orch, SQLITE_ONLY, tempDb } from "./_cli.ts";
-import { seedRun } from "./_orch.ts";
+import { seedRun, tempRepo } from "./_orch.ts";
+import { dispatchAndFinish } from "./_code.ts";
 import { traceModules } from "../scripts/module_trace.ts";
 
 const ROOT = new URL("..", import.meta.url);
@@ -154,6 +155,44 @@ Deno.test(
         t.own.filter((s) => /\/src\/store\/(access\/token|sha256)\.ts$/.test(s)),
         [],
         `${what} loaded the token hashing that only a strict database needs`,
+      );
+    }
+  },
+);
+
+Deno.test(
+  {
+    name: "commands that run git (code dispatch, merge) stay out of Node's layer: no node:path",
+    ignore: SQLITE_ONLY,
+  },
+  async () => {
+    await using env = await tempRepo();
+    await seedRun(env.db, "R", { A: "w", B: "w", C: "w" });
+    await dispatchAndFinish(env.repo, env.db, "R", "A", { "a.txt": "a\n" });
+    const runs: Array<[string, (n: number) => string[]]> = [
+      // Twice each (the trace is of the second run): a new task, a dry run.
+      [
+        "dispatch",
+        (n) => ["dispatch", "--run", "R", "--task", n ? "C" : "B", "--execution-mode", "code"],
+      ],
+      ["merge", () => ["merge", "--run", "R", "--into", "main", "--dry-run"]],
+    ];
+    for (const [what, args] of runs) {
+      const t = await traceModules("orch", (n) => ["--db", env.db, "--json", ...args(n)], {
+        cwd: env.repo,
+      });
+      assert.equal(t.code, 0, what);
+      assert.ok(
+        t.own.some((s) => s.endsWith("/src/git/run_git.ts")),
+        `${what} ran no git: ${t.own}`,
+      );
+      assert.deepEqual(
+        t.node.filter((s) =>
+          !/\/(sqlite|internal\/crypto\/_keys|internal\/util\/types|internal_binding\/types)\.ts$/
+            .test(s)
+        ),
+        [],
+        `${what} loaded Node's compatibility layer`,
       );
     }
   },

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { dirname } from "node:path";
+import { dirname } from "../path.ts";
 
 /** A held lock. `release` is idempotent. */
 export interface FileLock {

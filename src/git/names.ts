@@ -4,7 +4,7 @@
  * @module
  */
 
-import { isAbsolute, relative, resolve, sep } from "node:path";
+import { isAbsolute, relative, resolve, sep } from "../path.ts";
 import { AppError } from "../protocol/errors.ts";
 
 /** The ids that name one attempt. */

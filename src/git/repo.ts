@@ -5,7 +5,7 @@
  * @module
  */
 
-import { isAbsolute, relative, resolve, sep } from "node:path";
+import { isAbsolute, relative, resolve, sep } from "../path.ts";
 import { AppError } from "../protocol/errors.ts";
 import { runGit } from "./run_git.ts";
 

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { dirname, resolve } from "node:path";
+import { dirname, resolve } from "../path.ts";
 import { AppError } from "../protocol/errors.ts";
 import { sleepSync } from "../storage/sqlite/sleep_sync.ts";
 import { runGit } from "./run_git.ts";

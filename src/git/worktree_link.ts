@@ -9,7 +9,7 @@
  * @module
  */
 
-import { dirname, isAbsolute, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "../path.ts";
 import { AppError } from "../protocol/errors.ts";
 
 /** Largest link file read (`.git`, `gitdir`, `commondir` hold one path each). */

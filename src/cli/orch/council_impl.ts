@@ -1,5 +1,5 @@
 import { mapSeq } from "../../store/map_seq.ts";
-import { resolve } from "node:path";
+import { resolve } from "../../path.ts";
 import { renderCouncilReport } from "../../council/report.ts";
 import { tallyRecommendations } from "../../council/tally.ts";
 import type { CouncilAdjustment, Recommendation, Tally } from "../../council/types.ts";

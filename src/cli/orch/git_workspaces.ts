@@ -1,4 +1,4 @@
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve } from "../../path.ts";
 import { tryLockFile } from "../../git/file_lock.ts";
 import {
   branchNameFor,

@@ -8,7 +8,7 @@
  * dies, so `cleanup` can tell a live merge (lock held) from debris (lock
  * free) without clocks or process ids.
  */
-import { join, resolve } from "node:path";
+import { join, resolve } from "../../path.ts";
 import { NO_HOOKS } from "../../git/merge.ts";
 import { sanitizeSegment } from "../../git/names.ts";
 import { runGit } from "../../git/run_git.ts";

@@ -6,7 +6,7 @@
  * compare-and-swap; a clean checkout of it is fast-forwarded, a dirty one is
  * refused untouched. Finally the outcome is recorded in one transaction.
  */
-import { resolve } from "node:path";
+import { resolve } from "../../path.ts";
 import { discoverRepo } from "../../git/repo.ts";
 import {
   branchHead,

@@ -7,7 +7,7 @@
  * branch (fast-forwarding the attempt's clean checkout if it has one) and
  * reconciles, so acceptance, diff and merge read the worker's commits.
  */
-import { resolve } from "node:path";
+import { resolve } from "../../path.ts";
 import {
   branchHead,
   checkoutOf,

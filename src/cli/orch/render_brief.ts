@@ -1,7 +1,7 @@
 import template from "../../../skills/orch/references/worker-brief-template.md" with {
   type: "text",
 };
-import { resolve } from "node:path";
+import { resolve } from "../../path.ts";
 import { AppError } from "../../protocol/errors.ts";
 import { jsonDepth, MAX_JSON_DEPTH } from "../../protocol/json_bounds.ts";
 import { shQuote } from "../sh_quote.ts";
