@@ -266,17 +266,19 @@ Deno.test("in-core merges (stacked dispatch, orch merge) run no merge driver a w
  */
 function serveFifo(fifo: string, forCheck: string, forOthers: string) {
   let stopped = false;
+  let opening = false;
   const served: string[] = [];
-  // The processes holding the FIFO open, as their argument lists (Deno reads /proc only with
-  // --allow-all: a shell does it).
+  // The other processes holding the FIFO open, as their argument lists (Deno reads /proc only
+  // with --allow-all: a shell does it).
   const readers = async (): Promise<string[][]> => {
     const out = await new Deno.Command("sh", {
       args: [
         "-c",
         'for f in $(find /proc/[0-9]*/fd -maxdepth 1 -lname "$1" 2>/dev/null); do ' +
-        'tr "\\0" "\\t" < "${f%/fd/*}/cmdline"; echo; done',
+        'd=${f%/fd/*}; [ "$d" = "/proc/$2" ] || { tr "\\0" "\\t" < "$d/cmdline"; echo; }; done',
         "sh",
         fifo,
+        String(Deno.pid),
       ],
       stdout: "piped",
       stderr: "null",
@@ -286,26 +288,43 @@ function serveFifo(fifo: string, forCheck: string, forOthers: string) {
   };
   const loop = (async () => {
     while (!stopped) {
+      opening = true;
       const f = await Deno.open(fifo, { write: true }); // until a reader opens it
+      opening = false;
       if (stopped) {
         f.close();
         break;
       }
-      const check = (await readers()).some((argv) => argv.includes("config"));
-      served.push(check ? "check" : "other");
-      await f.write(new TextEncoder().encode(check ? forCheck : forOthers));
+      const who = await readers();
+      if (who.length > 0) {
+        const check = who.some((argv) => argv.includes("config"));
+        served.push(check ? "check" : "other");
+        try {
+          await f.write(new TextEncoder().encode(check ? forCheck : forOthers));
+        } catch (err) {
+          if (!(err instanceof Deno.errors.BrokenPipe)) throw err; // it went away unserved
+        }
+      }
       f.close();
+      // Let this reader close before the next open: an open made while it still holds the FIFO
+      // would be paired with it instead of with the next reader.
+      const deadline = Date.now() + 5000;
+      while ((await readers()).length > 0 && Date.now() < deadline) {
+        // Its close follows its read of the end of the data.
+      }
     }
   })();
   return {
     served,
     async stop() {
       stopped = true;
-      // Release the open that waits for a reader.
-      const r = await Deno.open(fifo, { read: true });
-      const buf = new Uint8Array(4096);
-      while ((await r.read(buf)) !== null) { /* drain */ }
-      r.close();
+      if (opening) {
+        // Release the open that waits for a reader.
+        const r = await Deno.open(fifo, { read: true });
+        const buf = new Uint8Array(4096);
+        while ((await r.read(buf)) !== null) { /* drain */ }
+        r.close();
+      }
       await loop;
     },
   };

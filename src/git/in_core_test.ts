@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { inCoreConfig, inCoreRepo } from "./in_core.ts";
-import { mergeCommits, tipOf } from "./merge.ts";
+import { branchTip, mergeCommits } from "./merge.ts";
 import { discoverRepo } from "./repo.ts";
 import { makeTempRepo } from "./_testing.ts";
 
@@ -35,7 +35,7 @@ for (const objectFormat of ["sha1", "sha256"] as const) {
       inCoreConfig(objectFormat),
     );
 
-    const r = mergeCommits(t.repo, tipOf(t.repo, a), b, "merge b");
+    const r = mergeCommits(t.repo, branchTip(t.repo, "a")!, b, "merge b");
     assert.equal(r.kind, "merged");
     if (r.kind !== "merged") return;
     assert.equal(r.tree, t.git("merge-tree", "--write-tree", a, b));
@@ -68,4 +68,17 @@ Deno.test("discoverRepo() of a linked worktree: in-core merges use the repositor
   const top = discoverRepo(join(wt, "."));
   assert.equal(top, wt);
   assert.equal(inCoreRepo(top)?.objects, join(t.repo, ".git", "objects"));
+});
+
+Deno.test("branchTip(): a branch's commit and tree in one call; null for no such branch", () => {
+  using t = makeTempRepo();
+  assert.deepEqual(branchTip(t.repo, "main"), {
+    commit: t.git("rev-parse", "main"),
+    tree: t.git("rev-parse", "main^{tree}"),
+  });
+  assert.equal(branchTip(t.repo, "nope"), null);
+  // A file named like the arguments: taken as a path, it would print its name as if a revision.
+  t.write("refs/heads/nope^{commit}", "x\n");
+  t.write("refs/heads/nope^{tree}", "x\n");
+  assert.equal(branchTip(t.repo, "nope"), null);
 });

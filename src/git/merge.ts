@@ -96,11 +96,6 @@ export function treesOf(repo: string, commits: readonly string[]): string[] {
   return trees;
 }
 
-/** The tip of `commit` (its tree read with one git call). */
-export function tipOf(repo: string, commit: string): Tip {
-  return { commit, tree: treesOf(repo, [commit])[0]! };
-}
-
 /** What {@linkcode mergeCommits} made. */
 export type MergeOutcome =
   | { kind: "merged"; commit: string; tree: string }
@@ -182,6 +177,29 @@ export function branchHead(repo: string, branch: string): string | null {
     { cwd: repo, allowCodes: [1, 128] },
   );
   return r.code === 0 ? r.stdout.trim() : null;
+}
+
+/**
+ * The commit and tree `refs/heads/<branch>` points at, in one git call, or
+ * null when there is no such branch.
+ */
+export function branchTip(repo: string, branch: string): Tip | null {
+  const ref = `refs/heads/${branch}`;
+  const r = runGit(["rev-parse", "--end-of-options", `${ref}^{commit}`, `${ref}^{tree}`, "--"], {
+    cwd: repo,
+    allowCodes: [128],
+  });
+  if (r.code !== 0) return null;
+  // Without --verify (which takes one argument only) git echoes the separators.
+  const [commit, tree] = r.stdout.split("\n").map((l) => l.trim())
+    .filter((l) => l !== "" && l !== "--end-of-options" && l !== "--");
+  if (!commit || !tree) {
+    throw new AppError("GIT_ERROR", `git rev-parse gave no commit and tree for ${ref}`, {
+      branch,
+      stdout: r.stdout,
+    });
+  }
+  return { commit, tree };
 }
 
 /** The worktree (path) that has `branch` checked out, or null. */

@@ -10,6 +10,7 @@ import { resolve } from "../../path.ts";
 import { discoverRepo } from "../../git/repo.ts";
 import {
   branchHead,
+  branchTip,
   checkoutOf,
   fastForwardCheckout,
   mergeCommits,
@@ -17,7 +18,6 @@ import {
   NO_HOOKS,
   targetMoved,
   type Tip,
-  tipOf,
 } from "../../git/merge.ts";
 import { runGit } from "../../git/run_git.ts";
 import { AppError } from "../../protocol/errors.ts";
@@ -46,8 +46,8 @@ export function merge(this: CliContext, flags: MergeFlags): Promise<void> {
     await store.reconcile(flags.run);
     const repo = discoverRepo(resolve(flags.repoPath ?? Deno.cwd()));
     _checkBranchName(repo, flags.into);
-    const from = branchHead(repo, flags.into);
-    if (from === null) {
+    const fromTip = branchTip(repo, flags.into);
+    if (fromTip === null) {
       throw new AppError(
         "BASE_REF_NOT_FOUND",
         `Branch "${flags.into}" does not exist in "${repo}"`,
@@ -57,6 +57,7 @@ export function merge(this: CliContext, flags: MergeFlags): Promise<void> {
         },
       );
     }
+    const from = fromTip.commit;
     const checkout = checkoutOf(repo, flags.into);
     _refuseDirty(checkout, flags.into);
     const { queue, skipped } = await mergeQueue(store, flags.run, flags.into, flags.task);
@@ -71,7 +72,7 @@ export function merge(this: CliContext, flags: MergeFlags): Promise<void> {
       );
     }
     const runQueue = (checkDir: string | undefined) =>
-      _integrate(repo, flags, queue, from, checkDir);
+      _integrate(repo, flags, queue, fromTip, checkDir);
     const result = flags.check !== undefined && !flags.dryRun
       ? withIntegrationWorktree(integrationDir(repo), flags.run, from, runQueue)
       : runQueue(undefined);
@@ -108,7 +109,7 @@ function _integrate(
   repo: string,
   flags: MergeFlags,
   queue: MergeCandidate[],
-  from: string,
+  from: Tip,
   checkDir: string | undefined,
 ): { merged: MergedTask[]; leftOut: LeftOutTask[]; to: string } {
   const merged: MergedTask[] = [];
@@ -128,7 +129,7 @@ function _integrate(
       });
       continue;
     }
-    head ??= tipOf(repo, from);
+    head ??= from;
     const outcome = mergeCommits(
       repo,
       head,
@@ -166,7 +167,7 @@ function _integrate(
       already_contained: outcome.kind === "already_contained",
     });
   }
-  return { merged, leftOut, to: head?.commit ?? from };
+  return { merged, leftOut, to: head?.commit ?? from.commit };
 }
 
 /** Checks `commit` out in the integration worktree and runs the user's command there. */
