@@ -231,9 +231,12 @@ Deno.test("an analysis task gets its dependencies' work as a read-only ref, plus
   assert.match(brief, /Task `B` \(branch `[^`]+`, commit `[0-9a-f]{12}`\): Added b\.txt/);
 });
 
-Deno.test("in-core merges (stacked dispatch, orch merge) run no merge driver a worker planted in the shared .git", async () => {
-  await using env = await tempRepo();
-  const marker = join(env.dir, "driver-ran");
+/**
+ * Run R where done tasks X and Y change the same line of README.md and Z depends on both, with
+ * what a worker can write into the shared .git: an attribute naming the merge driver `evil` for
+ * every path. Returns X's and Y's attempts and the repository's common git directory.
+ */
+async function evilAttributeOnConflict(env: { repo: string; db: string }) {
   await seedRun(env.db, "R", { X: "w", Y: "w", Z: "w" }, [["Z", "X"], ["Z", "Y"]]);
   const x = await dispatchAndFinish(env.repo, env.db, "R", "X", {
     "README.md": "# test repo\nX\n",
@@ -241,10 +244,17 @@ Deno.test("in-core merges (stacked dispatch, orch merge) run no merge driver a w
   const y = await dispatchAndFinish(env.repo, env.db, "R", "Y", {
     "README.md": "# test repo\nY\n",
   });
+  const common = join(env.repo, (await git(env.repo, "rev-parse", "--git-common-dir")).trim());
+  await Deno.mkdir(join(common, "info"), { recursive: true });
+  await Deno.writeTextFile(join(common, "info", "attributes"), "* merge=evil\n");
+  return { x, y, common };
+}
+
+Deno.test("in-core merges (stacked dispatch, orch merge) run no merge driver a worker planted in the shared .git", async () => {
+  await using env = await tempRepo();
+  const marker = join(env.dir, "driver-ran");
   // A worker can write the shared .git: an attribute naming a driver, and the driver.
-  const common = (await git(env.repo, "rev-parse", "--git-common-dir")).trim();
-  await Deno.mkdir(join(env.repo, common, "info"), { recursive: true });
-  await Deno.writeTextFile(join(env.repo, common, "info", "attributes"), "* merge=evil\n");
+  const { x, y } = await evilAttributeOnConflict(env);
   await git(env.repo, "config", "merge.evil.driver", `touch '${marker}'; exit 0`);
   await git(env.repo, "merge-tree", "--write-tree", x.branch, y.branch);
   assert.equal(await exists(marker), true, "control: plain git merge-tree runs the driver");
@@ -333,16 +343,7 @@ function serveFifo(fifo: string, forCheck: string, forOthers: string) {
 Deno.test("in-core merges read no config of the shared .git: a driver that appears after any check does not run", async () => {
   await using env = await tempRepo();
   const marker = join(env.dir, "driver-ran");
-  await seedRun(env.db, "R", { X: "w", Y: "w", Z: "w" }, [["Z", "X"], ["Z", "Y"]]);
-  const x = await dispatchAndFinish(env.repo, env.db, "R", "X", {
-    "README.md": "# test repo\nX\n",
-  });
-  const y = await dispatchAndFinish(env.repo, env.db, "R", "Y", {
-    "README.md": "# test repo\nY\n",
-  });
-  const common = join(env.repo, (await git(env.repo, "rev-parse", "--git-common-dir")).trim());
-  await Deno.mkdir(join(common, "info"), { recursive: true });
-  await Deno.writeTextFile(join(common, "info", "attributes"), "* merge=evil\n");
+  const { x, y, common } = await evilAttributeOnConflict(env);
   // .git/config includes a FIFO: a config check reads no driver, the merge after it would.
   const fifo = join(env.dir, "evil.config");
   const mk = await new Deno.Command("mkfifo", { args: [fifo] }).output();
@@ -373,12 +374,7 @@ Deno.test("in-core merges read no config of the shared .git: a driver that appea
 Deno.test("with file access narrowed to the repository (ORCH_ALLOW_PATHS), in-core merges still run no planted merge driver", async () => {
   await using env = await tempRepo();
   const marker = join(env.dir, "driver-ran");
-  await seedRun(env.db, "R", { X: "w", Y: "w" });
-  await dispatchAndFinish(env.repo, env.db, "R", "X", { "README.md": "# test repo\nX\n" });
-  await dispatchAndFinish(env.repo, env.db, "R", "Y", { "README.md": "# test repo\nY\n" });
-  const common = join(env.repo, (await git(env.repo, "rev-parse", "--git-common-dir")).trim());
-  await Deno.mkdir(join(common, "info"), { recursive: true });
-  await Deno.writeTextFile(join(common, "info", "attributes"), "* merge=evil\n");
+  await evilAttributeOnConflict(env);
   await git(env.repo, "config", "merge.evil.driver", `touch '${marker}'; exit 0`);
   // Only the test's folder is writable: orch cannot make its private git directory in the
   // temporary folder, and merges in the repository with the drivers overridden instead.

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { assertAppError } from "./_assert_app_error.ts";
 import { runGit } from "./run_git.ts";
-import { exists } from "./_testing.ts";
+import { exists, makeTempRepo } from "./_testing.ts";
 
 Deno.test("runGit() returns the exit code and output of a successful command", () => {
   const dir = Deno.makeTempDirSync();
@@ -170,32 +170,22 @@ Deno.test("runGit(): only merge-tree runs in the private git directory", () => {
 });
 
 Deno.test("git worktree list, which runGit gives no driver overrides, runs no filter of the repository", () => {
-  const dir = Deno.makeTempDirSync();
-  try {
-    const marker = join(dir, "filter-ran");
-    const git = (...args: string[]) =>
-      new Deno.Command("git", { args: ["-C", dir, ...args], env: { GIT_CONFIG_NOSYSTEM: "1" } })
-        .outputSync();
-    git("init", "-q");
-    git("config", "user.email", "t@example.com");
-    git("config", "user.name", "t");
-    Deno.writeTextFileSync(join(dir, ".gitattributes"), "* filter=evil diff=evil merge=evil\n");
-    Deno.writeTextFileSync(join(dir, "f.txt"), "x\n");
-    git("add", "-A");
-    git("commit", "-q", "-m", "i");
-    git("worktree", "add", "-q", join(dir, "wt"));
-    for (const key of ["filter.evil.clean", "filter.evil.smudge", "filter.evil.process"]) {
-      git("config", key, `touch '${marker}'; cat`);
-    }
-    git("config", "diff.evil.textconv", `touch '${marker}'; cat`);
-    const out = runGit(["worktree", "list", "--porcelain", "-z"], { cwd: dir }).stdout;
-    assert.match(out, /worktree [^\0]*\/wt\0/);
-    assert.equal(exists(marker), false);
-    // Control: a content command without the overrides runs the filter.
-    Deno.writeTextFileSync(join(dir, "f.txt"), "y\n");
-    git("status", "--porcelain");
-    assert.equal(exists(marker), true, "control: git status runs the planted filter");
-  } finally {
-    Deno.removeSync(dir, { recursive: true });
+  using t = makeTempRepo();
+  const marker = join(t.dir, "filter-ran");
+  t.write(".gitattributes", "* filter=evil diff=evil merge=evil\n");
+  t.write("f.txt", "x\n");
+  t.git("add", "-A");
+  t.git("commit", "-q", "-m", "i");
+  t.git("worktree", "add", "-q", join(t.dir, "wt"));
+  for (const key of ["filter.evil.clean", "filter.evil.smudge", "filter.evil.process"]) {
+    t.git("config", key, `touch '${marker}'; cat`);
   }
+  t.git("config", "diff.evil.textconv", `touch '${marker}'; cat`);
+  const out = runGit(["worktree", "list", "--porcelain", "-z"], { cwd: t.repo }).stdout;
+  assert.match(out, /worktree [^\0]*\/wt\0/);
+  assert.equal(exists(marker), false);
+  // Control: a content command without the overrides runs the filter.
+  t.write("f.txt", "y\n");
+  t.git("status", "--porcelain");
+  assert.equal(exists(marker), true, "control: git status runs the planted filter");
 });
