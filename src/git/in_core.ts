@@ -33,8 +33,6 @@ export interface InCoreRepo {
 
 /** The private git directory per object format (`sha1`, `sha256`), made on first use. */
 const _dirs = new Map<string, string | undefined>();
-/** {@linkcode inCoreRepo} per repository path, asked of git once per process. */
-const _repos = new Map<string, InCoreRepo | undefined>();
 
 /**
  * The in-core setup for the repository at `repo` (its common directory and
@@ -42,12 +40,9 @@ const _repos = new Map<string, InCoreRepo | undefined>();
  * `undefined` when no private folder can be made.
  */
 export function inCoreRepo(repo: string): InCoreRepo | undefined {
-  if (_repos.has(repo)) return _repos.get(repo);
   const { commonDir, objectFormat } = repoObjects(repo);
   const gitDir = objectFormat ? _privateGitDir(objectFormat) : undefined;
-  const found = gitDir ? { gitDir, objects: `${commonDir}/objects` } : undefined;
-  _repos.set(repo, found);
-  return found;
+  return gitDir ? { gitDir, objects: `${commonDir}/objects` } : undefined;
 }
 
 /** The text of the private directory's config: bare, and the repository's object format. */

@@ -75,25 +75,39 @@ export interface Tip {
   tree: string;
 }
 
+/**
+ * The object ids `revisions` name, in order, in one `git rev-parse`; null
+ * when git exits with one of `allowCodes` (no such revision: 128). The
+ * revisions are followed by `--`, so a file named like one is never taken
+ * for it.
+ */
+function _revParse(
+  repo: string,
+  revisions: readonly string[],
+  allowCodes: number[] = [],
+): string[] | null {
+  const r = runGit(["rev-parse", "--end-of-options", ...revisions, "--"], {
+    cwd: repo,
+    allowCodes,
+  });
+  if (r.code !== 0) return null;
+  // Without --verify (which takes one argument only) git 2.39 echoes the separators.
+  const ids = r.stdout.split("\n").map((l) => l.trim())
+    .filter((l) => l !== "" && l !== "--end-of-options" && l !== "--");
+  if (ids.length !== revisions.length) {
+    throw new AppError(
+      "GIT_ERROR",
+      `git rev-parse gave ${ids.length} ids for ${revisions.length} revisions`,
+      { revisions: [...revisions], stdout: r.stdout },
+    );
+  }
+  return ids;
+}
+
 /** The trees of `commits`, in order, in one git call. */
 export function treesOf(repo: string, commits: readonly string[]): string[] {
   if (commits.length === 0) return [];
-  const trees = runGit(
-    ["rev-parse", "--end-of-options", ...commits.map((c) => `${c}^{tree}`)],
-    { cwd: repo },
-  ).stdout.split("\n").map((l) => l.trim())
-    // Without --verify (which takes one argument only) git 2.39 echoes the separator.
-    .filter((l) => l !== "" && l !== "--end-of-options");
-  if (trees.length !== commits.length) {
-    throw new AppError(
-      "GIT_ERROR",
-      `git rev-parse gave ${trees.length} trees for ${commits.length} commits`,
-      {
-        commits: [...commits],
-      },
-    );
-  }
-  return trees;
+  return _revParse(repo, commits.map((c) => `${c}^{tree}`))!;
 }
 
 /** What {@linkcode mergeCommits} made. */
@@ -185,21 +199,8 @@ export function branchHead(repo: string, branch: string): string | null {
  */
 export function branchTip(repo: string, branch: string): Tip | null {
   const ref = `refs/heads/${branch}`;
-  const r = runGit(["rev-parse", "--end-of-options", `${ref}^{commit}`, `${ref}^{tree}`, "--"], {
-    cwd: repo,
-    allowCodes: [128],
-  });
-  if (r.code !== 0) return null;
-  // Without --verify (which takes one argument only) git echoes the separators.
-  const [commit, tree] = r.stdout.split("\n").map((l) => l.trim())
-    .filter((l) => l !== "" && l !== "--end-of-options" && l !== "--");
-  if (!commit || !tree) {
-    throw new AppError("GIT_ERROR", `git rev-parse gave no commit and tree for ${ref}`, {
-      branch,
-      stdout: r.stdout,
-    });
-  }
-  return { commit, tree };
+  const ids = _revParse(repo, [`${ref}^{commit}`, `${ref}^{tree}`], [128]);
+  return ids && { commit: ids[0]!, tree: ids[1]! };
 }
 
 /** The worktree (path) that has `branch` checked out, or null. */

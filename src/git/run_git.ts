@@ -11,6 +11,7 @@
  */
 
 import { AppError } from "../protocol/errors.ts";
+import type { InCoreRepo } from "./in_core.ts";
 
 /** What a finished git process produced. */
 export interface GitResult {
@@ -35,7 +36,7 @@ export interface RunGitOptions {
    * `GIT_DIR` is `gitDir`, `GIT_OBJECT_DIRECTORY` is `objects`, so git reads no config and no
    * attributes of the repository's `.git` (no driver overrides are needed). `merge-tree` only.
    */
-  inCore?: { gitDir: string; objects: string };
+  inCore?: InCoreRepo;
 }
 
 /** The subcommands that may run in orch's private git directory ({@linkcode RunGitOptions.inCore}). */
