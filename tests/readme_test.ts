@@ -26,6 +26,33 @@ async function sh(command: string, cwd: string, env: Record<string, string>) {
   };
 }
 
+/**
+ * Runs `lines` one after another in a single bash process started in `cwd`, each line's output
+ * and exit status kept apart (in a directory outside `cwd`, so the repository stays clean).
+ */
+async function inOneShell(lines: string[], cwd: string, env: Record<string, string>) {
+  const outDir = await Deno.makeTempDir({ prefix: "coord-readme-out-" });
+  try {
+    const script = lines.map((line, i) => {
+      const base = join(outDir, String(i));
+      return `{ ${line}\n} >'${base}.out' 2>'${base}.err'; echo $? >'${base}.rc'`;
+    }).join("\n");
+    const r = await sh(script, cwd, env);
+    assert.equal(r.code, 0, r.stderr);
+    return await Promise.all(lines.map(async (_, i) => {
+      const base = join(outDir, String(i));
+      const rc = await Deno.readTextFile(`${base}.rc`).catch(() => "");
+      return {
+        code: rc === "" ? -1 : Number(rc.trim()),
+        stdout: await Deno.readTextFile(`${base}.out`).catch(() => ""),
+        stderr: await Deno.readTextFile(`${base}.err`).catch(() => ""),
+      };
+    }));
+  } finally {
+    await Deno.remove(outDir, { recursive: true });
+  }
+}
+
 Deno.test("README: names the two commands, deno task demo and deno task test", () => {
   assert.match(README, /deno task demo/);
   assert.match(README, /deno task test/);
@@ -53,18 +80,15 @@ Deno.test("README: the leader and worker session, then the council, run as writt
     ) assert.equal((await sh(c, dir, env)).code, 0);
     const lines = shBlockAfter("## The leader and worker loops", 1);
     assert.ok(lines.length > 10);
-    for (const line of lines) {
-      const r = await sh(line, dir, env);
+    // One shell for the whole block, as a reader pastes it: a `cd` stays in effect for the
+    // lines after it. The council block continues the same session.
+    const all = [...lines, ...shBlockAfter("## Council", 0)];
+    for (const [i, r] of (await inOneShell(all, dir, env)).entries()) {
+      const line = all[i]!;
       assert.equal(r.code, 0, `${line}\nexit ${r.code}\n${r.stdout}${r.stderr}`);
       if (line.includes("--json") && !line.includes(">")) {
         assert.equal(JSON.parse(r.stdout).ok, true, line);
       }
-    }
-    // The council block continues the same session.
-    for (const line of shBlockAfter("## Council", 0)) {
-      const r = await sh(line, dir, env);
-      assert.equal(r.code, 0, `${line}\nexit ${r.code}\n${r.stdout}${r.stderr}`);
-      if (line.includes("--json")) assert.equal(JSON.parse(r.stdout).ok, true, line);
     }
     const tally = JSON.parse(
       (await sh("orch --db coord.db --json council tally --run council_001", dir, env)).stdout,
