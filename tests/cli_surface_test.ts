@@ -36,8 +36,11 @@ Deno.test("orch --json describes every command with its flags, types, enums and 
   assert.equal(_flag(commands, "orch task add", "--depends-on").type, "id-list");
   assert.equal(_flag(commands, "orch task add", "--run").required, true);
   assert.equal(_flag(commands, "orch status", "--full").type, "boolean");
-  const names = (r.json["global_flags"] as Flag[]).map((f) => f.name);
-  assert.deepEqual(names, ["--db", "--token", "--json"]);
+  const globals = r.json["global_flags"] as Flag[];
+  assert.deepEqual(globals.map((f) => f.name), ["--db", "--token", "--json"]);
+  // The environment variables orch itself reads, not inbox's.
+  assert.deepEqual(globals.map((f) => f["env"]), ["ORCH_DB", "ORCH_TOKEN", undefined]);
+  assert.equal(globals[0]!.required, false);
 });
 
 Deno.test("inbox fetch --help --json describes that command only, with its bounds and default", async () => {
@@ -51,6 +54,28 @@ Deno.test("inbox fetch --help --json describes that command only, with its bound
   assert.equal(limit["max"], 1000);
   assert.equal(limit["default"], "50");
   assert.equal(limit["required"], false);
+});
+
+Deno.test("inbox search --help --json lists its positional words, as the text help does", async () => {
+  const r = await cli("inbox", ["search", "--help", "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const [search] = r.json["commands"] as (Command & { arguments: Json[] })[];
+  assert.deepEqual(
+    search!.arguments.map((a) => [a["placeholder"], a["required"], a["repeatable"]]),
+    [
+      ["words", true, true],
+    ],
+  );
+  const text = (await cli("inbox", ["search", "--help"])).stdout;
+  assert.match(text, /words/);
+  // A command without positional arguments lists none; a boolean flag has no "default" taken
+  // from the words of its brief.
+  const fetch = await cli("inbox", ["fetch", "--help", "--json"]);
+  const [f] = fetch.json["commands"] as (Command & { arguments: Json[] })[];
+  assert.deepEqual(f!.arguments, []);
+  assert.equal(_flag([f!], "inbox fetch", "--all")["default"], undefined);
+  const inboxGlobals = (fetch.json["global_flags"] as Flag[]).map((g) => g["env"]);
+  assert.deepEqual(inboxGlobals, ["INBOX_DB", "INBOX_TOKEN", undefined]);
 });
 
 Deno.test("--help without --json stays text; an unknown path with --help --json is USAGE", async () => {

@@ -13,10 +13,23 @@ interface FlagSpec {
   hidden?: boolean;
 }
 
+/** A stricli positional parameter, as much of it as the description reads. */
+interface PositionalSpec {
+  brief?: string;
+  parse?: unknown;
+  placeholder?: string;
+  optional?: boolean;
+}
+
 /** A stricli route map or command, duck-typed. */
 interface Route {
   brief?: string;
-  parameters?: { flags?: Record<string, FlagSpec> };
+  parameters?: {
+    flags?: Record<string, FlagSpec>;
+    positional?:
+      | { kind: "array"; parameter: PositionalSpec; minimum?: number }
+      | { kind: "tuple"; parameters: PositionalSpec[] };
+  };
   getAllEntries?: () => readonly {
     name: Record<string, string>;
     target: Route;
@@ -31,12 +44,23 @@ export interface FlagDescription extends ValueType {
   required: boolean;
   repeatable: boolean;
   default?: string;
+  /** The environment variable read when the flag is not given. */
+  env?: string;
 }
+
+/** One positional argument in the description. */
+export type ArgumentDescription = ValueType & {
+  placeholder: string;
+  brief: string;
+  required: boolean;
+  repeatable: boolean;
+};
 
 /** One command in the description. */
 export interface CommandDescription {
   command: string;
   brief: string;
+  arguments: ArgumentDescription[];
   flags: FlagDescription[];
 }
 
@@ -49,30 +73,36 @@ export interface SurfaceDescription {
   commands: CommandDescription[];
 }
 
-const _GLOBAL_FLAGS: FlagDescription[] = [
-  {
-    name: "--db",
-    type: "string",
-    brief: "The shared database file (required by every command); anywhere on the line",
-    required: true,
-    repeatable: false,
-  },
-  {
-    name: "--token",
-    type: "string",
-    brief:
-      "A capability token (strict mode); else INBOX_TOKEN / ORCH_TOKEN from the environment; anywhere on the line",
-    required: false,
-    repeatable: false,
-  },
-  {
-    name: "--json",
-    type: "boolean",
-    brief: "One JSON object on stdout, errors too; anywhere on the line",
-    required: false,
-    repeatable: false,
-  },
-];
+/** The flags every command takes, with the program's own environment variables. */
+function _globalFlags(program: "inbox" | "orch"): FlagDescription[] {
+  const prefix = program.toUpperCase();
+  return [
+    {
+      name: "--db",
+      type: "string",
+      brief:
+        `The shared database file (every command needs one: this flag or ${prefix}_DB); anywhere on the line`,
+      required: false,
+      repeatable: false,
+      env: `${prefix}_DB`,
+    },
+    {
+      name: "--token",
+      type: "string",
+      brief: `A capability token (strict mode), else ${prefix}_TOKEN; anywhere on the line`,
+      required: false,
+      repeatable: false,
+      env: `${prefix}_TOKEN`,
+    },
+    {
+      name: "--json",
+      type: "boolean",
+      brief: "One JSON object on stdout, errors too; anywhere on the line",
+      required: false,
+      repeatable: false,
+    },
+  ];
+}
 
 /** Flag names as users type them. */
 function _kebab(name: string): string {
@@ -100,9 +130,31 @@ function _flag(name: string, spec: FlagSpec): FlagDescription {
     required: !spec.optional && spec.kind !== "boolean" && spec.default === undefined,
     repeatable: Boolean(spec.variadic),
   };
-  const def = spec.default !== undefined ? String(spec.default) : _defaultFromBrief(brief);
+  // A boolean is off unless given; "(default ...)" in its brief describes that, not a value.
+  const def = spec.default !== undefined
+    ? String(spec.default)
+    : spec.kind === "boolean"
+    ? undefined
+    : _defaultFromBrief(brief);
   if (def !== undefined) d.default = def;
   return d;
+}
+
+function _argument(spec: PositionalSpec, required: boolean, repeatable: boolean) {
+  return {
+    placeholder: spec.placeholder ?? "value",
+    ...parserType(spec.parse),
+    brief: spec.brief ?? "",
+    required,
+    repeatable,
+  };
+}
+
+function _arguments(route: Route): ArgumentDescription[] {
+  const p = route.parameters?.positional;
+  if (!p) return [];
+  if (p.kind === "array") return [_argument(p.parameter, (p.minimum ?? 0) > 0, true)];
+  return p.parameters.map((a) => _argument(a, !a.optional, false));
 }
 
 function* _commands(route: Route, path: string[]): Generator<CommandDescription> {
@@ -117,6 +169,7 @@ function* _commands(route: Route, path: string[]): Generator<CommandDescription>
   yield {
     command: path.join(" "),
     brief: route.brief ?? "",
+    arguments: _arguments(route),
     flags: Object.entries(route.parameters?.flags ?? {}).filter(([, s]) => !s.hidden).map((
       [n, s],
     ) => _flag(n, s)),
@@ -144,7 +197,7 @@ export function describeSurface(
     program,
     version: VERSION,
     brief: (root as Route).brief ?? "",
-    global_flags: _GLOBAL_FLAGS,
+    global_flags: _globalFlags(program),
     commands: [..._commands(target, [program, ...path])],
   };
 }

@@ -419,6 +419,17 @@ const _FlagDescriptionSchema = z.strictObject({
   required: z.boolean(),
   repeatable: z.boolean(),
   default: z.string().optional().describe("What the program uses when the flag is not given"),
+  env: z.string().optional().describe("The environment variable read when the flag is not given"),
+});
+
+const _ArgumentDescriptionSchema = z.strictObject({
+  placeholder: z.string().describe("The argument's name in the text help"),
+  type: _FlagDescriptionSchema.shape.type,
+  min: z.number().optional(),
+  max: z.number().optional(),
+  brief: z.string(),
+  required: z.boolean(),
+  repeatable: z.boolean().describe("True when any number of them may follow"),
 });
 
 /** `inbox|orch --help --json`, or `--json` with no command: the command surface. */
@@ -430,6 +441,7 @@ export const CliSurfaceOutputSchema = _ok("inbox|orch --help --json", {
   commands: z.array(z.strictObject({
     command: z.string().describe('The full command line prefix, like "orch task add"'),
     brief: z.string(),
+    arguments: z.array(_ArgumentDescriptionSchema).describe("Positional arguments, in order"),
     flags: z.array(_FlagDescriptionSchema),
   })).describe("Every command, or those under the command path given before --help"),
 });

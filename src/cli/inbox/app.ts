@@ -52,7 +52,7 @@ const leaseSeconds = {
 } as const;
 const renewSeconds = {
   ...leaseSeconds,
-  brief: "Lease length in seconds (default: the length it was claimed for)",
+  brief: "Lease length in seconds (default: the length last set, by the claim or a renew)",
 } as const;
 const timeoutSeconds = timeoutSecondsFlag;
 
