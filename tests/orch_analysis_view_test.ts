@@ -6,10 +6,10 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ok } from "./_cli.ts";
+import { inbox, ok } from "./_cli.ts";
 import { git, initRepo } from "./_git.ts";
-import { type Json, seedRun, tempRepo } from "./_orch.ts";
-import { dispatch, dispatchCode, workAndFinish } from "./_code.ts";
+import { type Json, orchIn, seedRun, tempRepo } from "./_orch.ts";
+import { attemptOf, dispatch, dispatchCode, workAndFinish } from "./_code.ts";
 
 /**
  * Run R: A done in `env.repo` (a.txt), B done in a second repository `other`
@@ -57,4 +57,46 @@ Deno.test("analysis view with --repo-path: only the dependencies of that reposit
   assert.equal(view.repo, await Deno.realPath(other));
   assert.deepEqual(view.deps, ["B"]);
   assert.deepEqual(view.files, ["README.md", "b.txt"]);
+});
+
+/** The view in a retry's or reassign's answer: its ref's attempt, the dependencies, the files. */
+async function viewIn(answer: Json) {
+  const payload = (answer["message"] as Json)["payload"] as Json;
+  const ref = payload["view_ref"];
+  assert.equal(typeof ref, "string", "the new attempt has a view");
+  const files = await git(String(payload["repo_path"]), "ls-tree", "-r", "--name-only", `${ref}`);
+  return {
+    repo: payload["repo_path"],
+    attempt: String(ref).split("/").at(-1),
+    deps: (payload["included_deps"] as Json[]).map((x) => x["task_id"]),
+    files: files.trim().split("\n"),
+  };
+}
+
+Deno.test("reassign and retry of an analysis task give the new attempt its view again", async () => {
+  await using env = await tempRepo();
+  const other = await twoRepositories(env);
+  const first = await viewOfQ(env.repo, env.db, "--repo-path", other);
+  const reassigned = await ok(
+    orchIn(env.repo, env.db, "reassign", "--run", "R", "--task", "Q", "--to", "w2"),
+  );
+  const second = await viewIn(reassigned);
+  assert.deepEqual(second, { ...first, attempt: "attempt-2" });
+  // The second reviewer gives up; a retry gets a third view, of the same repository and work.
+  const a2 = attemptOf(reassigned);
+  await ok(inbox(env.db, "claim", ...a2.ref));
+  await ok(inbox(env.db, "fail", ...a2.ref, "--reason", "no time"));
+  const retried = await ok(orchIn(env.repo, env.db, "retry", "--run", "R", "--task", "Q"));
+  assert.deepEqual(await viewIn(retried), { ...first, attempt: "attempt-3" });
+});
+
+Deno.test("a reassigned analysis task that started from the bare HEAD (--from-base) does so again", async () => {
+  await using env = await tempRepo();
+  const other = await twoRepositories(env);
+  const first = await viewOfQ(env.repo, env.db, "--repo-path", other, "--from-base");
+  assert.deepEqual(first.deps, []);
+  const reassigned = await ok(
+    orchIn(env.repo, env.db, "reassign", "--run", "R", "--task", "Q", "--to", "w2"),
+  );
+  assert.deepEqual(await viewIn(reassigned), { ...first, attempt: "attempt-2" });
 });

@@ -1,12 +1,12 @@
 import { AppError } from "../../protocol/errors.ts";
-import { databaseId } from "../database_id.ts";
 import type { ExecutionMode, Workspace } from "../orch_types.ts";
-import { type AnalysisView, analysisView } from "./analysis_view.ts";
+import { analysisView } from "./analysis_view.ts";
+import { writeWithView } from "./analysis_write.ts";
 import { checkDispatch } from "./check_dispatch.ts";
 import type { OrchContext } from "./context.ts";
 import { createAttempt } from "./create_attempt.ts";
 import { type DispatchResult, dispatchResult } from "./dispatch_result.ts";
-import { dispatchWithWorkspace, nextAttemptNumber } from "./dispatch_with_workspace.ts";
+import { dispatchWithWorkspace } from "./dispatch_with_workspace.ts";
 import { reconcile } from "./reconcile.ts";
 import { sameStack, type StackDep, stackDeps } from "./stack_deps.ts";
 
@@ -88,30 +88,10 @@ export async function dispatch(ctx: OrchContext, input: DispatchInput): Promise<
   // Analysis: the dependencies' work integrated as a commit (git, before the transaction),
   // kept under a read-only ref once the attempt exists.
   const view = await analysisView(ctx.db, ctx.workspaces, input);
-  let kept: { repo: string; ref: string; commit: string } | undefined;
-  const r = await ctx.db.write(async () => {
-    kept = undefined;
+  return writeWithView(ctx, input, view, async (named) => {
     const c = await checkDispatch(ctx, input);
     if ("replay" in c) return c.replay;
-    let withRef: (AnalysisView & { ref: string }) | undefined;
-    if (view) {
-      const now = await stackDeps(ctx.db, input.runId, input.taskId);
-      if (!view.stack.every((d) => now.some((x) => sameStack([x], [d])))) {
-        throw new AppError(
-          "INVALID_STATE",
-          `The dependencies of task "${input.taskId}" changed while it was dispatched: dispatch it again`,
-          { run_id: input.runId, task_id: input.taskId },
-        );
-      }
-      const ref = ctx.workspaces!.viewRef({
-        databaseId: await databaseId(ctx.db),
-        runId: input.runId,
-        taskId: input.taskId,
-        attemptNumber: await nextAttemptNumber(ctx.db, input.runId, input.taskId),
-      });
-      withRef = { ...view, ref };
-      kept = { repo: view.repo_path, ref, commit: view.commit };
-    }
+    const withRef = await named();
     return dispatchResult(
       ctx,
       await createAttempt(ctx, c.task, {
@@ -121,6 +101,4 @@ export async function dispatch(ctx: OrchContext, input: DispatchInput): Promise<
       false,
     );
   });
-  if (kept) ctx.workspaces!.keepRef(kept.repo, kept.ref, kept.commit);
-  return r;
 }

@@ -1,6 +1,9 @@
 import { AppError } from "../../protocol/errors.ts";
 import { databaseId } from "../database_id.ts";
 import type { Attempt, Task, Workspace } from "../orch_types.ts";
+import { parseStoredJson } from "../stored_json.ts";
+import { type AnalysisView, analysisView } from "./analysis_view.ts";
+import { type NamedView, writeWithView } from "./analysis_write.ts";
 import { cancelAttempt } from "./cancel_attempt.ts";
 import { redispatchStart } from "./carry_forward.ts";
 import type { OrchContext } from "./context.ts";
@@ -42,6 +45,7 @@ export async function redispatch(ctx: OrchContext, o: Redispatch): Promise<Dispa
     workspace: Workspace | undefined,
     n: number | undefined,
     start: { deps: readonly StackDep[]; carried?: string } = { deps: [] },
+    view?: NamedView,
   ) => {
     const prev = c.prev;
     if (c.cancelReason !== undefined) await cancelAttempt(ctx, prev, c.cancelReason);
@@ -58,6 +62,7 @@ export async function redispatch(ctx: OrchContext, o: Redispatch): Promise<Dispa
       idempotencyKey: undefined,
       event: o.event,
       deps: start.deps,
+      ...(view ? { view } : {}),
       eventPayload: {
         previous_attempt_id: prev.id,
         previous_assigned_to: prev.assigned_to,
@@ -71,7 +76,13 @@ export async function redispatch(ctx: OrchContext, o: Redispatch): Promise<Dispa
   // before the transaction that checks it is still the latest.
   const seen = await ctx.db.read(() => latestAttempt(ctx, runId, taskId));
   if (seen?.execution_mode !== "code") {
-    return ctx.db.write(async () => create(await o.check(), undefined, undefined));
+    // Analysis: the view again (git, before the transaction), with what the dependencies hold now.
+    const view = seen ? await _viewAgain(ctx, seen) : undefined;
+    return writeWithView(ctx, o, view, async (named) => {
+      const c = await o.check();
+      const withRef = await named();
+      return create(c, undefined, undefined, { deps: view?.stack ?? [] }, withRef);
+    });
   }
   // Work carried forward (git, before any transaction; none after a merge left it out).
   const from = o.conflictMerge
@@ -104,6 +115,32 @@ export async function redispatch(ctx: OrchContext, o: Redispatch): Promise<Dispa
       return { task: c.task };
     },
     commit: (_task, workspace, n) => create(checked!, workspace, n, from),
+  });
+}
+
+/**
+ * The read-only view a new analysis attempt of `prev`'s task gets, made as
+ * `prev`'s was: of the repository its task message named, with the
+ * dependencies' work when `prev` included any (as they are now), else the
+ * bare HEAD. Undefined when `prev` had no repository and no dependencies.
+ */
+async function _viewAgain(ctx: OrchContext, prev: Attempt): Promise<AnalysisView | undefined> {
+  const row = await ctx.db.read(() =>
+    ctx.db.get(
+      "SELECT payload FROM messages WHERE thread_id = ? ORDER BY id LIMIT 1",
+      prev.thread_id,
+    )
+  );
+  const payload = parseStoredJson(row?.["payload"]);
+  const p = payload !== null && typeof payload === "object"
+    ? payload as Record<string, unknown>
+    : {};
+  const deps = p["included_deps"];
+  return analysisView(ctx.db, ctx.workspaces, {
+    runId: prev.run_id,
+    taskId: prev.task_id,
+    repoPath: typeof p["repo_path"] === "string" ? p["repo_path"] : undefined,
+    fromBase: !(Array.isArray(deps) && deps.length > 0),
   });
 }
 
