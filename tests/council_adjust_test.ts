@@ -104,8 +104,15 @@ Deno.test("council split records a split; dissent names who stood alone without 
   await _council(env.db);
   await ok(orch(env.db, "council", "split", "--run", "c1", "--key", "validate-inputs"));
   const t = (await ok(orch(env.db, "council", "tally", "--run", "c1")))["tally"] as Json;
-  assert.deepEqual((t["minority"] as Json[]).length, 3);
+  assert.deepEqual(buckets(t), [[], [], [
+    "validate-inputs.reviewer-1:split",
+    "validate-inputs.reviewer-2:split",
+    "validate-numeric-input:generated",
+  ]]);
   const md = (await cli("orch", ["--db", env.db, "council", "report", "--run", "c1"])).stdout;
+  // Each key says where it came from; a split's is not "from the title".
+  assert.match(md, /key: `validate-inputs\.reviewer-1` \(made by the split\)/);
+  assert.match(md, /key: `validate-numeric-input` \(generated from the title\)/);
   const dissent = md.slice(md.indexOf("## Dissent"));
   assert.match(dissent, /reviewer-3 alone raised g\d/);
   assert.doesNotMatch(dissent, /Validate numeric inputs/);

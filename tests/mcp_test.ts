@@ -221,6 +221,10 @@ Deno.test("orch mcp: a code dispatch with repo_path, the worker commits, diff sh
   const merged = await o.ok("merge", { run: "c1", into: "main", repo_path: env.repo });
   assert.deepEqual((merged["merged"] as Json[]).map((m) => m["task_id"]), ["t"]);
   assert.equal(await git(env.repo, "show", "main:added.txt"), "hello\n");
+  const cleaned = await o.ok("cleanup", { run: "c1", all_completed: true, delete_branches: true });
+  assert.deepEqual((cleaned["cleaned"] as Json[]).map((a) => a["task_id"]), ["t"]);
+  assert.equal(await Deno.stat(worktree).then(() => true, () => false), false);
+  assert.equal(await git(env.repo, "branch", "--list", String(attempt["branch_name"])), "");
 });
 
 Deno.test("strict mode: tools take the capability token; the server's token serves calls without one", async () => {

@@ -246,6 +246,23 @@ Deno.test("orch: bad JSON and bad values are refused with a clear code (exit 2)"
   // The flag named in the message is the one the user passed.
   const r = await orch(env.db, "brief", "--dispatch-json", join(env.dir, "nope.json"));
   assert.match(r.json.error!.message, /--dispatch-json/);
+  // A reviewer named twice is said so (not "fewer than two distinct"), and nothing is started.
+  const twice = await orch(
+    env.db,
+    "council",
+    "start",
+    "--run",
+    "K",
+    "--topic",
+    "t",
+    "--body",
+    "b",
+    "--reviewers",
+    "rev-a,rev-a,rev-b",
+  );
+  assert.equal(twice.json.error?.code, "USAGE");
+  assert.match(twice.json.error!.message, /rev-a is repeated/);
+  assert.equal((await orch(env.db, "run", "show", "--run", "K")).json.error?.code, "RUN_NOT_FOUND");
 });
 
 Deno.test("orch: commands refused in the current state are conflicts (exit 4) and write nothing", async () => {

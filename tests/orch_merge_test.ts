@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { cli, inbox, ok } from "./_cli.ts";
 import { git } from "./_git.ts";
 import { assertError, type Json, orchIn, seedRun, tempRepo } from "./_orch.ts";
-import { dispatchCode, statusOf, workAndFinish } from "./_code.ts";
+import { codeAttempt, dispatchCode, statusOf, workAndFinish } from "./_code.ts";
 
 /** Dispatches each task in order and has its worker commit `files[task]`. */
 async function finishAll(
@@ -204,6 +204,19 @@ Deno.test("merge --check: a failing task is left out with its output, its depend
   // No integration worktree is left behind.
   const worktrees = await git(env.repo, "worktree", "list", "--porcelain");
   assert.doesNotMatch(worktrees, /\.merge/);
+  // B is retried and fixed; C, left out only for B, needs no retry: the next merge takes both.
+  const fix = codeAttempt(await ok(orchIn(env.repo, env.db, "retry", "--run", "R", "--task", "B")));
+  await workAndFinish(env.db, fix, { "b.txt": "fixed\n" });
+  const again = await ok(
+    orchIn(env.repo, env.db, "merge", "--run", "R", "--into", "integration", "--check", check),
+  );
+  assert.deepEqual((again["merged"] as Json[]).map((m) => m["task_id"]), ["B", "C"]);
+  assert.deepEqual(await filesAt(env.repo, "integration"), [
+    "README.md",
+    "a.txt",
+    "b.txt",
+    "c.txt",
+  ]);
 });
 
 Deno.test("merge: a conflicting task is left out with the paths; --dry-run says so too", async () => {

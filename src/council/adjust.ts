@@ -93,7 +93,7 @@ export function applyAdjustments(
         const members = group.members.filter((m) => m.reviewer === reviewer);
         return _group({
           key: `${group.key}.${reviewer}`,
-          key_source: "generated",
+          key_source: "split",
           title: members[0]!.title,
           members,
           leader_note: `split by the leader from "${group.key}"`,

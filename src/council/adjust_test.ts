@@ -64,7 +64,11 @@ Deno.test("tallyRecommendations() applies a split, one group per reviewer, and r
   });
   assert.deepEqual(t.adjustments.map((a) => a.applied), [true, false]);
   assert.deepEqual(t.majority, []);
-  const keys = t.minority.map((g) => g.key).sort();
-  assert.deepEqual(keys, ["validate-inputs.r1", "validate-inputs.r2", "validate-numeric-input"]);
+  const keys = t.minority.map((g) => `${g.key}:${g.key_source}`).sort();
+  assert.deepEqual(keys, [
+    "validate-inputs.r1:split",
+    "validate-inputs.r2:split",
+    "validate-numeric-input:generated",
+  ]);
   assert.deepEqual(t.minority.map((g) => g.id), ["g1", "g2", "g3"]);
 });

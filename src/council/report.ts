@@ -7,6 +7,13 @@
 
 import type { Group, Recommendation, ReviewerStatus, Tally } from "./types.ts";
 
+/** How the report marks a key that is not a reviewer's choice. */
+const KEY_SOURCE_NOTE: Record<Group["key_source"], string> = {
+  reviewer: "",
+  generated: " (generated from the title)",
+  split: " (made by the split)",
+};
+
 /** One reviewer as shown in the report's per-reviewer section. */
 export interface CouncilReportReviewer {
   reviewer: string;
@@ -175,7 +182,7 @@ function _bucket(out: string[], name: string, intro: string, groups: Group[], n:
   for (const g of groups) {
     out.push(`### ${g.id}. ${_inline(g.title)}`, "");
     const severity = g.max_severity === undefined ? "" : `; max severity: ${g.max_severity}`;
-    const source = g.key_source === "generated" ? " (generated from the title)" : "";
+    const source = KEY_SOURCE_NOTE[g.key_source];
     const note = g.leader_note === undefined ? "" : ` ${_capital(g.leader_note)}.`;
     out.push(
       `Supported by ${g.reviewers.join(", ")} (${g.support} of ${n}); ` +

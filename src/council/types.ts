@@ -79,8 +79,11 @@ export interface Group {
   id: string;
   /** The explicit (normalised) key, or a slug of the representative title. Unique in a tally. */
   key: string;
-  /** `reviewer`: a reviewer's `key`; `generated`: made by the tally, not a reviewer's choice. */
-  key_source: "reviewer" | "generated";
+  /**
+   * `reviewer`: a reviewer's `key`; `generated`: made by the tally from the title; `split`: a
+   * leader's split, the split group's key and the reviewer. Only `reviewer` is a reviewer's choice.
+   */
+  key_source: "reviewer" | "generated" | "split";
   /** Set when the leader merged or split this group: what was done. */
   leader_note?: string;
   /** The representative member's title. */

@@ -355,8 +355,8 @@ const _GroupMemberSchema = z.strictObject({
 export const TallyGroupSchema = z.strictObject({
   id: z.string().regex(/^g[1-9][0-9]*$/),
   key: z.string().min(1),
-  key_source: z.enum(["reviewer", "generated"]).describe(
-    "reviewer: a reviewer's key; generated: made by the tally from the title, not a reviewer's choice",
+  key_source: z.enum(["reviewer", "generated", "split"]).describe(
+    "reviewer: a reviewer's key; generated: made by the tally from the title; split: made by a leader's split (the split group's key, a dot, the reviewer). Only reviewer is a reviewer's choice",
   ),
   title: z.string(),
   support: z.int().min(1).describe("Distinct counted reviewers in the group"),

@@ -64,8 +64,15 @@ export class CouncilStore {
     reviewers: readonly string[];
     repoPath?: string;
   }): Promise<{ run: Run; dispatches: DispatchResult[] }> {
-    const unique = new Set(input.reviewers);
-    if (input.reviewers.length < 2 || unique.size !== input.reviewers.length) {
+    const repeated = input.reviewers.filter((r, i) => input.reviewers.indexOf(r) !== i);
+    if (repeated.length > 0) {
+      throw new AppError(
+        "USAGE",
+        `Each reviewer may be named once: ${[...new Set(repeated)].join(", ")} is repeated`,
+        { reviewers: input.reviewers, repeated: [...new Set(repeated)] },
+      );
+    }
+    if (input.reviewers.length < 2) {
       throw new AppError(
         "USAGE",
         "A council needs at least two distinct reviewers (three by default)",

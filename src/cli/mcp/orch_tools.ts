@@ -127,6 +127,18 @@ export const ORCH_TOOLS: readonly ToolSpec[] = [
     },
   },
   {
+    name: "cleanup",
+    description: "Remove finished attempts' worktrees and views; merged or empty branches too",
+    command: ["orch", "cleanup"],
+    params: {
+      run,
+      task: { type: "string", description: "Only this task (else all_completed)" },
+      all_completed: { type: "boolean" },
+      delete_branches: { type: "boolean" },
+      force: { type: "boolean", description: "Dirty worktrees and unmerged branches too" },
+    },
+  },
+  {
     name: "publish",
     description: "Push a code attempt's branch to a git remote, for a worker on another host",
     command: ["orch", "publish"],

@@ -154,7 +154,7 @@ function _tallyText(t: Tally): string {
     `${name} (${groups.length})` +
     groups.map((g) =>
       `\n  - ${g.id} ${g.title} [${g.reviewers.join(", ")}] key ${g.key}${
-        g.key_source === "generated" ? " (generated)" : ""
+        g.key_source === "reviewer" ? "" : ` (${g.key_source})`
       }${g.leader_note ? `; ${g.leader_note}` : ""}`
     ).join("");
   const adjustments = t.adjustments.map((a) =>
