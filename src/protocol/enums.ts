@@ -111,7 +111,11 @@ export const ORCH_EVENT_INFO: Record<OrchEventType, { about: string; wakes: bool
     wakes: true,
   },
   task_answered: { about: "the leader answered a blocked task", wakes: false },
-  task_retried: { about: "a fresh attempt replaced a failed or stale one", wakes: false },
+  task_retried: {
+    about:
+      "a fresh attempt replaced one that failed, went stale, needs attention or a merge left out",
+    wakes: false,
+  },
   task_reassigned: { about: "the task was handed to another worker", wakes: false },
   task_accepted: {
     about: "a code attempt's branch was checked and accepted (task_done follows)",

@@ -91,7 +91,7 @@ export const ORCH_TOOLS: readonly ToolSpec[] = [
   },
   {
     name: "retry",
-    description: "New attempt for a failed or stale task",
+    description: "New attempt for a failed, stale or needs-attention task, or one a merge left out",
     command: ["orch", "retry"],
     params: { run, task, to, body, base_ref: { type: "string" } },
   },

@@ -251,7 +251,9 @@ const retry = () =>
     parameters: {
       flags: { run, task, to, body, bodyFile, baseRef: redispatchBaseRef, runHooks },
     },
-    docs: { brief: "New attempt for a failed task (or one whose worker went stale)" },
+    docs: {
+      brief: "New attempt for a task that failed, went stale, needs attention or a merge left out",
+    },
   });
 
 const reassign = () =>
