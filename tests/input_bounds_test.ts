@@ -250,3 +250,62 @@ Deno.test("orch brief --dispatch-json: a file nested 100,000 deep is INVALID_INP
   assertError(r, "INVALID_INPUT", 2);
   assert.match(r.json.error!.message, /--dispatch-json is nested more than 128 levels deep/);
 });
+
+Deno.test("--payload-file: a payload too long for a command line is stored whole, from a file or stdin", async () => {
+  await using env = await tempDb();
+  const ref = await _dispatchClaimed(env.db);
+  // 600 KB: over Linux's 128 KiB limit for one argument, under the 1 MiB payload limit.
+  const payload = { notes: "n".repeat(600_000), items: [1, 2, 3] };
+  const file = join(env.dir, "payload.json");
+  await Deno.writeTextFile(file, JSON.stringify(payload));
+  const u = await ok(inbox(env.db, "update", ...ref, "--body", "big", "--payload-file", file));
+  assert.deepEqual((u["message"] as Json)["payload"], payload);
+  const done = await cli(
+    "inbox",
+    ["--db", env.db, "--json", "done", ...ref, "--body", "ok", "--payload-file", "-"],
+    { stdin: JSON.stringify({ result: "from stdin" }) },
+  );
+  assert.equal(done.json.ok, true, done.stdout + done.stderr);
+  const shown = await ok(inbox(env.db, "show", "--thread", ref[3]!));
+  const last = (shown["messages"] as Json[]).at(-1)!;
+  assert.deepEqual(last["payload"], { result: "from stdin" });
+});
+
+Deno.test("--payload-file: with --payload-json, or stdin twice, is USAGE; bad or oversized files name the flag; nothing changes", async () => {
+  await using env = await tempDb();
+  const ref = await _dispatchClaimed(env.db);
+  const file = join(env.dir, "p.json");
+  await Deno.writeTextFile(file, '{"a":1}');
+  const notJson = join(env.dir, "bad.json");
+  await Deno.writeTextFile(notJson, "{nope");
+  const big = join(env.dir, "big.json");
+  await Deno.writeTextFile(big, JSON.stringify({ s: "x".repeat(1024 * 1024) }));
+  const before = await dumpDb(env.db);
+  const both = await inbox(
+    env.db,
+    "update",
+    ...ref,
+    "--body",
+    "x",
+    "--payload-json",
+    "{}",
+    "--payload-file",
+    file,
+  );
+  assertError(both, "USAGE", 2);
+  const stdinTwice = await cli(
+    "inbox",
+    ["--db", env.db, "--json", "update", ...ref, "--body-file", "-", "--payload-file", "-"],
+    { stdin: "{}" },
+  );
+  assertError(stdinTwice, "USAGE", 2);
+  const bad = await inbox(env.db, "update", ...ref, "--body", "x", "--payload-file", notJson);
+  assertError(bad, "INVALID_JSON", 2);
+  assert.match(bad.json.error!.message, /--payload-file/);
+  assertError(
+    await inbox(env.db, "update", ...ref, "--body", "x", "--payload-file", big),
+    "TOO_LARGE",
+    2,
+  );
+  assert.deepEqual(await dumpDb(env.db), before);
+});

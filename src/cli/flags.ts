@@ -23,6 +23,14 @@ export const payloadJsonFlag = {
   optional: true,
 } as const;
 
+export const payloadFileFlag = {
+  kind: "parsed",
+  parse: textParser,
+  brief:
+    "Read the payload, a JSON object, from a file (- for stdin); for one too long for a command line",
+  optional: true,
+} as const;
+
 export const timeoutSecondsFlag = {
   kind: "parsed",
   parse: secondsParser,

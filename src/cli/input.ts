@@ -100,12 +100,13 @@ function _kind(info: Deno.FileInfo): string {
  */
 export async function readBody(
   ctx: CliContext,
-  flags: { body?: string | undefined; bodyFile?: string | undefined },
+  flags: { body?: string | undefined; bodyFile?: string | undefined; payloadFile?: string },
   options: { required?: boolean; what?: string } = {},
 ): Promise<string | undefined> {
   if (flags.body !== undefined && flags.bodyFile !== undefined) {
     throw new AppError("USAGE", "Pass either --body or --body-file, not both");
   }
+  _oneStdinReader(flags);
   if (flags.body !== undefined) return flags.body;
   if (flags.bodyFile !== undefined) return await readTextFile(ctx, flags.bodyFile, "--body-file");
   if (options.required) {
@@ -115,6 +116,34 @@ export async function readBody(
     );
   }
   return undefined;
+}
+
+/** Stdin can be read once: `--body-file -` and `--payload-file -` together are a usage error. */
+function _oneStdinReader(flags: { bodyFile?: string | undefined; payloadFile?: string }): void {
+  if (flags.bodyFile === "-" && flags.payloadFile === "-") {
+    throw new AppError(
+      "USAGE",
+      "Only one of --body-file and --payload-file can read stdin (-): give the other a file",
+    );
+  }
+}
+
+/**
+ * The payload from `--payload-json` or `--payload-file` (`-` is stdin), a
+ * JSON object within the payload bounds; undefined when neither is given.
+ * A file holds payloads too large for a command line (about 128 KiB there).
+ */
+export async function readPayload(
+  ctx: CliContext,
+  flags: { payloadJson?: string; payloadFile?: string; bodyFile?: string | undefined },
+): Promise<Record<string, unknown> | undefined> {
+  if (flags.payloadJson !== undefined && flags.payloadFile !== undefined) {
+    throw new AppError("USAGE", "Pass either --payload-json or --payload-file, not both");
+  }
+  _oneStdinReader(flags);
+  if (flags.payloadFile === undefined) return parseJsonObject(flags.payloadJson, "--payload-json");
+  const text = await readTextFile(ctx, flags.payloadFile, "--payload-file", MAX_JSON_BYTES);
+  return parseJsonObject(text, "--payload-file");
 }
 
 /** The UTF-8 text of the file a flag names (`-` is stdin); errors name the flag. */

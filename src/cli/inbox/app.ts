@@ -5,6 +5,7 @@ import type { CliContext } from "../context.ts";
 import {
   bodyFileFlag,
   bodyFlag,
+  payloadFileFlag,
   payloadJsonFlag,
   requireTokensFlag,
   timeoutSecondsFlag,
@@ -31,6 +32,7 @@ const thread = { kind: "parsed", parse: intParser(1), brief: "Thread id" } as co
 const body = bodyFlag;
 const bodyFile = bodyFileFlag;
 const payloadJson = payloadJsonFlag;
+const payloadFile = payloadFileFlag;
 const artifact = {
   kind: "parsed",
   parse: textParser,
@@ -82,6 +84,7 @@ const send = () =>
           optional: true,
         },
         payloadJson,
+        payloadFile,
         artifact,
         idempotencyKey: {
           kind: "parsed",
@@ -162,6 +165,7 @@ const update = () =>
           optional: true,
         },
         payloadJson,
+        payloadFile,
         leaseEpoch,
       },
     },
@@ -171,7 +175,7 @@ const update = () =>
 const reply = () =>
   buildCommand({
     loader: async () => (await impl()).reply,
-    parameters: { flags: { agent, thread, body, bodyFile, payloadJson } },
+    parameters: { flags: { agent, thread, body, bodyFile, payloadJson, payloadFile } },
     docs: { brief: "Reply in a thread (a reply to a blocked thread unblocks it)" },
   });
 
@@ -185,6 +189,7 @@ const done = () =>
         body,
         bodyFile,
         payloadJson,
+        payloadFile,
         artifact,
         leaseEpoch,
         noChanges: {
@@ -208,6 +213,7 @@ const fail = () =>
         bodyFile,
         reason: { kind: "parsed", parse: textParser, brief: "Why it failed", optional: true },
         payloadJson,
+        payloadFile,
         artifact,
         leaseEpoch,
       },

@@ -45,13 +45,14 @@ export function send(
     subject: string;
     kind?: ThreadKind;
     payloadJson?: string;
+    payloadFile?: string;
     artifact?: readonly string[];
     idempotencyKey?: string;
   },
 ): Promise<void> {
   return respond(this, async () => {
     const body = await (await _input()).readBody(this, flags, { required: true });
-    const payload = await (await _input()).parseJsonObject(flags.payloadJson, "--payload-json");
+    const payload = await (await _input()).readPayload(this, flags);
     const artifacts = await (await _input()).readArtifacts(this, flags.artifact);
     const r = await (await _store(this, { kind: "agent", agent: flags.from })).sendThread({
       from: flags.from,
@@ -155,12 +156,13 @@ export function update(
     progress?: number;
     status?: UpdateStatus;
     payloadJson?: string;
+    payloadFile?: string;
     leaseEpoch?: number;
   },
 ): Promise<void> {
   return respond(this, async () => {
     const body = await (await _input()).readBody(this, flags);
-    const payload = await (await _input()).parseJsonObject(flags.payloadJson, "--payload-json");
+    const payload = await (await _input()).readPayload(this, flags);
     const r = await (await _store(this, _onThread(flags))).updateThread(_ref(flags), {
       ...(body !== undefined ? { body } : {}),
       ...(flags.progress !== undefined ? { progress: flags.progress } : {}),
@@ -176,11 +178,11 @@ export function update(
 
 export function reply(
   this: CliContext,
-  flags: BodyFlags & { agent: string; thread: number; payloadJson?: string },
+  flags: BodyFlags & { agent: string; thread: number; payloadJson?: string; payloadFile?: string },
 ): Promise<void> {
   return respond(this, async () => {
     const body = await (await _input()).readBody(this, flags, { required: true });
-    const payload = await (await _input()).parseJsonObject(flags.payloadJson, "--payload-json");
+    const payload = await (await _input()).readPayload(this, flags);
     const r = await (await _store(this, _onThread(flags))).replyThread(flags.agent, flags.thread, {
       body: body!,
       ...(payload !== undefined ? { payload } : {}),
@@ -214,6 +216,7 @@ export function done(
     agent: string;
     thread: number;
     payloadJson?: string;
+    payloadFile?: string;
     artifact?: readonly string[];
     leaseEpoch?: number;
     noChanges?: boolean;
@@ -221,7 +224,7 @@ export function done(
 ): Promise<void> {
   return respond(this, async () => {
     const body = await (await _input()).readBody(this, flags);
-    const given = await (await _input()).parseJsonObject(flags.payloadJson, "--payload-json");
+    const given = await (await _input()).readPayload(this, flags);
     const artifacts = await (await _input()).readArtifacts(this, flags.artifact);
     const store = await _store(this, _onThread(flags));
     await _checkContract(await store.checkLease(_ref(flags)), given);
@@ -247,6 +250,7 @@ export function fail(
     thread: number;
     reason?: string;
     payloadJson?: string;
+    payloadFile?: string;
     artifact?: readonly string[];
     leaseEpoch?: number;
   },
@@ -260,7 +264,7 @@ export function fail(
         required: true,
         what: "reason (--reason, --body or --body-file)",
       });
-    const payload = await (await _input()).parseJsonObject(flags.payloadJson, "--payload-json");
+    const payload = await (await _input()).readPayload(this, flags);
     const artifacts = await (await _input()).readArtifacts(this, flags.artifact);
     const r = await (await _store(this, _onThread(flags))).failThread({
       ..._ref(flags),

@@ -4,7 +4,13 @@ import { orchEventLines } from "../../protocol/enums.ts";
 import { EXECUTION_MODES } from "../../store/orch_types.ts";
 import { GRAPH_FORMATS } from "../../board/graph_formats.ts";
 import type { CliContext } from "../context.ts";
-import { bodyFileFlag, bodyFlag, requireTokensFlag, timeoutSecondsFlag } from "../flags.ts";
+import {
+  bodyFileFlag,
+  bodyFlag,
+  payloadFileFlag,
+  requireTokensFlag,
+  timeoutSecondsFlag,
+} from "../flags.ts";
 import {
   agentParser,
   choiceParser,
@@ -234,6 +240,7 @@ const answer = () =>
           brief: "Structured decision, a JSON object",
           optional: true,
         },
+        payloadFile: payloadFileFlag,
       },
     },
     docs: { brief: "Answer a blocked task in its active attempt's thread" },

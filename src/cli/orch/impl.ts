@@ -395,11 +395,11 @@ export function blocked(this: CliContext, flags: { run: string }): Promise<void>
 
 export function answer(
   this: CliContext,
-  flags: BodyFlags & { run: string; task: string; payloadJson?: string },
+  flags: BodyFlags & { run: string; task: string; payloadJson?: string; payloadFile?: string },
 ): Promise<void> {
   return respond(this, async () => {
     const body = await (await _input()).readBody(this, flags, { required: true, what: "answer" });
-    const payload = await (await _input()).parseJsonObject(flags.payloadJson, "--payload-json");
+    const payload = await (await _input()).readPayload(this, flags);
     const r = await (await orchStore(this)).answer({
       runId: flags.run,
       taskId: flags.task,
