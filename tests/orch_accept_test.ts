@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { cli, inbox, ok } from "./_cli.ts";
+import { scalar } from "./_db.ts";
 import { git } from "./_git.ts";
 import { assertError, exists, type Json, orchIn, seedRun, tempRepo } from "./_orch.ts";
 import {
@@ -20,10 +21,18 @@ import {
 Deno.test("accept: committed work is accepted with its head commit, counts and an event", async () => {
   await using env = await tempRepo();
   await seedRun(env.db, "R", { A: "w", B: "w" }, [["B", "A"]]);
-  const a = await dispatchAndFinish(env.repo, env.db, "R", "A", {
-    "a.txt": "A\n",
-    "lib/a2.txt": "A2\n",
-  });
+  const a = await dispatchAndFinish(
+    env.repo,
+    env.db,
+    "R",
+    "A",
+    {
+      "a.txt": "A\n",
+      "lib/a2.txt": "A2\n",
+    },
+    "--body",
+    "Added a and a2",
+  );
   const head = (await git(env.repo, "rev-parse", a.branch)).trim();
 
   const s = await statusOf(env.repo, env.db, "R");
@@ -41,6 +50,22 @@ Deno.test("accept: committed work is accepted with its head commit, counts and a
   const ev = (w["events"] as Json[])[0]!;
   assert.equal(ev["task_id"], "A");
   assert.equal((ev["payload"] as Json)["head_commit"], head);
+  // task_done says what the worker said, as an analysis task's does, stamped when it said it.
+  const d = await ok(orchIn(env.repo, env.db, "wait", "--run", "R", "--for", "task_done"));
+  const done = (d["events"] as Json[])[0]!;
+  const p = done["payload"] as Json;
+  assert.deepEqual([p["holder"], p["summary"], p["result"]], ["w", "Added a and a2", "accepted"]);
+  const threadDone = await scalar(
+    env.db,
+    "SELECT id FROM events WHERE type = 'thread_done' AND task_id = 'A'",
+  );
+  assert.equal(p["thread_event_id"], threadDone);
+  assert.equal(
+    done["ts"],
+    await scalar(env.db, "SELECT ts FROM events WHERE id = ?", Number(threadDone)),
+  );
+  assert.equal(typeof p["message_id"], "number");
+  assert.equal(typeof p["recorded_at"], "string");
   // Idempotent: reconciling again changes nothing.
   const again = await ok(orchIn(env.repo, env.db, "reconcile", "--run", "R"));
   assert.deepEqual(again["changes"], []);
@@ -74,6 +99,7 @@ Deno.test("accept: uncommitted work blocks the task (UNCOMMITTED_CHANGES), keeps
   );
   const payload = ((w["events"] as Json[])[0]!["payload"]) as Json;
   assert.deepEqual(payload["dirty_paths"], ["left.txt"]);
+  assert.deepEqual([payload["holder"], payload["no_changes"]], ["w", false]);
   // An answer is not what it needs; cleanup keeps the work.
   assertError(
     await orchIn(env.repo, env.db, "answer", "--run", "R", "--task", "A", "--body", "x"),

@@ -12,6 +12,7 @@ import type { Attempt, AttemptInspection, StoredTaskStatus } from "../orch_types
 import { attentionMessage, judgeAttempt } from "./accept_rules.ts";
 import { ATTEMPT_SELECT, attemptFromRow } from "./attempt_row.ts";
 import { notFinalSql } from "./rules_sql.ts";
+import { workerEventFields } from "./worker_event_fields.ts";
 
 /** Latest code attempts whose worker is done and whose result is not settled yet. */
 const _UNSETTLED = `${ATTEMPT_SELECT}
@@ -136,6 +137,21 @@ export async function applyAcceptance(
     now,
     a.id,
   );
+  // What the worker said when it finished (its latest `done`): holder, summary, message.
+  const doneEvent = await db.get<{ id: number; ts: string; payload: string | null }>(
+    "SELECT id, ts, payload FROM events WHERE thread_id = ? AND type = 'thread_done' ORDER BY id DESC LIMIT 1",
+    a.thread_id,
+  );
+  const worker = doneEvent
+    ? {
+      thread_event_id: Number(doneEvent.id),
+      ...await workerEventFields(
+        db,
+        "thread_done",
+        JSON.parse(doneEvent.payload ?? "{}") as Record<string, unknown>,
+      ),
+    }
+    : {};
   const common = {
     attempt_id: a.id,
     attempt_n: a.n,
@@ -171,6 +187,8 @@ export async function applyAcceptance(
       reason: j.reason,
       message: attentionMessage(j.reason!, a.worktree_path),
       dirty_paths: inspection.dirty_paths,
+      no_changes: noChanges,
+      ...worker,
     });
     return {
       task_id: a.task_id,
@@ -186,13 +204,24 @@ export async function applyAcceptance(
     result: j.status,
     no_changes: j.status === "no_changes",
   });
-  const eventId = await event("task_done", {
-    attempt_id: a.id,
-    attempt_n: a.n,
-    assigned_to: a.assigned_to,
-    from_status: taskStatus,
-    result: j.status,
-    head_commit: inspection.head_commit,
+  // Stamped when the worker finished, as an analysis task's is; when the task waited on an
+  // earlier verdict (blocked), the work that settles it came later: stamped now.
+  const eventId = await appendEvent(db, {
+    ts: doneEvent && taskStatus === "verifying" ? String(doneEvent.ts) : now,
+    type: "task_done",
+    runId: a.run_id,
+    taskId: a.task_id,
+    threadId: a.thread_id,
+    payload: {
+      attempt_id: a.id,
+      attempt_n: a.n,
+      assigned_to: a.assigned_to,
+      from_status: taskStatus,
+      result: j.status,
+      head_commit: inspection.head_commit,
+      ...worker,
+      recorded_at: now,
+    },
   });
   await afterDone(a.run_id, a.task_id);
   return { task_id: a.task_id, attempt_id: a.id, from: taskStatus, to: "done", event_id: eventId };
