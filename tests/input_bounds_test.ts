@@ -216,7 +216,7 @@ Deno.test("inbox send --artifact: over 8 MiB is TOO_LARGE; a device, FIFO or dir
   assert.deepEqual(await dumpDb(env.db), before);
 });
 
-Deno.test("inbox artifact get --out: an existing file or symlink is refused unless --force", async () => {
+Deno.test("inbox artifact get --out: an existing file or symlink is refused unless --force, which never writes through a symlink", async () => {
   await using env = await tempDb();
   const src = join(env.dir, "a.txt");
   await Deno.writeTextFile(src, "artifact bytes");
@@ -240,6 +240,22 @@ Deno.test("inbox artifact get --out: an existing file or symlink is refused unle
   assert.equal(await Deno.readTextFile(victim), "also precious");
   await ok(inbox(env.db, "artifact", "get", "--artifact", id, "--out", out, "--force"));
   assert.equal(await Deno.readTextFile(out), "artifact bytes");
+  // --force replaces the symlink itself: its target is never written through it.
+  await ok(inbox(env.db, "artifact", "get", "--artifact", id, "--out", link, "--force"));
+  assert.equal(await Deno.readTextFile(victim), "also precious");
+  assert.equal((await Deno.lstat(link)).isSymlink, false);
+  assert.equal(await Deno.readTextFile(link), "artifact bytes");
+  // A directory at the path is refused, and no temporary file is left beside it.
+  const dir = join(env.dir, "adir");
+  await Deno.mkdir(dir);
+  assertError(
+    await inbox(env.db, "artifact", "get", "--artifact", id, "--out", dir, "--force"),
+    "INVALID_INPUT",
+    2,
+  );
+  const left = [];
+  for await (const e of Deno.readDir(env.dir)) if (e.name.endsWith(".tmp")) left.push(e.name);
+  assert.deepEqual(left, []);
 });
 
 Deno.test("orch brief --dispatch-json: a file nested 100,000 deep is INVALID_INPUT, not a crash", async () => {

@@ -509,9 +509,9 @@ export function artifactGet(
     const { artifact, content } = await (await _store(this)).getArtifact(flags.artifact);
     if (flags.out !== undefined) {
       try {
-        // Without --force the file must be new (O_EXCL: a symlink planted
-        // at the path counts as existing, so it is never followed).
-        await Deno.writeFile(flags.out, content, flags.force ? {} : { createNew: true });
+        // A symlink planted at the path is never followed (see write_out.ts).
+        const { writeOut } = await import("../write_out.ts");
+        await writeOut(flags.out, content, flags.force === true);
       } catch (err) {
         if (err instanceof Deno.errors.AlreadyExists) {
           throw new AppError(
