@@ -96,6 +96,14 @@ export function normalizeArgv(
         _refuseFlagAsValue(g.flag, g.value);
         i++;
       }
+      if (global[g.flag] !== undefined) {
+        // Which one was meant is anyone's guess: the last one silently winning could switch
+        // databases (or identities) without a word.
+        throw new AppError("USAGE", `Flag --${g.flag} is given twice: give it once`, {
+          reason: "flag_repeated",
+          flag: `--${g.flag}`,
+        });
+      }
       global[g.flag] = g.value;
     } else if (target?.getAllEntries && !a.startsWith("-")) {
       // Still on the command path: follow it into the route map.

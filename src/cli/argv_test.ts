@@ -96,3 +96,23 @@ Deno.test("normalizeArgv() refuses a global flag without a value, spaced or join
     rest: ["list"],
   });
 });
+
+Deno.test("normalizeArgv() refuses a global value flag given twice, spaced or joined, whatever the values", () => {
+  for (
+    const argv of [
+      ["--db", "a.db", "list", "--db", "b.db"],
+      ["--db=a.db", "list", "--db=a.db"],
+      ["--token", "t1", "list", "--token=t2"],
+    ]
+  ) {
+    assert.throws(
+      () => normalizeArgv(argv, inboxRoot),
+      (e) =>
+        e instanceof AppError && e.code === "USAGE" && /is given twice/.test(e.message) &&
+        e.details["reason"] === "flag_repeated",
+      argv.join(" "),
+    );
+  }
+  // --json twice asks for the same thing twice: accepted.
+  assert.equal(normalizeArgv(["--json", "list", "--json"], inboxRoot).global.json, true);
+});

@@ -52,7 +52,7 @@ export function lazyApp<C extends CommandContext>(spec: AppSpec<C>): LazyApp<C> 
       }),
       {
         name: spec.name,
-        scanner: { caseStyle: "allow-kebab-for-camel" },
+        scanner: { caseStyle: "allow-kebab-for-camel", allowArgumentEscapeSequence: true },
         documentation: { caseStyle: "convert-camel-to-kebab" },
         localization: { loadText: () => CLI_TEXT },
         versionInfo: { currentVersion: VERSION },
