@@ -78,6 +78,21 @@ Deno.test("inbox search --help --json lists its positional words, as the text he
   assert.deepEqual(inboxGlobals, ["INBOX_DB", "INBOX_TOKEN", undefined]);
 });
 
+Deno.test("a command group with --json describes the group; --version --json is JSON too", async () => {
+  const group = await cli("orch", ["--json", "council"]);
+  assert.equal(group.code, 0, group.stderr);
+  const commands = (group.json["commands"] as Command[]).map((c) => c.command);
+  assert.ok(
+    commands.length > 3 && commands.every((c) => c.startsWith("orch council ")),
+    `${commands}`,
+  );
+  const version = await cli("inbox", ["--version", "--json"]);
+  assert.deepEqual([version.json["program"], typeof version.json["version"]], ["inbox", "string"]);
+  // A command of the group still runs as a command.
+  const r = await cli("inbox", ["--json", "artifact", "get", "--artifact", "1"]);
+  assert.equal(r.json.error?.code, "USAGE", "no --db: the command ran, not the description");
+});
+
 Deno.test("--help without --json stays text; an unknown path with --help --json is USAGE", async () => {
   const text = await cli("inbox", ["--help"]);
   assert.equal(text.code, 0);

@@ -198,6 +198,8 @@ Deno.test("inbox --json output of every command parses under its output schema",
 
   await okAs("inbox-init", inbox(db, "init"));
   await okAs("cli-surface", cli("inbox", ["--help", "--json"]));
+  await okAs("cli-surface", cli("inbox", ["--json", "artifact"]));
+  await okAs("cli-version", cli("inbox", ["--version", "--json"]));
   const sent = await okAs(
     "inbox-send",
     inbox(db, "send", "--from", "lead", "--to", "w1", "--subject", "Fix", "--body", "Please"),
@@ -402,6 +404,7 @@ Deno.test("orch --json output of every command parses under its output schema", 
 
   await okAs("orch-init", orch(db, "init"));
   await okAs("cli-surface", cli("orch", ["--json"]));
+  await okAs("cli-version", cli("orch", ["--json", "--version"]));
   await okAs(
     "orch-run-init",
     orch(db, "run", "init", "--run", "R1", "--goal", "Ship", "--summary", "All of it"),

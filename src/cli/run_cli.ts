@@ -83,7 +83,13 @@ export async function runCli(
     const end = normalized.rest.indexOf("--");
     const words = end >= 0 ? normalized.rest.slice(0, end) : normalized.rest;
     const help = words.some((w) => ["--help", "-h", "--help-all", "-H"].includes(w));
-    if (help || words.length === 0) {
+    if (words.some((w) => w === "--version" || w === "-v")) {
+      const { VERSION } = await import("../version.ts");
+      stdout.write(JSON.stringify(okEnvelope({ program, version: VERSION })) + "\n");
+      return 0;
+    }
+    // A command group without its command (`inbox --json artifact`) describes the group.
+    if (help || words.length === 0 || _namesGroup(app.root as RouteLike, words)) {
       const { describeSurface } = await import("./surface.ts");
       const path = words.filter((w) => !w.startsWith("-"));
       const surface = describeSurface(lazy.full().root, program, path);
@@ -166,4 +172,14 @@ function _kebab(message: string): string {
     /--([a-z][A-Za-z0-9]*)/g,
     (_, name: string) => "--" + name.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase()),
   );
+}
+
+/** Whether `words` are exactly a path to a command group (a route map), not to a command. */
+function _namesGroup(root: RouteLike, words: readonly string[]): boolean {
+  let target: RouteLike | undefined = root;
+  for (const w of words) {
+    if (w.startsWith("-") || !target?.getAllEntries) return false;
+    target = target.getAllEntries().find((e) => Object.values(e.name).includes(w))?.target;
+  }
+  return target?.getAllEntries !== undefined;
 }

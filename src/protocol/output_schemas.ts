@@ -446,6 +446,12 @@ export const CliSurfaceOutputSchema = _ok("inbox|orch --help --json", {
   })).describe("Every command, or those under the command path given before --help"),
 });
 
+/** `inbox|orch --version --json` */
+export const CliVersionOutputSchema = _ok("inbox|orch --version --json", {
+  program: z.enum(["inbox", "orch"]),
+  version: z.string(),
+});
+
 /** `orch init`: the same as `inbox init` */
 export const OrchInitOutputSchema = _ok("orch --json init", _initShape);
 
@@ -929,6 +935,7 @@ export const OUTPUT_SCHEMAS = {
   "inbox-artifact-get": InboxArtifactGetOutputSchema,
   "orch-init": OrchInitOutputSchema,
   "cli-surface": CliSurfaceOutputSchema,
+  "cli-version": CliVersionOutputSchema,
   "orch-run-init": OrchRunInitOutputSchema,
   "orch-run-show": OrchRunShowOutputSchema,
   "orch-task-add": OrchTaskAddOutputSchema,
