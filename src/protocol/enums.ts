@@ -132,7 +132,10 @@ export const ORCH_EVENT_INFO: Record<OrchEventType, { about: string; wakes: bool
   },
   check_failed: { about: "orch merge left the task out: the --check command failed", wakes: false },
   merge_blocked: { about: "orch merge left the task out: a dependency was left out", wakes: false },
-  merge_completed: { about: "an orch merge moved the target branch", wakes: false },
+  merge_completed: {
+    about: "an orch merge did something: moved the target branch, or left tasks out",
+    wakes: false,
+  },
   workspace_cleaned: { about: "an attempt's worktree was removed", wakes: false },
 };
 
