@@ -426,3 +426,52 @@ Deno.test("orch merge makes its private git directory in the temporary folder an
   );
   assert.deepEqual(await Array.fromAsync(Deno.readDir(tmp)), [], "left in the temporary folder");
 });
+
+Deno.test("a killed process's private git directory is removed by the next one; a live one's is kept", async () => {
+  await using env = await tempRepo();
+  await seedRun(env.db, "R", { X: "w" });
+  await dispatchAndFinish(env.repo, env.db, "R", "X", { "x.txt": "x\n" });
+  const tmp = join(env.dir, "tmp");
+  const folder = async (name: string, lock: boolean, ageDays = 0) => {
+    const dir = join(tmp, name);
+    await Deno.mkdir(dir, { recursive: true });
+    if (lock) await Deno.writeTextFile(join(dir, "orch.lock"), "");
+    const when = new Date(Date.now() - ageDays * 86_400_000);
+    await Deno.utime(dir, when, when);
+  };
+  await folder("orch-in-core-dead", true);
+  await folder("orch-in-core-live", true);
+  await folder("orch-in-core-old-unlocked", false, 2);
+  await folder("orch-in-core-new-unlocked", false);
+  await folder("not-orch", true);
+  // The test process stands for a live orch: it holds that folder's lock.
+  const live = await Deno.open(join(tmp, "orch-in-core-live", "orch.lock"), {
+    read: true,
+    write: true,
+  });
+  await live.lock(true);
+  try {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        ...cliCommand("orch"),
+        "--db",
+        env.db,
+        "--json",
+        "merge",
+        "--run",
+        "R",
+        "--into",
+        "main",
+      ],
+      cwd: env.repo,
+      env: { TMPDIR: tmp },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  } finally {
+    live.close();
+  }
+  const left = (await Array.fromAsync(Deno.readDir(tmp))).map((e) => e.name).sort();
+  assert.deepEqual(left, ["not-orch", "orch-in-core-live", "orch-in-core-new-unlocked"]);
+});
