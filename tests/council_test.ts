@@ -107,6 +107,30 @@ Deno.test("council start: dispatches one analysis attempt per reviewer, each wit
   );
 });
 
+Deno.test("council: a review task cannot go to an agent that already reviews another; another agent is fine", async () => {
+  await using env = await tempDb();
+  const r = await ok(
+    orch(env.db, "council", "start", "--run", "C1", "--topic", "T", "--body", "B"),
+  );
+  const second = (r["attempts"] as Json[])[1]!;
+  const task2 = String(second["task_id"]);
+  const ref = ["--agent", "reviewer-2", "--thread", String(second["thread_id"])];
+  await ok(inbox(env.db, "claim", ...ref));
+  await ok(inbox(env.db, "fail", ...ref, "--reason", "out of time"));
+  await ok(orch(env.db, "reconcile", "--run", "C1")); // the failure folded in, before the refusals
+  const before = await dumpDb(env.db);
+  for (const op of ["retry", "reassign"]) {
+    const refused = await orch(env.db, op, "--run", "C1", "--task", task2, "--to", "reviewer-1");
+    assertError(refused, "INVALID_INPUT", 2);
+    assert.match(refused.json.error!.message, /already reviews task/);
+  }
+  assert.deepEqual(await dumpDb(env.db), before, "nothing changed");
+  const moved = await ok(
+    orch(env.db, "retry", "--run", "C1", "--task", task2, "--to", "reviewer-4"),
+  );
+  assert.equal((moved["attempt"] as Json)["assigned_to"], "reviewer-4");
+});
+
 Deno.test("council: a result breaking the contract is INVALID_RESULT; the reviewer resends; tally and report", async () => {
   await using env = await tempDb();
   const db = env.db;

@@ -10,6 +10,7 @@ import { reconcile } from "./reconcile.ts";
 import { reconcileInTx } from "./reconcile_in_tx.ts";
 import { redispatch } from "./redispatch.ts";
 import { requireActiveRun } from "./require_active_run.ts";
+import { requireDistinctReviewer } from "./require_distinct_reviewer.ts";
 
 /** Cancels the current attempt (if live) and dispatches a new one to `to`. */
 export async function reassign(
@@ -26,7 +27,9 @@ export async function reassign(
     event: "task_reassigned",
     check: async () => {
       await reconcileInTx(ctx, input.runId);
-      requireActiveRun(await getRun(ctx, input.runId));
+      const run = await getRun(ctx, input.runId);
+      requireActiveRun(run);
+      await requireDistinctReviewer(ctx, run, input.taskId, input.to);
       const task = await getTask(ctx, input.runId, input.taskId);
       const prev = await latestAttempt(ctx, input.runId, input.taskId);
       if (!prev || !(ACTIVE_TASK_STATUSES.includes(task.status) || task.status === "failed")) {

@@ -10,6 +10,7 @@ import { reconcile } from "./reconcile.ts";
 import { reconcileInTx } from "./reconcile_in_tx.ts";
 import { redispatch } from "./redispatch.ts";
 import { requireActiveRun } from "./require_active_run.ts";
+import { requireDistinctReviewer } from "./require_distinct_reviewer.ts";
 
 /**
  * A failed task (or one whose worker went stale) gets a new attempt: same
@@ -50,7 +51,9 @@ export async function retry(
     ...(conflictMerge ? { conflictMerge } : {}),
     check: async () => {
       await reconcileInTx(ctx, input.runId);
-      requireActiveRun(await getRun(ctx, input.runId));
+      const run = await getRun(ctx, input.runId);
+      requireActiveRun(run);
+      await requireDistinctReviewer(ctx, run, input.taskId, input.to);
       const task = await getTask(ctx, input.runId, input.taskId);
       const prev = await latestAttempt(ctx, input.runId, input.taskId);
       const stale = prev?.stale === true;
