@@ -251,6 +251,12 @@ Deno.test("answer: the worker waiting in wait-reply gets the leader's answer and
   assert.equal(await _taskStatus(db, "R", "T"), "in_progress");
   assert.deepEqual((await ok(orch(db, "blocked", "--run", "R")))["blocked"], []);
   assert.equal(await _countEvents(db, "task_answered"), 1);
+  // The task_in_progress the answer caused names the worker holding the lease, not the leader.
+  const resumed = await ok(
+    orch(db, "wait", "--run", "R", "--for", "task_in_progress", "--timeout-seconds", "0"),
+  );
+  const last = (resumed["events"] as Json[]).at(-1)!;
+  assert.equal((last["payload"] as Json)["holder"], "w");
   // The worker carries on under its lease.
   await ok(inbox(db, "update", ...d.ref, "--progress", "80", "--body", "using SQLite"));
 });

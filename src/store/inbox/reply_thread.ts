@@ -42,6 +42,8 @@ export async function replyThread(
     }
     await threadEvent(ctx, current, now, "thread_replied", {
       agent,
+      // Who holds the lease: the one a leader's event about the task names (not the replier).
+      holder: current.claimed_by,
       message_id: message.id,
       previous_status: thread.status,
       status: current.status,

@@ -34,7 +34,9 @@ export async function workerEventFields(
   payload: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
-  if (typeof payload["agent"] === "string") out["holder"] = payload["agent"];
+  // The lease holder: named by the event when it differs from the actor (a reply that unblocks).
+  const holder = "holder" in payload ? payload["holder"] : payload["agent"];
+  if (typeof holder === "string") out["holder"] = holder;
   let text: { key: string; value: string } | undefined;
   if (typeof payload["question"] === "string") {
     text = { key: "question", value: payload["question"] };
