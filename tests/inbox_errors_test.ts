@@ -11,7 +11,7 @@ import { LATEST_SCHEMA_VERSION } from "../src/storage/sqlite/migrations.ts";
 import { ERROR_CODES, type ErrorCode } from "../src/protocol/errors.ts";
 import { COUNCIL_CONTRACT } from "../src/protocol/contracts.ts";
 import { InboxStore } from "../src/store/inbox_store.ts";
-import { cli, SQLITE_ONLY, tempDb } from "./_cli.ts";
+import { cli, cliCommand, SQLITE_ONLY, tempDb } from "./_cli.ts";
 import { closing, dumpDb, execSql, isPgUrl, withSqlite } from "./_db.ts";
 
 interface World {
@@ -390,6 +390,29 @@ Deno.test("inbox on a missing database file: DB_NOT_FOUND, exit 3, the file is n
   const names = [] as string[];
   for await (const e of Deno.readDir(env.dir)) names.push(e.name);
   assert.ok(!names.some((n) => n.startsWith("missing.db")), names.join(", "));
+});
+
+Deno.test({
+  name:
+    "DB_NOT_FOUND's hint is a command line that works as written, for a path with spaces, a quote or a leading -",
+  ignore: SQLITE_ONLY,
+}, async () => {
+  await using env = await tempDb();
+  for (const name of ["my db.db", "it's.db", "--odd.db"]) {
+    const r = await cli("inbox", ["--json", `--db=${name}`, "list"], { cwd: env.dir });
+    assert.equal(r.json.error?.code, "DB_NOT_FOUND", name);
+    const hint = /create it with "(.*)"$/.exec(r.json.error!.message)![1]!;
+    // The hint names the program; run it with the same program and flags the test uses.
+    const line = hint.replace(/^inbox /, "");
+    const made = await new Deno.Command("bash", {
+      args: ["-c", `"$0" "$@" --json ${line}`, Deno.execPath(), ...cliCommand("inbox")],
+      cwd: env.dir,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(made.code, 0, `${hint}: ${new TextDecoder().decode(made.stdout)}`);
+    await Deno.stat(join(env.dir, name));
+  }
 });
 
 Deno.test({

@@ -102,7 +102,7 @@ export async function openSqlite(path: string, options: OpenDbOptions = {}): Pro
   if (!options.init && !exists) {
     throw new AppError(
       "DB_NOT_FOUND",
-      `Database "${path}" does not exist: create it with "inbox --db ${path} init"`,
+      `Database "${path}" does not exist: create it with "inbox ${_dbArg(path)} init"`,
       { db: path },
     );
   }
@@ -168,4 +168,13 @@ export async function openSqlite(path: string, options: OpenDbOptions = {}): Pro
 /** The schema version recorded in the database (`PRAGMA user_version`). */
 export function schemaVersion(db: SqliteDb): number {
   return Number(db.getSync("PRAGMA user_version")?.["user_version"] ?? 0);
+}
+
+/**
+ * `--db PATH` as a shell line needs it: quoted unless plain, and joined
+ * (`--db=PATH`) when the path begins with "-", which would be read as a flag.
+ */
+function _dbArg(path: string): string {
+  const word = /^[\w./@:+,=-]+$/.test(path) ? path : `'${path.replaceAll("'", `'\\''`)}'`;
+  return path.startsWith("-") ? `--db=${word}` : `--db ${word}`;
 }
