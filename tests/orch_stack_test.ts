@@ -393,14 +393,8 @@ Deno.test("with file access narrowed to the repository (ORCH_ALLOW_PATHS), in-co
   assert.equal(await exists(marker), false, "orch merge ran the driver");
 });
 
-Deno.test("orch merge makes its private git directory in the temporary folder and removes it when it ends", async () => {
-  await using env = await tempRepo();
-  await seedRun(env.db, "R", { X: "w", Y: "w" });
-  await dispatchAndFinish(env.repo, env.db, "R", "X", { "x.txt": "x\n" });
-  await dispatchAndFinish(env.repo, env.db, "R", "Y", { "y.txt": "y\n" });
-  const tmp = join(env.dir, "tmp");
-  await Deno.mkdir(tmp);
-  // TMPDIR is where Deno makes temporary folders: a folder left behind would be there.
+/** `orch merge --run R --into main` with `tmp` as its temporary folder (TMPDIR); its JSON answer. */
+async function _mergeWithTmpdir(env: { db: string; repo: string }, tmp: string): Promise<Json> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: [
       ...cliCommand("orch"),
@@ -420,10 +414,19 @@ Deno.test("orch merge makes its private git directory in the temporary folder an
   }).output();
   const stdout = new TextDecoder().decode(out.stdout);
   assert.equal(out.code, 0, `${stdout} ${new TextDecoder().decode(out.stderr)}`);
-  assert.deepEqual(
-    ((JSON.parse(stdout) as Json)["merged"] as Json[]).map((l) => l["task_id"]),
-    ["X", "Y"],
-  );
+  return JSON.parse(stdout) as Json;
+}
+
+Deno.test("orch merge makes its private git directory in the temporary folder and removes it when it ends", async () => {
+  await using env = await tempRepo();
+  await seedRun(env.db, "R", { X: "w", Y: "w" });
+  await dispatchAndFinish(env.repo, env.db, "R", "X", { "x.txt": "x\n" });
+  await dispatchAndFinish(env.repo, env.db, "R", "Y", { "y.txt": "y\n" });
+  const tmp = join(env.dir, "tmp");
+  await Deno.mkdir(tmp);
+  // TMPDIR is where Deno makes temporary folders: a folder left behind would be there.
+  const merged = await _mergeWithTmpdir(env, tmp);
+  assert.deepEqual((merged["merged"] as Json[]).map((l) => l["task_id"]), ["X", "Y"]);
   assert.deepEqual(await Array.fromAsync(Deno.readDir(tmp)), [], "left in the temporary folder");
 });
 
@@ -451,24 +454,7 @@ Deno.test("a killed process's private git directory is removed by the next one; 
   });
   await live.lock(true);
   try {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: [
-        ...cliCommand("orch"),
-        "--db",
-        env.db,
-        "--json",
-        "merge",
-        "--run",
-        "R",
-        "--into",
-        "main",
-      ],
-      cwd: env.repo,
-      env: { TMPDIR: tmp },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    await _mergeWithTmpdir(env, tmp);
   } finally {
     live.close();
   }

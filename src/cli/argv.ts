@@ -19,6 +19,12 @@ export interface RouteLike {
   }[];
 }
 
+/** The route `word` names under `target` (a route map), or undefined. */
+export function routeNamed<R extends RouteLike>(target: R, word: string): R | undefined {
+  return target.getAllEntries?.().find((e) => Object.values(e.name).includes(word))
+    ?.target as R | undefined;
+}
+
 /**
  * A token stricli would read as a long flag (`--name` or `--name=value`, one
  * line): such a token is never taken silently as another flag's value.
@@ -107,7 +113,7 @@ export function normalizeArgv(
       global[g.flag] = g.value;
     } else if (target?.getAllEntries && !a.startsWith("-")) {
       // Still on the command path: follow it into the route map.
-      target = target.getAllEntries().find((e) => Object.values(e.name).includes(a))?.target;
+      target = routeNamed(target, a);
       rest.push(a);
     } else {
       const name = a.startsWith("--") && !a.includes("=") ? _camel(a.slice(2)) : undefined;

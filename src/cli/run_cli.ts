@@ -3,7 +3,7 @@ import type { Db } from "../storage/db.ts";
 import { openStorage, STORE_ENV, storeTarget } from "../storage/open_storage.ts";
 import { AppError, toAppError } from "../protocol/errors.ts";
 import { systemClock } from "../store/clock.ts";
-import { commandWord, normalizeArgv, type RouteLike } from "./argv.ts";
+import { commandWord, normalizeArgv, type RouteLike, routeNamed } from "./argv.ts";
 import type { LazyApp } from "./lazy_app.ts";
 import type { CliContext, Out } from "./context.ts";
 import type { BoundedRead } from "./read_bounded.ts";
@@ -179,7 +179,7 @@ function _namesGroup(root: RouteLike, words: readonly string[]): boolean {
   let target: RouteLike | undefined = root;
   for (const w of words) {
     if (w.startsWith("-") || !target?.getAllEntries) return false;
-    target = target.getAllEntries().find((e) => Object.values(e.name).includes(w))?.target;
+    target = routeNamed(target, w);
   }
   return target?.getAllEntries !== undefined;
 }

@@ -1,4 +1,5 @@
 import { VERSION } from "../version.ts";
+import { routeNamed } from "./argv.ts";
 import { parserType, type ValueType } from "./parsers.ts";
 
 /** A stricli flag spec, as much of it as the description reads. */
@@ -189,9 +190,9 @@ export function describeSurface(
 ): SurfaceDescription | undefined {
   let target = root as Route;
   for (const word of path) {
-    const next = target.getAllEntries?.().find((e) => Object.values(e.name).includes(word));
+    const next = routeNamed(target, word);
     if (!next) return undefined;
-    target = next.target;
+    target = next;
   }
   return {
     program,
